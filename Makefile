@@ -1,0 +1,37 @@
+# Two commands do everything: `make demo` (main job on the embedded DuckDB) and `make test`.
+# The virtual environment is created from the committed lock file (uv.lock) on first use.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+VENV := .venv
+PY := $(VENV)/bin/python
+SYNCED := $(VENV)/.synced-$(shell sha1sum uv.lock | cut -c1-12)
+export DAGSTER_HOME := $(CURDIR)/build/dagster_home
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_PROJECT_DIR := $(CURDIR)
+
+.PHONY: demo test ui lint env clean
+
+env: $(SYNCED)
+
+$(SYNCED): uv.lock pyproject.toml
+	@echo "==> creating $(VENV) from uv.lock (first run only)"
+	@test -x .tools/bin/uv || { $(PYTHON) -m venv .tools && .tools/bin/pip install -q "uv==$(UV_VERSION)"; }
+	@UV_PROJECT_ENVIRONMENT=$(VENV) .tools/bin/uv sync --frozen --python $(PYTHON)
+	@rm -f $(VENV)/.synced-* && touch $@
+
+demo: $(SYNCED)
+	@mkdir -p $(DAGSTER_HOME)
+	$(PY) -m orchestration.cli demo
+
+test: $(SYNCED)
+	@mkdir -p $(DAGSTER_HOME)
+	$(PY) -m orchestration.contract check
+	$(PY) -m pytest
+
+ui: $(SYNCED)
+	@mkdir -p $(DAGSTER_HOME)
+	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000 -m orchestration.definitions
+
+clean:
+	rm -rf build
