@@ -1,0 +1,81 @@
+"""Jobs, the CAD sensor and the daily schedule.
+
+* `cad_source_sensor` polls the CAD source (a cheap count + max(updated_at) per table, or the
+  export file's size and mtime) and, when it changed, starts `cad_incremental`: the raw_cad
+  assets and everything downstream of them. It never starts a second run while one is going;
+  the next tick catches up with everything that changed meanwhile.
+* `daily_full_pipeline` runs `full_pipeline` (every asset: ingestion, dbt, checks, publishing)
+  once a day in the city's time zone.
+"""
+
+import os
+
+import dagster as dg
+import yaml
+
+from orchestration.contract import PROJECT_ROOT, ContractError
+from orchestration.ingest.resources import IngestResource
+from orchestration.ingest.source import SourceUnreachable
+
+SENSOR_INTERVAL_SECONDS = int(os.environ.get("ARP_CAD_SENSOR_INTERVAL_SECONDS", "30"))
+DAILY_CRON = os.environ.get("ARP_DAILY_CRON", "0 5 * * *")
+_ACTIVE = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED,
+           dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
+
+
+def city_timezone() -> str:
+    """The dbt var city_timezone (dbt_project.yml), so the schedule's day is the city's day."""
+    doc = yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text())
+    return (doc.get("vars") or {}).get("city_timezone", "UTC")
+
+
+ingest_job = dg.define_asset_job(
+    "ingest", selection=dg.AssetSelection.groups("raw_cad", "raw_cms"),
+    description="Load both source systems into raw_cad and raw_cms (incremental).",
+)
+cad_incremental_job = dg.define_asset_job(
+    "cad_incremental", selection=dg.AssetSelection.groups("raw_cad").downstream(),
+    description="New or updated CAD rows: load raw_cad and rebuild everything that depends on it.",
+)
+full_pipeline_job = dg.define_asset_job(
+    "full_pipeline", selection=dg.AssetSelection.all(),
+    description="Every asset: ingestion, transformations, checks and publications.",
+)
+
+
+def _sensor_status() -> dg.DefaultSensorStatus:
+    on = os.environ.get("ARP_CAD_SENSOR", "").strip().lower() in ("1", "on", "true", "running")
+    return dg.DefaultSensorStatus.RUNNING if on else dg.DefaultSensorStatus.STOPPED
+
+
+@dg.sensor(
+    name="cad_source_sensor",
+    job=cad_incremental_job,
+    minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
+    default_status=_sensor_status(),
+    description="Starts cad_incremental when CAD rows are added or updated at the source.",
+)
+def cad_source_sensor(context: dg.SensorEvaluationContext, ingest: IngestResource):
+    try:
+        fingerprint = ingest.cad_fingerprint()
+    except (SourceUnreachable, ContractError, OSError) as exc:
+        return dg.SkipReason(f"cannot read the CAD source: {exc}")
+    if fingerprint == context.cursor:
+        return dg.SkipReason("no new or updated CAD rows")
+    active = context.instance.get_run_records(
+        dg.RunsFilter(job_name=cad_incremental_job.name, statuses=_ACTIVE), limit=1)
+    if active:
+        # Leave the cursor alone: the next tick after this run sees the change and starts another.
+        return dg.SkipReason(f"CAD changed; waiting for run {active[0].dagster_run.run_id} to finish")
+    context.update_cursor(fingerprint)
+    return dg.RunRequest(run_key=f"cad-{fingerprint}", tags={"arp/trigger": "cad_source_sensor"})
+
+
+daily_full_pipeline = dg.ScheduleDefinition(
+    name="daily_full_pipeline",
+    job=full_pipeline_job,
+    cron_schedule=DAILY_CRON,
+    execution_timezone=city_timezone(),
+    default_status=dg.DefaultScheduleStatus.STOPPED,
+    description="The whole pipeline once a day (early morning, city time).",
+)

@@ -1,0 +1,106 @@
+"""The `ingest` Dagster resource: where ingestion reads from and writes to.
+
+Every field defaults to the environment, so `make demo`, `make ui` and production deployments
+configure ingestion the same way dbt is configured (ARP_TARGET, ARP_DUCKDB_PATH, ARP_PG_*), plus:
+
+    ARP_CAD_URL / ARP_CMS_URL   SQLAlchemy URLs of the source systems (default: build/sources/*.sqlite)
+    ARP_CAD_MAPPING             a mappings/<city>.yml: CAD comes from a vendor export instead of a database
+    ARP_CAD_EXPORT              the export file for that mapping (default: the mapping's source.path)
+"""
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Optional
+
+import dagster as dg
+import sqlalchemy as sa
+
+from orchestration.contract import get_system
+from orchestration.ingest.destination import Destination
+from orchestration.ingest.loader import LoadReport, default_source_url, load_system
+from orchestration.ingest.source import check_source, open_source
+
+
+class IngestResource(dg.ConfigurableResource):
+    """Source URLs, optional CAD vendor mapping, and the warehouse (None = from the environment)."""
+
+    cad_url: Optional[str] = None
+    cms_url: Optional[str] = None
+    cad_mapping: Optional[str] = None
+    cad_export: Optional[str] = None
+    target: Optional[str] = None
+    duckdb_path: Optional[str] = None
+    pg_database: Optional[str] = None
+    lookback_minutes: float = 10.0
+
+    # -- resolution ------------------------------------------------------------------------
+    def destination(self) -> Destination:
+        dest = Destination.from_env(target=self.target)
+        if self.duckdb_path:
+            dest = replace(dest, duckdb_path=Destination.duckdb(self.duckdb_path).duckdb_path)
+        if self.pg_database:
+            dest = replace(dest, pg_database=self.pg_database)
+        return dest
+
+    def mapping_path(self) -> str | None:
+        return self.cad_mapping or os.environ.get("ARP_CAD_MAPPING") or None
+
+    def export_path(self) -> str | None:
+        return self.cad_export or os.environ.get("ARP_CAD_EXPORT") or None
+
+    def source_url(self, system: str) -> str:
+        explicit = self.cad_url if system == "cad_replica" else self.cms_url
+        return explicit or default_source_url(system)
+
+    def describe_source(self, system: str) -> str:
+        from orchestration.ingest.source import safe_url
+
+        if system == "cad_replica" and self.mapping_path():
+            return f"vendor export via {self.mapping_path()}"
+        return safe_url(self.source_url(system))
+
+    # -- work ---------------------------------------------------------------------------------
+    def load(self, system: str, tables: list[str] | None = None,
+             logger: logging.Logger | None = None) -> tuple[LoadReport, dict]:
+        """Load one system; returns the report and extra metadata (vendor accounting)."""
+        lookback = dt.timedelta(minutes=self.lookback_minutes)
+        if system == "cad_replica" and self.mapping_path():
+            from orchestration.ingest.vendor import load_vendor_file
+
+            vendor = load_vendor_file(self.mapping_path(), self.export_path(), self.destination(),
+                                      tables=tables, lookback=lookback, logger=logger)
+            extra = {"vendor_rows_in": vendor.rows_in,
+                     "vendor_quarantined": {t: vendor.quarantined(t) for t in vendor.mapping.tables}}
+            return vendor.load, extra
+        report = load_system(system, self.source_url(system), self.destination(), tables=tables,
+                             lookback=lookback, logger=logger)
+        return report, {}
+
+    def cad_fingerprint(self) -> str:
+        """A short digest that changes whenever CAD rows are added or updated (for the sensor)."""
+        mapping = self.mapping_path()
+        if mapping:
+            from orchestration.ingest.vendor import load_mapping
+
+            m = load_mapping(mapping)
+            export = Path(self.export_path()) if self.export_path() else m.source_path
+            stat = export.stat()
+            state = {"export": str(export), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+        else:
+            system = get_system("cad_replica")
+            state = {}
+            with open_source(system.name, self.source_url(system.name)) as conn:
+                names = check_source(conn, system)
+                for table in system.tables:
+                    n = names[table.name]
+                    count, latest = conn.execute(
+                        sa.select(sa.func.count(), sa.func.max(sa.column(n[table.cursor])))
+                        .select_from(sa.table(n["__table__"]))
+                    ).one()
+                    state[table.name] = [count, str(latest)]
+        return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()[:16]

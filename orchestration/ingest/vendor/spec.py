@@ -1,0 +1,293 @@
+"""The declarative vendor-export mapping (`mappings/<city>.yml`), parsed and validated up front.
+
+A mapping says, for every column of every contract table it fills, where the value comes from
+and how it is cleaned. See docs/ingestion.md for the full reference; in short, a column rule has
+exactly one origin:
+
+    from: <export column>            value read from the file
+    value: <constant>                the same value for every row (null allowed)
+    same_as: <contract column>       a copy of another column of the same table, after its rules
+
+and optional steps applied in this order to a `from` value:
+
+    null_tokens: [..]                extra strings meaning "missing" (added to source.null_tokens)
+    pattern: <regex with groups>     must match, else the row is quarantined;
+    template: "{g1}-{g2:0>7}"        ... and the named groups are re-assembled (derived field)
+    codes: <name in `codes:`> | {source value: contract value}
+    otherwise: <value>               for values not in `codes` (without it they are quarantined)
+    timestamp: {format, zone, timezone, repair, dst_gap, dst_overlap}
+    date: {format}
+    boolean: {true: [..], false: [..]}
+
+Errors name the mapping file and the offending key, so a city's data person can fix the YAML.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from orchestration.contract import PROJECT_ROOT, ContractError, System, Table, get_system
+
+ZONES = ("offset", "local", "utc")
+REPAIRS = ("doubled_conversion",)
+DST_GAP = ("quarantine", "shift_forward")
+DST_OVERLAP = ("quarantine", "earliest", "latest")
+DEFAULT_TRUE = ("1", "true", "t", "yes", "y")
+DEFAULT_FALSE = ("0", "false", "f", "no", "n")
+_MISSING = object()
+
+
+class MappingError(ContractError):
+    """The mapping file itself is wrong (unknown table/column, bad option)."""
+
+
+@dataclass(frozen=True)
+class TimestampRule:
+    format: str = "ISO8601"          # strftime pattern, or ISO8601
+    zone: str = "local"              # what the text's clock reads: its own offset, local time, or UTC
+    timezone: str = ""               # IANA zone of local wall-clock readings (mapping default)
+    repair: str | None = None        # doubled_conversion: see docs/ingestion.md
+    dst_gap: str = "quarantine"      # local times skipped by the spring-forward change
+    dst_overlap: str = "quarantine"  # local times repeated by the fall-back change
+
+
+@dataclass(frozen=True)
+class ColumnRule:
+    name: str
+    logical_type: str
+    nullable: bool
+    source: str | None = None
+    value: Any = _MISSING
+    same_as: str | None = None
+    null_tokens: tuple[str, ...] = ()
+    pattern: re.Pattern | None = None
+    template: str | None = None
+    codes: dict | None = None
+    otherwise: Any = _MISSING
+    timestamp: TimestampRule | None = None
+    date_format: str = "ISO8601"
+    true_tokens: tuple[str, ...] = DEFAULT_TRUE
+    false_tokens: tuple[str, ...] = DEFAULT_FALSE
+
+    @property
+    def has_value(self) -> bool:
+        return self.value is not _MISSING
+
+    @property
+    def has_otherwise(self) -> bool:
+        return self.otherwise is not _MISSING
+
+
+@dataclass(frozen=True)
+class TableRule:
+    table: Table
+    columns: tuple[ColumnRule, ...]
+    # distinct: a code table derived from the export (one row per key, the latest cursor wins;
+    # rows without a key are skipped there - they are still accounted for in the row tables).
+    distinct: bool = False
+
+
+@dataclass(frozen=True)
+class Mapping:
+    name: str
+    path: Path
+    system: System
+    format: str
+    source_path: Path | None
+    null_tokens: tuple[str, ...]
+    record_id: str | None
+    timezone: str
+    tables: tuple[TableRule, ...] = field(default_factory=tuple)
+    csv_options: dict = field(default_factory=dict)
+
+    @property
+    def source_columns(self) -> set[str]:
+        cols = {c.source for t in self.tables for c in t.columns if c.source}
+        return cols | ({self.record_id} if self.record_id else set())
+
+
+def load_mapping(path: str | Path) -> Mapping:
+    path = Path(path)
+    if not path.is_absolute():
+        path = (Path.cwd() / path) if (Path.cwd() / path).exists() else PROJECT_ROOT / path
+    if not path.is_file():
+        raise MappingError(f"mapping file {path} does not exist")
+    try:
+        doc = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise MappingError(f"{path}: not valid YAML: {exc}") from None
+    return _parse(doc, path)
+
+
+def _parse(doc: Any, path: Path) -> Mapping:
+    where = path.name
+    if not isinstance(doc, dict):
+        raise MappingError(f"{where}: expected a mapping document with name, system, source, tables")
+    _only(doc, {"name", "description", "system", "source", "timezone", "codes", "tables"}, where)
+    try:
+        system = get_system(_req(doc, "system", where))
+    except ContractError as exc:
+        raise MappingError(f"{where}: system: {exc}") from None
+    timezone = _req(doc, "timezone", where)
+    _check_zone(timezone, f"{where}: timezone")
+    source = _req(doc, "source", where)
+    _only(source, {"format", "path", "null_tokens", "record_id", "csv"}, f"{where}: source")
+    fmt = source.get("format", "csv")
+    if fmt not in ("csv", "parquet"):
+        raise MappingError(f"{where}: source.format must be csv or parquet, not {fmt!r}")
+    source_path = source.get("path")
+    codes = doc.get("codes") or {}
+    if not isinstance(codes, dict) or not all(isinstance(v, dict) for v in codes.values()):
+        raise MappingError(f"{where}: codes must map a name to a {{source value: contract value}} table")
+    tables_doc = _req(doc, "tables", where)
+    if not isinstance(tables_doc, dict) or not tables_doc:
+        raise MappingError(f"{where}: tables must map contract table names to rules")
+    tables = []
+    for table_name, tdoc in tables_doc.items():
+        try:
+            table = system.table(table_name)
+        except KeyError:
+            raise MappingError(f"{where}: tables.{table_name}: the {system.name} contract has no such table "
+                               f"(have {', '.join(t.name for t in system.tables)})") from None
+        tables.append(_parse_table(table, tdoc or {}, codes, timezone, f"{where}: tables.{table_name}"))
+    return Mapping(
+        name=_req(doc, "name", where), path=path, system=system, format=fmt,
+        source_path=_resolve_source(source_path) if source_path else None,
+        null_tokens=tuple(str(t) for t in source.get("null_tokens", [""])),
+        record_id=source.get("record_id"), timezone=timezone, tables=tuple(tables),
+        csv_options=dict(source.get("csv") or {}),
+    )
+
+
+def _parse_table(table: Table, tdoc: dict, codes: dict, timezone: str, where: str) -> TableRule:
+    _only(tdoc, {"distinct", "columns"}, where)
+    cols_doc = tdoc.get("columns") or {}
+    unknown = set(cols_doc) - set(table.column_names)
+    if unknown:
+        raise MappingError(f"{where}.columns: {table.name} has no columns {sorted(unknown)}")
+    missing = [c for c in table.column_names if c not in cols_doc]
+    if missing:
+        raise MappingError(f"{where}.columns: no rule for {missing}; every contract column needs one "
+                           f"(use `value: null` for a nullable column the export lacks)")
+    rules = [_parse_column(table, table.column(name), cols_doc[name], codes, timezone, f"{where}.columns.{name}")
+             for name in table.column_names]
+    for rule in rules:
+        if rule.same_as and rule.same_as not in table.column_names:
+            raise MappingError(f"{where}.columns.{rule.name}: same_as names unknown column {rule.same_as!r}")
+        if rule.same_as and next(r for r in rules if r.name == rule.same_as).same_as:
+            raise MappingError(f"{where}.columns.{rule.name}: same_as must name a column with its own origin")
+    return TableRule(table, tuple(rules), bool(tdoc.get("distinct", False)))
+
+
+def _parse_column(table: Table, col, cdoc: Any, codes: dict, timezone: str, where: str) -> ColumnRule:
+    if not isinstance(cdoc, dict):
+        raise MappingError(f"{where}: expected a rule like {{from: <export column>}}")
+    _only(cdoc, {"from", "value", "same_as", "null_tokens", "pattern", "template", "codes", "otherwise",
+                 "timestamp", "date", "boolean"}, where)
+    origins = [k for k in ("from", "value", "same_as") if k in cdoc]
+    if len(origins) != 1:
+        raise MappingError(f"{where}: give exactly one of from / value / same_as (got {origins or 'none'})")
+    kwargs: dict[str, Any] = {"name": col.name, "logical_type": col.type,
+                              "nullable": col.nullable and col.name not in table.primary_key}
+    if "from" in cdoc:
+        kwargs["source"] = str(cdoc["from"])
+    if "value" in cdoc:
+        kwargs["value"] = cdoc["value"]
+    if "same_as" in cdoc:
+        kwargs["same_as"] = cdoc["same_as"]
+    if "null_tokens" in cdoc:
+        kwargs["null_tokens"] = tuple(str(t) for t in cdoc["null_tokens"])
+    if "pattern" in cdoc:
+        try:
+            kwargs["pattern"] = re.compile(cdoc["pattern"])
+        except re.error as exc:
+            raise MappingError(f"{where}.pattern: invalid regular expression: {exc}") from None
+        if "template" not in cdoc:
+            raise MappingError(f"{where}: pattern needs a template to re-assemble its groups")
+        kwargs["template"] = str(cdoc["template"])
+        names = set(kwargs["pattern"].groupindex)
+        used = set(re.findall(r"{(\w+)", kwargs["template"]))
+        if used - names:
+            raise MappingError(f"{where}.template: uses groups {sorted(used - names)} the pattern does not define")
+    elif "template" in cdoc:
+        raise MappingError(f"{where}: template needs a pattern")
+    if "codes" in cdoc:
+        table_codes = cdoc["codes"]
+        if isinstance(table_codes, str):
+            if table_codes not in codes:
+                raise MappingError(f"{where}.codes: no code table named {table_codes!r} under `codes:`")
+            table_codes = codes[table_codes]
+        if not isinstance(table_codes, dict):
+            raise MappingError(f"{where}.codes: expected a code table name or {{source: contract}} pairs")
+        kwargs["codes"] = {str(k): v for k, v in table_codes.items()}
+    if "otherwise" in cdoc:
+        if "codes" not in cdoc:
+            raise MappingError(f"{where}: otherwise only applies with codes")
+        kwargs["otherwise"] = cdoc["otherwise"]
+    if "timestamp" in cdoc:
+        if col.type != "timestamp":
+            raise MappingError(f"{where}: timestamp rules on a {col.type} column")
+        kwargs["timestamp"] = _parse_timestamp(cdoc["timestamp"] or {}, timezone, f"{where}.timestamp")
+    elif col.type == "timestamp":
+        kwargs["timestamp"] = TimestampRule(timezone=timezone)
+    if "date" in cdoc:
+        if col.type != "date":
+            raise MappingError(f"{where}: date rules on a {col.type} column")
+        kwargs["date_format"] = str((cdoc["date"] or {}).get("format", "ISO8601"))
+    if "boolean" in cdoc:
+        if col.type != "boolean":
+            raise MappingError(f"{where}: boolean rules on a {col.type} column")
+        bdoc = cdoc["boolean"] or {}
+        _only(bdoc, {"true", "false"}, f"{where}.boolean")
+        kwargs["true_tokens"] = tuple(str(t).lower() for t in bdoc.get("true", DEFAULT_TRUE))
+        kwargs["false_tokens"] = tuple(str(t).lower() for t in bdoc.get("false", DEFAULT_FALSE))
+    return ColumnRule(**kwargs)
+
+
+def _parse_timestamp(tdoc: dict, timezone: str, where: str) -> TimestampRule:
+    _only(tdoc, {"format", "zone", "timezone", "repair", "dst_gap", "dst_overlap"}, where)
+    rule = TimestampRule(
+        format=str(tdoc.get("format", "ISO8601")), zone=tdoc.get("zone", "local"),
+        timezone=tdoc.get("timezone", timezone), repair=tdoc.get("repair"),
+        dst_gap=tdoc.get("dst_gap", "quarantine"), dst_overlap=tdoc.get("dst_overlap", "quarantine"),
+    )
+    for key, allowed in (("zone", ZONES), ("dst_gap", DST_GAP), ("dst_overlap", DST_OVERLAP)):
+        if getattr(rule, key) not in allowed:
+            raise MappingError(f"{where}.{key}: {getattr(rule, key)!r} is not one of {', '.join(allowed)}")
+    if rule.repair is not None and rule.repair not in REPAIRS:
+        raise MappingError(f"{where}.repair: {rule.repair!r} is not one of {', '.join(REPAIRS)}")
+    if rule.repair == "doubled_conversion" and rule.zone != "offset":
+        raise MappingError(f"{where}: repair doubled_conversion applies to values with an offset (zone: offset)")
+    _check_zone(rule.timezone, f"{where}.timezone")
+    return rule
+
+
+def _resolve_source(text: str) -> Path:
+    p = Path(text).expanduser()
+    return p if p.is_absolute() else (PROJECT_ROOT / p).resolve()
+
+
+def _check_zone(name: str, where: str) -> None:
+    try:
+        ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise MappingError(f"{where}: {name!r} is not an IANA time zone (e.g. America/New_York)") from None
+
+
+def _req(doc: dict, key: str, where: str):
+    if not isinstance(doc, dict) or key not in doc:
+        raise MappingError(f"{where}: missing required key {key!r}")
+    return doc[key]
+
+
+def _only(doc: Any, allowed: set[str], where: str) -> None:
+    if not isinstance(doc, dict):
+        raise MappingError(f"{where}: expected a mapping of keys, got {type(doc).__name__}")
+    unknown = set(doc) - allowed
+    if unknown:
+        raise MappingError(f"{where}: unknown keys {sorted(unknown)} (allowed: {', '.join(sorted(allowed))})")

@@ -1,0 +1,196 @@
+"""Thin connections to the two warehouse engines with the few operations the loader needs.
+
+Both engines get the same SQL (ANSI merge building blocks: temp table, IS NOT DISTINCT FROM,
+INSERT ... ON CONFLICT); only connecting, bulk insert and type names differ.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import time
+from typing import Iterable
+
+import duckdb
+import psycopg2
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+
+from orchestration.contract import Table
+from orchestration.ingest.destination import Destination
+
+log = logging.getLogger(__name__)
+
+ARROW_TYPES = {
+    "string": pa.string(), "integer": pa.int64(), "float": pa.float64(),
+    "boolean": pa.bool_(), "timestamp": pa.timestamp("us"), "date": pa.date32(),
+}
+# Column types as each engine's information_schema spells them (used both in DDL and to check it).
+ENGINE_TYPES = {
+    "duckdb": {"string": "VARCHAR", "integer": "BIGINT", "float": "DOUBLE", "boolean": "BOOLEAN",
+               "timestamp": "TIMESTAMP", "date": "DATE"},
+    "postgres": {"string": "text", "integer": "bigint", "float": "double precision", "boolean": "boolean",
+                 "timestamp": "timestamp without time zone", "date": "date"},
+}
+# DuckDB allows one writing process per file; Dagster runs CAD and CMS loads (and dbt) in
+# parallel processes, so a writer waits for the lock instead of failing the run.
+DUCKDB_LOCK_WAIT_SECONDS = 600
+
+
+def q(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def arrow_schema(table: Table) -> pa.Schema:
+    return pa.schema([pa.field(c.name, ARROW_TYPES[c.type]) for c in table.columns])
+
+
+class Warehouse:
+    """One open connection; subclasses differ in connect, bulk insert and type names."""
+
+    kind: str
+
+    def __init__(self, destination: Destination):
+        self.destination = destination
+        self.types = ENGINE_TYPES[self.kind]
+
+    # -- plumbing -------------------------------------------------------------------------
+    def execute(self, sql: str, params: Iterable | None = None) -> None:
+        raise NotImplementedError
+
+    def query(self, sql: str, params: Iterable | None = None) -> list[tuple]:
+        raise NotImplementedError
+
+    def insert_arrow(self, target: str, batch: pa.Table) -> None:
+        raise NotImplementedError
+
+    def begin(self) -> None:
+        self.execute("BEGIN")
+
+    def commit(self) -> None:
+        self.execute("COMMIT")
+
+    def rollback(self) -> None:
+        self.execute("ROLLBACK")
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- catalog --------------------------------------------------------------------------
+    def column_types(self, schema: str, table: str) -> dict[str, str] | None:
+        """{column: engine type} of an existing table, or None when it does not exist."""
+        rows = self.query(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+            (schema, table),
+        )
+        return {name: dtype for name, dtype in rows} or None
+
+    def create_table_sql(self, table: Table, qualified: str, temporary: bool = False) -> str:
+        cols = ", ".join(f"{q(c.name)} {self.types[c.type]}" for c in table.columns)
+        if temporary:
+            return f"CREATE TEMPORARY TABLE {qualified} ({cols})"
+        pk = ", ".join(q(k) for k in table.primary_key)
+        return f"CREATE TABLE {qualified} ({cols}, PRIMARY KEY ({pk}))"
+
+
+class DuckDBWarehouse(Warehouse):
+    kind = "duckdb"
+
+    def __init__(self, destination: Destination, read_only: bool = False):
+        super().__init__(destination)
+        path = destination.duckdb_path
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + DUCKDB_LOCK_WAIT_SECONDS
+        waited = False
+        while True:
+            try:
+                self.con = duckdb.connect(str(path), read_only=read_only)
+                break
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise
+                if not waited:
+                    log.info("warehouse %s is locked by another process; waiting up to %ss",
+                             path, DUCKDB_LOCK_WAIT_SECONDS)
+                    waited = True
+                time.sleep(0.5)
+
+    def execute(self, sql, params=None):
+        self.con.execute(sql, list(params) if params is not None else None)
+
+    def query(self, sql, params=None):
+        return self.con.execute(sql, list(params) if params is not None else None).fetchall()
+
+    def insert_arrow(self, target, batch):
+        self.con.register("_arp_batch", batch)
+        try:
+            cols = ", ".join(q(n) for n in batch.column_names)
+            self.con.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM _arp_batch")
+        finally:
+            self.con.unregister("_arp_batch")
+
+    def close(self):
+        self.con.close()
+
+
+class PostgresWarehouse(Warehouse):
+    kind = "postgres"
+
+    def __init__(self, destination: Destination, create_database: bool = True):
+        super().__init__(destination)
+        try:
+            self.con = psycopg2.connect(**destination.pg_connect_kwargs())
+        except psycopg2.OperationalError as exc:
+            if not (create_database and "does not exist" in str(exc)):
+                raise
+            _create_database(destination)
+            self.con = psycopg2.connect(**destination.pg_connect_kwargs())
+        self.con.autocommit = True  # transactions are explicit (BEGIN/COMMIT), as on DuckDB
+
+    def execute(self, sql, params=None):
+        with self.con.cursor() as cur:
+            cur.execute(sql.replace("?", "%s"), tuple(params) if params is not None else None)
+
+    def query(self, sql, params=None):
+        with self.con.cursor() as cur:
+            cur.execute(sql.replace("?", "%s"), tuple(params) if params is not None else None)
+            return cur.fetchall()
+
+    def insert_arrow(self, target, batch):
+        # COPY is an order of magnitude faster than INSERTs; pyarrow writes nulls as empty
+        # unquoted fields and empty strings as "", which is exactly PostgreSQL's CSV convention.
+        buf = io.BytesIO()
+        pa_csv.write_csv(batch, buf, pa_csv.WriteOptions(include_header=False, quoting_style="needed"))
+        buf.seek(0)
+        cols = ", ".join(q(n) for n in batch.column_names)
+        with self.con.cursor() as cur:
+            cur.copy_expert(f"COPY {target} ({cols}) FROM STDIN WITH (FORMAT csv)", buf)
+
+    def close(self):
+        self.con.close()
+
+
+def _create_database(destination: Destination) -> None:
+    log.info("creating PostgreSQL database %s", destination.pg_database)
+    con = psycopg2.connect(**destination.pg_connect_kwargs(database="postgres"))
+    try:
+        con.autocommit = True
+        with con.cursor() as cur:
+            cur.execute(f"CREATE DATABASE {q(destination.pg_database)}")
+    except psycopg2.errors.DuplicateDatabase:
+        pass  # another process created it first
+    finally:
+        con.close()
+
+
+def connect(destination: Destination) -> Warehouse:
+    if destination.kind == "duckdb":
+        return DuckDBWarehouse(destination)
+    return PostgresWarehouse(destination)

@@ -1,0 +1,83 @@
+"""The plain loader (`load_sources`) on DuckDB and PostgreSQL, from contract-shaped fixtures."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from orchestration.contract import get_system
+from orchestration.ingest import ContractMismatch, load_sources
+from orchestration.ingest.warehouse import ENGINE_TYPES
+from tests.ingest.conftest import (
+    assert_raw_equals_source, changed_rows, raw_snapshot, source_snapshot, warehouse_types,
+)
+from tests.ingest.contract_fixture import write_fixture_sources
+
+
+def test_full_then_incremental_load_is_exact(tmp_path, warehouse):
+    cad, cms = write_fixture_sources(tmp_path / "sources", rows=25)
+    urls = {"cad_replica": cad.url, "case_management": cms.url}
+
+    first = load_sources(cad.url, cms.url, warehouse)
+    assert first.rows_loaded["raw_cad.incidents"] == 25
+    assert first.total_loaded == 25 * 12
+    assert_raw_equals_source(warehouse, urls)
+
+    again = load_sources(cad.url, cms.url, warehouse)
+    assert again.total_loaded == 0, again.summary()
+
+    before = source_snapshot(cad.url, "cad_replica")
+    cad.append("incidents", 4)
+    cad.update("incidents", [1, 2, 3], "final_call_type", "RECLASSIFIED")   # reclassified call type
+    cad.update("unit_assignments", [5], "cleared_at", None)                  # late clear-time change
+    cad.update("incidents", [10], "final_call_type", None)                   # value -> null is a change
+    expected = changed_rows(before, source_snapshot(cad.url, "cad_replica"))
+    assert expected["incidents"] == 8 and expected["unit_assignments"] == 1
+
+    third = load_sources(cad.url, cms.url, warehouse)
+    loaded = {k.split(".")[1]: v for k, v in third.rows_loaded.items() if k.startswith("raw_cad.")}
+    assert loaded == expected
+    assert third.table("raw_cad.incidents").rows_updated == 4
+    assert third.table("raw_cad.incidents").rows_inserted == 4
+    assert third.rows_loaded["raw_cms.people"] == 0
+    assert_raw_equals_source(warehouse, urls)
+    assert load_sources(cad.url, cms.url, warehouse).total_loaded == 0
+
+
+def test_raw_tables_carry_contract_types(tmp_path, warehouse):
+    cad, cms = write_fixture_sources(tmp_path / "sources", rows=3)
+    load_sources(cad.url, cms.url, warehouse)
+    engine_types = {k: v.lower() for k, v in ENGINE_TYPES[warehouse.kind].items()}
+    for system_name in ("cad_replica", "case_management"):
+        system = get_system(system_name)
+        for table in system.tables:
+            actual = warehouse_types(warehouse, system.raw_schema, table.name)
+            expected = {c.name: engine_types[c.type] for c in table.columns}
+            assert actual == expected, f"{system.raw_schema}.{table.name}"
+
+
+def test_losing_the_warehouse_means_a_full_reload(tmp_path, duck):
+    # The cursor lives in the warehouse, so a fresh warehouse can never be skipped as "up to date".
+    cad, cms = write_fixture_sources(tmp_path / "sources", rows=5)
+    load_sources(cad.url, cms.url, duck)
+    duck.duckdb_path.unlink()
+    assert load_sources(cad.url, cms.url, duck).total_loaded == 5 * 12
+
+
+def test_duplicate_source_key_fails_and_loads_nothing(tmp_path, duck):
+    cad, cms = write_fixture_sources(tmp_path / "sources", rows=5)
+    load_sources(cad.url, cms.url, duck)
+    before = raw_snapshot(duck, "cad_replica")
+    # A source without a primary key constraint can hold the same incident twice.
+    with cad.engine.begin() as conn:
+        ddl = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'calls'").scalar()
+        conn.exec_driver_sql(re.sub(r",\s*PRIMARY KEY \(call_id\)", "", ddl).replace("calls", "calls_copy", 1))
+        conn.exec_driver_sql("INSERT INTO calls_copy SELECT * FROM calls")
+        conn.exec_driver_sql("DROP TABLE calls")
+        conn.exec_driver_sql("ALTER TABLE calls_copy RENAME TO calls")
+        conn.exec_driver_sql("INSERT INTO calls SELECT * FROM calls WHERE call_id = 1")
+        conn.exec_driver_sql("UPDATE calls SET updated_at = '2030-01-01 00:00:00.000000'")
+    cad.append("incidents", 2)
+    with pytest.raises(ContractMismatch, match=r"calls\.call_id: duplicate primary key \(call_id=1, 2 rows\)"):
+        load_sources(cad.url, cms.url, duck)
+    assert raw_snapshot(duck, "cad_replica") == before  # the two new incidents were rolled back too
