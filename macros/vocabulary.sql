@@ -1,0 +1,31 @@
+{#- Fixed vocabularies of the source contract (contracts/*.yml). Code lists that programs change
+    over time (call types, dispositions, beats, hours...) are seeds, not these. -#}
+
+{% macro unit_types() -%}
+    {{ return(['POLICE', 'EMS', 'FIRE', 'CRT', 'CORESPONSE']) }}
+{%- endmacro %}
+
+{% macro heart_unit_types() -%}
+    {{ return(['CRT', 'CORESPONSE']) }}
+{%- endmacro %}
+
+{% macro encounter_programs() -%}
+    {{ return(['CRT', 'CORESPONSE', 'CCD']) }}
+{%- endmacro %}
+
+{% macro staff_programs() -%}
+    {{ return(['CRT', 'CORESPONSE', 'CARENAV', 'CCD']) }}
+{%- endmacro %}
+
+{% macro quoted_list(values) -%}
+    {%- for v in values -%}'{{ v }}'{{ ", " if not loop.last }}{%- endfor -%}
+{%- endmacro %}
+
+{#- Incident flag columns an eligibility exclusion (seed eligibility_exclusions) may name. -#}
+{% macro exclusion_flags() -%}
+    {{ return(['weapon_involved', 'violence_toward_others']) }}
+{%- endmacro %}
+
+{% macro dispatchable_programs() -%}
+    {{ return(['CRT', 'CORESPONSE']) }}
+{%- endmacro %}

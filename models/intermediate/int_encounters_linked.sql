@@ -1,0 +1,166 @@
+-- One row per staged encounter with the CAD incident it belongs to (docs "Linked encounter").
+--
+-- Candidates, best first:
+--   exact_number (1.00): the normalized typed number is a CAD incident, the encounter starts in
+--       the incident's window, and the encounter's unit (if any) was assigned to that incident;
+--   unit_time_location (0.90): the encounter's HEART unit was assigned to an incident whose
+--       dispatch-to-clear window (with a margin) holds the encounter start, at the same block;
+--   exact_number_unit_mismatch (0.80): the number matches in time but the encounter's unit was
+--       not on the incident (a mistyped number can hit a neighbouring incident, so a unit + time
+--       + location candidate beats it);
+--   unit_time (0.60): unit and time agree but the location is missing or differs; kept only
+--       when it is the encounter's single candidate.
+-- Encounters without a candidate stay, unlinked (mostly self-initiated work).
+{%- set s = linkage_settings() %}
+with
+
+encounters as (
+    select * from {{ ref('stg_cms__encounters') }}
+),
+
+incidents as (
+    select
+        incident_number,
+        created_at,
+        closed_at,
+        block_address
+    from {{ ref('stg_cad__incidents') }}
+),
+
+heart_assignments as (
+    select
+        incident_number,
+        unit_id,
+        coalesce(
+            case when has_valid_dispatch then dispatched_at end,
+            case when has_valid_on_scene then on_scene_at end
+        ) as window_start,
+        case when has_valid_clear then cleared_at end as cleared_at
+    from {{ ref('int_unit_assignments_timed') }}
+    where is_heart_unit
+),
+
+-- each assignment's usable window, bucketed by UTC day so the unit + time join is an equi-join
+assignment_windows as (
+    select
+        incident_number,
+        unit_id,
+        window_start - interval '{{ s.margin_minutes }} minutes' as window_from,
+        least(
+            coalesce(cleared_at, window_start + interval '{{ s.open_window_hours }} hours'),
+            window_start + interval '{{ s.max_window_hours }} hours'
+        ) + interval '{{ s.margin_minutes }} minutes' as window_to
+    from heart_assignments
+    where window_start is not null
+),
+
+assignment_buckets as (
+    select
+        *,
+        cast(floor({{ epoch_seconds('window_from') }} / 86400) as bigint) as day_bucket
+    from assignment_windows
+    union all
+    select
+        *,
+        cast(floor({{ epoch_seconds('window_from') }} / 86400) as bigint) + 1 as day_bucket
+    from assignment_windows
+),
+
+encounter_units as (
+    select
+        encounters.encounter_id,
+        encounters.unit_id,
+        encounters.started_at,
+        encounters.block_address,
+        cast(floor({{ epoch_seconds('encounters.started_at') }} / 86400) as bigint) as day_bucket
+    from encounters
+    where encounters.unit_id is not null
+),
+
+unit_time_candidates as (
+    select distinct
+        encounter_units.encounter_id,
+        assignment_buckets.incident_number,
+        coalesce(encounter_units.block_address = incidents.block_address, false) as location_agrees
+    from encounter_units
+    inner join assignment_buckets
+        on
+            encounter_units.unit_id = assignment_buckets.unit_id
+            and encounter_units.day_bucket = assignment_buckets.day_bucket
+            and encounter_units.started_at >= assignment_buckets.window_from
+            and encounter_units.started_at <= assignment_buckets.window_to
+    inner join incidents on assignment_buckets.incident_number = incidents.incident_number
+),
+
+exact_candidates as (
+    select
+        encounters.encounter_id,
+        incidents.incident_number,
+        encounters.unit_id is null or unit_time.encounter_id is not null as unit_agrees
+    from encounters
+    inner join incidents on encounters.cad_incident_number = incidents.incident_number
+    left join unit_time_candidates as unit_time
+        on
+            encounters.encounter_id = unit_time.encounter_id
+            and incidents.incident_number = unit_time.incident_number
+    where
+        encounters.started_at >= incidents.created_at - interval '{{ s.exact_before_minutes }} minutes'
+        and encounters.started_at
+        <= coalesce(incidents.closed_at, incidents.created_at) + interval '{{ s.exact_after_hours }} hours'
+),
+
+candidates as (
+    select
+        encounter_id,
+        incident_number,
+        case when unit_agrees then 'exact_number' else 'exact_number_unit_mismatch' end as link_method,
+        case when unit_agrees then 1.00 else 0.80 end as link_confidence
+    from exact_candidates
+    union all
+    select
+        encounter_id,
+        incident_number,
+        case when location_agrees then 'unit_time_location' else 'unit_time' end as link_method,
+        case when location_agrees then 0.90 else 0.60 end as link_confidence
+    from unit_time_candidates
+),
+
+scored as (
+    select
+        candidates.*,
+        count(*) over (partition by candidates.encounter_id) as candidate_count,
+        abs(
+            {{ epoch_seconds('encounters.started_at') }} - {{ epoch_seconds('incidents.created_at') }}
+        ) as seconds_from_creation
+    from candidates
+    inner join encounters on candidates.encounter_id = encounters.encounter_id
+    inner join incidents on candidates.incident_number = incidents.incident_number
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by encounter_id
+            order by link_confidence desc, seconds_from_creation asc, incident_number asc
+        ) as candidate_rank
+    from scored
+    -- a unit + time match without the location is too weak unless it is the only candidate
+    where link_method <> 'unit_time' or candidate_count = 1
+)
+
+select
+    encounters.encounter_id,
+    ranked.incident_number,
+    coalesce(ranked.link_method, 'unlinked') as link_method,
+    cast(coalesce(ranked.link_confidence, 0) as {{ type_double() }}) as link_confidence,
+    encounters.cad_incident_number as typed_incident_number,
+    encounters.program,
+    encounters.unit_id,
+    encounters.started_at,
+    encounters.updated_at
+from encounters
+left join ranked
+    on
+        encounters.encounter_id = ranked.encounter_id
+        and ranked.candidate_rank = 1

@@ -1,0 +1,49 @@
+-- One row per (incident, program) the incident is eligible for: its final call type has a rule
+-- for the program in force on the local creation date, and no exclusion in force is flagged.
+with
+
+incidents as (
+    select
+        incident_number,
+        final_call_type,
+        created_date_local,
+        weapon_involved,
+        violence_toward_others
+    from {{ ref('stg_cad__incidents') }}
+),
+
+eligibility_rules as (
+    select * from {{ ref('call_type_eligibility') }}
+),
+
+exclusions as (
+    select * from {{ ref('eligibility_exclusions') }}
+),
+
+excluded_incidents as (
+    select distinct incidents.incident_number
+    from incidents
+    inner join exclusions
+        on
+            incidents.created_date_local >= exclusions.effective_from
+            and (exclusions.effective_to is null or incidents.created_date_local < exclusions.effective_to)
+    where
+        {#- each exclusion code names the incidents flag column it reads -#}
+        {% for flag in exclusion_flags() %}
+        (exclusions.exclusion_code = '{{ flag }}' and incidents.{{ flag }})
+        {{- " or" if not loop.last }}
+        {% endfor %}
+)
+
+select
+    incidents.incident_number,
+    eligibility_rules.program
+from incidents
+inner join eligibility_rules
+    on
+        incidents.final_call_type = eligibility_rules.call_type_code
+        and incidents.created_date_local >= eligibility_rules.effective_from
+        and (eligibility_rules.effective_to is null or incidents.created_date_local < eligibility_rules.effective_to)
+left join excluded_incidents on incidents.incident_number = excluded_incidents.incident_number
+where excluded_incidents.incident_number is null
+group by incidents.incident_number, eligibility_rules.program

@@ -1,0 +1,165 @@
+-- One row per staged incident with everything the marts report about it: eligibility, HEART
+-- response and times, forgone reason, police / EMS involvement, outcome, services and callers.
+-- fct_incidents publishes it; the metric models aggregate it.
+with
+
+incidents as (
+    select * from {{ ref('stg_cad__incidents') }}
+),
+
+origins as (
+    select * from {{ ref('call_origins') }}
+),
+
+call_types as (
+    select * from {{ ref('call_types') }}
+),
+
+dispositions as (
+    select * from {{ ref('dispositions') }}
+),
+
+calls as (
+    select
+        incident_number,
+        count(*) as calls,
+        count(distinct caller_key) as identified_callers,
+        max(updated_at) as last_call_updated_at
+    from {{ ref('stg_cad__calls') }}
+    group by incident_number
+),
+
+arrests as (
+    select
+        incident_number,
+        count(*) as arrests
+    from {{ ref('stg_cad__arrests') }}
+    group by incident_number
+),
+
+referrals as (
+    select
+        incident_number,
+        count(distinct referral_type) as referral_types,
+        sum(referrals) as referrals
+    from {{ ref('int_incident_referral_types') }}
+    group by incident_number
+),
+
+transports as (
+    select
+        incident_number,
+        max(case when destination_category = 'hospital' then 1 else 0 end) = 1 as has_hospital_transport,
+        max(case when destination_category = 'care_center' then 1 else 0 end) = 1 as has_care_center_transport,
+        max(case when destination_category = 'other' then 1 else 0 end) = 1 as has_other_transport
+    from {{ ref('int_incident_transport_categories') }}
+    group by incident_number
+),
+
+assignments as (
+    select
+        incident_number,
+        max(updated_at) as last_assignment_updated_at
+    from {{ ref('int_unit_assignments_timed') }}
+    group by incident_number
+)
+
+select
+    incidents.incident_number,
+    incidents.created_at,
+    incidents.created_at_local,
+    incidents.created_date_local,
+    {{ period_start('month', 'incidents.created_at_local') }} as created_month_local,
+    {{ period_start('quarter', 'incidents.created_at_local') }} as created_quarter_local,
+    {{ period_start('year', 'incidents.created_at_local') }} as created_year_local,
+    {{ day_of_week_name('incidents.created_at_local') }} as created_day_of_week,
+    {{ hour_of_day_text('incidents.created_at_local') }} as created_hour,
+    incidents.initial_call_type,
+    incidents.final_call_type,
+    call_types.category as final_call_type_category,
+    incidents.priority,
+    incidents.call_origin,
+    origins.origin,
+    coalesce(incidents.beat, 'UNKNOWN') as beat,
+    incidents.block_address,
+    incidents.weapon_involved,
+    incidents.violence_toward_others,
+    incidents.disposition,
+    dispositions.outcome_category as disposition_category,
+    incidents.closed_at,
+    incidents.is_closed_at_invalid,
+    coalesce(calls.calls, 0) as calls,
+    coalesce(calls.identified_callers, 0) as identified_callers,
+    coalesce(familiar.is_familiar_caller, false) as is_familiar_caller,
+    eligibility.is_eligible,
+    eligibility.is_eligible_crt,
+    eligibility.is_eligible_coresponse,
+    eligibility.is_eligible_ccd,
+    responded.is_heart_responded,
+    responded.heart_response_basis,
+    responded.heart_program,
+    responded.has_heart_arrival,
+    responded.is_ccd_resolution,
+    responded.linked_encounters,
+    eligibility.is_eligible and not responded.is_heart_responded as is_forgone,
+    forgone.forgone_reason,
+    case
+        when eligibility.is_eligible and responded.is_heart_responded then 'responded'
+        when eligibility.is_eligible then 'forgone'
+    end as response_status,
+    heart.heart_units,
+    heart.first_arrived_unit_id,
+    heart.first_heart_dispatched_at,
+    heart.first_heart_on_scene_at,
+    heart.last_heart_cleared_at,
+    coalesce(heart.response_time_status, 'no_heart_unit') as response_time_status,
+    heart.response_minutes,
+    coalesce(police_ems.police_assignments, 0) as police_assignments,
+    coalesce(police_ems.police_units, 0) as police_units,
+    coalesce(police_ems.valid_police_assignments, 0) as valid_police_assignments,
+    coalesce(police_ems.police_minutes, 0) as police_minutes,
+    coalesce(police_ems.has_ems_unit, false) as has_ems_unit,
+    coalesce(encounters.ems_requested, false) as ems_requested,
+    coalesce(encounters.police_backup_requested, false) as police_backup_requested,
+    coalesce(encounters.safety_reports, 0) as safety_reports,
+    coalesce(encounters.all_reports_felt_safe, false) as all_reports_felt_safe,
+    coalesce(encounters.encounter_outcome_category, dispositions.outcome_category, 'unknown') as outcome_category,
+    coalesce(referrals.referrals, 0) as referrals,
+    coalesce(referrals.referral_types, 0) as referral_types,
+    coalesce(transports.has_hospital_transport, false) as has_hospital_transport,
+    coalesce(transports.has_care_center_transport, false) as has_care_center_transport,
+    coalesce(transports.has_other_transport, false) as has_other_transport,
+    coalesce(follow_ups.follow_ups, 0) as follow_ups,
+    coalesce(follow_ups.follow_ups, 0) > 0 as has_follow_up,
+    coalesce(arrests.arrests, 0) as arrests,
+    incidents.updated_at,
+    greatest(
+        incidents.updated_at,
+        coalesce(calls.last_call_updated_at, incidents.updated_at),
+        coalesce(assignments.last_assignment_updated_at, incidents.updated_at)
+    ) as last_source_updated_at
+from incidents
+inner join {{ ref('int_incidents_eligibility') }} as eligibility
+    on incidents.incident_number = eligibility.incident_number
+inner join {{ ref('int_incidents_responded') }} as responded
+    on incidents.incident_number = responded.incident_number
+left join origins on incidents.call_origin = origins.call_origin
+left join call_types on incidents.final_call_type = call_types.call_type_code
+left join dispositions on incidents.disposition = dispositions.disposition_code
+left join calls on incidents.incident_number = calls.incident_number
+left join arrests on incidents.incident_number = arrests.incident_number
+left join referrals on incidents.incident_number = referrals.incident_number
+left join transports on incidents.incident_number = transports.incident_number
+left join assignments on incidents.incident_number = assignments.incident_number
+left join {{ ref('int_incidents_familiar_callers') }} as familiar
+    on incidents.incident_number = familiar.incident_number
+left join {{ ref('int_incidents_forgone') }} as forgone
+    on incidents.incident_number = forgone.incident_number
+left join {{ ref('int_incidents_heart_response') }} as heart
+    on incidents.incident_number = heart.incident_number
+left join {{ ref('int_incidents_police_ems') }} as police_ems
+    on incidents.incident_number = police_ems.incident_number
+left join {{ ref('int_incidents_encounter_summary') }} as encounters
+    on incidents.incident_number = encounters.incident_number
+left join {{ ref('int_incident_follow_ups') }} as follow_ups
+    on incidents.incident_number = follow_ups.incident_number

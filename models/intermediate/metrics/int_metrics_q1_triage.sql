@@ -1,0 +1,101 @@
+-- Q1 "Are calls being successfully triaged and dispatched to the appropriate responders?"
+-- heart_incidents, eligible_incidents, heart_incidents_by_origin, response_minutes_mean /
+-- _median / _p90, for ALL and per program (docs/metric_definitions.md).
+with
+
+scoped as (
+    {{ scoped_incidents(per_heart_program=true) }}
+),
+
+heart as (
+    select * from scoped
+    where is_heart_responded
+),
+
+eligible_scoped as (
+    select
+        periods.period_grain,
+        periods.period_start,
+        'ALL' as program,
+        periods.incident_number
+    from {{ ref('int_incident_periods') }} as periods
+    inner join {{ ref('int_incidents_eligibility') }} as eligibility
+        on periods.incident_number = eligibility.incident_number
+    where eligibility.is_eligible
+    union all
+    select
+        periods.period_grain,
+        periods.period_start,
+        eligible.program,
+        periods.incident_number
+    from {{ ref('int_incident_periods') }} as periods
+    inner join {{ ref('int_incident_programs_eligible') }} as eligible
+        on periods.incident_number = eligible.incident_number
+),
+
+heart_incidents as (
+    select
+        {{ metric_columns("'heart_incidents'", "''", "''", 'count(*)', 'count(*)', 'null') }}
+    from heart
+    group by period_grain, period_start, program
+),
+
+eligible_incidents as (
+    select
+        {{ metric_columns("'eligible_incidents'", "''", "''", 'count(*)', 'count(*)', 'null') }}
+    from eligible_scoped
+    group by period_grain, period_start, program
+),
+
+heart_incidents_by_origin as (
+    select
+        {{ metric_columns("'heart_incidents_by_origin'", "'origin'", 'origin', 'count(*)', 'count(*)', 'null') }}
+    from heart
+    where origin is not null
+    group by period_grain, period_start, program, origin
+),
+
+response_times as (
+    select
+        period_grain,
+        period_start,
+        program,
+        count(*) as response_times,
+        sum(response_minutes) as total_minutes,
+        {{ percentile_linear('response_minutes', 0.5) }} as median_minutes,
+        {{ percentile_linear('response_minutes', 0.9) }} as p90_minutes
+    from heart
+    where response_time_status = 'valid'
+    group by period_grain, period_start, program
+),
+
+response_minutes_mean as (
+    select
+        {{ metric_columns("'response_minutes_mean'", "''", "''",
+            'total_minutes / response_times', 'total_minutes', 'response_times') }}
+    from response_times
+),
+
+response_minutes_median as (
+    select
+        {{ metric_columns("'response_minutes_median'", "''", "''", 'median_minutes', 'null', 'response_times') }}
+    from response_times
+),
+
+response_minutes_p90 as (
+    select
+        {{ metric_columns("'response_minutes_p90'", "''", "''", 'p90_minutes', 'null', 'response_times') }}
+    from response_times
+)
+
+select * from heart_incidents
+union all
+select * from eligible_incidents
+union all
+select * from heart_incidents_by_origin
+union all
+select * from response_minutes_mean
+union all
+select * from response_minutes_median
+union all
+select * from response_minutes_p90

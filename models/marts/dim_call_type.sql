@@ -1,0 +1,39 @@
+-- One row per call type of the seed `call_types`, with CAD's own label and the programs it is
+-- eligible for today (open rules of `call_type_eligibility`).
+with
+
+call_types as (
+    select * from {{ ref('call_types') }}
+),
+
+cad_labels as (
+    select
+        call_type_code,
+        call_type_description
+    from {{ ref('stg_cad__call_types') }}
+),
+
+eligible_now as (
+    select
+        call_type_code,
+        {%- for program in encounter_programs() %}
+        max(case when program = '{{ program }}' then 1 else 0 end) = 1 as eligible_now_{{ program | lower }}
+        {{- "," if not loop.last }}
+        {%- endfor %}
+    from {{ ref('call_type_eligibility') }}
+    where effective_to is null
+    group by call_type_code
+)
+
+select
+    call_types.call_type_code,
+    call_types.description,
+    cad_labels.call_type_description as cad_description,
+    call_types.category,
+    {%- for program in encounter_programs() %}
+    coalesce(eligible_now.eligible_now_{{ program | lower }}, false) as eligible_now_{{ program | lower }}
+    {{- "," if not loop.last }}
+    {%- endfor %}
+from call_types
+left join cad_labels on call_types.call_type_code = cad_labels.call_type_code
+left join eligible_now on call_types.call_type_code = eligible_now.call_type_code

@@ -1,0 +1,74 @@
+{{ config(materialized='table') }}
+-- Every raw CAD incident row, normalized, with the first rule it fails (null = staged).
+-- Only rules that make the whole incident unusable quarantine it (no readable number, no real
+-- creation time, a second row for the same number). A bad close time or an unknown code keeps
+-- the incident and is flagged, so it still counts where it can (see docs "Valid timestamp").
+with
+
+source as (
+    select * from {{ source('raw_cad', 'incidents') }}
+),
+
+normalized as (
+    select
+        incident_number as source_incident_number,
+        {{ normalize_incident_number('incident_number') }} as incident_number,
+        created_at,
+        {{ normalize_code('initial_call_type') }} as initial_call_type,
+        {{ normalize_code('final_call_type') }} as final_call_type,
+        priority,
+        {{ normalize_code('call_origin') }} as call_origin,
+        nullif(upper(trim(cast(beat as {{ dbt.type_string() }}))), '') as beat,
+        nullif(upper(trim(block_address)), '') as block_address,
+        latitude,
+        longitude,
+        weapon_involved,
+        violence_toward_others,
+        {{ normalize_code('disposition') }} as disposition,
+        closed_at,
+        updated_at
+    from source
+),
+
+checked as (
+    select
+        *,
+        case
+            when incident_number is null then 'invalid_incident_number'
+            when created_at is null or created_at < cast('2000-01-01' as timestamp)
+                then 'placeholder_created_at'
+        end as rule_failure
+    from normalized
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by incident_number
+            order by case when rule_failure is null then 0 else 1 end, updated_at desc, source_incident_number
+        ) as key_rank
+    from checked
+)
+
+select
+    incident_number,
+    source_incident_number,
+    created_at,
+    initial_call_type,
+    final_call_type,
+    priority,
+    call_origin,
+    beat,
+    block_address,
+    latitude,
+    longitude,
+    weapon_involved,
+    violence_toward_others,
+    disposition,
+    -- a close before the creation is impossible: treat the incident as still open
+    case when closed_at >= created_at then closed_at end as closed_at,
+    closed_at is not null and closed_at < created_at as is_closed_at_invalid,
+    updated_at,
+    coalesce(rule_failure, case when key_rank > 1 then 'duplicate_incident' end) as quarantine_reason
+from ranked

@@ -1,0 +1,24 @@
+-- Staged CAD incidents: the rows of base_cad__incidents that passed every rule, with the local
+-- creation time every period, day-of-week and hour metric uses. `updated_at` is carried so the
+-- model can become incremental on it.
+select
+    incident_number,
+    created_at,
+    {{ to_local('created_at') }} as created_at_local,
+    cast({{ to_local('created_at') }} as date) as created_date_local,
+    initial_call_type,
+    final_call_type,
+    priority,
+    call_origin,
+    beat,
+    block_address,
+    latitude,
+    longitude,
+    weapon_involved,
+    violence_toward_others,
+    disposition,
+    closed_at,
+    is_closed_at_invalid,
+    updated_at
+from {{ ref('base_cad__incidents') }}
+where quarantine_reason is null

@@ -1,0 +1,61 @@
+{{ config(materialized='table', pre_hook="{{ set_hash_key() }}") }}
+-- Every raw Care Navigation follow-up with the client id hashed and the typed incident number
+-- normalized, and the first rule it fails (null = staged).
+with
+
+source as (
+    select * from {{ source('raw_cms', 'follow_ups') }}
+),
+
+encounters as (
+    select encounter_id from {{ ref('base_cms__encounters') }}
+    where quarantine_reason is null
+),
+
+normalized as (
+    select
+        follow_up_id,
+        {{ keyed_hash('person_id') }} as person_key,
+        encounter_id,
+        cad_incident_number as source_cad_incident_number,
+        {{ normalize_incident_number('cad_incident_number') }} as cad_incident_number,
+        followed_up_at,
+        {{ normalize_code('method') }} as follow_up_method,
+        {{ normalize_code('outcome') }} as follow_up_outcome,
+        updated_at
+    from source
+),
+
+checked as (
+    select
+        normalized.*,
+        case
+            when normalized.encounter_id is not null and encounters.encounter_id is null
+                then 'orphan_encounter'
+        end as rule_failure
+    from normalized
+    left join encounters on normalized.encounter_id = encounters.encounter_id
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by follow_up_id
+            order by case when rule_failure is null then 0 else 1 end, updated_at desc
+        ) as key_rank
+    from checked
+)
+
+select
+    follow_up_id,
+    person_key,
+    encounter_id,
+    source_cad_incident_number,
+    cad_incident_number,
+    followed_up_at,
+    follow_up_method,
+    follow_up_outcome,
+    updated_at,
+    coalesce(rule_failure, case when key_rank > 1 then 'duplicate_key' end) as quarantine_reason
+from ranked

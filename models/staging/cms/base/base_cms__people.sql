@@ -1,0 +1,41 @@
+{{ config(materialized='table', pre_hook="{{ set_hash_key() }}") }}
+-- Every raw client row with identifiers replaced by keyed hashes; names, date of birth, phone and
+-- address never leave raw. The first rule a row fails is its quarantine reason (null = staged).
+with
+
+source as (
+    select * from {{ source('raw_cms', 'people') }}
+),
+
+normalized as (
+    select
+        person_id,
+        {{ keyed_hash('person_id') }} as person_key,
+        {{ normalize_code('age_group') }} as age_group,
+        {{ normalize_code('race') }} as race,
+        {{ normalize_code('ethnicity') }} as ethnicity,
+        {{ normalize_code('gender') }} as gender,
+        {{ normalize_code('primary_language') }} as primary_language,
+        {{ normalize_code('housing_status') }} as housing_status,
+        updated_at
+    from source
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (partition by person_id order by updated_at desc) as key_rank
+    from normalized
+)
+
+select
+    person_key,
+    age_group,
+    race,
+    ethnicity,
+    gender,
+    primary_language,
+    housing_status,
+    updated_at,
+    case when key_rank > 1 then 'duplicate_key' end as quarantine_reason
+from ranked
