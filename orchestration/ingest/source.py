@@ -169,8 +169,13 @@ def read_batches(
     source_cols = [sa.column(names[c.name]) for c in table.columns]
     stmt = sa.select(*source_cols).select_from(sa.table(names["__table__"], schema=schema))
     if since is not None:
-        # Typed so the bound value matches the source's own storage (text on SQLite).
-        stmt = stmt.where(sa.column(names[table.cursor], sa.DateTime()) >= since)
+        cursor = sa.column(names[table.cursor], sa.DateTime())
+        if conn.dialect.name == "sqlite":
+            # SQLite keeps timestamps as text in whatever format the writer chose ('... 10:00:00'
+            # vs '... 10:00:00.000000'); comparing julian days is format-proof, text comparison is not.
+            stmt = stmt.where(sa.func.julianday(cursor) >= sa.func.julianday(since.isoformat(sep=" ")))
+        else:
+            stmt = stmt.where(cursor >= since)
     result = conn.execution_options(stream_results=True, yield_per=batch_rows).execute(stmt)
     schema_ = arrow_schema(table)
     for rows in result.partitions(batch_rows):

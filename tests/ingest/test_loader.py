@@ -8,7 +8,7 @@ import pytest
 from orchestration.contract import get_system
 from orchestration.ingest import ContractMismatch, load_sources
 from orchestration.ingest.warehouse import ENGINE_TYPES
-from tests.ingest.conftest import (
+from tests.ingest.helpers import (
     assert_raw_equals_source, changed_rows, raw_snapshot, source_snapshot, warehouse_types,
 )
 from tests.ingest.contract_fixture import write_fixture_sources
