@@ -127,12 +127,14 @@ def load_system(
     tables: Iterable[str] | None = None,
     source_schema: str | None = None,
     full_refresh: bool = False,
-    lookback: dt.timedelta = DEFAULT_LOOKBACK,
+    lookback: dt.timedelta | None = DEFAULT_LOOKBACK,
     logger: logging.Logger | None = None,
     also: Callable[[Warehouse], None] | None = None,
 ) -> LoadReport:
     """Load one system's tables (all, or the named subset) in one warehouse transaction.
 
+    `lookback=None` reads every source row instead of a cursor window (still loading only the
+    changed ones): right for small sources whose cursor cannot be trusted, such as vendor exports.
     `also` runs inside that transaction after the tables (the vendor loader writes its quarantine
     there, so tables and quarantine commit together).
     """
@@ -170,7 +172,7 @@ def load_system(
 
 def _load_table(
     wh: Warehouse, conn, system: System, table: Table, names: dict[str, str], source_schema: str | None,
-    full_refresh: bool, lookback: dt.timedelta, logger: logging.Logger,
+    full_refresh: bool, lookback: dt.timedelta | None, logger: logging.Logger,
 ) -> TableLoad:
     started = time.perf_counter()
     schema = system.raw_schema
@@ -181,7 +183,9 @@ def _load_table(
     _ensure_raw_table(wh, table, schema, target, full_refresh)
     cursor = q(table.cursor)
     result.cursor_before = wh.query(f"SELECT max({cursor}) FROM {target}")[0][0]
-    since = result.cursor_before - lookback if result.cursor_before is not None else None
+    since = None
+    if result.cursor_before is not None and lookback is not None:
+        since = result.cursor_before - lookback
 
     wh.execute(wh.create_table_sql(table, stage, temporary=True))
     for batch in read_batches(conn, system, table, names, since=since, schema=source_schema):

@@ -37,6 +37,7 @@ class IngestResource(dg.ConfigurableResource):
     duckdb_path: Optional[str] = None
     pg_database: Optional[str] = None
     lookback_minutes: float = 10.0
+    vendor_stage_dir: Optional[str] = None
 
     # -- resolution ------------------------------------------------------------------------
     def destination(self) -> Destination:
@@ -72,8 +73,12 @@ class IngestResource(dg.ConfigurableResource):
         if system == "cad_replica" and self.mapping_path():
             from orchestration.ingest.vendor import load_vendor_file
 
-            vendor = load_vendor_file(self.mapping_path(), self.export_path(), self.destination(),
-                                      tables=tables, lookback=lookback, logger=logger)
+            from orchestration.ingest.vendor import load_mapping
+
+            mapping = load_mapping(self.mapping_path())
+            staged = Path(self.vendor_stage_dir) / f"{mapping.name}.sqlite" if self.vendor_stage_dir else None
+            vendor = load_vendor_file(mapping, self.export_path(), self.destination(),
+                                      tables=tables, staged_path=staged, logger=logger)
             extra = {"vendor_rows_in": vendor.rows_in,
                      "vendor_quarantined": {t: vendor.quarantined(t) for t in vendor.mapping.tables}}
             return vendor.load, extra

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from orchestration.contract import PROJECT_ROOT, sqlalchemy_table
 from orchestration.ingest.destination import Destination
-from orchestration.ingest.loader import DEFAULT_LOOKBACK, LoadReport, load_system
+from orchestration.ingest.loader import LoadReport, load_system
 from orchestration.ingest.vendor.engine import MappingResult, apply_mapping, read_export
 from orchestration.ingest.vendor.spec import Mapping, load_mapping
 from orchestration.ingest.warehouse import Warehouse, q
@@ -70,15 +70,18 @@ def load_vendor_file(
     tables: list[str] | None = None,
     staged_path: str | Path | None = None,
     full_refresh: bool = False,
-    lookback: dt.timedelta = DEFAULT_LOOKBACK,
     logger: logging.Logger | None = None,
 ) -> VendorLoadReport:
-    """Map `export` (default: the mapping's source.path) and load it incrementally into the raw schema."""
+    """Map `export` (default: the mapping's source.path) and load its new or changed rows into the raw schema.
+
+    Every mapped row is compared with raw (no cursor window): an export's `updated_at` is often
+    derived (Burlington: the creation time), so a corrected old row would slip past a cursor.
+    """
     mapping = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
     result, staged = stage_export(mapping, export, staged_path)
     report = load_system(
         mapping.system.name, f"sqlite:///{staged}", destination, tables=tables, full_refresh=full_refresh,
-        lookback=lookback, logger=logger,
+        lookback=None, logger=logger,
         also=lambda wh: write_quarantine(wh, mapping.system.raw_schema, result),
     )
     return VendorLoadReport(result, report, staged)

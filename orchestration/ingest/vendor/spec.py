@@ -242,7 +242,8 @@ def _parse_column(table: Table, col, cdoc: Any, codes: dict, timezone: str, wher
     if "boolean" in cdoc:
         if col.type != "boolean":
             raise MappingError(f"{where}: boolean rules on a {col.type} column")
-        bdoc = cdoc["boolean"] or {}
+        # YAML reads an unquoted `true:` key as the boolean True.
+        bdoc = {str(k).lower(): v for k, v in (cdoc["boolean"] or {}).items()}
         _only(bdoc, {"true", "false"}, f"{where}.boolean")
         kwargs["true_tokens"] = tuple(str(t).lower() for t in bdoc.get("true", DEFAULT_TRUE))
         kwargs["false_tokens"] = tuple(str(t).lower() for t in bdoc.get("false", DEFAULT_FALSE))
