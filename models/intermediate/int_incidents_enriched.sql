@@ -20,13 +20,7 @@ dispositions as (
 ),
 
 calls as (
-    select
-        incident_number,
-        count(*) as calls,
-        count(distinct caller_key) as identified_callers,
-        max(updated_at) as last_call_updated_at
-    from {{ ref('stg_cad__calls') }}
-    group by incident_number
+    select * from {{ ref('int_incident_calls') }}
 ),
 
 arrests as (
@@ -88,7 +82,7 @@ select
     dispositions.outcome_category as disposition_category,
     incidents.closed_at,
     incidents.is_closed_at_invalid,
-    coalesce(calls.calls, 0) as calls,
+    coalesce(calls.distinct_calls, 0) as calls,
     coalesce(calls.identified_callers, 0) as identified_callers,
     coalesce(familiar.is_familiar_caller, false) as is_familiar_caller,
     eligibility.is_eligible,

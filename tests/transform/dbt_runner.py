@@ -106,3 +106,31 @@ def drop_pg_database(name: str) -> None:
     with con.cursor() as cur:
         cur.execute(f'drop database if exists "{name}" with (force)')
     con.close()
+
+
+def read_sql(warehouse: Warehouse, sql: str):
+    """Run a query on the warehouse; a pandas DataFrame of plain Python values (object dtype), so
+    values from both engines compare the same way (dates stay dates, nulls stay None)."""
+    import pandas as pd
+
+    if warehouse.engine == "duckdb":
+        import duckdb
+
+        with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as con:
+            cur = con.execute(sql)
+            cols = [d[0] for d in cur.description]
+            rows = cur.fetchall()
+    else:
+        import psycopg2
+
+        with psycopg2.connect(warehouse.pg_dsn) as con, con.cursor() as cur:
+            cur.execute(sql)
+            cols = [d[0] for d in cur.description]
+            rows = cur.fetchall()
+    return pd.DataFrame.from_records(rows, columns=cols, coerce_float=False).astype(object)
+
+
+def list_tables(warehouse: Warehouse, schema: str) -> list[str]:
+    frame = read_sql(warehouse, "select table_name from information_schema.tables "
+                                f"where table_schema = '{schema}' order by table_name")
+    return list(frame["table_name"])

@@ -1,0 +1,9 @@
+{#- The columns together identify a row. Fails with each duplicated combination and its count. -#}
+{% test unique_combination(model, columns) %}
+select
+    {{ columns | join(', ') }},
+    count(*) as rows_with_this_key
+from {{ model }}
+group by {{ columns | join(', ') }}
+having count(*) > 1
+{% endtest %}

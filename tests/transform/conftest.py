@@ -1,0 +1,97 @@
+"""Session fixtures: generate the tiny synthetic city, load it with the real loader, run `dbt build`.
+
+Each warehouse is built once per session and shared by every test that needs it:
+
+* `duckdb_default`   - default defects, DuckDB;
+* `postgres_default` - default defects, PostgreSQL (database `arp_dbt_<pid>_default`, dropped after);
+* `duckdb_clean`     - no defects, DuckDB (the exact-match comparison with the truth).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from orchestration.ingest.destination import Destination
+from orchestration.ingest.loader import load_sources
+from orchestration.synthetic import GeneratorConfig, generate
+
+from .dbt_runner import Warehouse, create_pg_database, drop_pg_database, run_dbt
+
+TIER = os.environ.get("ARP_TEST_TIER", "tiny")
+SEED = 7
+
+
+@dataclass
+class Dataset:
+    """One generated city: its source databases and truth files."""
+
+    out_dir: Path
+    cad_url: str
+    cms_url: str
+    defect_rate: float
+
+    @property
+    def truth_dir(self) -> Path:
+        return self.out_dir / "truth"
+
+
+@dataclass
+class BuiltWarehouse:
+    dataset: Dataset
+    warehouse: Warehouse
+    raw_counts: dict[str, int]
+    build_seconds: float
+
+
+def _generate(tmp_path_factory, name: str, defect_rate: float) -> Dataset:
+    out = tmp_path_factory.mktemp(name)
+    result = generate(GeneratorConfig(tier=TIER, seed=SEED, defect_rate=defect_rate, out_dir=out), progress=False)
+    return Dataset(out, result.cad_url, result.cms_url, defect_rate)
+
+
+def _load_and_build(dataset: Dataset, warehouse: Warehouse, destination: Destination) -> BuiltWarehouse:
+    report = load_sources(dataset.cad_url, dataset.cms_url, destination, full_refresh=True)
+    raw_counts = {t.key: t.raw_rows for t in report.tables}
+    result = run_dbt(warehouse, ["build"])
+    return BuiltWarehouse(dataset, warehouse, raw_counts, result.seconds)
+
+
+@pytest.fixture(scope="session")
+def dataset_default(tmp_path_factory) -> Dataset:
+    return _generate(tmp_path_factory, "city_default", 1.0)
+
+
+@pytest.fixture(scope="session")
+def dataset_clean(tmp_path_factory) -> Dataset:
+    return _generate(tmp_path_factory, "city_clean", 0.0)
+
+
+@pytest.fixture(scope="session")
+def duckdb_default(dataset_default, tmp_path_factory) -> BuiltWarehouse:
+    work = tmp_path_factory.mktemp("dbt_duckdb_default")
+    wh = Warehouse("duckdb", work, duckdb_path=work / "warehouse.duckdb")
+    return _load_and_build(dataset_default, wh, Destination.duckdb(wh.duckdb_path))
+
+
+@pytest.fixture(scope="session")
+def duckdb_clean(dataset_clean, tmp_path_factory) -> BuiltWarehouse:
+    work = tmp_path_factory.mktemp("dbt_duckdb_clean")
+    wh = Warehouse("duckdb", work, duckdb_path=work / "warehouse.duckdb")
+    return _load_and_build(dataset_clean, wh, Destination.duckdb(wh.duckdb_path))
+
+
+@pytest.fixture(scope="session")
+def postgres_default(dataset_default, tmp_path_factory):
+    work = tmp_path_factory.mktemp("dbt_postgres_default")
+    name = f"arp_dbt_{os.getpid()}_default"
+    create_pg_database(name)
+    wh = Warehouse("postgres", work, pg_database=name)
+    try:
+        yield _load_and_build(dataset_default, wh, Destination.postgres(database=name, pg_host="127.0.0.1",
+                                                                         pg_port=5432, pg_user="postgres",
+                                                                         pg_password=""))
+    finally:
+        drop_pg_database(name)
