@@ -3,4 +3,6 @@ from __future__ import annotations
 
 import dagster as dg
 
-defs = dg.Definitions(assets=[])
+from orchestration.ingest.defs import defs as ingest_defs
+
+defs = dg.Definitions.merge(dg.Definitions(assets=[]), ingest_defs)

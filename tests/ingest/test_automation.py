@@ -1,0 +1,94 @@
+"""The CAD sensor, the jobs and the daily schedule, evaluated by Dagster itself."""
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.ingest.assets import build_ingest_assets
+from orchestration.ingest.automation import (
+    cad_incremental_job, cad_source_sensor, daily_full_pipeline, full_pipeline_job, ingest_job,
+)
+from orchestration.ingest.defs import defs as ingest_defs
+from tests.ingest.contract_fixture import write_fixture_sources
+from tests.ingest.dagster_helpers import FAST_RETRY, ingest_resource, rows_loaded
+from tests.ingest.helpers import assert_raw_equals_source
+
+
+def _defs(resource) -> dg.Definitions:
+    return dg.Definitions(assets=build_ingest_assets(FAST_RETRY), jobs=[cad_incremental_job],
+                          sensors=[cad_source_sensor], resources={"ingest": resource})
+
+
+def _tick(instance, resource, cursor):
+    context = dg.build_sensor_context(instance=instance, cursor=cursor, resources={"ingest": resource})
+    result = cad_source_sensor(context)
+    return result, context.cursor
+
+
+def test_sensor_starts_an_incremental_cad_run_only_when_cad_changes(tmp_path, duck):
+    cad, cms = write_fixture_sources(tmp_path / "src", rows=10)
+    resource = ingest_resource(duck, cad_url=cad.url, cms_url=cms.url)
+    instance = dg.DagsterInstance.ephemeral()
+    job = _defs(resource).resolve_job_def("cad_incremental")
+
+    request, cursor = _tick(instance, resource, None)
+    assert isinstance(request, dg.RunRequest)
+    run = job.execute_in_process(instance=instance, run_config=request.run_config, tags=request.tags)
+    assert run.success
+    assert rows_loaded(run)["raw_cad.incidents"] == 10
+    assert not any(k.startswith("raw_cms.") for k in rows_loaded(run)), "only CAD and its dependents run"
+
+    skip, same_cursor = _tick(instance, resource, cursor)
+    assert isinstance(skip, dg.SkipReason) and "no new or updated CAD rows" in skip.skip_message
+    assert same_cursor == cursor
+
+    cad.append("incidents", 3)
+    cad.update("unit_assignments", [2], "cleared_at", None)
+    request, new_cursor = _tick(instance, resource, cursor)
+    assert isinstance(request, dg.RunRequest) and new_cursor != cursor
+    run = job.execute_in_process(instance=instance, tags=request.tags)
+    loaded = rows_loaded(run)
+    assert loaded["raw_cad.incidents"] == 3 and loaded["raw_cad.unit_assignments"] == 1
+    assert_raw_equals_source(duck, {"cad_replica": cad.url})
+
+    cms.append("encounters", 2)  # case management does not wake the CAD sensor
+    skip, _ = _tick(instance, resource, new_cursor)
+    assert isinstance(skip, dg.SkipReason)
+
+
+def test_sensor_waits_while_a_cad_run_is_in_progress(tmp_path, duck):
+    cad, cms = write_fixture_sources(tmp_path / "src", rows=3)
+    resource = ingest_resource(duck, cad_url=cad.url, cms_url=cms.url)
+    instance = dg.DagsterInstance.ephemeral()
+    job = _defs(resource).resolve_job_def("cad_incremental")
+    instance.create_run_for_job(job, status=dg.DagsterRunStatus.STARTED)
+    skip, cursor = _tick(instance, resource, None)
+    assert isinstance(skip, dg.SkipReason) and "waiting for run" in skip.skip_message
+    assert cursor is None  # so the change is picked up by the first tick after that run
+
+
+def test_sensor_skips_with_the_reason_when_the_source_is_down(tmp_path, duck):
+    resource = ingest_resource(duck, cad_url="postgresql+psycopg2://u:pw123@127.0.0.1:1/cad")
+    skip, _ = _tick(dg.DagsterInstance.ephemeral(), resource, None)
+    assert isinstance(skip, dg.SkipReason)
+    assert "source cad_replica is unreachable at postgresql+psycopg2://u:***@127.0.0.1:1/cad" in skip.skip_message
+    assert "pw123" not in skip.skip_message
+
+
+def test_jobs_and_schedule_select_the_right_assets():
+    graph = ingest_defs.resolve_asset_graph()
+    raw_cad = {k for k in graph.get_all_asset_keys() if k.path[0] == "raw_cad"}
+    raw_cms = {k for k in graph.get_all_asset_keys() if k.path[0] == "raw_cms"}
+    assert len(raw_cad) == 6 and len(raw_cms) == 6
+    assert ingest_job.selection.resolve(graph) == raw_cad | raw_cms
+    assert cad_incremental_job.selection.resolve(graph) == raw_cad
+    assert full_pipeline_job.selection == dg.AssetSelection.all()
+    assert daily_full_pipeline.job_name == "full_pipeline"
+    assert daily_full_pipeline.execution_timezone == "America/New_York"  # dbt var city_timezone
+    for key in raw_cad | raw_cms:
+        assert graph.get(key).group_name == key.path[0]
+
+
+def test_ingest_definitions_load():
+    dg.Definitions.validate_loadable(ingest_defs)
+    assert {s.name for s in ingest_defs.sensors} == {"cad_source_sensor"}
+    assert {s.name for s in ingest_defs.schedules} == {"daily_full_pipeline"}
