@@ -7,5 +7,6 @@
         'margin_minutes': 30,
         'open_window_hours': 4,
         'max_window_hours': 12,
+        'phone_before_minutes': 30,
     }) }}
 {%- endmacro %}

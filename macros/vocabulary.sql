@@ -29,3 +29,9 @@
 {% macro dispatchable_programs() -%}
     {{ return(['CRT', 'CORESPONSE']) }}
 {%- endmacro %}
+
+{#- Two calls about one incident from one phone this close together are one call logged twice: a
+    real call-back (redial after a dropped call) takes longer than half a minute. -#}
+{% macro duplicate_call_seconds() -%}
+    30
+{%- endmacro %}

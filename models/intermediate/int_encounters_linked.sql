@@ -2,12 +2,14 @@
 --
 -- Candidates, best first:
 --   exact_number (1.00): the normalized typed number is a CAD incident, the encounter starts in
---       the incident's window, and the encounter's unit (if any) was assigned to that incident;
+--       the incident's window, and it is corroborated: the encounter's unit was assigned to that
+--       incident or, for work without a unit (CCD by phone), the block address agrees;
 --   unit_time_location (0.90): the encounter's HEART unit was assigned to an incident whose
 --       dispatch-to-clear window (with a margin) holds the encounter start, at the same block;
---   exact_number_unit_mismatch (0.80): the number matches in time but the encounter's unit was
---       not on the incident (a mistyped number can hit a neighbouring incident, so a unit + time
---       + location candidate beats it);
+--   phone_time_location (0.85): a CCD encounter (phone work, no unit) starting shortly after an
+--       incident was created at the same block;
+--   exact_number_uncorroborated (0.80): the number matches in time but neither unit nor block
+--       agrees (a mistyped number can hit a neighbouring incident, so the fallbacks beat it);
 --   unit_time (0.60): unit and time agree but the location is missing or differs; kept only
 --       when it is the encounter's single candidate.
 -- Encounters without a candidate stay, unlinked (mostly self-initiated work).
@@ -27,6 +29,14 @@ incidents as (
     from {{ ref('stg_cad__incidents') }}
 ),
 
+assigned_units as (
+    select distinct
+        incident_number,
+        unit_id
+    from {{ ref('int_unit_assignments_timed') }}
+    where is_heart_unit
+),
+
 heart_assignments as (
     select
         incident_number,
@@ -40,18 +50,29 @@ heart_assignments as (
     where is_heart_unit
 ),
 
+heart_windows as (
+    select
+        incident_number,
+        unit_id,
+        window_start,
+        -- a clear before the start (or none) leaves the window open for a few hours
+        case
+            when cleared_at >= window_start then cleared_at
+            else window_start + interval '{{ s.open_window_hours }} hours'
+        end as window_end
+    from heart_assignments
+    where window_start is not null
+),
+
 -- each assignment's usable window, bucketed by UTC day so the unit + time join is an equi-join
 assignment_windows as (
     select
         incident_number,
         unit_id,
         window_start - interval '{{ s.margin_minutes }} minutes' as window_from,
-        least(
-            coalesce(cleared_at, window_start + interval '{{ s.open_window_hours }} hours'),
-            window_start + interval '{{ s.max_window_hours }} hours'
-        ) + interval '{{ s.margin_minutes }} minutes' as window_to
-    from heart_assignments
-    where window_start is not null
+        least(window_end, window_start + interval '{{ s.max_window_hours }} hours')
+        + interval '{{ s.margin_minutes }} minutes' as window_to
+    from heart_windows
 ),
 
 assignment_buckets as (
@@ -92,17 +113,34 @@ unit_time_candidates as (
     inner join incidents on assignment_buckets.incident_number = incidents.incident_number
 ),
 
+-- phone work: the incident was created shortly before the encounter, at the same block
+phone_candidates as (
+    select
+        encounters.encounter_id,
+        incidents.incident_number
+    from encounters
+    inner join incidents
+        on
+            encounters.block_address = incidents.block_address
+            and incidents.created_at <= encounters.started_at
+            and incidents.created_at >= encounters.started_at - interval '{{ s.phone_before_minutes }} minutes'
+    where encounters.program = 'CCD' and encounters.unit_id is null
+),
+
 exact_candidates as (
     select
         encounters.encounter_id,
         incidents.incident_number,
-        encounters.unit_id is null or unit_time.encounter_id is not null as unit_agrees
+        case
+            when encounters.unit_id is not null then assigned_units.unit_id is not null
+            else coalesce(encounters.block_address = incidents.block_address, false)
+        end as is_corroborated
     from encounters
     inner join incidents on encounters.cad_incident_number = incidents.incident_number
-    left join unit_time_candidates as unit_time
+    left join assigned_units
         on
-            encounters.encounter_id = unit_time.encounter_id
-            and incidents.incident_number = unit_time.incident_number
+            incidents.incident_number = assigned_units.incident_number
+            and encounters.unit_id = assigned_units.unit_id
     where
         encounters.started_at >= incidents.created_at - interval '{{ s.exact_before_minutes }} minutes'
         and encounters.started_at
@@ -113,9 +151,16 @@ candidates as (
     select
         encounter_id,
         incident_number,
-        case when unit_agrees then 'exact_number' else 'exact_number_unit_mismatch' end as link_method,
-        case when unit_agrees then 1.00 else 0.80 end as link_confidence
+        case when is_corroborated then 'exact_number' else 'exact_number_uncorroborated' end as link_method,
+        case when is_corroborated then 1.00 else 0.80 end as link_confidence
     from exact_candidates
+    union all
+    select
+        encounter_id,
+        incident_number,
+        'phone_time_location' as link_method,
+        0.85 as link_confidence
+    from phone_candidates
     union all
     select
         encounter_id,

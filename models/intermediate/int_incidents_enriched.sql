@@ -82,6 +82,8 @@ select
     dispositions.outcome_category as disposition_category,
     incidents.closed_at,
     incidents.is_closed_at_invalid,
+    incidents.has_unknown_initial_call_type,
+    incidents.has_unknown_final_call_type,
     coalesce(calls.distinct_calls, 0) as calls,
     coalesce(calls.identified_callers, 0) as identified_callers,
     coalesce(familiar.is_familiar_caller, false) as is_familiar_caller,

@@ -24,6 +24,8 @@ select
     disposition_category,
     closed_at,
     is_closed_at_invalid,
+    has_unknown_initial_call_type,
+    has_unknown_final_call_type,
     cast(calls as bigint) as calls,
     cast(identified_callers as bigint) as identified_callers,
     is_familiar_caller,

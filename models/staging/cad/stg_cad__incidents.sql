@@ -19,6 +19,8 @@ select
     disposition,
     closed_at,
     is_closed_at_invalid,
+    has_unknown_initial_call_type,
+    has_unknown_final_call_type,
     updated_at
 from {{ ref('base_cad__incidents') }}
 where quarantine_reason is null

@@ -40,7 +40,12 @@ ranked as (
         row_number() over (
             partition by call_id
             order by case when rule_failure is null then 0 else 1 end, updated_at desc
-        ) as key_rank
+        ) as key_rank,
+        -- the phone system sometimes logs one call twice, seconds apart: same incident, same phone
+        lag(received_at) over (
+            partition by incident_number, caller_key, case when rule_failure is null then 0 else 1 end
+            order by received_at, call_id
+        ) as previous_call_received_at
     from checked
 )
 
@@ -51,5 +56,15 @@ select
     received_at,
     caller_key,
     updated_at,
-    coalesce(rule_failure, case when key_rank > 1 then 'duplicate_key' end) as quarantine_reason
+    coalesce(
+        rule_failure,
+        case
+            when key_rank > 1 then 'duplicate_key'
+            when
+                caller_key is not null
+                and {{ epoch_seconds('received_at') }} - {{ epoch_seconds('previous_call_received_at') }}
+                <= {{ duplicate_call_seconds() }}
+                then 'duplicate_call'
+        end
+    ) as quarantine_reason
 from ranked

@@ -1,12 +1,18 @@
 {{ config(materialized='table') }}
 -- Every raw CAD incident row, normalized, with the first rule it fails (null = staged).
 -- Only rules that make the whole incident unusable quarantine it (no readable number, no real
--- creation time, a second row for the same number). A bad close time or an unknown code keeps
--- the incident and is flagged, so it still counts where it can (see docs "Valid timestamp").
+-- creation time, a second row for the same number). A bad close time or a call type CAD does not
+-- know keeps the incident, flagged: it still counts for everything the bad field does not decide
+-- (an unknown final call type makes it ineligible, but HEART still responded to it).
 with
 
 source as (
     select * from {{ source('raw_cad', 'incidents') }}
+),
+
+known_call_types as (
+    select call_type_code from {{ ref('base_cad__call_types') }}
+    where quarantine_reason is null
 ),
 
 normalized as (
@@ -69,6 +75,10 @@ select
     -- a close before the creation is impossible: treat the incident as still open
     case when closed_at >= created_at then closed_at end as closed_at,
     closed_at is not null and closed_at < created_at as is_closed_at_invalid,
+    initial_call_type is not null
+    and initial_call_type not in (select call_type_code from known_call_types) as has_unknown_initial_call_type,
+    final_call_type is not null
+    and final_call_type not in (select call_type_code from known_call_types) as has_unknown_final_call_type,
     updated_at,
     coalesce(rule_failure, case when key_rank > 1 then 'duplicate_incident' end) as quarantine_reason
 from ranked
