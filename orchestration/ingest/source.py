@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,6 +67,9 @@ def open_source(system: str, url: str) -> Iterator[sa.Connection]:
         parsed = make_url(url)
     except Exception as exc:
         raise SourceUnreachable(system, where, f"invalid SQLAlchemy URL ({type(exc).__name__})") from None
+    if parsed.drivername == "postgresql" and importlib.util.find_spec("psycopg") is None:
+        # SQLAlchemy 2.1 maps a bare postgresql:// to psycopg 3; we ship psycopg2.
+        parsed = parsed.set(drivername="postgresql+psycopg2")
     if parsed.get_backend_name() == "sqlite":
         engine = _sqlite_read_only_engine(system, where, parsed)
     else:

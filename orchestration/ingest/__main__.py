@@ -1,0 +1,69 @@
+"""Command line for ingestion outside Dagster (handy when writing a city's mapping).
+
+    python -m orchestration.ingest load [--cad-url URL] [--cms-url URL] [--target duckdb|postgres]
+    python -m orchestration.ingest vendor mappings/<city>.yml [--export FILE] [--dry-run]
+
+The warehouse defaults to the profiles.yml choice (ARP_TARGET, ARP_DUCKDB_PATH, ARP_PG_*).
+`vendor --dry-run` maps the export and prints the accounting and the first quarantine reasons
+without touching the warehouse.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from orchestration.contract import ContractError
+from orchestration.ingest.destination import Destination
+from orchestration.ingest.loader import load_sources
+from orchestration.ingest.source import SourceUnreachable
+
+
+def _destination(args) -> Destination:
+    dest = Destination.from_env(target=args.target)
+    if args.duckdb_path:
+        dest = Destination.duckdb(args.duckdb_path)
+    return dest
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m orchestration.ingest", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    load = sub.add_parser("load", help="load both source systems into raw_cad / raw_cms")
+    load.add_argument("--cad-url")
+    load.add_argument("--cms-url")
+    load.add_argument("--full-refresh", action="store_true", help="drop and reload the raw tables")
+    vendor = sub.add_parser("vendor", help="map a vendor export and load it into its raw schema")
+    vendor.add_argument("mapping")
+    vendor.add_argument("--export", help="export file (default: the mapping's source.path)")
+    vendor.add_argument("--dry-run", action="store_true", help="map and report only; no warehouse")
+    for p in (load, vendor):
+        p.add_argument("--target", choices=["duckdb", "postgres"])
+        p.add_argument("--duckdb-path")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+
+    try:
+        if args.command == "load":
+            report = load_sources(args.cad_url, args.cms_url, _destination(args), full_refresh=args.full_refresh)
+            print(report.summary())
+            return 0
+        from orchestration.ingest.vendor import load_vendor_file, stage_export
+
+        if args.dry_run:
+            result, staged = stage_export(args.mapping, args.export)
+            print(result.summary())
+            print(f"staged: {staged}")
+            for row in result.quarantine.head(20).itertuples():
+                print(f"  quarantined row {row.source_row} ({row.record_id}) -> {row.target_table}: {row.reason}")
+            return 0
+        report = load_vendor_file(args.mapping, args.export, _destination(args))
+        print(report.summary())
+        return 0
+    except (ContractError, SourceUnreachable) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
