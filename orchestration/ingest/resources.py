@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from orchestration.contract import get_system
 from orchestration.ingest.destination import Destination
 from orchestration.ingest.loader import LoadReport, default_source_url, load_system
-from orchestration.ingest.source import check_source, open_source
+from orchestration.ingest.source import check_source, open_source, safe_url
 
 
 class IngestResource(dg.ConfigurableResource):
@@ -59,8 +59,6 @@ class IngestResource(dg.ConfigurableResource):
         return explicit or default_source_url(system)
 
     def describe_source(self, system: str) -> str:
-        from orchestration.ingest.source import safe_url
-
         if system == "cad_replica" and self.mapping_path():
             return f"vendor export via {self.mapping_path()}"
         return safe_url(self.source_url(system))

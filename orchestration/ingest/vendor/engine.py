@@ -258,13 +258,17 @@ def _dedupe(rule: TableRule, good: pd.DataFrame) -> tuple[pd.DataFrame, pd.Serie
     if not dup.any():
         return good, pd.Series(dtype=object)
     kept = order[~dup]
-    winner_row = kept.reset_index().set_index(keys)["index"]
-    losers = order[dup]
-    reason = losers.apply(
-        lambda r: f"duplicate {', '.join(keys)} {tuple(r[k] for k in keys) if len(keys) > 1 else r[keys[0]]!r}: "
-                  f"superseded by source row {winner_row.loc[tuple(r[k] for k in keys) if len(keys) > 1 else r[keys[0]]] + 1}",
-        axis=1)
-    return kept.sort_index(), reason
+
+    def key_of(row) -> tuple:
+        return tuple(row[k] for k in keys)
+
+    winner = {key_of(row): index for index, row in kept[keys].iterrows()}
+    reasons = {}
+    for index, row in order[dup][keys].iterrows():
+        key = key_of(row)
+        shown = repr(key[0]) if len(keys) == 1 else repr(key)
+        reasons[index] = (f"duplicate {', '.join(keys)} {shown}: superseded by source row {winner[key] + 1}")
+    return kept.sort_index(), pd.Series(reasons, dtype=object)
 
 
 def _quarantine_rows(mapping: Mapping, rule: TableRule, frame: pd.DataFrame, reasons: pd.Series) -> pd.DataFrame:
