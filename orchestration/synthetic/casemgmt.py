@@ -6,6 +6,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from .frames import frame, text  # noqa: F401
+
 from .names import DESTINATION_NAMES, FIRST_NAMES, LAST_NAMES, NOTE_TEMPLATES, PROVIDERS, STREETS
 from .rules import Rules, day_number
 
@@ -46,7 +48,7 @@ def draw_encounter_details(rng: np.random.Generator, n: int, program: np.ndarray
     felt_safe[(rng.random(n) >= FELT_SAFE_REPORTED) | ccd] = None
     backup = ~ccd & (rng.random(n) < POLICE_BACKUP_SHARE)
     ems = ~ccd & (rng.random(n) < EMS_REQUEST_SHARE)
-    return pd.DataFrame({"outcome": outcome, "transport": transport, "responder_felt_safe": felt_safe,
+    return frame({"outcome": outcome, "transport": transport, "responder_felt_safe": felt_safe,
                          "police_backup_requested": backup, "ems_requested": ems})
 
 
@@ -84,7 +86,7 @@ def build_people(rng: np.random.Generator, person_ids: np.ndarray, first_seen: n
     address[unsheltered] = None
     housing = np.where(unsheltered, "UNSHELTERED", _choice(rng, (("HOUSED", 0.8), ("SHELTERED", 0.12),
                                                                    ("UNKNOWN", 0.08)), n)).astype(object)
-    return pd.DataFrame({
+    return frame({
         "person_id": person_ids.astype("int64"),
         "first_name": first,
         "last_name": last,
@@ -119,7 +121,7 @@ def build_referrals(rng: np.random.Generator, enc: pd.DataFrame) -> pd.DataFrame
     start = enc.started.to_numpy()[idx]
     end = enc.ended.to_numpy()[idx]
     referred = np.floor(start + rng.uniform(0.3, 1.0, len(idx)) * np.maximum(end - start, 60))
-    out = pd.DataFrame({"encounter_row": idx, "referral_type": rtype, "provider_name": provider,
+    out = frame({"encounter_row": idx, "referral_type": rtype, "provider_name": provider,
                         "referred": referred})
     # One referral of a type per encounter.
     return out.drop_duplicates(["encounter_row", "referral_type"]).reset_index(drop=True)
@@ -133,7 +135,7 @@ def build_transports(rng: np.random.Generator, enc: pd.DataFrame) -> pd.DataFram
     start = enc.started.to_numpy()[sel]
     end = enc.ended.to_numpy()[sel]
     when = np.floor(start + rng.uniform(0.5, 0.95, len(sel)) * np.maximum(end - start, 120))
-    return pd.DataFrame({"encounter_row": sel, "destination_type": dest, "destination_name": name,
+    return frame({"encounter_row": sel, "destination_type": dest, "destination_name": name,
                          "transported": when})
 
 
@@ -153,7 +155,7 @@ def build_follow_ups(rng: np.random.Generator, enc_rows: np.ndarray, enc_end: np
     outcome = _choice(rng, (("CONNECTED", 0.45), ("LEFT_MESSAGE", 0.25), ("UNABLE_TO_REACH", 0.22),
                             ("DECLINED", 0.08)), n)
     person = np.concatenate([enc_person[e_idx], np.full(len(f_idx), np.nan)])
-    return pd.DataFrame({
+    return frame({
         "encounter_row": np.concatenate([enc_rows[e_idx], np.full(len(f_idx), -1)]).astype("int64"),
         "incident": np.concatenate([np.full(len(e_idx), -1), forgone_incidents[f_idx]]).astype("int64"),
         "person_id": person,
@@ -182,7 +184,7 @@ def build_staff(rng: np.random.Generator, start: dt.date, end: dt.date, heart_un
     separated = np.where(rng.random(n) < 0.18, rng.integers(s_day, e_day, n), np.nan)
     first = np.array(FIRST_NAMES, dtype=object)[rng.integers(0, len(FIRST_NAMES), n)]
     last = np.array(LAST_NAMES, dtype=object)[rng.integers(0, len(LAST_NAMES), n)]
-    return pd.DataFrame({
+    return frame({
         "staff_id": np.arange(1, n + 1, dtype="int64"),
         "full_name": first + " " + last,
         "program": np.array([r[0] for r in rows], dtype=object),

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .frames import frame, lookup, text  # noqa: F401
+
 from orchestration.contract import get_system
 
-from . import casemgmt, heart, incidents, response
+from . import canaries, casemgmt, heart, incidents, response
 from .config import GeneratorConfig
 from .rules import DISPATCHABLE, ELIGIBILITY_PROGRAMS, Rules, day_number
 from .timeutil import dst_transitions, local_midnight_utc, local_parts
@@ -91,7 +93,9 @@ def simulate(cfg: GeneratorConfig, rules: Rules, tick=lambda msg: None) -> TrueS
     order = np.argsort(created, kind="stable")
     created, is_dst = created[order], is_dst[order]
     inc = incidents.draw_incidents(r[2], created, rules, tz)
-    inc["dst_detail"] = [dst_details[i] if i >= 0 else None for i in is_dst]
+    detail = np.full(len(inc), None, dtype=object)
+    detail[is_dst >= 0] = np.array(dst_details + [None], dtype=object)[is_dst[is_dst >= 0]]
+    inc["dst_detail"] = text(detail, inc.index)
     tick(f"{len(inc):,} incidents drawn")
 
     # ---- 2. routing decided at call time (by the *initial* call type) ---------------------------
@@ -152,18 +156,18 @@ def simulate(cfg: GeneratorConfig, rules: Rules, tick=lambda msg: None) -> TrueS
     si = incidents.draw_incidents(r[7], out_t[out_rows], rules, tz)
     si_types = np.array([t for t, _ in OUTREACH_TYPES], dtype=object)
     si_w = np.array([w for _, w in OUTREACH_TYPES])
-    si["initial_call_type"] = si_types[r[7].choice(len(si_types), size=len(si), p=si_w / si_w.sum())]
+    si["initial_call_type"] = text(si_types[r[7].choice(len(si_types), size=len(si), p=si_w / si_w.sum())], si.index)
     si["final_call_type"] = si["initial_call_type"]
-    si["category"] = [rules.category_of_call_type[c] for c in si.initial_call_type]
-    si["call_origin"] = "SELF_INITIATED"
+    si["category"] = text([rules.category_of_call_type[c] for c in si.initial_call_type], si.index)
+    si["call_origin"] = text("SELF_INITIATED", si.index)
     si["priority"] = 4
     si["weapon_involved"] = False
     si["violence_toward_others"] = False
-    si["beat"] = out_beat[out_rows]
+    si["beat"] = text(out_beat[out_rows], si.index)
     b = rules.beats.set_index("beat")
     si["latitude"] = np.round(b.latitude.astype(float).reindex(si.beat).to_numpy() + r[7].normal(0, 0.004, len(si)), 5)
     si["longitude"] = np.round(b.longitude.astype(float).reindex(si.beat).to_numpy() + r[7].normal(0, 0.004, len(si)), 5)
-    si["dst_detail"] = None
+    si["dst_detail"] = text(None, si.index)
 
     # ---- 5. one incident table, numbered in creation order ------------------------------------
     n_base = len(inc)
@@ -186,12 +190,13 @@ def simulate(cfg: GeneratorConfig, rules: Rules, tick=lambda msg: None) -> TrueS
     new_pos[perm] = np.arange(len(perm))
     alp = local_parts(allinc.created.to_numpy(), tz)
     seq = allinc.groupby(alp.year).cumcount().to_numpy() + 1
-    allinc["incident_number"] = (pd.Series(alp.year).astype(str) + "-"
-                                 + pd.Series(seq).astype(str).str.zfill(7)).to_numpy(dtype=object)
+    allinc["incident_number"] = text((pd.Series(alp.year).astype(str) + "-"
+                                       + pd.Series(seq).astype(str).str.zfill(7)).to_numpy(dtype=object),
+                                      allinc.index)
     heart_asg = loop.assignments.copy()
     heart_asg["incident"] = new_pos[ev_row[heart_asg.event.to_numpy()]]
     heart_asg = heart_asg[ev_row[heart_asg.event.to_numpy()] >= 0].drop(columns="event")
-    heart_asg["transport_destination"] = None
+    heart_asg["transport_destination"] = text(None, heart_asg.index)
     tick(f"{len(allinc):,} incidents after HEART outreach; {len(heart_asg):,} HEART assignments")
 
     # ---- 6. police, EMS and fire -----------------------------------------------------------------
@@ -205,19 +210,19 @@ def simulate(cfg: GeneratorConfig, rules: Rules, tick=lambda msg: None) -> TrueS
 
     # ---- 7. encounters ---------------------------------------------------------------------------
     arrived = heart_asg[heart_asg.on_scene.notna()]
-    enc = pd.DataFrame({"incident": arrived.incident.to_numpy(), "program": arrived.unit_type.to_numpy(),
+    enc = frame({"incident": arrived.incident.to_numpy(), "program": arrived.unit_type.to_numpy(),
                         "unit_id": arrived.unit_id.to_numpy(), "started": arrived.on_scene.to_numpy(),
                         "ended": arrived.cleared.to_numpy()})
     extra = enc.sample(frac=EXTRA_PERSON_SHARE, random_state=np.random.RandomState(cfg.seed % 2**32))
     extra = extra.assign(started=extra.started + 300, ended=extra.ended)
     ccd_rows = np.nonzero(allinc.ccd.to_numpy())[0]
     ccd_start = allinc.created.to_numpy()[ccd_rows] + r[10].integers(60, 300, len(ccd_rows))
-    ccd_enc = pd.DataFrame({"incident": ccd_rows, "program": "CCD", "unit_id": None,
+    ccd_enc = frame({"incident": ccd_rows, "program": "CCD", "unit_id": None,
                             "started": ccd_start.astype(float),
                             "ended": (ccd_start + r[10].integers(480, 2700, len(ccd_rows))).astype(float)})
     n_nocad = int(round(len(enc) * NO_CAD_ENCOUNTER_SHARE))
     nc_start = np.sort(r[10].integers(start_utc, end_utc - 7200, n_nocad))
-    nocad = pd.DataFrame({"incident": -1, "program": "CRT", "unit_id": None,
+    nocad = frame({"incident": -1, "program": "CRT", "unit_id": None,
                           "started": nc_start.astype(float),
                           "ended": (nc_start + r[10].integers(900, 3600, n_nocad)).astype(float)})
     enc = pd.concat([enc, extra, ccd_enc, nocad], ignore_index=True)
@@ -243,12 +248,14 @@ def simulate(cfg: GeneratorConfig, rules: Rules, tick=lambda msg: None) -> TrueS
 
     tables, enc_links, fu_links = _assemble(r[15], cfg, rules, roster, allinc, asg, enc, arrests,
                                             start_utc, end_utc, tick)
-    dst = [(n, d) for n, d in zip(allinc.incident_number, allinc.dst_detail) if d is not None]
+    planted = canaries.plant(tables, np.random.default_rng(np.random.SeedSequence([cfg.seed, 0xCA4A])))
+    has_dst = allinc.dst_detail.notna().to_numpy()
+    dst = list(zip(allinc.incident_number.to_numpy()[has_dst], allinc.dst_detail.to_numpy()[has_dst]))
     loop_names = {-1: "not_in_loop", heart.NO_UNIT: "no_unit_available", heart.DECLINED: "declined",
                   heart.ARRIVED: "arrived", heart.CANCELLED: "cancelled"}
-    labels = pd.DataFrame({"incident_number": allinc.incident_number,
-                           "loop": [loop_names[int(x)] for x in allinc["loop"]]})
-    return TrueState(tables, enc_links, fu_links, start_utc, end_utc, tz, dst, labels)
+    labels = frame({"incident_number": allinc.incident_number,
+                           "loop": lookup(loop_names, allinc["loop"].to_numpy())})
+    return TrueState(tables, enc_links, fu_links, start_utc, end_utc, tz, dst, labels, planted)
 
 
 def _close_and_snapshot(rng, inc: pd.DataFrame, asg: pd.DataFrame, enc: pd.DataFrame, rules: Rules,
@@ -293,7 +300,7 @@ def _close_and_snapshot(rng, inc: pd.DataFrame, asg: pd.DataFrame, enc: pd.DataF
     open_ = closed > end_utc
     closed[open_] = np.nan
     disp[open_] = None
-    inc = inc.assign(closed=closed, disposition=disp)
+    inc = inc.assign(closed=closed, disposition=text(disp, inc.index))
     asg = asg[asg.dispatched <= end_utc].copy()
     for col in ("en_route", "on_scene", "cleared"):
         v = asg[col].to_numpy()
@@ -317,7 +324,7 @@ def _assemble(rng, cfg: GeneratorConfig, rules: Rules, roster: heart.Roster, inc
     closed_mask = ~np.isnan(inc.closed.to_numpy())
     sel = arrested_inc[closed_mask[arrested_inc]]
     disp[sel] = "ARREST"
-    inc = inc.assign(disposition=disp)
+    inc = inc.assign(disposition=text(disp, inc.index))
 
     # updated_at: the last change of each row; the snapshot cannot see later changes.
     asg_last = asg[["dispatched", "en_route", "on_scene", "cleared"]].max(axis=1).to_numpy()
@@ -326,7 +333,7 @@ def _assemble(rng, cfg: GeneratorConfig, rules: Rules, roster: heart.Roster, inc
                            np.fmax(inc.created.to_numpy(), last_asg))
     inc_updated = np.minimum(inc_updated, end_utc)
     final_type = inc.final_call_type.to_numpy(dtype=object).copy()
-    incidents_t = pd.DataFrame({
+    incidents_t = frame({
         "incident_number": number,
         "created_at": inc.created.to_numpy().astype("int64"),
         "initial_call_type": inc.initial_call_type.to_numpy(dtype=object),
@@ -349,7 +356,7 @@ def _assemble(rng, cfg: GeneratorConfig, rules: Rules, roster: heart.Roster, inc
     familiar = np.isin(cat, ["BEHAVIORAL_HEALTH", "QUALITY_OF_LIFE"]) & (rng.random(n) < FAMILIAR_CALLER_SHARE)
     calls = incidents.draw_calls(rng, inc, pool, familiar)
     calls = calls[calls.received <= end_utc].sort_values(["received", "incident_idx"], kind="stable")
-    calls_t = pd.DataFrame({
+    calls_t = frame({
         "call_id": np.arange(1, len(calls) + 1, dtype="int64") + 10_000_000,
         "incident_number": number[calls.incident_idx.to_numpy()],
         "received_at": calls.received.to_numpy(),
@@ -359,7 +366,7 @@ def _assemble(rng, cfg: GeneratorConfig, rules: Rules, roster: heart.Roster, inc
 
     asg = asg.sort_values(["dispatched", "incident", "unit_id"], kind="stable").reset_index(drop=True)
     asg_last = asg[["dispatched", "en_route", "on_scene", "cleared"]].max(axis=1).to_numpy()
-    assignments_t = pd.DataFrame({
+    assignments_t = frame({
         "assignment_id": np.arange(1, len(asg) + 1, dtype="int64") + 5_000_000,
         "incident_number": number[asg.incident.to_numpy()],
         "unit_id": asg.unit_id.to_numpy(dtype=object),
@@ -373,7 +380,7 @@ def _assemble(rng, cfg: GeneratorConfig, rules: Rules, roster: heart.Roster, inc
     })
 
     arrests = arrests.sort_values(["arrested", "incident"], kind="stable")
-    arrests_t = pd.DataFrame({
+    arrests_t = frame({
         "arrest_id": np.arange(1, len(arrests) + 1, dtype="int64") + 700_000,
         "incident_number": number[arrests.incident.to_numpy()],
         "arrested_at": arrests.arrested.to_numpy(),
@@ -382,7 +389,7 @@ def _assemble(rng, cfg: GeneratorConfig, rules: Rules, roster: heart.Roster, inc
     })
 
     units = roster.units
-    units_t = pd.DataFrame({
+    units_t = frame({
         "unit_id": units.unit_id.to_numpy(dtype=object),
         "unit_type": units.unit_type.to_numpy(dtype=object),
         "agency": units.agency.to_numpy(dtype=object),
@@ -392,7 +399,7 @@ def _assemble(rng, cfg: GeneratorConfig, rules: Rules, roster: heart.Roster, inc
         "updated_at": units.in_service_from.astype(float).to_numpy() * 86400 + 12 * 3600,
     })
     ct = rules.call_types
-    call_types_t = pd.DataFrame({
+    call_types_t = frame({
         "call_type_code": ct.call_type_code.to_numpy(dtype=object),
         "description": ct.description.to_numpy(dtype=object),
         "updated_at": np.full(len(ct), float(start_utc - 30 * 86400)),
@@ -410,7 +417,7 @@ def _assemble(rng, cfg: GeneratorConfig, rules: Rules, roster: heart.Roster, inc
     nocad = enc_inc < 0
     block[nocad] = inc.block_address.to_numpy(dtype=object)[rng.integers(0, n, nocad.sum())]
     lag = rng.integers(1800, 2 * 86400, len(enc))
-    encounters_t = pd.DataFrame({
+    encounters_t = frame({
         "encounter_id": enc_id,
         "person_id": person,
         "cad_incident_number": np.where(enc_inc >= 0, number[np.maximum(enc_inc, 0)], None).astype(object),
@@ -426,12 +433,12 @@ def _assemble(rng, cfg: GeneratorConfig, rules: Rules, roster: heart.Roster, inc
         "note": casemgmt.note_text(rng, len(enc)),
         "updated_at": np.minimum(enc.ended.to_numpy() + lag, end_utc),
     })
-    enc_links = pd.DataFrame({"encounter_id": enc_id,
+    enc_links = frame({"encounter_id": enc_id,
                               "incident_number": encounters_t.cad_incident_number.to_numpy(dtype=object)})
 
     refs = casemgmt.build_referrals(rng, enc)
     refs = refs.sort_values(["referred", "encounter_row"], kind="stable")
-    referrals_t = pd.DataFrame({
+    referrals_t = frame({
         "referral_id": np.arange(1, len(refs) + 1, dtype="int64") + 900_000,
         "encounter_id": enc_id[refs.encounter_row.to_numpy()],
         "referral_type": refs.referral_type.to_numpy(dtype=object),
@@ -440,7 +447,7 @@ def _assemble(rng, cfg: GeneratorConfig, rules: Rules, roster: heart.Roster, inc
         "updated_at": np.minimum(refs.referred.to_numpy() + rng.integers(600, 86400, len(refs)), end_utc),
     })
     trans = casemgmt.build_transports(rng, enc)
-    transports_t = pd.DataFrame({
+    transports_t = frame({
         "transport_id": np.arange(1, len(trans) + 1, dtype="int64") + 60_000,
         "encounter_id": enc_id[trans.encounter_row.to_numpy()],
         "destination_type": trans.destination_type.to_numpy(dtype=object),
@@ -466,7 +473,7 @@ def _assemble(rng, cfg: GeneratorConfig, rules: Rules, roster: heart.Roster, inc
     fu = fu[fu.followed_up <= end_utc].sort_values(["followed_up", "encounter_row", "incident"], kind="stable")
     fu_ids = np.arange(1, len(fu) + 1, dtype="int64") + 40_000
     by_number = fu.incident.to_numpy() >= 0
-    follow_ups_t = pd.DataFrame({
+    follow_ups_t = frame({
         "follow_up_id": fu_ids,
         "person_id": fu.person_id.to_numpy(),
         "encounter_id": np.where(by_number, np.nan, enc_id[np.maximum(fu.encounter_row.to_numpy(), 0)]),
@@ -476,7 +483,7 @@ def _assemble(rng, cfg: GeneratorConfig, rules: Rules, roster: heart.Roster, inc
         "outcome": fu.outcome.to_numpy(dtype=object),
         "updated_at": np.minimum(fu.followed_up.to_numpy() + rng.integers(60, 7200, len(fu)), end_utc),
     })
-    fu_links = pd.DataFrame({"follow_up_id": fu_ids[by_number],
+    fu_links = frame({"follow_up_id": fu_ids[by_number],
                              "incident_number": follow_ups_t.cad_incident_number.to_numpy(dtype=object)[by_number]})
 
     # People: everyone an encounter or follow-up names.

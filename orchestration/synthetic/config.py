@@ -35,15 +35,15 @@ EXPANSION_DATE = dt.date(2024, 7, 1)
 TIERS: dict[str, Tier] = {
     # Two months around the 2024-10-01 rule changes and the 2024-11-03 fall-back: fast, for tests.
     "tiny": Tier("tiny", dt.date(2024, 9, 1), dt.date(2024, 11, 9), 38.0,
-                 crt_units=2, coresponse_units=1, expansion_crt_units=0,
+                 crt_units=1, coresponse_units=1, expansion_crt_units=0,
                  police_units=40, ems_units=10, fire_units=12, familiar_callers=12),
     # One calendar year: both DST changes, the July expansion and the October rule changes.
     "demo": Tier("demo", dt.date(2024, 1, 1), dt.date(2025, 1, 1), 137.0,
-                 crt_units=3, coresponse_units=2, expansion_crt_units=1,
+                 crt_units=2, coresponse_units=1, expansion_crt_units=1,
                  police_units=90, ems_units=18, fire_units=24, familiar_callers=40),
     # Five calendar years of a Durham-sized city.
     "city": Tier("city", dt.date(2020, 1, 1), dt.date(2025, 1, 1), 822.0,
-                 crt_units=14, coresponse_units=8, expansion_crt_units=5,
+                 crt_units=7, coresponse_units=3, expansion_crt_units=3,
                  police_units=320, ems_units=60, fire_units=80, familiar_callers=220),
 }
 

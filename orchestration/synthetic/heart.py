@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .frames import frame, text  # noqa: F401
+
 from .config import EXPANSION_DATE, Tier
 from .rules import day_number
 
@@ -84,10 +86,10 @@ def run_loop(rng: np.random.Generator, roster: Roster, times: np.ndarray, days: 
 
     # Pre-drawn randomness (vectorized), consumed by index.
     u_decline, u_pick, u_cancel, u_second = (rng.random(n) for _ in range(4))
-    delay = np.where(kinds == SELF_INITIATED, 0, rng.lognormal(np.log(240), 0.6, n)).astype("int64")
+    delay = np.where(kinds == SELF_INITIATED, 0, rng.lognormal(np.log(90), 0.6, n)).astype("int64")
     en_route = np.where(kinds == SELF_INITIATED, 0, rng.lognormal(np.log(60), 0.5, n)).astype("int64")
     travel = np.where(kinds == SELF_INITIATED, rng.integers(0, 90, n), rng.lognormal(np.log(660), 0.45, n)).astype("int64")
-    service = np.clip(rng.lognormal(np.log(2700), 0.5, n), 600, 5 * 3600).astype("int64")
+    service = np.clip(rng.lognormal(np.log(3600), 0.5, n), 600, 6 * 3600).astype("int64")
     cancel_after = rng.integers(120, 900, n)
     second_lag = rng.integers(60, 600, n)
     second_travel = rng.lognormal(np.log(600), 0.45, n).astype("int64")
@@ -131,7 +133,7 @@ def run_loop(rng: np.random.Generator, roster: Roster, times: np.ndarray, days: 
                 if cancelled:
                     outcome[i] = ARRIVED
     unit_arr = np.array(a_unit, dtype="int64")
-    assignments = pd.DataFrame({
+    assignments = frame({
         "event": np.array(a_event, dtype="int64"),
         "unit_id": np.array(ids, dtype=object)[unit_arr] if len(unit_arr) else np.array([], dtype=object),
         "unit_type": heart.program.to_numpy(dtype=object)[unit_arr] if len(unit_arr) else np.array([], dtype=object),

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .frames import frame, lookup, text  # noqa: F401
+
 from .names import STREETS
 from .rules import Rules
 from .timeutil import local_parts
@@ -101,7 +103,7 @@ def draw_incidents(rng: np.random.Generator, created: np.ndarray, rules: Rules, 
         sel = recl & (initial == src)
         if sel.any():
             final[sel] = np.array(targets, dtype=object)[(pick[sel] * len(targets)).astype(int)]
-    cat = np.array([category_of[c] for c in initial], dtype=object)
+    cat = lookup(category_of, initial)
 
     # Origin: self-initiated police work, alarms, phone lines.
     origin = np.full(n, "911", dtype=object)
@@ -147,7 +149,7 @@ def draw_incidents(rng: np.random.Generator, created: np.ndarray, rules: Rules, 
     lat[ungeocoded] = np.nan
     lon[ungeocoded] = np.nan
 
-    return pd.DataFrame({
+    return frame({
         "created": created.astype("int64"),
         "initial_call_type": initial,
         "final_call_type": final,
@@ -198,4 +200,4 @@ def draw_calls(rng: np.random.Generator, inc: pd.DataFrame, familiar_pool: np.nd
     callback = ~first & (rng.random(len(inc_idx)) < 0.3)
     prev = np.arange(len(inc_idx)) - 1
     phone[callback] = phone[prev[callback]]
-    return pd.DataFrame({"incident_idx": inc_idx, "received": received.astype("int64"), "caller_phone": phone})
+    return frame({"incident_idx": inc_idx, "received": received.astype("int64"), "caller_phone": phone})

@@ -4,6 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .frames import frame, lookup, text  # noqa: F401
+
 # Median minutes from creation to dispatch, by priority 1..5.
 DISPATCH_DELAY_MIN = {1: 1.2, 2: 3.0, 3: 7.0, 4: 14.0, 5: 22.0}
 # Median on-scene minutes of a police unit, by call-type category.
@@ -47,7 +49,7 @@ def unit_counts(rng: np.random.Generator, inc: pd.DataFrame, police_eligible: np
     police[nobody] = 0
     police[~police_eligible] = 0
 
-    ems_share = np.array([EMS_TYPES.get(c, 0.0) for c in ctype])
+    ems_share = lookup(EMS_TYPES, ctype, 0.0, float)
     ems = ((u[3] < ems_share) & ~nobody).astype("int64")
     fire = np.zeros(n, dtype="int64")
     fire[cat == "FIRE"] = 1 + rng.integers(0, 3, (cat == "FIRE").sum())
@@ -66,7 +68,7 @@ def build_assignments(rng: np.random.Generator, inc: pd.DataFrame, counts: dict[
     priority = inc.priority.to_numpy()
     cat = inc.category.to_numpy()
     si = (inc.call_origin == "SELF_INITIATED").to_numpy()
-    district = np.array([beat_district.get(b, "D1") if b is not None else "D1" for b in inc.beat], dtype=object)
+    district = lookup(beat_district, inc.beat.to_numpy(dtype=object), "D1")
     for unit_type in ("POLICE", "EMS", "FIRE"):
         k = counts[unit_type]
         idx = np.repeat(np.arange(len(inc)), k)
@@ -87,7 +89,7 @@ def build_assignments(rng: np.random.Generator, inc: pd.DataFrame, counts: dict[
         else:
             start = np.repeat(rng.integers(0, len(pool), len(inc)), k)
             unit = pool[(start + order) % len(pool)]
-        med = np.array([DISPATCH_DELAY_MIN[p] for p in priority[idx]])
+        med = np.array([0.0] + [DISPATCH_DELAY_MIN[p] for p in range(1, 6)])[priority[idx]]
         if unit_type != "POLICE":
             med = np.minimum(med, 2.0)
         disp = created[idx] + _lognormal_minutes(rng, med, 0.7) + order * rng.integers(30, 400, len(idx))
@@ -97,7 +99,7 @@ def build_assignments(rng: np.random.Generator, inc: pd.DataFrame, counts: dict[
         travel = rng.lognormal(np.log(420 if unit_type != "POLICE" else 480), 0.5, len(idx))
         ons = np.where(first_si, created[idx] + rng.integers(0, 30, len(idx)), enr + travel)
         if unit_type == "POLICE":
-            svc_med = np.array([POLICE_SERVICE_MIN.get(c, 30) for c in cat[idx]])
+            svc_med = lookup(POLICE_SERVICE_MIN, cat[idx], 30, float)
         else:
             svc_med = np.full(len(idx), 40.0 if unit_type == "EMS" else 25.0)
         service = np.clip(_lognormal_minutes(rng, svc_med, 0.6), 180, 8 * 3600)
@@ -114,7 +116,7 @@ def build_assignments(rng: np.random.Generator, inc: pd.DataFrame, counts: dict[
             bh = (cat[idx] == "BEHAVIORAL_HEALTH") & ~cancelled & (rng.random(len(idx)) < 0.04)
             dest[bh] = np.array(["PSYCH_HOSPITAL", "BH_URGENT_CARE", "HOSPITAL_ED"], dtype=object)[
                 rng.integers(0, 3, bh.sum())]
-        frames.append(pd.DataFrame({
+        frames.append(frame({
             "incident": idx, "unit_id": unit, "unit_type": unit_type,
             "dispatched": np.floor(disp), "en_route": np.floor(enr), "on_scene": np.floor(ons),
             "cleared": np.floor(clr), "transport_destination": dest,
@@ -143,7 +145,7 @@ def backup_assignments(rng: np.random.Generator, incident: np.ndarray, after: np
     clr = ons + np.clip(rng.lognormal(np.log(1800), 0.5, n), 300, 4 * 3600)
     dest = np.full(n, None, dtype=object)
     dest[rng.random(n) < transport_share] = "HOSPITAL_ED"
-    return pd.DataFrame({"incident": incident, "unit_id": unit, "unit_type": unit_type,
+    return frame({"incident": incident, "unit_id": unit, "unit_type": unit_type,
                          "dispatched": np.floor(disp).astype(float), "en_route": np.floor(enr).astype(float),
                          "on_scene": np.floor(ons), "cleared": np.floor(clr), "transport_destination": dest})
 
@@ -154,7 +156,8 @@ def build_arrests(rng: np.random.Generator, inc: pd.DataFrame, asg: pd.DataFrame
     idx = g.index.to_numpy()
     cat = inc.category.to_numpy()[idx]
     ctype = inc.initial_call_type.to_numpy()[idx]
-    share = np.array([ARREST_SHARE_BY_TYPE.get(t, ARREST_SHARE.get(c, 0.02)) for t, c in zip(ctype, cat)])
+    share = np.where(np.isin(ctype, list(ARREST_SHARE_BY_TYPE)), lookup(ARREST_SHARE_BY_TYPE, ctype, 0.0, float),
+                     lookup(ARREST_SHARE, cat, 0.02, float))
     share = np.where(heart_arrived[idx], 0.01, share)
     hit = rng.random(len(idx)) < share
     n = np.where(hit, 1 + (rng.random(len(idx)) < 0.12), 0)
@@ -162,7 +165,7 @@ def build_arrests(rng: np.random.Generator, inc: pd.DataFrame, asg: pd.DataFrame
     first_on = g.first_on.to_numpy()[rows]
     span = np.maximum(g.last_clr.to_numpy()[rows] - first_on, 60)
     arrested = np.floor(first_on + rng.uniform(0.1, 0.9, len(rows)) * span)
-    charge = np.array([CHARGE_BY_CATEGORY.get(c, "OTHER") for c in cat[rows]], dtype=object)
+    charge = lookup(CHARGE_BY_CATEGORY, cat[rows], "OTHER")
     drug = rng.random(len(rows)) < 0.12
     charge[drug] = "DRUG"
-    return pd.DataFrame({"incident": idx[rows], "arrested": arrested, "charge_category": charge})
+    return frame({"incident": idx[rows], "arrested": arrested, "charge_category": charge})

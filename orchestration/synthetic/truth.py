@@ -1,8 +1,459 @@
-"""The independent truth oracle (filled in below)."""
+"""The truth oracle: true facts and true metric values, from the simulation's own state.
+
+It applies docs/metric_definitions.md with pandas to the *pre-defect* tables and the true links the
+simulation recorded (which encounter and follow-up belongs to which incident); it never reads the
+written databases and shares no code with the dbt models. Rules are evaluated here by joining the
+seed tables directly (not through `rules.py`, which drives the simulation), so a slip in either is
+caught when the forgone reasons the loop intended are compared with the ones derived here.
+
+Outputs in `truth_dir`: incidents.csv, encounter_links.csv, follow_up_links.csv, defects.csv,
+canaries.json and metric_values.csv.
+"""
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 
-def write_truth(state, defect_rows, rules, cfg, progress=True) -> None:
-    cfg.truth_dir.mkdir(parents=True, exist_ok=True)
-    defect_rows.to_csv(cfg.truth_dir / "defects.csv", index=False)
-    state.encounter_incident.to_csv(cfg.truth_dir / "encounter_links.csv", index=False)
+import numpy as np
+import pandas as pd
+
+from .frames import lookup
+from .rules import DAYS, Rules
+
+VALID_FROM = 946684800            # 2000-01-01 00:00:00 UTC: earlier values are placeholders
+VALID_AFTER_CLOSE = 7 * 86400     # a time later than close + 7 days is not valid
+HEART_TYPES = ("CRT", "CORESPONSE")
+DISPATCHABLE = ("CRT", "CORESPONSE")
+ELIGIBILITY_PROGRAMS = ("CRT", "CORESPONSE", "CCD")
+METRIC_COLUMNS = ["metric_id", "period_grain", "period_start", "program", "dimension", "dimension_value", "value"]
+HEART_PROGRAM_METRICS = ("heart_incidents", "heart_incidents_by_origin", "response_minutes_mean",
+                         "response_minutes_median", "response_minutes_p90", "outcome_share", "felt_safe_share",
+                         "police_backup_share", "ems_support_share", "referral_share", "transport_share")
+
+
+# ---- helpers ----------------------------------------------------------------------------------
+
+def _valid(ts: pd.Series | np.ndarray, closed: np.ndarray) -> np.ndarray:
+    t = np.asarray(ts, dtype="float64")
+    c = np.asarray(closed, dtype="float64")
+    with np.errstate(invalid="ignore"):
+        return ~np.isnan(t) & (t >= VALID_FROM) & (np.isnan(c) | (t <= c + VALID_AFTER_CLOSE))
+
+
+def _local(created: np.ndarray, tz: str) -> pd.DataFrame:
+    local = pd.DatetimeIndex(pd.to_datetime(created, unit="s", utc=True)).tz_convert(tz).tz_localize(None)
+    frame = pd.DataFrame({"date": local.normalize()})
+    frame["dow"] = pd.Series(np.array(DAYS, dtype=object)[local.day_of_week], dtype=object)
+    frame["hour"] = np.asarray(local.hour)
+    year, month = np.asarray(local.year), np.asarray(local.month)
+    first, last = int(year.min()), int(year.max())
+    labels = np.array([f"{y:04d}-{m:02d}-01" for y in range(first, last + 1) for m in range(1, 13)], dtype=object)
+    frame["month"] = pd.Series(labels[(year - first) * 12 + month - 1], dtype=object)
+    frame["quarter"] = pd.Series(labels[(year - first) * 12 + ((month - 1) // 3) * 3], dtype=object)
+    frame["year"] = pd.Series(labels[(year - first) * 12], dtype=object)
+    return frame
+
+
+def _seed_date(col: pd.Series, open_value: str) -> pd.Series:
+    return pd.to_datetime(col.replace("", open_value))
+
+
+def _in_window(dates: pd.Series, frm: pd.Series, to: pd.Series) -> pd.Series:
+    return (dates >= frm) & (dates < to)
+
+
+@dataclass
+class IncidentFacts:
+    """One row per incident with every fact a metric needs (true state)."""
+    frame: pd.DataFrame
+    referral_types: pd.DataFrame      # incident_number, referral_type (distinct)
+    transport_categories: pd.DataFrame  # incident_number, category (distinct)
+
+
+# ---- the facts ---------------------------------------------------------------------------------
+
+def incident_facts(tables: dict[str, pd.DataFrame], encounter_incident: pd.DataFrame,
+                   follow_up_incident: pd.DataFrame, rules: Rules, tz: str) -> IncidentFacts:
+    """Every fact the metrics need, one row per incident.
+
+    Rows of the other tables are attached to incidents by position (`i`, -1 = none) once, so the
+    rest is integer arithmetic.
+    """
+    src = tables["incidents"]
+    n = len(src)
+    inc = pd.DataFrame({"incident_number": src.incident_number.to_numpy(dtype=object)}, dtype=object)
+    for col in ("created_at", "closed_at", "beat", "disposition", "call_origin", "final_call_type",
+                "weapon_involved", "violence_toward_others"):
+        inc[col] = src[col].to_numpy(dtype=object if src[col].dtype == object else None)
+    inc["closed"] = src.closed_at.to_numpy(dtype="float64")
+    local = _local(src.created_at.to_numpy(dtype="int64"), tz)
+    for col in ("date", "dow", "hour", "month", "quarter", "year"):
+        inc[col] = local[col].to_numpy()
+    index = pd.Index(inc.incident_number.to_numpy(dtype=object))
+
+    def position(numbers) -> np.ndarray:
+        return index.get_indexer(pd.Index(np.asarray(numbers, dtype=object)))
+
+    def any_of(positions: np.ndarray) -> np.ndarray:
+        out = np.zeros(n, dtype=bool)
+        out[positions[positions >= 0]] = True
+        return out
+
+    # Eligibility: final call type x effective-dated rules, minus exclusions in force.
+    rules_e = rules.eligibility.assign(frm=_seed_date(rules.eligibility.effective_from, "1900-01-01"),
+                                       to=_seed_date(rules.eligibility.effective_to, "2999-12-31"))
+    left = pd.DataFrame({"i": np.arange(n), "code": inc.final_call_type.to_numpy(dtype=object), "date": inc.date})
+    e = left.merge(rules_e[["call_type_code", "program", "frm", "to"]].astype({"call_type_code": object}),
+                   left_on="code", right_on="call_type_code")
+    e = e[_in_window(e.date, e.frm, e.to)][["i", "program"]].drop_duplicates()
+    ex = rules.exclusions.assign(frm=_seed_date(rules.exclusions.effective_from, "1900-01-01"),
+                                 to=_seed_date(rules.exclusions.effective_to, "2999-12-31"))
+    excluded = np.zeros(n, dtype=bool)
+    for row in ex.itertuples():
+        excluded |= inc[row.exclusion_code].astype(bool).to_numpy() & _in_window(inc.date, row.frm, row.to).to_numpy()
+    e = e[~excluded[e.i.to_numpy()]]
+    for p in ELIGIBILITY_PROGRAMS:
+        inc[f"eligible_{p}"] = any_of(e.i.to_numpy()[(e.program == p).to_numpy()])
+    inc["eligible"] = inc[[f"eligible_{p}" for p in ELIGIBILITY_PROGRAMS]].any(axis=1)
+
+    # Unit assignments with validity relative to their incident's close.
+    ua = tables["unit_assignments"]
+    asg = pd.DataFrame({"i": position(ua.incident_number), "unit_id": ua.unit_id.to_numpy(dtype=object),
+                        "unit_type": ua.unit_type.to_numpy(dtype=object),
+                        "transport_destination": ua.transport_destination.to_numpy(dtype=object)})
+    closed_of = inc.closed.to_numpy()[asg.i.to_numpy()]
+    for col in ("dispatched_at", "on_scene_at", "cleared_at"):
+        asg[col] = ua[col].to_numpy(dtype="float64")
+        asg[f"{col}_ok"] = _valid(asg[col], closed_of)
+    is_heart = asg.unit_type.isin(HEART_TYPES).to_numpy()
+    heart = asg[is_heart]
+
+    # HEART-responded: (a) arrived HEART unit, (b) linked encounter, (c) CCD disposition.
+    arrived = heart[heart.on_scene_at_ok]
+    inc["resp_a"] = any_of(arrived.i.to_numpy())
+    enc_src = tables["encounters"]
+    true_number = enc_src.encounter_id.map(encounter_incident.set_index("encounter_id").incident_number)
+    enc = pd.DataFrame({"encounter_id": enc_src.encounter_id.to_numpy(), "i": position(true_number),
+                        "program": enc_src.program.to_numpy(dtype=object),
+                        "started_at": enc_src.started_at.to_numpy(dtype="float64"),
+                        "outcome": enc_src.outcome.to_numpy(dtype=object),
+                        "responder_felt_safe": enc_src.responder_felt_safe.to_numpy(dtype=object),
+                        "police_backup_requested": enc_src.police_backup_requested.to_numpy(dtype=bool),
+                        "ems_requested": enc_src.ems_requested.to_numpy(dtype=bool)})
+    enc = enc[enc.i >= 0]
+    inc["resp_b"] = any_of(enc.i.to_numpy())
+    ccd_codes = set(rules.dispositions.disposition_code[rules.dispositions.is_ccd_resolution.str.lower() == "true"])
+    inc["ccd_resolved"] = lookup({c: True for c in ccd_codes}, inc.disposition, False, bool)
+    inc["heart"] = inc.resp_a | inc.resp_b | inc.ccd_resolved
+
+    # Program: earliest valid dispatch among arrived HEART units (tie: smallest unit id), else CCD,
+    # else the earliest linked encounter's program.
+    unit_program = dict(zip(tables["units"].unit_id, tables["units"].program))
+    ranked = arrived.assign(no_dispatch=~arrived.dispatched_at_ok.to_numpy(),
+                            d=np.where(arrived.dispatched_at_ok, arrived.dispatched_at, np.inf))
+    first = ranked.sort_values(["i", "no_dispatch", "d", "unit_id"], kind="stable").drop_duplicates("i")
+    program_a = np.full(n, None, dtype=object)
+    program_a[first.i.to_numpy()] = lookup(unit_program, first.unit_id)
+    first_enc = enc.sort_values(["i", "started_at", "encounter_id"], kind="stable").drop_duplicates("i")
+    program_b = np.full(n, None, dtype=object)
+    program_b[first_enc.i.to_numpy()] = first_enc.program.to_numpy(dtype=object)
+    inc["program"] = np.where(inc.resp_a, program_a, np.where(inc.ccd_resolved, "CCD",
+                                                              np.where(inc.resp_b, program_b, None)))
+
+    # Forgone reasons over the eligible dispatchable programs D.
+    inc["forgone"] = inc.eligible & ~inc.heart
+    inc["forgone_reason"] = _forgone_reasons(inc, e, asg, tables["units"], rules)
+
+    inc["origin"] = lookup(dict(zip(rules.origins.call_origin, rules.origins.origin)), inc.call_origin)
+
+    # Response time.
+    d = heart[heart.dispatched_at_ok].groupby("i").dispatched_at.min().reindex(range(n)).to_numpy()
+    o = heart[heart.on_scene_at_ok].groupby("i").on_scene_at.min().reindex(range(n)).to_numpy()
+    with np.errstate(invalid="ignore"):
+        ok = (inc.heart.to_numpy() & any_of(heart.i.to_numpy()) & (inc.origin != "self_initiated").to_numpy()
+              & ~np.isnan(d) & ~np.isnan(o) & (o >= d))
+    inc["response_minutes"] = np.where(ok, (o - d) / 60.0, np.nan)
+
+    # Outcome: earliest linked encounter with a mapped outcome, else the disposition's category.
+    enc_cat = dict(zip(rules.encounter_outcomes.outcome_code, rules.encounter_outcomes.outcome_category))
+    mapped = enc[enc.outcome.isin(list(enc_cat))]
+    first_mapped = mapped.sort_values(["i", "started_at", "encounter_id"], kind="stable").drop_duplicates("i")
+    outcome = lookup(dict(zip(rules.dispositions.disposition_code, rules.dispositions.outcome_category)),
+                     inc.disposition, "unknown")
+    outcome[first_mapped.i.to_numpy()] = lookup(enc_cat, first_mapped.outcome)
+    inc["outcome"] = outcome
+
+    # Safety reports and requests on linked encounters; EMS also from CAD.
+    reports = enc[enc.responder_felt_safe.notna()]
+    inc["has_safety_report"] = any_of(reports.i.to_numpy())
+    unsafe = reports.i.to_numpy()[~reports.responder_felt_safe.astype(bool).to_numpy()]
+    inc["all_felt_safe"] = inc.has_safety_report.to_numpy() & ~any_of(unsafe)
+    inc["police_backup"] = any_of(enc.i.to_numpy()[enc.police_backup_requested.to_numpy()])
+    inc["ems_support"] = (any_of(enc.i.to_numpy()[enc.ems_requested.to_numpy()])
+                          | any_of(asg.i.to_numpy()[(asg.unit_type == "EMS").to_numpy()]))
+
+    # Referrals and transports of linked encounters (+ CAD transports).
+    enc_i = enc.set_index("encounter_id").i
+    ref = tables["referrals"]
+    referral_types = pd.DataFrame({"i": ref.encounter_id.map(enc_i).to_numpy(),
+                                   "referral_type": ref.referral_type.to_numpy(dtype=object)}).dropna()
+    referral_types = referral_types.astype({"i": "int64"}).drop_duplicates()
+    dest_cat = dict(zip(rules.destinations.destination_code, rules.destinations.destination_category))
+    tr = tables["transports"]
+    cad_tr = asg[asg.transport_destination.notna()]
+    transports = pd.concat([
+        pd.DataFrame({"i": tr.encounter_id.map(enc_i).to_numpy(),
+                      "category": lookup(dest_cat, tr.destination_type)}),
+        pd.DataFrame({"i": cad_tr.i.to_numpy(), "category": lookup(dest_cat, cad_tr.transport_destination)}),
+    ]).dropna().astype({"i": "int64"}).drop_duplicates()
+    inc["hospital_transport"] = any_of(transports.i.to_numpy()[(transports.category == "hospital").to_numpy()])
+    inc["care_center_transport"] = any_of(transports.i.to_numpy()[(transports.category == "care_center").to_numpy()])
+
+    # Follow-ups: through the encounter's true incident, or the CAD number's true incident.
+    fu = tables["follow_ups"]
+    all_enc_i = pd.Series(position(true_number), index=enc_src.encounter_id.to_numpy())
+    by_enc = fu.encounter_id.dropna().astype("int64").map(all_enc_i).dropna().astype("int64").to_numpy()
+    inc["follow_up"] = any_of(by_enc) | any_of(position(follow_up_incident.incident_number))
+
+    # Police minutes and valid police assignments.
+    pol = asg[(asg.unit_type == "POLICE").to_numpy() & asg.dispatched_at_ok.to_numpy() & asg.cleared_at_ok.to_numpy()
+              & (asg.cleared_at >= asg.dispatched_at).to_numpy()]
+    mins = ((pol.cleared_at - pol.dispatched_at) / 60.0).groupby(pol.i).agg(["sum", "count"]).reindex(range(n))
+    inc["police_minutes"] = mins["sum"].fillna(0.0).to_numpy()
+    inc["valid_police_assignments"] = mins["count"].fillna(0).astype("int64").to_numpy()
+    arrests_i = position(tables["arrests"].incident_number)
+    inc["arrests"] = np.bincount(arrests_i[arrests_i >= 0], minlength=n)
+
+    calls = tables["calls"]
+    inc["familiar_caller"] = _familiar(position(calls.incident_number), calls.caller_phone.to_numpy(dtype=object),
+                                       src.created_at.to_numpy(dtype="int64"), rules)
+    inc["beat_key"] = inc.beat.fillna("UNKNOWN")
+    referral_types = referral_types.assign(incident_number=inc.incident_number.to_numpy()[referral_types.i])
+    transports = transports.assign(incident_number=inc.incident_number.to_numpy()[transports.i])
+    return IncidentFacts(inc, referral_types, transports)
+
+
+def _forgone_reasons(inc: pd.DataFrame, eligible_pairs: pd.DataFrame, asg: pd.DataFrame, units: pd.DataFrame,
+                     rules: Rules) -> np.ndarray:
+    """The first reason that applies, for each forgone incident (None for the others)."""
+    reason = np.full(len(inc), None, dtype=object)
+    is_forgone = inc.forgone.to_numpy()
+    forgone = pd.DataFrame({"i": np.nonzero(is_forgone)[0]})
+    for col in ("created_at", "date", "dow", "hour", "beat"):
+        forgone[col] = inc[col].to_numpy()[forgone.i.to_numpy()]
+    d = forgone.merge(eligible_pairs[eligible_pairs.program.isin(DISPATCHABLE)], on="i")
+    sb = rules.service_beats.assign(frm=_seed_date(rules.service_beats.effective_from, "1900-01-01"),
+                                    to=_seed_date(rules.service_beats.effective_to, "2999-12-31"))
+    s = d.merge(sb[["program", "beat", "frm", "to"]].astype({"program": object, "beat": object}),
+                on=["program", "beat"])
+    s = s[_in_window(s.date, s.frm, s.to)][["i", "program", "created_at", "date", "dow", "hour"]].drop_duplicates()
+    hrs = rules.hours.assign(frm=_seed_date(rules.hours.effective_from, "1900-01-01"),
+                             to=_seed_date(rules.hours.effective_to, "2999-12-31"),
+                             start=rules.hours.start_hour.astype(int), end=rules.hours.end_hour.astype(int))
+    o = s.merge(hrs[["program", "day_of_week", "start", "end", "frm", "to"]].astype(
+        {"program": object, "day_of_week": object}), left_on=["program", "dow"], right_on=["program", "day_of_week"])
+    o = o[_in_window(o.date, o.frm, o.to) & (o.hour >= o.start) & (o.hour < o.end)]
+    o = o[["i", "program", "created_at", "date"]].drop_duplicates()
+
+    # Candidate units: in service on the local date, of a program that serves the beat and operates.
+    u = units[units.program.notna()].copy()
+    u["frm"] = pd.to_datetime(u.in_service_from.astype("float64"), unit="D")
+    u["to"] = pd.to_datetime(u.in_service_to.astype("float64"), unit="D")
+    c = o.merge(u[["unit_id", "program", "frm", "to"]].astype({"program": object}), on="program")
+    c = c[((c.frm <= c.date) & (c.to.isna() | (c.date <= c.to))).to_numpy()]
+    busy = np.zeros(len(c), dtype=bool)
+    valid = asg[asg.dispatched_at_ok.to_numpy() & asg.cleared_at_ok.to_numpy()
+                & asg.unit_id.isin(list(u.unit_id)).to_numpy()]
+    intervals = {k: g for k, g in valid.groupby("unit_id")}
+    t_all = c.created_at.to_numpy(dtype="float64")
+    for unit_id, rows in c.groupby("unit_id").indices.items():
+        iv = intervals.get(unit_id)
+        if iv is None:
+            continue
+        iv = iv.sort_values("dispatched_at", kind="stable")
+        starts = iv.dispatched_at.to_numpy(dtype="float64")
+        ends = np.maximum.accumulate(iv.cleared_at.to_numpy(dtype="float64"))
+        t = t_all[rows]
+        k = np.searchsorted(starts, t, side="right") - 1
+        busy[rows] = (k >= 0) & (ends[np.maximum(k, 0)] > t)
+
+    def flag(positions) -> np.ndarray:
+        out = np.zeros(len(inc), dtype=bool)
+        out[np.asarray(positions, dtype="int64")] = True
+        return out
+
+    has_d, served, operating = flag(d.i), flag(s.i), flag(o.i)
+    has_free = flag(c.i.to_numpy()[~busy])
+    reason[is_forgone] = "other"
+    reason[is_forgone & has_d & ~served] = "outside_service_area"
+    reason[is_forgone & served & ~operating] = "outside_hours"
+    reason[is_forgone & operating & ~has_free] = "no_unit_available"
+    return reason
+
+
+def _familiar(call_incident: np.ndarray, phone: np.ndarray, created: np.ndarray, rules: Rules) -> np.ndarray:
+    """Distinct incidents per phone in (created_at - window, created_at], counting the incident itself."""
+    keep = (call_incident >= 0) & pd.notna(phone)
+    pairs = pd.DataFrame({"phone": pd.factorize(pd.Series(phone[keep], dtype=object))[0].astype("int64"),
+                          "i": call_incident[keep]}).drop_duplicates()
+    ph = pairs.phone.to_numpy()
+    t = created[pairs.i.to_numpy()]
+    window = rules.familiar_window_days * 86400
+    familiar = np.zeros(len(created), dtype=bool)
+    if len(t) == 0:
+        return familiar
+    # One sorted key per (phone, time): a window query within a phone is then one searchsorted.
+    span = int(t.max() - t.min()) + window + 1
+    key = ph * span + (t - int(t.min()) + window)
+    srt = np.sort(key)
+    count = np.searchsorted(srt, key, side="right") - np.searchsorted(srt, key - window, side="right")
+    familiar[pairs.i.to_numpy()[count >= rules.familiar_min_incidents]] = True
+    return familiar
+
+
+# ---- metrics -----------------------------------------------------------------------------------
+
+def metric_values(facts: IncidentFacts, rules: Rules) -> pd.DataFrame:
+    inc = facts.frame
+    out: list[pd.DataFrame] = []
+
+    def rows(metric, grain, df, dimension="", dim_col=None, program="ALL"):
+        """df: period_start [, dim] , value -> output rows."""
+        df = df.reset_index()
+        out.append(pd.DataFrame({
+            "metric_id": metric, "period_grain": grain, "period_start": df["period_start"].to_numpy(),
+            "program": program if isinstance(program, str) else df[program].to_numpy(),
+            "dimension": dimension,
+            "dimension_value": "" if dim_col is None else df[dim_col].astype(str).to_numpy(),
+            "value": df["value"].astype("float64").to_numpy(),
+        }))
+
+    heart_all, eligible_all, ccd_all = inc[inc.heart], inc[inc.eligible], inc[inc.ccd_resolved]
+    for grain in ("month", "quarter", "year"):
+        heart = heart_all.assign(period_start=heart_all[grain])
+        eligible = eligible_all.assign(period_start=eligible_all[grain])
+        forgone = eligible[eligible.forgone]
+        # HEART-incident metrics: ALL and per program of the HEART incident.
+        for prog, h in [("ALL", heart)] + [(p, heart[heart.program == p]) for p in sorted(heart.program.dropna().unique())]:
+            if h.empty:
+                continue
+            n = h.groupby("period_start").size()
+            rows("heart_incidents", grain, n.rename("value"), program=prog)
+            by = h.groupby(["period_start", "origin"]).size().rename("value")
+            rows("heart_incidents_by_origin", grain, by[by > 0], "origin", "origin", prog)
+            rt = h[h.response_minutes.notna()].groupby("period_start").response_minutes
+            if len(h[h.response_minutes.notna()]):
+                rows("response_minutes_mean", grain, rt.mean().rename("value"), program=prog)
+                rows("response_minutes_median", grain, rt.quantile(0.5).rename("value"), program=prog)
+                rows("response_minutes_p90", grain, rt.quantile(0.9).rename("value"), program=prog)
+            oc = h.groupby(["period_start", "outcome"]).size()
+            share = (oc / n.reindex(oc.index.get_level_values(0)).to_numpy()).rename("value")
+            rows("outcome_share", grain, share[oc > 0], "outcome", "outcome", prog)
+            rep = h[h.has_safety_report].groupby("period_start").agg(num=("all_felt_safe", "sum"),
+                                                                      den=("all_felt_safe", "size"))
+            rep = rep[rep.num > 0]
+            rows("felt_safe_share", grain, (rep.num / rep.den).rename("value"), program=prog)
+            for metric, col in (("police_backup_share", "police_backup"), ("ems_support_share", "ems_support")):
+                num = h.groupby("period_start")[col].sum()
+                num = num[num > 0]
+                rows(metric, grain, (num / n.reindex(num.index)).rename("value"), program=prog)
+            ref = facts.referral_types.merge(h[["incident_number", "period_start"]], on="incident_number")
+            rc = ref.groupby(["period_start", "referral_type"]).size()
+            rows("referral_share", grain, (rc / n.reindex(rc.index.get_level_values(0)).to_numpy()).rename("value"),
+                 "referral_type", "referral_type", prog)
+            tr = facts.transport_categories.merge(h[["incident_number", "period_start"]], on="incident_number")
+            tc = tr.groupby(["period_start", "category"]).size()
+            rows("transport_share", grain, (tc / n.reindex(tc.index.get_level_values(0)).to_numpy()).rename("value"),
+                 "destination", "category", prog)
+
+        # Eligible incidents: ALL and per eligible program.
+        rows("eligible_incidents", grain, eligible.groupby("period_start").size().rename("value"))
+        for p in ELIGIBILITY_PROGRAMS:
+            ep = eligible[eligible[f"eligible_{p}"]]
+            if len(ep):
+                rows("eligible_incidents", grain, ep.groupby("period_start").size().rename("value"), program=p)
+        n_elig = eligible.groupby("period_start").size()
+        fr = forgone.groupby(["period_start", "forgone_reason"]).size()
+        rows("forgone_share", grain, (fr / n_elig.reindex(fr.index.get_level_values(0)).to_numpy()).rename("value"),
+             "reason", "forgone_reason")
+        status = np.where(eligible.heart, "responded", "forgone")
+        el = eligible.assign(status=status)
+        el["dow_hour_status"] = el.dow + "|" + el.hour.map("{:02d}".format) + "|" + el.status
+        rows("eligible_by_dow_hour", grain, el.groupby(["period_start", "dow_hour_status"]).size().rename("value"),
+             "dow_hour_status", "dow_hour_status")
+        el["beat_status"] = el.beat_key + "|" + el.status
+        rows("eligible_by_beat", grain, el.groupby(["period_start", "beat_status"]).size().rename("value"),
+             "beat_status", "beat_status")
+        if len(forgone):
+            pm = forgone.groupby("period_start").police_minutes.agg(["sum", "size"])
+            rows("police_minutes_per_forgone_incident", grain, (pm["sum"] / pm["size"]).rename("value"))
+        fu = el[el.follow_up].groupby(["period_start", "status"]).size()
+        rows("follow_up_incidents", grain, fu.rename("value"), "response_status", "status")
+
+        # police_hours_saved = A x B x C.
+        a = el[el.status == "responded"].groupby("period_start").size()
+        handled = el[(el.status == "forgone") & (el.valid_police_assignments > 0)]
+        bc = handled.groupby("period_start").agg(n=("incident_number", "size"),
+                                                 k=("valid_police_assignments", "sum"),
+                                                 minutes=("police_minutes", "sum"))
+        both = bc.join(a.rename("a"), how="inner")
+        if len(both):
+            value = both.a * (both.k / both.n) * ((both.minutes / 60.0) / both.k)
+            rows("police_hours_saved", grain, value.rename("value"))
+
+        # Per-100 rates by response status.
+        g = el.groupby(["period_start", "status"])
+        den = g.size()
+        for metric, num in (("arrests_per_100", g.arrests.sum()),
+                            ("hospital_transports_per_100", g.hospital_transport.sum()),
+                            ("care_center_transports_per_100", g.care_center_transport.sum())):
+            num = num[num > 0]
+            rows(metric, grain, (100.0 * num / den.reindex(num.index)).rename("value"), "response_status", "status")
+
+        fam = eligible.groupby("period_start").familiar_caller.sum()
+        fam = fam[fam > 0]
+        rows("familiar_caller_share", grain, (fam / n_elig.reindex(fam.index)).rename("value"))
+        ccd = ccd_all.groupby(ccd_all[grain].rename("period_start")).size()
+        rows("ccd_incidents", grain, ccd.rename("value"))
+
+    result = pd.concat(out, ignore_index=True)
+    result = result[result.value.notna()]
+    return result.sort_values(["metric_id", "period_grain", "period_start", "program", "dimension",
+                               "dimension_value"], kind="stable").reset_index(drop=True)[METRIC_COLUMNS]
+
+
+# ---- files -------------------------------------------------------------------------------------
+
+def incidents_truth(facts: IncidentFacts) -> pd.DataFrame:
+    inc = facts.frame
+    flags = inc[[f"eligible_{p}" for p in ELIGIBILITY_PROGRAMS]].to_numpy()
+    programs = np.array([";".join(p for p, on in zip(ELIGIBILITY_PROGRAMS, row) if on) for row in flags], dtype=object)
+    return pd.DataFrame({
+        "incident_number": inc.incident_number,
+        "created_at": pd.DatetimeIndex(pd.to_datetime(inc.created_at.to_numpy(), unit="s")).strftime("%Y-%m-%d %H:%M:%S"),
+        "eligible_programs": programs,
+        "eligible": inc.eligible,
+        "heart_responded": inc.heart,
+        "program": inc.program,
+        "forgone_reason": inc.forgone_reason,
+        "origin": inc.origin,
+        "response_minutes": inc.response_minutes,
+        "outcome": inc.outcome.where(inc.heart),
+        "familiar_caller": inc.familiar_caller,
+        "police_minutes": inc.police_minutes,
+        "follow_up": inc.follow_up,
+    })
+
+
+def write_truth(state, defect_rows: pd.DataFrame, rules: Rules, cfg, progress: bool = True) -> IncidentFacts:
+    truth_dir = cfg.truth_dir
+    truth_dir.mkdir(parents=True, exist_ok=True)
+    facts = incident_facts(state.tables, state.encounter_incident, state.follow_up_incident, rules, state.timezone)
+    incidents = incidents_truth(facts)
+    incidents.to_csv(truth_dir / "incidents.csv", index=False)
+    state.encounter_incident.to_csv(truth_dir / "encounter_links.csv", index=False)
+    state.follow_up_incident.to_csv(truth_dir / "follow_up_links.csv", index=False)
+    defect_rows.to_csv(truth_dir / "defects.csv", index=False)
+    (truth_dir / "canaries.json").write_text(json.dumps(state.canaries, indent=2) + "\n")
+    metric_values(facts, rules).to_csv(truth_dir / "metric_values.csv", index=False)
+    return facts
