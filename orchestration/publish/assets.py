@@ -1,0 +1,77 @@
+"""The public outputs as Dagster assets, downstream of the public marts' dbt assets.
+
+Both assets depend on every public mart (dagster-dbt keys `["public_marts", <model>]`, see
+orchestration/transform/translator.py), so a failing blocking check on a public mart, or on any
+asset upstream of it, stops them in that run: Dagster skips what lies downstream of a failed
+blocking check, and nothing stale or unchecked is published.
+"""
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+from typing import Optional
+
+import dagster as dg
+
+from orchestration.ingest.destination import Destination
+from orchestration.publish.build import DEFAULT_OUT, PublishReport, build_public_outputs
+from orchestration.publish.marts import SCHEMA, TABLES
+
+PUBLIC_MART_KEYS = [dg.AssetKey([SCHEMA, table]) for table in TABLES]
+GROUP = "publish"
+
+
+class PublishResource(dg.ConfigurableResource):
+    """Where the publisher reads (None = ARP_TARGET and friends) and where it writes (`out_dir`/site, /cards)."""
+
+    target: Optional[str] = None
+    duckdb_path: Optional[str] = None
+    pg_database: Optional[str] = None
+    out_dir: Optional[str] = None
+
+    def destination(self) -> Destination:
+        dest = Destination.from_env(target=self.target)
+        if self.duckdb_path:
+            dest = replace(dest, duckdb_path=Destination.duckdb(self.duckdb_path).duckdb_path)
+        if self.pg_database:
+            dest = replace(dest, pg_database=self.pg_database)
+        return dest
+
+    def output_root(self) -> Path:
+        return Path(self.out_dir) if self.out_dir else DEFAULT_OUT
+
+
+def _metadata(report: PublishReport, files: list[Path], seconds: float, index: Path) -> dict:
+    return {
+        "path": dg.MetadataValue.path(str(index)),
+        "files": len(files),
+        "quarters": dg.MetadataValue.json(report.quarters),
+        "public_mart_rows": dg.MetadataValue.json(report.row_counts),
+        "warehouse": report.source,
+        "build_seconds": round(seconds, 3),
+        "cells_hidden_by_publisher_guard": report.guarded_cells,
+    }
+
+
+@dg.asset(key=[GROUP, "public_site"], group_name=GROUP, deps=PUBLIC_MART_KEYS, kinds={"html"},
+          description="Public dashboard (tabs, date/program filters), Major Questions pages and Definitions, "
+                      "English and Spanish, in build/site/.")
+def public_site(context: dg.AssetExecutionContext, publish: PublishResource) -> dg.MaterializeResult:
+    report = build_public_outputs(publish.destination(), publish.output_root(), generated=dt.date.today(),
+                                  cards=False)
+    context.log.info(f"wrote {len(report.site_files)} site files to {report.site_dir} in {report.seconds:.2f} s")
+    return dg.MaterializeResult(metadata=_metadata(report, report.site_files, report.seconds,
+                                                   report.site_dir / "index.html"))
+
+
+@dg.asset(key=[GROUP, "data_cards"], group_name=GROUP, deps=PUBLIC_MART_KEYS, kinds={"pdf", "html"},
+          description="Quarterly data cards in English and Spanish, HTML and PDF, in build/cards/.")
+def data_cards(context: dg.AssetExecutionContext, publish: PublishResource) -> dg.MaterializeResult:
+    report = build_public_outputs(publish.destination(), publish.output_root(), generated=dt.date.today(),
+                                  site=False)
+    context.log.info(f"wrote {len(report.card_files)} card files to {report.cards_dir} in {report.seconds:.2f} s")
+    return dg.MaterializeResult(metadata=_metadata(report, report.card_files, report.seconds,
+                                                   report.cards_dir / "index.html"))
+
+
+publish_assets = [public_site, data_cards]

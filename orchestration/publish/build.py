@@ -1,0 +1,74 @@
+"""`build_public_outputs`: public marts -> `<out>/site/` (dashboard, Major Questions, Definitions)
+and `<out>/cards/` (quarterly data cards). Called by the Dagster assets and by `make demo`."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from orchestration.contract import PROJECT_ROOT
+from orchestration.ingest.destination import Destination
+from orchestration.publish.cards import build_cards
+from orchestration.publish.figures import Figures
+from orchestration.publish.marts import PublicMartsError, read_public_marts
+from orchestration.publish.site import build_site
+
+DEFAULT_OUT = PROJECT_ROOT / "build"
+
+
+@dataclass
+class PublishReport:
+    site_dir: Path
+    cards_dir: Path
+    site_files: list[Path] = field(default_factory=list)
+    card_files: list[Path] = field(default_factory=list)
+    row_counts: dict[str, int] = field(default_factory=dict)
+    quarters: list[str] = field(default_factory=list)
+    guarded_cells: int = 0
+    read_seconds: float = 0.0
+    site_seconds: float = 0.0
+    cards_seconds: float = 0.0
+    source: str = ""
+
+    @property
+    def seconds(self) -> float:
+        return self.read_seconds + self.site_seconds + self.cards_seconds
+
+
+def _replace_dir(path: Path) -> None:
+    # A re-run replaces the previous outputs whole, so a page for a period no longer published cannot linger.
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+
+
+def build_public_outputs(destination: Destination | str | None = None, out_dir: Path | str = DEFAULT_OUT, *,
+                         generated: dt.date | None = None, site: bool = True, cards: bool = True,
+                         content_dir: Path | None = None) -> PublishReport:
+    """Read the public marts of `destination` (None: ARP_TARGET's warehouse) and write the site to
+    `<out_dir>/site/` and the cards to `<out_dir>/cards/`."""
+    out_dir = Path(out_dir)
+    report = PublishReport(out_dir / "site", out_dir / "cards")
+    started = time.perf_counter()
+    marts = read_public_marts(destination)
+    if not marts.metric_values:
+        raise PublicMartsError(f"public_marts.pub_metric_values is empty on {marts.source}: nothing to publish")
+    figs = Figures(marts)
+    report.read_seconds = time.perf_counter() - started
+    report.row_counts, report.source = marts.row_counts, marts.source
+    report.quarters = [q.isoformat() for q in marts.quarters()]
+    generated = generated or dt.date.today()
+    if site:
+        started = time.perf_counter()
+        _replace_dir(report.site_dir)
+        report.site_files = build_site(figs, report.site_dir, generated)
+        report.site_seconds = time.perf_counter() - started
+    if cards:
+        started = time.perf_counter()
+        _replace_dir(report.cards_dir)
+        report.card_files = build_cards(figs, report.cards_dir, generated, content_dir=content_dir)
+        report.cards_seconds = time.perf_counter() - started
+    report.guarded_cells = figs.guarded
+    return report

@@ -1,0 +1,134 @@
+"""Quarterly data cards, English and Spanish, as HTML and PDF (`build/cards/<YYYY>-Q<n>.<lang>.html|pdf`).
+
+Each card: the quarter's one-sentence answer, highlights, HEART incidents by program, the reviewed
+story for the quarter from `content/cards/` (never from warehouse text), the curated call summaries
+and the suppression notes. Both formats are made from the same `Card`, so they say the same thing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from orchestration.publish.content import Copy, load_copy, load_story
+from orchestration.publish.figures import Figure, Figures
+from orchestration.publish.locale import LANGS, period_label, quarter_id
+from orchestration.publish.pdf import write_card_pdf
+from orchestration.publish.questions import answer
+from orchestration.publish.site import STATIC, _date_text, environment
+from orchestration.publish.svg import COLORS
+
+HIGHLIGHTS = ("heart_incidents", "eligible_incidents", "response_minutes_median", "felt_safe_share",
+              "police_backup_share", "ems_support_share", "ccd_incidents", "police_hours_saved")
+CARD_PROGRAMS = ("CRT", "CORESPONSE", "CARENAV", "CCD")
+
+
+@dataclass
+class Highlight:
+    label: str
+    figure: Figure
+    text: str
+    html: str
+
+
+@dataclass
+class Card:
+    quarter: str
+    lang: str
+    title: str
+    period: str
+    lead_text: str
+    lead: str
+    highlights: list[Highlight]
+    programs: list[dict]
+    story_paragraphs: tuple[str, ...] | None
+    story: str | None
+    summaries: list[dict]
+    generated: str
+    generated_on: dt.date
+    notes: list[str] = field(default_factory=list)
+    pdf_href: str = ""
+    other_href: str = ""
+    other_lang: str = ""
+    program_chart: str = ""
+
+
+def make_card(figs: Figures, copy: Copy, start: dt.date, generated: dt.date, content_dir: Path | None = None) -> Card:
+    lang, na = copy.lang, copy.get("not_available")
+    qid = quarter_id(start)
+    highlights = []
+    for metric_id in HIGHLIGHTS:
+        f = figs.metric(metric_id, "quarter", start)
+        if f.missing and figs.unit(metric_id) == "":
+            continue  # a metric the catalog does not publish
+        highlights.append(Highlight(copy.metric(metric_id), f, f.text(lang, na), f.html(lang, na)))
+    programs = []
+    for p in CARD_PROGRAMS:
+        f = figs.metric("heart_incidents", "quarter", start, p)
+        if f.missing:
+            continue
+        programs.append({"code": p, "label": copy.label("programs", p), "figure": f,
+                         "text": f.text(lang, na), "html": f.html(lang, na)})
+    story = load_story(qid, lang, content_dir) if content_dir else load_story(qid, lang)
+    summaries = [{"program": copy.label("programs", r["program"]), "text": r[f"summary_{lang}"]}
+                 for r in sorted(figs.marts.summaries, key=lambda r: r["program"])
+                 if r["period_start"] == start and r.get(f"summary_{lang}")]
+    other = "es" if lang == "en" else "en"
+    card = Card(
+        quarter=qid, lang=lang, title=copy.get("card.title"), period=period_label(start, "quarter", lang),
+        lead_text=answer(figs, "Q1", start, copy, as_html=False), lead=answer(figs, "Q1", start, copy, as_html=True),
+        highlights=highlights, programs=programs,
+        story_paragraphs=story.paragraphs if story else None, story=story.html() if story else None,
+        summaries=summaries, generated=copy.get("site.generated").format(date=_date_text(generated, lang)),
+        generated_on=generated,
+        notes=[copy.get("notes.small_cell"), copy.get("notes.complementary"),
+               f"{copy.get('notes.missing_zero')} {copy.get('notes.not_available')}"],
+        pdf_href=f"{qid}.{lang}.pdf", other_href=f"{qid}.{other}.html", other_lang=other,
+    )
+    card.program_chart = _program_chart(card)
+    return card
+
+
+def _program_chart(card: Card) -> str:
+    """Horizontal bars of HEART incidents by program; hidden counts draw no bar."""
+    shown = [p["figure"].value for p in card.programs if p["figure"].shown]
+    if not card.programs:
+        return ""
+    top = max(shown, default=1.0) or 1.0
+    row, left, width = 26, 230, 470
+    out = [f'<svg class="chart" viewBox="0 0 {left + width + 20} {len(card.programs) * row + 8}" role="img" '
+           f'aria-label="{html.escape(card.title)}" xmlns="http://www.w3.org/2000/svg">']
+    for i, p in enumerate(card.programs):
+        y = 4 + i * row
+        out.append(f'<text class="legend" x="{left - 8}" y="{y + 16}" text-anchor="end">{html.escape(p["label"])}</text>')
+        if p["figure"].shown:
+            out.append(f'<rect x="{left}" y="{y + 4}" width="{max(1.0, width * p["figure"].value / top):.1f}" '
+                       f'height="{row - 9}" fill="{COLORS[i % len(COLORS)]}"/>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def build_cards(figs: Figures, out_dir: Path, generated: dt.date, langs: tuple[str, ...] = LANGS,
+                content_dir: Path | None = None) -> list[Path]:
+    env = environment()
+    css = (STATIC / "style.css").read_text(encoding="utf-8")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    quarters = figs.periods("quarter")
+    for start in quarters:
+        for lang in langs:
+            copy = load_copy(lang)
+            card = make_card(figs, copy, start, generated, content_dir)
+            html_path = out_dir / f"{card.quarter}.{lang}.html"
+            html_path.write_text(env.get_template("card.html.j2").render(lang=lang, copy=copy, card=card, css=css),
+                                 encoding="utf-8")
+            pdf_path = out_dir / f"{card.quarter}.{lang}.pdf"
+            write_card_pdf(card, copy, pdf_path)
+            written += [html_path, pdf_path]
+    index = out_dir / "index.html"
+    index.write_text(env.get_template("cards_index.html.j2").render(
+        css=css, en=load_copy("en"), es=load_copy("es"),
+        cards=[{"quarter": quarter_id(q), "label_en": period_label(q, "quarter", "en")} for q in reversed(quarters)]),
+        encoding="utf-8")
+    return [*written, index]

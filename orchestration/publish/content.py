@@ -1,0 +1,105 @@
+"""Reviewed text the publisher reads from `content/`: page copy and labels per language
+(`content/copy/<lang>.yml`) and the quarterly data-card stories (`content/cards/<YYYY>-Q<n>.<lang>.md`).
+
+Stories are written by program staff and reviewed before they are committed; each starts with a
+front matter naming its reviewer, and the publisher refuses one without it. They never come from
+case notes or any other warehouse text.
+"""
+from __future__ import annotations
+
+import functools
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from orchestration.contract import PROJECT_ROOT
+from orchestration.publish.locale import LANGS
+
+CONTENT_DIR = PROJECT_ROOT / "content"
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+
+
+class ContentError(ValueError):
+    """A content file is missing, malformed or unreviewed."""
+
+
+class Copy:
+    """The labels and sentences of one language; `get("site.title")`, `label("programs", "CRT")`."""
+
+    def __init__(self, lang: str, data: dict, source: Path):
+        self.lang, self.data, self.source = lang, data, source
+
+    def get(self, dotted: str) -> str:
+        node = self.data
+        for part in dotted.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise ContentError(f"{self.source}: missing key {dotted!r}")
+            node = node[part]
+        return node
+
+    def label(self, section: str, code: str, sub: str | None = None) -> str:
+        """The label of a code; an unknown code (a category added upstream) shows as itself, readable."""
+        node = self.data.get(section, {})
+        if sub is not None:
+            node = node.get(sub, {})
+        value = node.get(code) if isinstance(node, dict) else None
+        return value if isinstance(value, str) else str(code).replace("_", " ").capitalize()
+
+    def metric(self, metric_id: str) -> str:
+        return self.label("metrics", metric_id)
+
+    def dim_value(self, dimension: str, value: str) -> str:
+        table = self.data.get("dimension_values", {}).get(dimension, {})
+        text = table.get(value) if isinstance(table, dict) else None
+        return text if isinstance(text, str) else str(value).replace("_", " ").capitalize()
+
+    def category(self, attribute: str, code: str) -> str:
+        table = self.data.get("categories", {}).get(attribute, {})
+        text = table.get(code) if isinstance(table, dict) else None
+        return text if isinstance(text, str) else str(code).replace("_", " ").capitalize()
+
+
+@functools.lru_cache(maxsize=8)
+def load_copy(lang: str, content_dir: Path = CONTENT_DIR) -> Copy:
+    if lang not in LANGS:
+        raise ContentError(f"no copy for language {lang!r}; languages are {LANGS}")
+    path = Path(content_dir) / "copy" / f"{lang}.yml"
+    if not path.exists():
+        raise ContentError(f"missing page copy file {path}")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ContentError(f"{path}: expected a mapping of sections")
+    return Copy(lang, data, path)
+
+
+@dataclass(frozen=True)
+class Story:
+    quarter: str
+    lang: str
+    paragraphs: tuple[str, ...]
+    reviewed_by: str
+    source: Path
+
+    def html(self) -> str:
+        return "\n".join(f"<p>{html.escape(p)}</p>" for p in self.paragraphs)
+
+
+def load_story(quarter: str, lang: str, content_dir: Path = CONTENT_DIR) -> Story | None:
+    """The reviewed story of a quarter (e.g. '2024-Q3') in a language, or None when none is written yet."""
+    path = Path(content_dir) / "cards" / f"{quarter}.{lang}.md"
+    if not path.exists():
+        return None
+    text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
+    match = _FRONT_MATTER.match(text)
+    meta = yaml.safe_load(match.group(1)) if match else None
+    if not isinstance(meta, dict) or not str(meta.get("reviewed_by") or "").strip():
+        raise ContentError(f"{path}: a story needs a front matter with `reviewed_by` (who reviewed it for "
+                           "de-identification) before it can be published")
+    body = text[match.end():]
+    paragraphs = tuple(" ".join(p.split()) for p in re.split(r"\n\s*\n", body) if p.strip())
+    if not paragraphs:
+        raise ContentError(f"{path}: the story is empty")
+    return Story(quarter, lang, paragraphs, str(meta["reviewed_by"]).strip(), path)

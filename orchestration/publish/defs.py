@@ -1,0 +1,8 @@
+"""Dagster definitions of the public outputs, merged into orchestration/definitions.py."""
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.publish.assets import PublishResource, publish_assets
+
+defs = dg.Definitions(assets=publish_assets, resources={"publish": PublishResource()})

@@ -1,0 +1,246 @@
+"""The public site: dashboard (tabs + filters), Major Questions pages and the Definitions page, in
+English (`<out>/`) and Spanish (`<out>/es/`). Every page is self-contained: styles, script and
+data are inlined and charts are SVG, so nothing is requested from anywhere when it is viewed."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import jinja2
+
+from orchestration.publish.content import Copy, load_copy
+from orchestration.publish.figures import Figures
+from orchestration.publish.locale import (
+    LANGS, NBSP, UNIT_DECIMALS, MONTHS_SHORT, period_label, period_short, quarter_id,
+)
+from orchestration.publish.questions import QUESTIONS, SPECS, column_label, columns, answer, ordered_values
+from orchestration.publish.svg import grouped_bars
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+# Metrics the dashboard embeds (the large hour-of-week and beat breakdowns live on the Q3 page).
+TABS = [
+    ("volume", "metrics", [("heart_incidents", True), ("eligible_incidents", True),
+                           ("heart_incidents_by_origin", False), ("ccd_incidents", False)]),
+    ("response", "metrics", [("response_minutes_mean", True), ("response_minutes_median", True),
+                             ("response_minutes_p90", True)]),
+    ("backup", "metrics", [("police_backup_share", True), ("ems_support_share", True), ("felt_safe_share", True)]),
+    ("outcomes", "metrics", [("outcome_share", True)]),
+    ("people", "demographics", "ppl"),
+    ("staff", "demographics", "staff"),
+    ("summaries", "summaries", None),
+]
+DEMOGRAPHIC_ATTRIBUTES = ("race", "ethnicity", "gender", "age_group")
+
+
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
+                              autoescape=jinja2.select_autoescape(["html", "j2"]),
+                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+
+def _lang_root(lang: str) -> str:
+    return "" if lang == "en" else f"{lang}/"
+
+
+def _other(lang: str) -> str:
+    return "es" if lang == "en" else "en"
+
+
+def _page_context(copy: Copy, depth: int, active: str, generated: dt.date, page_title: str,
+                  other_path: str) -> dict:
+    """`depth`: folders below the language root; links are relative so the site works from a file."""
+    lang = copy.lang
+    root = "../" * depth
+    site_root = root + ("../" if lang != "en" else "")
+    return {
+        "lang": lang, "copy": copy, "root": root, "active": active, "page_title": page_title,
+        "generated": _date_text(generated, lang), "css": (STATIC / "style.css").read_text(encoding="utf-8"),
+        "cards_href": f"{site_root}../cards/index.html",
+        "other_lang": _other(lang),
+        "other_lang_href": site_root + _lang_root(_other(lang)) + other_path,
+    }
+
+
+def _date_text(day: dt.date, lang: str) -> str:
+    from orchestration.publish.locale import MONTHS
+    if lang == "en":
+        return f"{MONTHS['en'][day.month - 1]} {day.day}, {day.year}"
+    return f"{day.day} de {MONTHS['es'][day.month - 1]} de {day.year}"
+
+
+# -- dashboard ------------------------------------------------------------------------------------
+def _months_between(first: dt.date, last: dt.date) -> list[dt.date]:
+    out, d = [], dt.date(first.year, first.month, 1)
+    while d <= last:
+        out.append(d)
+        d = dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return out
+
+
+def dashboard_data(figs: Figures, copy: Copy) -> dict:
+    lang, marts = copy.lang, figs.marts
+    starts = [r["period_start"] for r in marts.metric_values] + [r["period_start"] for r in marts.people_served] \
+        + [r["period_start"] for r in marts.staff]
+    grains = {g: sorted({r["period_start"] for r in marts.metric_values if r["period_grain"] == g}
+                        | {r["period_start"] for r in marts.people_served + marts.staff if r["period_grain"] == g})
+              for g in ("month", "quarter", "year")}
+    months = _months_between(min(starts), max(starts)) if starts else []
+    tabs, embedded_metrics = [], set()
+    for tab_id, kind, spec in TABS:
+        tab = {"id": tab_id, "kind": kind, "title": copy.get(f"tabs.{tab_id}"), "intro": copy.get(f"tab_intros.{tab_id}")}
+        if kind == "metrics":
+            cols = []
+            for metric_id, charted in spec:
+                embedded_metrics.add(metric_id)
+                for col in columns(figs, copy, (metric_id,), program=None):
+                    cols.append({"metric": col.metric_id, "dim": col.dimension, "dv": col.dimension_value,
+                                 "label": column_label(copy, col, with_metric=tab_id != "outcomes"),
+                                 "unit": figs.unit(col.metric_id),
+                                 "chart": charted or tab_id == "outcomes"})
+            tab["columns"] = cols
+        elif kind == "demographics":
+            tab["source"] = spec
+            rows = marts.people_served if spec == "ppl" else marts.staff
+            attrs = []
+            for attribute in DEMOGRAPHIC_ATTRIBUTES:
+                present = {r["category"] for r in rows if r["attribute"] == attribute}
+                if not present:
+                    continue
+                known = list((copy.data.get("categories", {}).get(attribute) or {}).keys())
+                cats = [c for c in known if c in present] + sorted(present - set(known))
+                attrs.append({"id": attribute, "label": copy.label("attributes", attribute),
+                              "categories": [{"code": c, "label": copy.category(attribute, c)} for c in cats]})
+            tab["attributes"] = attrs
+        tabs.append(tab)
+
+    def mv_row(r):
+        f = figs.metric(r["metric_id"], r["period_grain"], r["period_start"], r["program"], r["dimension"],
+                        r["dimension_value"])
+        return [*f.key, f.value if f.shown else None, f.suppression]
+
+    def demo_row(src, r):
+        f = figs.demographic(src, r["period_grain"], r["period_start"], r["program"], r["attribute"], r["category"])
+        return [*f.key, f.value if f.shown else None, f.suppression]
+
+    has = {f"{r['metric_id']}|{r['program']}": True for r in marts.metric_values}
+    has.update({f"ppl|{r['program']}": True for r in marts.people_served})
+    has.update({f"staff|{r['program']}": True for r in marts.staff})
+    summary_col = f"summary_{lang}"
+    return {
+        "lang": lang,
+        "group_sep": "," if lang == "en" else ".", "decimal_sep": "." if lang == "en" else ",",
+        "percent_suffix": "%" if lang == "en" else NBSP + "%",
+        "decimals": UNIT_DECIMALS,
+        "labels": {"no_data": copy.get("site.no_data"), "period": copy.get("site.period"),
+                   "not_available": copy.get("not_available"),
+                   "latest_period": copy.get("site.latest_period"),
+                   "demographics_grain_note": copy.get("site.demographics_grain_note")},
+        "grains": [[g, copy.get(f"site.grains.{g}")] for g in ("month", "quarter", "year") if grains[g]],
+        "months": [m.isoformat()[:7] for m in months],
+        "month_labels": {m.isoformat()[:7]: f"{MONTHS_SHORT[lang][m.month - 1]} {m.year}" for m in months},
+        "periods": {g: [p.isoformat() for p in ps] for g, ps in grains.items()},
+        "period_labels": {g: {p.isoformat(): period_label(p, g, lang) for p in ps} for g, ps in grains.items()},
+        "period_short": {g: {p.isoformat(): period_short(p, g, lang) for p in ps} for g, ps in grains.items()},
+        "programs": [[p, copy.label("programs", p)] for p in figs.programs()],
+        "program_labels": {p: copy.label("programs", p) for p in figs.programs()},
+        "units": figs.units,
+        "has": has,
+        "tabs": tabs,
+        "mv": [mv_row(r) for r in marts.metric_values if r["metric_id"] in embedded_metrics],
+        "ppl": [demo_row("ppl", r) for r in marts.people_served],
+        "staff": [demo_row("staff", r) for r in marts.staff],
+        "summaries": [[r["period_start"].isoformat(), r["program"], r[summary_col]]
+                      for r in sorted(marts.summaries, key=lambda r: (r["period_start"], r["program"]))
+                      if r.get(summary_col)],
+    }
+
+
+def _json_for_html(data: dict) -> str:
+    # "</" would end the script element early; escaping it keeps the JSON valid.
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+
+# -- Major Questions ----------------------------------------------------------------------------
+def question_page(figs: Figures, copy: Copy, question: str) -> dict:
+    lang, na = copy.lang, copy.get("not_available")
+    quarters = figs.periods("quarter")
+    spec = SPECS[question]
+    latest = quarters[-1] if quarters else None
+    chart_cols = columns(figs, copy, spec.chart)
+    table_cols = columns(figs, copy, spec.table)
+    cats = [period_short(q, "quarter", lang) for q in quarters]
+    series = [(column_label(copy, c, with_metric=not c.dimension),
+               [figs.metric(c.metric_id, "quarter", q, "ALL", c.dimension, c.dimension_value) for q in quarters])
+              for c in chart_cols]
+    unit = figs.unit(spec.chart[0])
+    page = {
+        "id": question, "text": copy.get(f"questions.{question}"), "short": copy.get(f"question_short.{question}"),
+        "answer": answer(figs, question, latest, copy, as_html=True) if latest else copy.get("site.no_data"),
+        "chart": grouped_bars(cats, series, unit, lang, copy.get(f"questions.{question}")),
+        "columns": [column_label(copy, c) for c in table_cols],
+        "rows": [{"label": period_label(q, "quarter", lang),
+                  "cells": [figs.metric(c.metric_id, "quarter", q, "ALL", c.dimension, c.dimension_value).html(lang, na)
+                            for c in table_cols]} for q in quarters],
+        "beats": None,
+    }
+    if question == "Q3" and latest:
+        values = ordered_values(figs, copy, "eligible_by_beat")
+        beats = sorted({v.split("|")[0] for v in values}, key=lambda b: (b == "UNKNOWN", b))
+        statuses = ("responded", "forgone")
+        page["beats"] = {
+            "caption": copy.get("site.by_beat_caption").format(period=period_label(latest, "quarter", lang)),
+            "columns": [copy.dim_value("response_status", s) for s in statuses],
+            "rows": [{"label": b, "cells": [figs.metric("eligible_by_beat", "quarter", latest, "ALL", "beat_status",
+                                                        f"{b}|{s}").html(lang, na) for s in statuses]}
+                     for b in beats],
+        }
+    return page
+
+
+def build_site(figs: Figures, out_dir: Path, generated: dt.date, langs: tuple[str, ...] = LANGS) -> list[Path]:
+    """Write every page; returns the paths written."""
+    env = environment()
+    js = (STATIC / "dashboard.js").read_text(encoding="utf-8")
+    written = []
+
+    def write(path: Path, template: str, ctx: dict) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(env.get_template(template).render(**ctx), encoding="utf-8")
+        written.append(path)
+
+    for lang in langs:
+        copy = load_copy(lang)
+        base = out_dir / _lang_root(lang)
+        data = dashboard_data(figs, copy)
+        write(base / "index.html", "dashboard.html.j2",
+              {**_page_context(copy, 0, "dashboard", generated, copy.get("site.nav_dashboard"), "index.html"),
+               "tabs": data["tabs"], "data_json": _json_for_html(data), "js": js})
+        write(base / "definitions.html", "definitions.html.j2",
+              {**_page_context(copy, 0, "definitions", generated, copy.get("site.definitions_title"),
+                               "definitions.html"),
+               "questions": _definitions(figs, copy)})
+        pages = [question_page(figs, copy, q) for q in QUESTIONS if q in SPECS]
+        for p in pages:
+            p["href"] = f"{p['id'].lower()}.html"
+        write(base / "questions" / "index.html", "questions_index.html.j2",
+              {**_page_context(copy, 1, "questions", generated, copy.get("site.questions_title"),
+                               "questions/index.html"), "questions": pages})
+        for p in pages:
+            write(base / "questions" / p["href"], "question.html.j2",
+                  {**_page_context(copy, 1, "questions", generated, p["short"], f"questions/{p['href']}"), "q": p})
+    return written
+
+
+def _definitions(figs: Figures, copy: Copy) -> list[dict]:
+    order = {q: i for i, q in enumerate(QUESTIONS)}
+    groups: dict[str, list[dict]] = {}
+    for c in figs.marts.catalog:
+        groups.setdefault(c["question"], []).append({**c, "label": copy.metric(c["metric_id"])})
+    return [{"id": q, "text": copy.get(f"questions.{q}") if q in order else q, "metrics": ms}
+            for q, ms in sorted(groups.items(), key=lambda kv: order.get(kv[0], 99))]
+
+
+def quarter_ids(figs: Figures) -> list[str]:
+    return [quarter_id(q) for q in figs.periods("quarter")]

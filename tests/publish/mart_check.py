@@ -1,0 +1,91 @@
+"""Independent reading of the public marts, and the comparison of printed figures with them.
+
+The tests read the marts themselves (plain SQL, not the publisher's reader) and parse what a page
+or a PDF shows back into a number, so a figure passes only when the text a reader sees equals the
+mart row it claims to come from.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from .fixtures import PROJECT_ROOT
+
+NBSP = "\u00a0"
+NUMBER = re.compile(r"\d[\d.,]*\d|\d")
+
+
+def read_marts(path: Path) -> dict:
+    """{'mv': {key: row}, 'ppl': {...}, 'staff': {...}, 'catalog': {metric: unit}} keyed like data-key."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        def rows(sql):
+            cur = con.execute(sql)
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, r)) for r in cur.fetchall()]
+        mv = {"|".join([r["metric_id"], r["period_grain"], str(r["period_start"])[:10], r["program"],
+                        r["dimension"] or "", r["dimension_value"] or ""]): r
+              for r in rows("select * from public_marts.pub_metric_values")}
+        ppl = {"|".join([r["period_grain"], str(r["period_start"])[:10], r["program"], r["attribute"], r["category"]]): r
+               for r in rows("select * from public_marts.pub_people_served_demographics")}
+        staff = {"|".join([r["period_grain"], str(r["period_start"])[:10], r["program"], r["attribute"],
+                           r["category"]]): r
+                 for r in rows("select * from public_marts.pub_staff_demographics")}
+        catalog = {r["metric_id"]: r["unit"] for r in rows("select metric_id, unit from public_marts.pub_metric_catalog")}
+        summaries = rows("select * from public_marts.pub_call_summaries")
+    return {"mv": mv, "ppl": ppl, "staff": staff, "catalog": catalog, "summaries": summaries}
+
+
+def parse_shown(text: str, lang: str) -> tuple[float, int, bool]:
+    """'1.234,5 %' (es) -> (1234.5, 1 decimal, is_percent)."""
+    t = text.replace(NBSP, " ").strip()
+    percent = t.endswith("%")
+    t = t.rstrip("%").strip()
+    dec_sep, group_sep = (".", ",") if lang == "en" else (",", ".")
+    if not re.fullmatch(r"-?\d{1,3}(" + re.escape(group_sep) + r"\d{3})*(" + re.escape(dec_sep) + r"\d+)?", t):
+        raise AssertionError(f"{text!r} is not a {lang} number (group {group_sep!r}, decimal {dec_sep!r})")
+    whole, _, frac = t.partition(dec_sep)
+    return float(whole.replace(group_sep, "") + ("." + frac if frac else "")), len(frac), percent
+
+
+def check_figure(marts: dict, src: str, key: str, state: str, text: str, lang: str, where: str) -> None:
+    """Assert that one printed figure equals its mart row (or is a correct suppression / zero mark)."""
+    table = marts[src]
+    row = table.get(key)
+    label = f"{where}: figure {src}:{key} shown as {text!r}"
+    if state in ("small_cell", "complementary"):
+        expected = "<11" if state == "small_cell" else "\u2014"
+        assert text == expected, f"{label}: a {state} cell must print {expected!r}"
+        if src == "mv" or row is not None:
+            assert row is not None and row["is_suppressed"], f"{label}: shown as suppressed but the mart row is not"
+        return
+    if state == "missing":
+        assert row is None, f"{label}: marked missing but the mart has the row {row}"
+        assert text in ("n/a", "n/d") or parse_shown(text, lang)[0] == 0, f"{label}: a missing figure prints 0 or n/a"
+        return
+    assert row is not None, f"{label}: no such row in the public mart"
+    assert not row["is_suppressed"], f"{label}: the mart row is suppressed but a value is printed"
+    value = row["value"] if src == "mv" else row["people_served" if src == "ppl" else "staff_count"]
+    shown, decimals, percent = parse_shown(text, lang)
+    unit = marts["catalog"].get(key.split("|")[0], "") if src == "mv" else "count"
+    if unit == "share (0..1)":
+        assert percent, f"{label}: a share must print as a percent"
+        value = value * 100
+    tolerance = 0.5 * 10 ** -decimals + 1e-9
+    assert abs(shown - value) <= tolerance, f"{label}: the mart says {value}"
+
+
+def reviewed_text_numbers(marts: dict) -> set[str]:
+    """Numbers written in reviewed text (copy like '911' or '18 to 24', stories, the metric catalog's
+    definitions, curated summaries): allowed in page text, unlike any figure."""
+    texts = [p.read_text(encoding="utf-8") for p in (PROJECT_ROOT / "content").rglob("*") if p.is_file()]
+    texts.append((PROJECT_ROOT / "seeds" / "metric_catalog.csv").read_text(encoding="utf-8"))
+    texts += [s["summary_en"] + " " + s["summary_es"] for s in marts["summaries"]]
+    return {n for t in texts for n in NUMBER.findall(t)}
+
+
+def date_numbers(*days: dt.date) -> set[str]:
+    return {str(n) for d in days for n in (d.year, d.day)}
