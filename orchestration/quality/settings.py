@@ -1,0 +1,77 @@
+"""Thresholds of the quality suites: `expectations/settings.yml`, overridable per environment.
+
+Each key can be overridden by `ARP_QUALITY_<KEY>` (e.g. `ARP_QUALITY_FRESHNESS_MAX_AGE_HOURS=2`
+in live mode), so an operator tunes a threshold without editing the committed file.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from orchestration.contract import PROJECT_ROOT
+
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+SETTINGS_FILE = EXPECTATIONS_DIR / "settings.yml"
+ENV_PREFIX = "ARP_QUALITY_"
+
+
+class QualityConfigError(ValueError):
+    """A suite file or setting is malformed; the message names the file and the entry at fault."""
+
+
+class Settings(Mapping[str, Any]):
+    """Read-only mapping of setting name -> value; unknown names fail loudly, naming the file."""
+
+    def __init__(self, values: Mapping[str, Any], source: str):
+        self._values = dict(values)
+        self.source = source
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self._values[key]
+        except KeyError:
+            raise QualityConfigError(
+                f"unknown quality setting {key!r}; define it in {self.source}") from None
+
+    def __getattr__(self, key: str) -> Any:
+        if key.startswith("_"):
+            raise AttributeError(key)
+        return self[key]
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def replace(self, **overrides: Any) -> Settings:
+        unknown = set(overrides) - set(self._values)
+        if unknown:
+            raise QualityConfigError(f"unknown quality setting(s) {sorted(unknown)}; define them in {self.source}")
+        return Settings({**self._values, **overrides}, self.source)
+
+
+def _parse_env_value(name: str, text: str) -> Any:
+    value = yaml.safe_load(text) if text.strip() else None
+    if isinstance(value, (dict, list)):
+        raise QualityConfigError(f"{name}={text!r}: expected a number, a string or empty")
+    return value
+
+
+def load_settings(path: Path = SETTINGS_FILE, environ: Mapping[str, str] | None = None) -> Settings:
+    environ = os.environ if environ is None else environ
+    try:
+        values = yaml.safe_load(path.read_text()) or {}
+    except FileNotFoundError:
+        raise QualityConfigError(f"quality settings file {path} is missing") from None
+    if not isinstance(values, dict):
+        raise QualityConfigError(f"{path}: expected a mapping of setting name -> value")
+    for key in list(values):
+        env_name = ENV_PREFIX + key.upper()
+        if env_name in environ:
+            values[key] = _parse_env_value(env_name, environ[env_name])
+    return Settings(values, str(path))

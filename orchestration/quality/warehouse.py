@@ -1,0 +1,82 @@
+"""The warehouse the suites validate: ingestion's `Destination`, reached through SQLAlchemy.
+
+The choice of warehouse is ingestion's (orchestration/ingest/destination.py), which follows
+profiles.yml: ARP_TARGET=duckdb|postgres, ARP_DUCKDB_PATH, ARP_PG_HOST/PORT/USER/PASSWORD/DATABASE.
+Great Expectations reaches it through SQLAlchemy, so every expectation runs as SQL inside the
+warehouse. DuckDB is opened read-only (through the `duckdb+arp` dialect, see duckdb_dialect.py), and
+a check waits while another process (a load, dbt) holds the file's write lock instead of failing.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+import duckdb
+import sqlalchemy as sa
+
+from orchestration.ingest.destination import Destination
+from orchestration.quality import duckdb_dialect
+
+DUCKDB_LOCK_WAIT_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    destination: Destination
+
+    def __repr__(self) -> str:
+        return f"Warehouse({self.describe()})"
+
+    @classmethod
+    def coerce(cls, value: Warehouse | Destination | str | os.PathLike | None = None) -> Warehouse:
+        """None -> the ARP_TARGET warehouse; a Destination; "duckdb"/"postgres"; a DuckDB file path."""
+        if isinstance(value, Warehouse):
+            return value
+        return cls(Destination.coerce(value))
+
+    @classmethod
+    def postgres(cls, database: str) -> Warehouse:
+        return cls(Destination.postgres(database))
+
+    @property
+    def engine_name(self) -> str:
+        """The engine name the suites switch on: `duckdb` or `postgres`."""
+        return self.destination.kind
+
+    def describe(self) -> str:
+        """A label without secrets, for check metadata and error messages."""
+        return self.destination.describe()
+
+    def sqlalchemy_url(self) -> str:
+        d = self.destination
+        if d.kind == "duckdb":
+            return f"duckdb+{duckdb_dialect.DRIVER}:///{d.duckdb_path}"
+        url = sa.URL.create("postgresql+psycopg2", username=d.pg_user, password=d.pg_password or None,
+                            host=d.pg_host, port=d.pg_port, database=d.pg_database)
+        return url.render_as_string(hide_password=False)
+
+    def engine_kwargs(self) -> dict:
+        if self.destination.kind == "duckdb":
+            return {"connect_args": {"read_only": True}}
+        return {"connect_args": {"connect_timeout": 10, "application_name": "arp_quality"}}
+
+    def wait_until_readable(self, timeout: float = DUCKDB_LOCK_WAIT_SECONDS) -> None:
+        """Fail naming the file when the DuckDB warehouse is missing; wait out another writer's lock."""
+        d = self.destination
+        if d.kind != "duckdb":
+            return
+        if not d.duckdb_path.exists():
+            raise FileNotFoundError(
+                f"DuckDB warehouse {d.duckdb_path} does not exist (set ARP_DUCKDB_PATH or load the sources first)")
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                duckdb.connect(str(d.duckdb_path), read_only=True).close()
+                return
+            except duckdb.ConnectionException:
+                return  # already open in this process (with other settings): no other writer to wait for
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
