@@ -77,7 +77,8 @@ def write_card_pdf(card, copy: Copy, path: Path) -> Path:
     pdf.set_text_color(*INK)
     pdf.set_font("helvetica", size=11)
     pdf.set_fill_color(*PANEL)
-    pdf.multi_cell(width, 5.6, pdf_text(card.lead_text), fill=True, padding=3, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 5.6, pdf_text(card.lead_text), fill=True, padding=3, align="L",
+                   new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 
     # Highlights: a grid of boxes, four per row.
@@ -98,9 +99,9 @@ def write_card_pdf(card, copy: Copy, path: Path) -> Path:
         pdf.set_text_color(*ACCENT)
         pdf.cell(box_w - 4, 8, pdf_text(h.text))
         pdf.set_xy(x + 2, y0 + 11)
-        pdf.set_font("helvetica", size=7.5)
+        pdf.set_font("helvetica", size=8)
         pdf.set_text_color(*INK)
-        pdf.multi_cell(box_w - 4, 3.6, pdf_text(h.label))
+        pdf.multi_cell(box_w - 4, 3.8, pdf_text(h.label), align="L")
     pdf.set_y(y0 + box_h + 5)
 
     # HEART incidents by program: bars with their published value.
@@ -126,23 +127,24 @@ def write_card_pdf(card, copy: Copy, path: Path) -> Path:
     pdf.set_font("helvetica", size=10)
     pdf.set_text_color(*INK)
     for para in card.story_paragraphs or (copy.get("card.story_missing"),):
-        pdf.multi_cell(width, 5, pdf_text(para), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 5, pdf_text(para), align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1.5)
 
     if card.summaries:
         _heading(pdf, copy.get("card.summaries"))
         for s in card.summaries:
+            pdf.set_text_color(*INK)
             pdf.set_font("helvetica", "B", 9)
             pdf.cell(width, 5, pdf_text(s["program"]), new_x="LMARGIN", new_y="NEXT")
             pdf.set_font("helvetica", size=9.5)
-            pdf.multi_cell(width, 4.6, pdf_text(s["text"]), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, 4.6, pdf_text(s["text"]), align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1.5)
 
     pdf.ln(2)
     pdf.set_font("helvetica", size=8)
     pdf.set_text_color(*MUTED)
     for line in [copy.get("card.about"), *card.notes]:
-        pdf.multi_cell(width, 4, pdf_text(" ".join(line.split())), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 4, pdf_text(" ".join(line.split())), align="L", new_x="LMARGIN", new_y="NEXT")
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))
     return path

@@ -1,0 +1,172 @@
+"""Building the outputs: what is written, re-runs, bad public marts, unreviewed text, formats."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import string
+
+import duckdb
+import pytest
+import yaml
+
+from orchestration.ingest.destination import Destination
+from orchestration.publish import build_public_outputs
+from orchestration.publish.content import ContentError, load_story
+from orchestration.publish.locale import format_cell, format_value, period_from_to, period_label
+from orchestration.publish.marts import PublicMartsError
+
+from .conftest import GENERATED
+from .fixtures import PROJECT_ROOT, build_public_marts
+
+
+def test_outputs_written(published):
+    site, cards = published.site, published.cards
+    for lang_root in (site, site / "es"):
+        for page in ("index.html", "definitions.html", "questions/index.html", "questions/q1.html",
+                     "questions/q5.html", "questions/l.html"):
+            assert (lang_root / page).stat().st_size > 1000, f"{lang_root / page} missing or empty"
+    for q in ("2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"):
+        for lang in ("en", "es"):
+            for ext in ("html", "pdf"):
+                assert (cards / f"{q}.{lang}.{ext}").stat().st_size > 1000, f"{q}.{lang}.{ext} missing"
+    assert (cards / "index.html").exists()
+    assert published.report.guarded_cells == 0
+    for path in site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), f"{path}: links to another host"
+
+
+def test_definitions_page_lists_every_catalog_metric(published):
+    html = (published.site / "definitions.html").read_text(encoding="utf-8")
+    with duckdb.connect(str(published.warehouse), read_only=True) as con:
+        ids = [r[0] for r in con.execute("select metric_id from public_marts.pub_metric_catalog").fetchall()]
+    assert len(ids) == 23
+    for metric_id in ids:
+        assert f'id="metric-{metric_id}"' in html, f"definitions.html: no entry for {metric_id}"
+
+
+def test_rerun_is_identical(published, tmp_path):
+    again = build_public_outputs(Destination.duckdb(published.warehouse), tmp_path, generated=GENERATED)
+    first = sorted(p.relative_to(published.out) for p in published.out.rglob("*") if p.is_file())
+    second = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert first == second
+    for rel in first:
+        if rel.suffix == ".pdf":
+            continue  # fpdf2 writes a random document ID; the PDF's text is compared instead
+        assert (published.out / rel).read_bytes() == (tmp_path / rel).read_bytes(), f"{rel} differs on re-run"
+    # A re-run into the same folder replaces the old outputs (a withdrawn quarter must disappear).
+    stale = tmp_path / "cards" / "2019-Q1.en.html"
+    stale.write_text("old")
+    build_public_outputs(Destination.duckdb(published.warehouse), tmp_path, generated=GENERATED)
+    assert not stale.exists()
+    assert again.seconds > 0
+
+
+def _copy_warehouse(src, tmp_path):
+    dst = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(src, dst)
+    return dst
+
+
+def test_missing_public_mart_is_named(fixture_warehouse, tmp_path):
+    path = _copy_warehouse(fixture_warehouse, tmp_path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("drop table public_marts.pub_call_summaries")
+    with pytest.raises(PublicMartsError, match=r"public_marts\.pub_call_summaries"):
+        build_public_outputs(Destination.duckdb(path), tmp_path / "out")
+    assert not (tmp_path / "out" / "site").exists(), "nothing is published from incomplete marts"
+
+
+def test_suppressed_row_carrying_a_value_is_refused(fixture_warehouse, tmp_path):
+    path = _copy_warehouse(fixture_warehouse, tmp_path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("update public_marts.pub_metric_values set value = 7 where is_suppressed and metric_id = "
+                    "'heart_incidents_by_origin'")
+    with pytest.raises(PublicMartsError, match="suppressed but has a value"):
+        build_public_outputs(Destination.duckdb(path), tmp_path / "out")
+
+
+def test_small_count_the_marts_missed_is_still_hidden(fixture_warehouse, tmp_path):
+    path = _copy_warehouse(fixture_warehouse, tmp_path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("update public_marts.pub_metric_values set value = 7 where metric_id = 'heart_incidents' "
+                    "and period_grain = 'quarter' and period_start = date '2024-07-01' and program = 'CRT'")
+    report = build_public_outputs(Destination.duckdb(path), tmp_path / "out", generated=GENERATED)
+    assert report.guarded_cells >= 1
+    card = (tmp_path / "out" / "cards" / "2024-Q3.en.html").read_text(encoding="utf-8")
+    cell = re.search(r'data-key="heart_incidents\|quarter\|2024-07-01\|CRT\|\|"[^>]*>([^<]*)<', card)
+    assert cell and cell.group(1) == "&lt;11", f"the unflagged count 7 must print as <11, got {cell and cell.group(1)}"
+
+
+def test_story_without_reviewer_is_refused(tmp_path):
+    (tmp_path / "cards").mkdir()
+    (tmp_path / "cards" / "2024-Q3.en.md").write_text("Straight from the notes.\n")
+    with pytest.raises(ContentError, match=r"2024-Q3\.en\.md.*reviewed_by"):
+        load_story("2024-Q3", "en", tmp_path)
+    assert load_story("2023-Q1", "en", tmp_path) is None
+
+
+def test_every_committed_story_is_reviewed_and_has_both_languages():
+    stories = sorted((PROJECT_ROOT / "content" / "cards").glob("*.md"))
+    assert stories
+    quarters = {p.name.split(".")[0] for p in stories}
+    for q in quarters:
+        for lang in ("en", "es"):
+            story = load_story(q, lang)
+            assert story is not None, f"content/cards/{q}.{lang}.md is missing (every story needs both languages)"
+            assert story.reviewed_by
+
+
+def _keys(node, prefix=""):
+    if isinstance(node, dict):
+        return {k for key, v in node.items() for k in _keys(v, f"{prefix}{key}.")}
+    return {prefix.rstrip(".")}
+
+
+def _placeholders(text) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(str(text)) if f}
+
+
+def test_copy_has_the_same_keys_and_placeholders_in_both_languages():
+    en = yaml.safe_load((PROJECT_ROOT / "content" / "copy" / "en.yml").read_text(encoding="utf-8"))
+    es = yaml.safe_load((PROJECT_ROOT / "content" / "copy" / "es.yml").read_text(encoding="utf-8"))
+    assert _keys(en) == _keys(es), f"keys only in one language: {_keys(en) ^ _keys(es)}"
+    for q, text in en["answers"].items():
+        assert _placeholders(text) == _placeholders(es["answers"][q]), f"answers.{q}: placeholders differ"
+
+
+@pytest.mark.parametrize("value,unit,lang,expected", [
+    (1234.5, "minutes", "en", "1,234.5"),
+    (1234.5, "minutes", "es", "1.234,5"),
+    (2140.0, "incidents", "en", "2,140"),
+    (2140.0, "incidents", "es", "2.140"),
+    (0.38, "share (0..1)", "en", "38.0%"),
+    (0.38, "share (0..1)", "es", "38,0\u00a0%"),
+    (1234567.0, "hours", "es", "1.234.567"),
+    (12.25, "per 100 incidents", "es", "12,2"),
+])
+def test_number_formats(value, unit, lang, expected):
+    assert format_value(value, unit, lang) == expected
+
+
+def test_suppressed_cells_never_print_a_number():
+    assert format_cell(None, "incidents", "en", "small_cell") == "<11"
+    assert format_cell(None, "incidents", "es", "small_cell") == "<11"
+    assert format_cell(None, "incidents", "es", "complementary") == "\u2014"
+
+
+def test_period_labels():
+    q3 = dt.date(2025, 7, 1)
+    assert period_label(q3, "quarter", "en") == "July–September 2025"
+    assert period_label(q3, "quarter", "es") == "julio–septiembre de 2025"
+    assert period_label(q3, "month", "es") == "julio de 2025"
+    assert period_from_to(q3, "quarter", "en") == "From July to September 2025"
+    assert period_from_to(q3, "quarter", "es") == "De julio a septiembre de 2025"
+
+
+def test_fixture_has_suppressed_cells(fixture_warehouse):
+    with duckdb.connect(str(fixture_warehouse), read_only=True) as con:
+        reasons = dict(con.execute("select suppression_reason, count(*) from public_marts.pub_metric_values "
+                                   "where is_suppressed group by 1").fetchall())
+    assert reasons.get("small_cell", 0) > 0 and reasons.get("complementary", 0) > 0, reasons
