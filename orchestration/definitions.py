@@ -4,5 +4,6 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.ingest.defs import defs as ingest_defs
+from orchestration.quality.defs import defs as quality_defs
 
-defs = dg.Definitions.merge(dg.Definitions(assets=[]), ingest_defs)
+defs = dg.Definitions.merge(dg.Definitions(assets=[]), ingest_defs, quality_defs)
