@@ -11,7 +11,7 @@ Figures: the full first load, a no-change re-run, and rows per second.
 
 Latency: a real `dagster-daemon` (own DAGSTER_HOME under build/bench/) runs the CAD sensor every
 few seconds over a pre-loaded warehouse; the benchmark inserts incidents at the CAD source
-(the generator's LiveCity, or a plain INSERT until it exists) and times until each row is
+(the generator's LiveCity) and times until each row is
 visible in raw_cad.incidents. Results are printed and written to build/bench/ingest.json.
 """
 from __future__ import annotations
@@ -36,7 +36,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from orchestration.ingest import Destination, load_sources  # noqa: E402
 from orchestration.ingest.warehouse import DuckDBWarehouse, connect  # noqa: E402
-from orchestration.synthetic import GeneratorConfig, generate  # noqa: E402
+from orchestration.synthetic import GeneratorConfig, LiveCity, generate  # noqa: E402
 
 BENCH = PROJECT_ROOT / "build" / "bench"
 
@@ -106,26 +106,16 @@ def bench_load(tier: str, engine: str, cad_url: str, cms_url: str) -> dict:
 # ---- live latency -------------------------------------------------------------------------------
 
 def _insert_live_incidents(cfg: GeneratorConfig, cad_url: str, n: int) -> set[str]:
-    """Insert n incidents at the source; returns their incident numbers."""
+    """Append n incidents at the CAD source with the generator's live mode; returns their numbers."""
     engine = sa.create_engine(cad_url)
     try:
         with engine.connect() as conn:
             before = {r[0] for r in conn.exec_driver_sql("SELECT incident_number FROM incidents")}
+        city = LiveCity(cfg)
         try:
-            from orchestration.synthetic import LiveCity
-        except ImportError:
-            LiveCity = None
-        if LiveCity is not None:
-            LiveCity(cfg).step(new_incidents=n, updates=0)
-        else:
-            now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S")
-            with engine.begin() as conn:
-                seq = conn.exec_driver_sql("SELECT count(*) FROM incidents").scalar()
-                conn.exec_driver_sql(
-                    "INSERT INTO incidents SELECT '2099-' || printf('%07d', ? + rowid), created_at, "
-                    "initial_call_type, final_call_type, priority, call_origin, beat, block_address, latitude, "
-                    "longitude, weapon_involved, violence_toward_others, NULL, NULL, ? "
-                    f"FROM incidents ORDER BY rowid LIMIT {int(n)}", (seq, now))
+            city.step(new_incidents=n, updates=0)
+        finally:
+            city.close()
         with engine.connect() as conn:
             after = {r[0] for r in conn.exec_driver_sql("SELECT incident_number FROM incidents")}
         return after - before

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from orchestration.ingest.destination import Destination
-from orchestration.synthetic import GeneratorConfig, generate
+from orchestration.synthetic import GeneratorConfig, LiveCity, generate
 from tests.ingest.dagster_helpers import ingest_resource, materialize_ingest, rows_loaded
 from tests.ingest.helpers import assert_raw_equals_source, changed_rows, source_snapshot
 
@@ -33,29 +33,13 @@ def sources(tmp_path, tiny_city):
              "case_management": f"sqlite:///{dest / 'case_management.sqlite'}"})
 
 
-def live_step(cfg: GeneratorConfig, cad_url: str, new_incidents: int = 20, updates: int = 10) -> None:
-    """Live-mode changes at the CAD source: the generator's LiveCity (or, until it lands, the same
-    kind of change made directly: new incidents, and open incidents closed with a bumped updated_at)."""
+def live_step(cfg: GeneratorConfig, new_incidents: int = 20, updates: int = 10) -> None:
+    """Live-mode changes at the sources: new incidents, open incidents closed, updated_at bumped."""
+    city = LiveCity(cfg)
     try:
-        from orchestration.synthetic import LiveCity
-    except ImportError:
-        LiveCity = None
-    if LiveCity is not None:
-        LiveCity(cfg).step(new_incidents=new_incidents, updates=updates)
-        return
-    engine = sa.create_engine(cad_url)
-    with engine.begin() as conn:
-        now = conn.exec_driver_sql("SELECT max(updated_at) FROM incidents").scalar()
-        stamp = (dt.datetime.fromisoformat(now) + dt.timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S")
-        conn.exec_driver_sql(
-            "INSERT INTO incidents SELECT '2099-' || substr(incident_number, 6), created_at, initial_call_type, "
-            "final_call_type, priority, call_origin, beat, block_address, latitude, longitude, weapon_involved, "
-            f"violence_toward_others, NULL, NULL, '{stamp}' FROM incidents ORDER BY incident_number LIMIT {new_incidents}")
-        conn.exec_driver_sql(
-            f"UPDATE incidents SET final_call_type = 'RECLASSIFIED', updated_at = '{stamp}' WHERE incident_number IN "
-            f"(SELECT incident_number FROM incidents WHERE incident_number NOT LIKE '2099-%' "
-            f"ORDER BY incident_number DESC LIMIT {updates})")
-    engine.dispose()
+        city.step(new_incidents=new_incidents, updates=updates)
+    finally:
+        city.close()
 
 
 def test_ingest_assets_load_generator_output_incrementally(sources, warehouse, tiny_city):
@@ -72,7 +56,7 @@ def test_ingest_assets_load_generator_output_incrementally(sources, warehouse, t
     assert set(rows_loaded(materialize_ingest(resource)).values()) == {0}
 
     before = {s: source_snapshot(u, s) for s, u in urls.items()}
-    live_step(cfg, urls["cad_replica"])
+    live_step(cfg)
     after = {s: source_snapshot(u, s) for s, u in urls.items()}
     expected = {f"{'raw_cad' if s == 'cad_replica' else 'raw_cms'}.{t}": n
                 for s in urls for t, n in changed_rows(before[s], after[s]).items()}
