@@ -26,6 +26,14 @@ TABLES: dict[str, tuple[str, ...]] = {
                                "staff_count", "is_suppressed", "suppression_reason"),
     "pub_call_summaries": ("period_start", "program", "summary_en", "summary_es"),
 }
+# Rows are read in key order, so both engines publish byte-identical pages.
+ORDER_BY: dict[str, tuple[str, ...]] = {
+    "pub_metric_values": ("metric_id", "period_grain", "period_start", "program", "dimension", "dimension_value"),
+    "pub_metric_catalog": ("question", "metric_id"),
+    "pub_people_served_demographics": ("period_grain", "period_start", "program", "attribute", "category"),
+    "pub_staff_demographics": ("period_grain", "period_start", "program", "attribute", "category"),
+    "pub_call_summaries": ("period_start", "program"),
+}
 PUBLIC_READER = "public_reader"
 DUCKDB_LOCK_WAIT_SECONDS = 300
 
@@ -80,7 +88,7 @@ def read_public_marts(destination: Destination | str | os.PathLike | None = None
 
 
 def _select(table: str) -> str:
-    return f"select {', '.join(TABLES[table])} from {SCHEMA}.{table}"
+    return f"select {', '.join(TABLES[table])} from {SCHEMA}.{table} order by {', '.join(ORDER_BY[table])}"
 
 
 def _read_duckdb(dest: Destination) -> dict[str, list[dict]]:
