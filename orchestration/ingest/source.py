@@ -182,13 +182,14 @@ def read_batches(
             stmt = stmt.where(cursor >= since)
     result = conn.execution_options(stream_results=True, yield_per=batch_rows).execute(stmt)
     schema_ = arrow_schema(table)
+    # (Reading result.cursor directly would be faster but skips rows SQLAlchemy has pre-buffered.)
     for rows in result.partitions(batch_rows):
         columns = list(zip(*rows))
-        arrays = [_to_arrow(list(values), col, system, table, rows) for values, col in zip(columns, table.columns)]
+        arrays = [_to_arrow(values, col, system, table, rows) for values, col in zip(columns, table.columns)]
         yield pa.Table.from_arrays(arrays, schema=schema_)
 
 
-def _to_arrow(values: list, col: Column, system: System, table: Table, rows: list) -> pa.Array:
+def _to_arrow(values: Sequence, col: Column, system: System, table: Table, rows: list) -> pa.Array:
     try:
         return _convert(values, col.type)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError) as exc:
@@ -201,7 +202,7 @@ def _to_arrow(values: list, col: Column, system: System, table: Table, rows: lis
         ) from None
 
 
-def _convert(values: list, logical: str) -> pa.Array:
+def _convert(values: Sequence, logical: str) -> pa.Array:
     target = ARROW_TYPES[logical]
     sample = next((v for v in values if v is not None), None)
     if sample is None:
@@ -232,7 +233,7 @@ def _naive_utc(value: dt.datetime | None) -> dt.datetime | None:
     return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
-def _first_bad(values: list, logical: str) -> tuple[int | None, object]:
+def _first_bad(values: Sequence, logical: str) -> tuple[int | None, object]:
     for i, v in enumerate(values):
         if v is None:
             continue
