@@ -185,7 +185,10 @@ def _load_table(
     result.cursor_before = wh.query(f"SELECT max({cursor}) FROM {target}")[0][0]
     since = None
     if result.cursor_before is not None and lookback is not None:
-        since = result.cursor_before - lookback
+        # One row stamped in the future (a clock error at the source) must not hide every later
+        # change behind it: the window never starts after "now".
+        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        since = min(result.cursor_before, now) - lookback
 
     wh.execute(wh.create_table_sql(table, stage, temporary=True))
     for batch in read_batches(conn, system, table, names, since=since, schema=source_schema):

@@ -1,6 +1,7 @@
 """The plain loader (`load_sources`) on DuckDB and PostgreSQL, from contract-shaped fixtures."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -81,3 +82,17 @@ def test_duplicate_source_key_fails_and_loads_nothing(tmp_path, duck):
     with pytest.raises(ContractMismatch, match=r"calls\.call_id: duplicate primary key \(call_id=1, 2 rows\)"):
         load_sources(cad.url, cms.url, duck)
     assert raw_snapshot(duck, "cad_replica") == before  # the two new incidents were rolled back too
+
+
+def test_a_future_timestamp_does_not_hide_later_changes(tmp_path, duck):
+    cad, cms = write_fixture_sources(tmp_path / "sources", rows=5)
+    load_sources(cad.url, cms.url, duck)
+    with cad.engine.begin() as conn:  # a clock error at the source
+        conn.exec_driver_sql("UPDATE incidents SET updated_at = '2099-01-01 00:00:00' WHERE incident_number = "
+                             "(SELECT min(incident_number) FROM incidents)")
+    assert load_sources(cad.url, cms.url, duck).rows_loaded["raw_cad.incidents"] == 1
+    # An ordinary change made now: before the fix the window started in 2099 and missed it.
+    cad.clock = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(minutes=1)
+    cad.update("incidents", [3], "disposition", "ARREST")
+    assert load_sources(cad.url, cms.url, duck).rows_loaded["raw_cad.incidents"] == 1
+    assert_raw_equals_source(duck, {"cad_replica": cad.url})
