@@ -12,6 +12,9 @@ from orchestration.ingest.loader import SYSTEMS
 from orchestration.ingest.resources import IngestResource
 from orchestration.ingest.source import SourceUnreachable
 
+# Runs tagged with this read every source row and compare (the daily schedule sets it).
+FULL_COMPARE_TAG = "arp/ingest_full_compare"
+
 # An unreachable source is usually transient (replica restart, network): retry after 15s, 30s, 60s.
 DEFAULT_RETRY_POLICY = dg.RetryPolicy(max_retries=3, delay=15, backoff=dg.Backoff.EXPONENTIAL,
                                       jitter=dg.Jitter.PLUS_MINUS)
@@ -52,8 +55,11 @@ def _system_assets(system: System, retry_policy: dg.RetryPolicy) -> dg.AssetsDef
         tables = sorted(key.path[-1] for key in context.selected_asset_keys)
         source = ingest.describe_source(system.name)
         context.log.info(f"loading {system.name} from {source} into {ingest.destination().describe()}")
+        full_compare = context.run.tags.get(FULL_COMPARE_TAG) == "true"
+        if full_compare:
+            context.log.info("full compare: reading every source row (only changed rows are written)")
         try:
-            report, extra = ingest.load(system.name, tables, logger=context.log)
+            report, extra = ingest.load(system.name, tables, logger=context.log, full_compare=full_compare)
         except SourceUnreachable as exc:
             # Retried with back-off by the RetryPolicy; the message masks any password.
             context.log.warning(f"{exc} (attempt {context.retry_number + 1} of {retry_policy.max_retries + 1})")

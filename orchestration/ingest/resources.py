@@ -64,10 +64,14 @@ class IngestResource(dg.ConfigurableResource):
         return safe_url(self.source_url(system))
 
     # -- work ---------------------------------------------------------------------------------
-    def load(self, system: str, tables: list[str] | None = None,
-             logger: logging.Logger | None = None) -> tuple[LoadReport, dict]:
-        """Load one system; returns the report and extra metadata (vendor accounting)."""
-        lookback = dt.timedelta(minutes=self.lookback_minutes)
+    def load(self, system: str, tables: list[str] | None = None, logger: logging.Logger | None = None,
+             full_compare: bool = False) -> tuple[LoadReport, dict]:
+        """Load one system; returns the report and extra metadata (vendor accounting).
+
+        `full_compare` reads every source row instead of the cursor window (still writing only
+        the changed ones): the daily run uses it to catch changes stamped before the window.
+        """
+        lookback = None if full_compare else dt.timedelta(minutes=self.lookback_minutes)
         if system == "cad_replica" and self.mapping_path():
             from orchestration.ingest.vendor import load_vendor_file
 

@@ -18,13 +18,14 @@ def ingest_resource(destination: Destination, **sources) -> IngestResource:
 
 
 def materialize_ingest(resource: IngestResource, selection=None, raise_on_error: bool = True,
-                       instance: dg.DagsterInstance | None = None) -> dg.ExecuteInJobResult:
+                       instance: dg.DagsterInstance | None = None, tags: dict | None = None) -> dg.ExecuteInJobResult:
     return dg.materialize(
         build_ingest_assets(retry_policy=FAST_RETRY),
         resources={"ingest": resource},
         selection=selection,
         instance=instance or dg.DagsterInstance.ephemeral(),
         raise_on_error=raise_on_error,
+        tags=tags,
     )
 
 

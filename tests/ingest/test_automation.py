@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.ingest.assets import build_ingest_assets
+from orchestration.ingest.assets import FULL_COMPARE_TAG, build_ingest_assets
 from orchestration.ingest.automation import (
     cad_incremental_job, cad_source_sensor, daily_full_pipeline, full_pipeline_job, ingest_job,
 )
 from orchestration.ingest.defs import defs as ingest_defs
 from tests.ingest.contract_fixture import write_fixture_sources
-from tests.ingest.dagster_helpers import FAST_RETRY, ingest_resource, rows_loaded
+from tests.ingest.dagster_helpers import FAST_RETRY, ingest_resource, materialize_ingest, rows_loaded
 from tests.ingest.helpers import assert_raw_equals_source
 
 
@@ -92,3 +92,18 @@ def test_ingest_definitions_load():
     dg.Definitions.validate_loadable(ingest_defs)
     assert {s.name for s in ingest_defs.sensors} == {"cad_source_sensor"}
     assert {s.name for s in ingest_defs.schedules} == {"daily_full_pipeline"}
+
+
+def test_daily_run_compares_every_row_and_catches_backdated_changes(tmp_path, duck):
+    cad, cms = write_fixture_sources(tmp_path / "src", rows=10)
+    resource = ingest_resource(duck, cad_url=cad.url, cms_url=cms.url)
+    materialize_ingest(resource)
+    with cad.engine.begin() as conn:  # corrected at the source without bumping updated_at
+        conn.exec_driver_sql("UPDATE arrests SET charge_category = 'WARRANT' WHERE arrest_id = 0")
+    assert rows_loaded(materialize_ingest(resource))["raw_cad.arrests"] == 0  # outside the cursor window
+
+    assert daily_full_pipeline.tags[FULL_COMPARE_TAG] == "true"
+    daily = materialize_ingest(resource, tags=daily_full_pipeline.tags)
+    assert rows_loaded(daily)["raw_cad.arrests"] == 1
+    assert sum(rows_loaded(daily).values()) == 1
+    assert_raw_equals_source(duck, {"cad_replica": cad.url, "case_management": cms.url})
