@@ -203,7 +203,8 @@ def bench_latency(tier: str, engine: str, samples: int, interval: int, per_sampl
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tiers", nargs="+", default=["demo"], choices=["tiny", "demo", "city"])
+    parser.add_argument("--tiers", nargs="*", default=["demo"], choices=["tiny", "demo", "city"],
+                        help="tiers to load (none: latency only)")
     parser.add_argument("--engines", nargs="+", default=["duckdb", "postgres"], choices=["duckdb", "postgres"])
     parser.add_argument("--no-latency", action="store_true")
     parser.add_argument("--latency-tier", default="demo", choices=["tiny", "demo", "city"])
@@ -216,14 +217,16 @@ def main(argv: list[str] | None = None) -> int:
     out = BENCH / "ingest.json"
     previous = json.loads(out.read_text()) if out.exists() else {}
     loads = {f"{r['tier']}/{r['engine']}": r for r in previous.get("loads", [])}
-    latency = previous.get("latency")
+    latency = previous.get("latency") or {}
+    if "engine" in latency:  # older single-result layout
+        latency = {latency["engine"]: latency}
     for tier in args.tiers:
         cad_url, cms_url, _ = ensure_sources(tier)
         for engine in args.engines:
             loads[f"{tier}/{engine}"] = bench_load(tier, engine, cad_url, cms_url)
     if not args.no_latency:
-        latency = bench_latency(args.latency_tier, args.latency_engine, args.latency_samples,
-                                args.sensor_interval, per_sample=1)
+        latency[args.latency_engine] = bench_latency(args.latency_tier, args.latency_engine, args.latency_samples,
+                                                     args.sensor_interval, per_sample=1)
     out.write_text(json.dumps({"loads": list(loads.values()), "latency": latency}, indent=2))
 
     print("\nload times (full first load; no-change re-run)")
@@ -231,10 +234,10 @@ def main(argv: list[str] | None = None) -> int:
     for r in loads.values():
         print(f"  {r['tier']:<6} {r['engine']:<9} {r['rows']:>11,} {r['full_load_s']:>9.1f}s "
               f"{r['rows_per_s']:>9,} {r['noop_rerun_s']:>7.2f}s")
-    if latency:
-        print(f"\nlive insert -> raw_cad.incidents with the sensor running ({latency['tier']} sources, "
-              f"{latency['engine']}, sensor every {latency['sensor_interval_s']}s): median {latency['median_s']}s, "
-              f"max {latency['max_s']}s, samples {latency['samples_s']}")
+    for lat in latency.values():
+        print(f"\nlive insert -> raw_cad.incidents with the sensor running ({lat['tier']} sources, "
+              f"{lat['engine']}, sensor every {lat['sensor_interval_s']}s): median {lat['median_s']}s, "
+              f"max {lat['max_s']}s, samples {lat['samples_s']}")
     print(f"\nwritten to {out.relative_to(PROJECT_ROOT)}")
     return 0
 
