@@ -95,8 +95,10 @@ def dashboard_data(figs: Figures, copy: Copy) -> dict:
             for metric_id, charted in spec:
                 embedded_metrics.add(metric_id)
                 for col in columns(figs, copy, (metric_id,), program=None):
+                    grouped = bool(col.dimension) and tab_id != "outcomes"
                     cols.append({"metric": col.metric_id, "dim": col.dimension, "dv": col.dimension_value,
-                                 "label": column_label(copy, col, with_metric=tab_id != "outcomes"),
+                                 "label": column_label(copy, col, with_metric=False),
+                                 "group": copy.metric(col.metric_id) if grouped else "",
                                  "unit": figs.unit(col.metric_id),
                                  "chart": charted or tab_id == "outcomes"})
             tab["columns"] = cols
@@ -179,7 +181,8 @@ def question_page(figs: Figures, copy: Copy, question: str) -> dict:
         "id": question, "text": copy.get(f"questions.{question}"), "short": copy.get(f"question_short.{question}"),
         "answer": answer(figs, question, latest, copy, as_html=True) if latest else copy.get("site.no_data"),
         "chart": grouped_bars(cats, series, unit, lang, copy.get(f"questions.{question}")),
-        "columns": [column_label(copy, c) for c in table_cols],
+        "columns": [column_label(copy, c, with_metric=False) for c in table_cols],
+        "header": _header(copy, table_cols),
         "rows": [{"label": period_label(q, "quarter", lang),
                   "cells": [figs.metric(c.metric_id, "quarter", q, "ALL", c.dimension, c.dimension_value).html(lang, na)
                             for c in table_cols]} for q in quarters],
@@ -192,11 +195,29 @@ def question_page(figs: Figures, copy: Copy, question: str) -> dict:
         page["beats"] = {
             "caption": copy.get("site.by_beat_caption").format(period=period_label(latest, "quarter", lang)),
             "columns": [copy.dim_value("response_status", s) for s in statuses],
-            "rows": [{"label": b, "cells": [figs.metric("eligible_by_beat", "quarter", latest, "ALL", "beat_status",
+            "rows": [{"label": copy.get("site.unknown_beat") if b == "UNKNOWN" else b, "cells": [figs.metric("eligible_by_beat", "quarter", latest, "ALL", "beat_status",
                                                         f"{b}|{s}").html(lang, na) for s in statuses]}
                      for b in beats],
         }
     return page
+
+
+def _header(copy: Copy, cols) -> tuple[list[dict], list[str]]:
+    """Two header rows: each metric over its breakdown values (a metric without one spans both rows)."""
+    top, bottom, i = [], [], 0
+    while i < len(cols):
+        c = cols[i]
+        if not c.dimension:
+            top.append({"label": copy.metric(c.metric_id), "colspan": 1, "rowspan": 2})
+            i += 1
+            continue
+        n = 0
+        while i + n < len(cols) and cols[i + n].metric_id == c.metric_id:
+            bottom.append(copy.dim_value(cols[i + n].dimension, cols[i + n].dimension_value))
+            n += 1
+        top.append({"label": copy.metric(c.metric_id), "colspan": n, "rowspan": 1})
+        i += n
+    return top, bottom
 
 
 def build_site(figs: Figures, out_dir: Path, generated: dt.date, langs: tuple[str, ...] = LANGS) -> list[Path]:

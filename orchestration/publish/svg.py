@@ -11,20 +11,22 @@ from orchestration.publish.locale import format_number
 COLORS = ["#1b5e8c", "#e07b24", "#3c8d52", "#b23a48", "#7a5ba6", "#8c6d1f", "#2a9d8f", "#6c757d"]
 
 
-def _nice_max(v: float) -> float:
+def nice_scale(v: float) -> tuple[float, float]:
+    """(top, step): a round step (1, 2, 2.5 or 5 x 10^k) giving about four gridlines above zero."""
     if v <= 0:
-        return 1.0
-    p = 10 ** math.floor(math.log10(v))
-    for m in (1, 2, 2.5, 5, 10):
-        if m * p >= v:
-            return m * p
-    return 10 * p
+        return 1.0, 0.25
+    raw = v / 4
+    p = 10 ** math.floor(math.log10(raw))
+    step = next(m * p for m in (1, 2, 2.5, 5, 10) if m * p >= raw)
+    return step * math.ceil(v / step - 1e-9), step
 
 
 def _tick(v: float, unit: str, lang: str) -> str:
+    decimals = 0 if abs(v - round(v)) < 1e-9 else 1
     if unit == "share (0..1)":
-        return format_number(v * 100, 0, lang) + ("%" if lang == "en" else "\u00a0%")
-    return format_number(v, 0 if float(v).is_integer() else 1, lang)
+        pct = v * 100
+        return format_number(pct, 0 if abs(pct - round(pct)) < 1e-9 else 1, lang) + ("%" if lang == "en" else "\u00a0%")
+    return format_number(v, decimals, lang)
 
 
 def grouped_bars(categories: list[str], series: list[tuple[str, list[Figure]]], unit: str, lang: str,
@@ -34,7 +36,7 @@ def grouped_bars(categories: list[str], series: list[tuple[str, list[Figure]]], 
         return ""
     W, H, left, right, top, bottom = 760, 280, 56, 12, 16, 44
     values = [f.value for _, figs in series for f in figs if f.shown]
-    top_value = _nice_max(max(values, default=0))
+    top_value, step = nice_scale(max(values, default=0))
     plot_w, plot_h = W - left - right, H - top - bottom
     band = plot_w / len(categories)
     bar_w = max(2.0, band * 0.8 / len(series))
@@ -45,8 +47,8 @@ def grouped_bars(categories: list[str], series: list[tuple[str, list[Figure]]], 
 
     out = [f'<svg class="chart" viewBox="0 0 {W} {H + 22 * legend_rows}" role="img" '
            f'aria-label="{html.escape(title)}" xmlns="http://www.w3.org/2000/svg">']
-    for i in range(5):
-        v = top_value * i / 4
+    for i in range(round(top_value / step) + 1):
+        v = step * i
         out.append(f'<line x1="{left}" x2="{W - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" class="grid" stroke="#e7eaf0"/>')
         out.append(f'<text class="tick" x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">'
                    f'{html.escape(_tick(v, unit, lang))}</text>')

@@ -74,6 +74,8 @@ def check_figure(marts: dict, src: str, key: str, state: str, text: str, lang: s
     if unit == "share (0..1)":
         assert percent, f"{label}: a share must print as a percent"
         value = value * 100
+    if unit in ("incidents", "count"):
+        assert not 1 <= shown <= 10, f"{label}: a count of 1-10 must never be printed"
     tolerance = 0.5 * 10 ** -decimals + 1e-9
     assert abs(shown - value) <= tolerance, f"{label}: the mart says {value}"
 

@@ -55,28 +55,31 @@
   }
 
   // ---- charts -------------------------------------------------------------------------------
-  function niceMax(v) {
-    if (!(v > 0)) return 1;
-    const p = Math.pow(10, Math.floor(Math.log10(v)));
-    for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
-    return 10 * p;
+  // (top, step): a round step (1, 2, 2.5 or 5 x 10^k) giving about four gridlines above zero.
+  function niceScale(v) {
+    if (!(v > 0)) return [1, 0.25];
+    const raw = v / 4, p = Math.pow(10, Math.floor(Math.log10(raw)));
+    let step = 10 * p;
+    for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= raw) { step = m * p; break; }
+    return [step * Math.ceil(v / step - 1e-9), step];
   }
   function tickText(v, unit) {
-    if (unit === "share (0..1)") return nf(0).format(v * 100) + D.percent_suffix;
-    return nf(v % 1 === 0 ? 0 : 1).format(v);
+    const x = unit === "share (0..1)" ? v * 100 : v;
+    const text = nf(Math.abs(x - Math.round(x)) < 1e-9 ? 0 : 1).format(x);
+    return unit === "share (0..1)" ? text + D.percent_suffix : text;
   }
   // Vertical grouped bars: categories along x, one bar per series.
   function barChart(categories, series, unit, title) {
     const W = 760, H = 300, left = 56, right = 12, top = 16, bottom = 48;
     const shown = series.flatMap((s) => s.cells.filter((c) => c.value !== null).map((c) => c.value));
     if (!categories.length || !series.length) return "";
-    const max = niceMax(Math.max(0, ...shown));
+    const [max, step] = niceScale(Math.max(0, ...shown));
     const plotW = W - left - right, plotH = H - top - bottom;
     const band = plotW / categories.length, barW = Math.max(2, (band * 0.8) / series.length);
     const y = (v) => top + plotH - (v / max) * plotH;
     let out = `<svg class="chart" viewBox="0 0 ${W} ${H + 22 * Math.ceil(series.length / 3)}" role="img" aria-label="${esc(title)}" xmlns="http://www.w3.org/2000/svg">`;
-    for (let i = 0; i <= 4; i++) {
-      const v = (max * i) / 4, yy = y(v);
+    for (let i = 0; i <= Math.round(max / step); i++) {
+      const v = step * i, yy = y(v);
       out += `<line x1="${left}" x2="${W - right}" y1="${yy}" y2="${yy}" class="grid"/>`;
       out += `<text class="tick" x="${left - 6}" y="${yy + 4}" text-anchor="end">${esc(tickText(v, unit))}</text>`;
     }
@@ -105,7 +108,7 @@
   function hbarChart(labels, cells, title) {
     const W = 760, row = 24, left = 190, right = 60, H = labels.length * row + 10;
     const shown = cells.filter((c) => c.value !== null).map((c) => c.value);
-    const max = niceMax(Math.max(0, ...shown));
+    const max = niceScale(Math.max(0, ...shown))[0];
     let out = `<svg class="chart hbar" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}" xmlns="http://www.w3.org/2000/svg">`;
     labels.forEach((lab, i) => {
       const c = cells[i], yy = 5 + i * row;
@@ -128,6 +131,22 @@
   }
   function periodLabel(p, grain) { return D.period_labels[grain][p] || p; }
 
+  // One header row, or two when some columns break a metric down (metric over its breakdown values).
+  function tableHead(cols) {
+    const grouped = cols.some((c) => c.group);
+    if (!grouped) return `<thead><tr><th scope="col">${esc(L.period)}</th>` + cols.map((c) => `<th scope="col">${esc(c.label)}</th>`).join("") + "</tr></thead>";
+    let top = `<tr><th scope="col" rowspan="2">${esc(L.period)}</th>`, bottom = "<tr>";
+    for (let i = 0; i < cols.length; ) {
+      const c = cols[i];
+      if (!c.group) { top += `<th scope="col" rowspan="2">${esc(c.label)}</th>`; i++; continue; }
+      let n = 0;
+      while (i + n < cols.length && cols[i + n].group === c.group) { bottom += `<th scope="col">${esc(cols[i + n].label)}</th>`; n++; }
+      top += `<th scope="colgroup" colspan="${n}" class="group">${esc(c.group)}</th>`;
+      i += n;
+    }
+    return `<thead>${top}</tr>${bottom}</tr></thead>`;
+  }
+
   function renderMetricTab(tab, panel) {
     const periods = periodsIn(state.grain);
     const cols = tab.columns.filter((c) => D.has[[c.metric, state.program].join("|")]);
@@ -136,8 +155,7 @@
     const chartCols = cols.map((c, i) => [c, i]).filter(([c]) => c.chart);
     const series = chartCols.map(([c, i]) => ({ label: c.label, cells: grid[i] }));
     let out = barChart(periods.map((p) => D.period_short[state.grain][p]), series, chartCols.length ? chartCols[0][0].unit : "", tab.title);
-    out += `<div class="table-wrap"><table><thead><tr><th scope="col">${esc(L.period)}</th>`;
-    out += cols.map((c) => `<th scope="col">${esc(c.label)}</th>`).join("") + "</tr></thead><tbody>";
+    out += `<div class="table-wrap"><table>${tableHead(cols)}<tbody>`;
     periods.forEach((p, pi) => {
       out += `<tr><th scope="row">${esc(periodLabel(p, state.grain))}</th>` + cols.map((c, ci) => `<td>${cellHtml(grid[ci][pi])}</td>`).join("") + "</tr>";
     });
