@@ -1,0 +1,90 @@
+"""The real pipeline end to end: tiny synthetic city -> loader -> `dbt build` (public marts) ->
+site and cards -> opened in Chromium; every printed figure equals the public mart, and no cell
+that the public marts hide shows its true value (read here from marts.fct_metric_values)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from orchestration.ingest.destination import Destination
+from orchestration.publish import build_public_outputs
+from orchestration.publish.marts import TABLES
+
+from .browser import check_page_figures, embedded_data, open_page, stray_numbers
+from .fixtures import PROJECT_ROOT
+from .mart_check import date_numbers, read_marts, reviewed_text_numbers
+from .pdf_check import check_pdf_card
+
+# The dbt engineer's session fixtures (tiny city built once per session); import them until they
+# move to tests/conftest.py, where every test directory sees them without an import.
+try:
+    from transform.conftest import dataset_default, duckdb_default  # noqa: F401
+except ImportError:  # pragma: no cover - already provided by a shared conftest
+    pass
+
+MISSING_MODELS = [t for t in TABLES if not (PROJECT_ROOT / "models" / "public_marts" / f"{t}.sql").exists()]
+pytestmark = pytest.mark.skipif(bool(MISSING_MODELS),
+                                reason=f"public marts not in the dbt project yet: {', '.join(MISSING_MODELS)}")
+GENERATED = dt.date(2025, 1, 31)
+TABS = ("volume", "response", "backup", "outcomes", "people", "staff", "summaries")
+
+
+@pytest.fixture(scope="module")
+def pipeline_outputs(duckdb_default, tmp_path_factory):
+    path = duckdb_default.warehouse.duckdb_path
+    out = tmp_path_factory.mktemp("pipeline_publish")
+    report = build_public_outputs(Destination.duckdb(path), out, generated=GENERATED)
+    return path, out, report
+
+
+def test_real_public_marts_publish_and_match(browser, pipeline_outputs):
+    path, out, report = pipeline_outputs
+    marts = read_marts(path)
+    assert report.quarters, "the tiny city has quarters to publish"
+    allowed = reviewed_text_numbers(marts) | date_numbers(GENERATED) | {str(y) for y in range(2000, 2100)} \
+        | {"1", "2", "3", "4", "5"}
+    checked = 0
+    for rel in ("site/index.html", "site/es/index.html", "site/definitions.html",
+                *[f"site/questions/{q}.html" for q in ("q1", "q2", "q3", "q4", "q5", "l")],
+                *[f"cards/{dt.date.fromisoformat(q).year}-Q{(dt.date.fromisoformat(q).month - 1) // 3 + 1}.{lang}.html"
+                  for q in report.quarters for lang in ("en", "es")]):
+        lang = "es" if "/es/" in rel or rel.endswith(".es.html") else "en"
+        opened = open_page(browser, out / rel)
+        try:
+            if rel.endswith("index.html") and "site/" in rel:
+                for tab in TABS:
+                    opened.page.click(f"#tab-{tab}")
+                    checked += check_page_figures(opened, marts, lang, f"{rel}#{tab}")
+                    opened.screenshot(f"pipeline-{lang}-{tab}")
+            checked += check_page_figures(opened, marts, lang, rel)
+            opened.assert_clean(rel)
+            stray = stray_numbers(opened.plain_text(), allowed)
+            assert not stray, f"{rel}: numbers outside the tagged figures: {stray}"
+            opened.screenshot("pipeline-" + rel.replace("/", "-").removesuffix(".html"))
+            data = embedded_data(opened)
+            if data:
+                hidden = {"|".join(r[:6]) for r in data["mv"] if r[7]}
+                assert all(r[6] is None for r in data["mv"] if r[7]), f"{rel}: a hidden cell carries a value"
+                _hidden_values_absent(path, hidden, data, rel)
+        finally:
+            opened.close()
+    assert checked > 100, f"only {checked} figures were checked"
+    for q in report.quarters:
+        start = dt.date.fromisoformat(q)
+        for lang in ("en", "es"):
+            check_pdf_card(out / "cards" / f"{start.year}-Q{(start.month - 1) // 3 + 1}.{lang}.pdf", marts, start,
+                           lang, GENERATED)
+
+
+def _hidden_values_absent(path, hidden_keys: set[str], data: dict, rel: str) -> None:
+    """The true value of every hidden cell (from marts.fct_metric_values) appears nowhere in the page data."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        rows = con.execute("select metric_id, period_grain, cast(period_start as varchar), program, dimension, "
+                           "dimension_value, value from marts.fct_metric_values").fetchall()
+    truth = {"|".join(str(x or "") for x in r[:6]): r[6] for r in rows}
+    embedded = {"|".join(r[:6]): r[6] for r in data["mv"]}
+    for key in hidden_keys:
+        assert key in truth, f"{rel}: hidden cell {key} has no row in marts.fct_metric_values"
+        assert embedded[key] is None, f"{rel}: hidden cell {key} is published as {embedded[key]} (true {truth[key]})"
