@@ -1,0 +1,1 @@
+"""Public tables: exact small-cell suppression of the candidate cells dbt builds."""

@@ -1,0 +1,31 @@
+"""Dagster assets of the suppressed public tables (schema public_marts)."""
+
+import dagster as dg
+
+from orchestration.ingest.destination import Destination
+from orchestration.public.tables import publish_public_tables, table_specs
+
+UPSTREAM = {
+    "pub_metric_values": [["intermediate", "int_public_metric_cells"], ["intermediate", "int_public_metric_relations"]],
+    "pub_people_served_demographics": [["intermediate", "int_public_demographic_cells"],
+                                       ["intermediate", "int_public_demographic_relations"]],
+    "pub_staff_demographics": [["intermediate", "int_public_demographic_cells"],
+                               ["intermediate", "int_public_demographic_relations"]],
+}
+
+
+@dg.multi_asset(
+    name="public_suppressed_tables",
+    specs=[
+        dg.AssetSpec(["public_marts", name], deps=UPSTREAM[name], group_name="public_marts",
+                     description=spec.description, kinds={"python"})
+        for name, spec in table_specs().items()
+    ],
+)
+def public_suppressed_tables(context: dg.AssetExecutionContext):
+    """Hide counts of 1-10 and complementary cells (exact audit), then write the public tables."""
+    dest = Destination.from_env()
+    report = publish_public_tables(dest)
+    for name, figures in report.items():
+        context.log.info(f"{name}: {figures}")
+        yield dg.MaterializeResult(asset_key=["public_marts", name], metadata=figures)
