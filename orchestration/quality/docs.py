@@ -47,6 +47,8 @@ _EXTERNAL_LINK = re.compile(r"<link\b[^>]*\bhref=\"https?://[^\"]*\"[^>]*>", re.
 # Inline scripts drive Bootstrap widgets through jQuery, which is gone; the content is static HTML.
 _INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>.*?</script>", re.I | re.S)
 _REMOTE_IMG = re.compile(r"(<img\b[^>]*\bsrc=)\"https?://[^\"]*\"", re.I | re.S)
+# GX writes links to its static files one directory level short on validation pages.
+_STATIC_REF = re.compile(r'((?:src|href)=")(?:\.\./)*static/')
 _EXTERNAL_REF = re.compile(r"<(?:script|link|img)\b[^>]*\b(?:src|href)=\"https?://", re.I)
 
 
@@ -163,6 +165,7 @@ def _offline(page: Path, out_dir: Path) -> None:
     text = _EXTERNAL_SCRIPT.sub("", text)
     text = _EXTERNAL_LINK.sub("", text)
     text = _INLINE_SCRIPT.sub("", text)
+    text = _STATIC_REF.sub(rf"\g<1>{static}/", text)
     text = _REMOTE_IMG.sub(rf'\1"{static}/images/logo-long.png"', text)
     css = f'<link rel="stylesheet" href="{os.path.relpath(out_dir / STYLESHEET, page.parent)}">'
     text = text.replace("</head>", f"  {css}\n</head>", 1)
@@ -186,9 +189,8 @@ def _summaries(results: list[dict], out_dir: Path) -> list[AssetSummary]:
                 check.unexpected += _unexpected(res)
                 if (err := _error(res)) and err not in check.errors:
                     check.errors.append(err)
-        parts = doc["suite"].split(".")
-        pages = sorted((out_dir / "validations").joinpath(*parts).glob("latest/*/*.html"))
-        suite_page = out_dir / "expectations" / Path(*parts).with_suffix(".html")
+        pages = sorted((out_dir / "validations" / doc["suite"]).glob("latest/*/*.html"))
+        suite_page = out_dir / "expectations" / f"{doc['suite']}.html"
         asset.suites.append(SuiteSummary(
             doc["suite"], doc["validated_at"], doc["warehouse"],
             pages[-1].relative_to(out_dir).as_posix() if pages else None,

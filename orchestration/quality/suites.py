@@ -120,7 +120,10 @@ class AssetSuites:
         return ".".join(self.asset_key)
 
     def suite_name(self, batch: str) -> str:
-        return self.label if batch == TABLE_BATCH else f"{self.label}.{batch}"
+        # No dots: GX's Data Docs turn dots into directories and then miscount the depth of
+        # their relative links.
+        base = "__".join(self.asset_key)
+        return base if batch == TABLE_BATCH else f"{base}__{batch}"
 
     def check(self, name: str) -> CheckSpec:
         for check in self.checks:

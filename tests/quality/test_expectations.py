@@ -63,6 +63,16 @@ def test_every_check_passes_on_the_good_batch(crafted):
                                 for e in c.expectations}
 
 
+def test_newest_day_still_filling_is_not_a_volume_drop(crafted):
+    b = Batch()
+    last_day = T0 + dt.timedelta(days=42)
+    template = b.rows["incidents"][0]
+    b.rows["incidents"].append({**template, "incident_number": "2024-8000000", "created_at": last_day})
+    b.derived = derived_rows(b.rows)
+    outcome = validate(crafted, b, ["raw_cad.incidents"])["raw_cad.incidents"]
+    assert outcome.checks["gx_daily_volume"].passed
+
+
 # ---- the crafted bad batches ------------------------------------------------------------------
 
 def _each_raw_table(n: Callable[[contract.Table], int], check: str) -> dict:
