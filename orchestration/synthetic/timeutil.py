@@ -65,7 +65,10 @@ _TIME_OF_DAY = np.array([f" {h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in
 
 
 def format_timestamps(seconds: np.ndarray) -> np.ndarray:
-    """'YYYY-MM-DD HH:MM:SS' strings (object array, None where NaN) for UTC epoch seconds."""
+    """'YYYY-MM-DD HH:MM:SS' strings (object array, None where NaN) for UTC epoch seconds.
+
+    Dates and times of day come from small lookup tables (a few thousand days, 86,400 seconds), so
+    formatting is one string concatenation per value."""
     values = np.asarray(seconds)
     out = np.full(len(values), None, dtype=object)
     if values.dtype.kind == "f":

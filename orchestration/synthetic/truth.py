@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .frames import lookup
+from .frames import lookup, text
 from .rules import DAYS, Rules
 
 VALID_FROM = 946684800            # 2000-01-01 00:00:00 UTC: earlier values are placeholders
@@ -82,13 +82,14 @@ def incident_facts(tables: dict[str, pd.DataFrame], encounter_incident: pd.DataF
     src = tables["incidents"]
     n = len(src)
     inc = pd.DataFrame({"incident_number": src.incident_number.to_numpy(dtype=object)}, dtype=object)
-    for col in ("created_at", "closed_at", "beat", "disposition", "call_origin", "final_call_type",
-                "weapon_involved", "violence_toward_others"):
-        inc[col] = src[col].to_numpy(dtype=object if src[col].dtype == object else None)
+    for col in ("beat", "disposition", "call_origin", "final_call_type"):
+        inc[col] = text(src[col].to_numpy(dtype=object), inc.index)
+    for col in ("created_at", "weapon_involved", "violence_toward_others"):
+        inc[col] = src[col].to_numpy()
     inc["closed"] = src.closed_at.to_numpy(dtype="float64")
     local = _local(src.created_at.to_numpy(dtype="int64"), tz)
     for col in ("date", "dow", "hour", "month", "quarter", "year"):
-        inc[col] = local[col].to_numpy()
+        inc[col] = local[col].to_numpy() if col in ("date", "hour") else text(local[col].to_numpy(), inc.index)
     index = pd.Index(inc.incident_number.to_numpy(dtype=object))
 
     def position(numbers) -> np.ndarray:
@@ -157,14 +158,14 @@ def incident_facts(tables: dict[str, pd.DataFrame], encounter_incident: pd.DataF
     first_enc = enc.sort_values(["i", "started_at", "encounter_id"], kind="stable").drop_duplicates("i")
     program_b = np.full(n, None, dtype=object)
     program_b[first_enc.i.to_numpy()] = first_enc.program.to_numpy(dtype=object)
-    inc["program"] = np.where(inc.resp_a, program_a, np.where(inc.ccd_resolved, "CCD",
-                                                              np.where(inc.resp_b, program_b, None)))
+    inc["program"] = text(np.where(inc.resp_a, program_a, np.where(inc.ccd_resolved, "CCD",
+                                                                   np.where(inc.resp_b, program_b, None))), inc.index)
 
     # Forgone reasons over the eligible dispatchable programs D.
     inc["forgone"] = inc.eligible & ~inc.heart
-    inc["forgone_reason"] = _forgone_reasons(inc, e, asg, tables["units"], rules)
+    inc["forgone_reason"] = text(_forgone_reasons(inc, e, asg, tables["units"], rules), inc.index)
 
-    inc["origin"] = lookup(dict(zip(rules.origins.call_origin, rules.origins.origin)), inc.call_origin)
+    inc["origin"] = text(lookup(dict(zip(rules.origins.call_origin, rules.origins.origin)), inc.call_origin), inc.index)
 
     # Response time.
     d = heart[heart.dispatched_at_ok].groupby("i").dispatched_at.min().reindex(range(n)).to_numpy()
@@ -181,7 +182,7 @@ def incident_facts(tables: dict[str, pd.DataFrame], encounter_incident: pd.DataF
     outcome = lookup(dict(zip(rules.dispositions.disposition_code, rules.dispositions.outcome_category)),
                      inc.disposition, "unknown")
     outcome[first_mapped.i.to_numpy()] = lookup(enc_cat, first_mapped.outcome)
-    inc["outcome"] = outcome
+    inc["outcome"] = text(outcome, inc.index)
 
     # Safety reports and requests on linked encounters; EMS also from CAD.
     reports = enc[enc.responder_felt_safe.notna()]
@@ -426,23 +427,20 @@ def metric_values(facts: IncidentFacts, rules: Rules) -> pd.DataFrame:
 
 def incidents_truth(facts: IncidentFacts) -> pd.DataFrame:
     inc = facts.frame
-    flags = inc[[f"eligible_{p}" for p in ELIGIBILITY_PROGRAMS]].to_numpy()
-    programs = np.array([";".join(p for p, on in zip(ELIGIBILITY_PROGRAMS, row) if on) for row in flags], dtype=object)
+    code = sum((inc[f"eligible_{p}"].to_numpy().astype("int64") << k) for k, p in enumerate(ELIGIBILITY_PROGRAMS))
+    names = np.array([";".join(p for k, p in enumerate(ELIGIBILITY_PROGRAMS) if c >> k & 1) for c in range(8)],
+                     dtype=object)
     return pd.DataFrame({
-        "incident_number": inc.incident_number,
-        "created_at": pd.DatetimeIndex(pd.to_datetime(inc.created_at.to_numpy(), unit="s")).strftime("%Y-%m-%d %H:%M:%S"),
-        "eligible_programs": programs,
-        "eligible": inc.eligible,
-        "heart_responded": inc.heart,
-        "program": inc.program,
-        "forgone_reason": inc.forgone_reason,
-        "origin": inc.origin,
-        "response_minutes": inc.response_minutes,
-        "outcome": inc.outcome.where(inc.heart),
-        "familiar_caller": inc.familiar_caller,
-        "police_minutes": inc.police_minutes,
-        "follow_up": inc.follow_up,
-    })
+        "incident_number": inc.incident_number.to_numpy(dtype=object),
+        "eligible_programs": names[code],
+        "eligible": inc.eligible.to_numpy(),
+        "heart_responded": inc.heart.to_numpy(),
+        "program": inc.program.to_numpy(dtype=object),
+        "forgone_reason": inc.forgone_reason.to_numpy(dtype=object),
+        "origin": inc.origin.to_numpy(dtype=object),
+        "response_minutes": inc.response_minutes.to_numpy(),
+        "familiar_caller": inc.familiar_caller.to_numpy(),
+    }).astype({c: object for c in ("incident_number", "eligible_programs", "program", "forgone_reason", "origin")})
 
 
 def write_truth(state, defect_rows: pd.DataFrame, rules: Rules, cfg, progress: bool = True) -> IncidentFacts:

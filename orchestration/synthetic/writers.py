@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -27,45 +28,53 @@ class ContractShapeError(ValueError):
     pass
 
 
-def _column_values(table: Table, frame: pd.DataFrame, dialect: str) -> list[np.ndarray]:
-    """One object array per contract column, formatted for the target database."""
+def _column_values(table: Table, frame: pd.DataFrame, dialect: str) -> tuple[list[np.ndarray], list[str]]:
+    """One object array per contract column, ready for the driver, and the SQL value expression of each.
+
+    On SQLite, timestamps travel as epoch seconds and SQLite's own `datetime(?, 'unixepoch')` writes
+    the text, which is several times faster than formatting millions of strings in Python."""
     missing = [c for c in table.column_names if c not in frame.columns]
     extra = [c for c in frame.columns if c not in table.column_names]
     if missing or extra:
         raise ContractShapeError(f"{table.system}.{table.name}: generated columns differ from the contract "
                                  f"(missing {missing}, unexpected {extra})")
-    out = []
+    out, exprs = [], []
     for col in table.columns:
         v = frame[col.name].to_numpy()
-        if col.type == "timestamp":
-            arr = format_timestamps(np.asarray(v, dtype="float64") if v.dtype.kind in "fiu" else v)
-        elif col.type == "date":
-            arr = format_dates(np.asarray(v, dtype="float64"))
-        elif col.type == "integer":
+        expr = "?"
+        if col.type in ("timestamp", "integer", "float", "date"):
             f = np.asarray(v, dtype="float64")
-            arr = np.full(len(f), None, dtype=object)
-            ok = ~np.isnan(f)
-            arr[ok] = f[ok].astype("int64").astype(object)
-        elif col.type == "float":
-            f = np.asarray(v, dtype="float64")
-            arr = f.astype(object)
-            arr[np.isnan(f)] = None
+            null = np.isnan(f)
+            if col.type == "timestamp" and dialect == "sqlite":
+                arr = np.full(len(f), None, dtype=object)
+                arr[~null] = f[~null].astype("int64")
+                expr = "datetime(?, 'unixepoch')"
+            elif col.type == "timestamp":
+                arr = format_timestamps(f)
+            elif col.type == "date":
+                arr = format_dates(f)
+            elif col.type == "integer":
+                arr = np.full(len(f), None, dtype=object)
+                arr[~null] = f[~null].astype("int64")
+            else:
+                arr = f.astype(object)
+                arr[null] = None
         elif col.type == "boolean":
-            arr = np.array([None if x is None or (isinstance(x, float) and np.isnan(x)) else bool(x) for x in v],
-                           dtype=object)
-            if dialect == "sqlite":
-                arr = np.array([None if x is None else int(x) for x in arr], dtype=object)
+            obj = pd.Series(v, dtype=object)
+            null = obj.isna().to_numpy()
+            arr = np.full(len(obj), None, dtype=object)
+            flags = obj[~null].astype(bool).to_numpy()
+            arr[~null] = flags.astype("int64") if dialect == "sqlite" else flags
         else:
             arr = np.asarray(v, dtype=object).copy()
-            nan = pd.isna(arr)
-            arr[nan] = None
-        if not col.nullable or col.name in table.primary_key:
-            nulls = int(pd.isna(pd.Series(arr, dtype=object)).sum())
-            if nulls:
-                raise ContractShapeError(f"{table.system}.{table.name}.{col.name} is NOT NULL in the contract "
-                                         f"but {nulls} generated values are null")
+            null = pd.isna(arr)
+            arr[null] = None
+        if (not col.nullable or col.name in table.primary_key) and null.any():
+            raise ContractShapeError(f"{table.system}.{table.name}.{col.name} is NOT NULL in the contract "
+                                     f"but {int(null.sum())} generated values are null")
         out.append(arr)
-    return out
+        exprs.append(expr)
+    return out, exprs
 
 
 def _chunks(columns: list[np.ndarray], n: int, size: int = CHUNK_ROWS) -> Iterator[list[tuple]]:
@@ -77,6 +86,7 @@ def write_system(url: str, system_name: str, frames: dict[str, pd.DataFrame],
                  advance: Callable[[int], None] = lambda n: None) -> dict[str, int]:
     """Replace the contract tables of `system_name` at `url` with `frames`; returns rows per table."""
     system = get_system(system_name)
+    _remove_own_sqlite_file(url, {t.name for t in system.tables})
     engine = sa.create_engine(url)
     dialect = engine.dialect.name
     metadata = sa.MetaData()
@@ -87,12 +97,12 @@ def write_system(url: str, system_name: str, frames: dict[str, pd.DataFrame],
         counts = {}
         for table in system.tables:
             frame = frames[table.name]
-            columns = _column_values(table, frame, dialect)
+            columns, exprs = _column_values(table, frame, dialect)
             n = len(frame)
             if dialect == "postgresql":
                 _copy_postgres(engine, table, columns, n, advance)
             elif dialect == "sqlite":
-                _insert_sqlite(engine, table, columns, n, advance)
+                _insert_sqlite(engine, table, columns, exprs, n, advance)
             else:
                 _insert_generic(engine, sa_tables[table.name], table, columns, n, advance)
             counts[table.name] = n
@@ -101,14 +111,34 @@ def write_system(url: str, system_name: str, frames: dict[str, pd.DataFrame],
         engine.dispose()
 
 
-def _insert_sqlite(engine, table: Table, columns, n, advance) -> None:
+def _remove_own_sqlite_file(url: str, own_tables: set[str]) -> None:
+    """A SQLite file holding only this system's tables is deleted rather than emptied: dropping
+    millions of rows table by table costs more than writing them."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return
+    path = Path(parsed.database)
+    if not path.exists():
+        return
+    engine = sa.create_engine(url)
+    try:
+        present = set(sa.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    if present <= own_tables:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def _insert_sqlite(engine, table: Table, columns, exprs, n, advance) -> None:
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
         cur.execute("PRAGMA journal_mode=OFF")
         cur.execute("PRAGMA synchronous=OFF")
+        cur.execute("PRAGMA cache_size=-262144")   # 256 MB page cache while building the primary keys
         names = ", ".join(f'"{c}"' for c in table.column_names)
-        marks = ", ".join("?" for _ in table.column_names)
+        marks = ", ".join(exprs)
         sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
         for rows in _chunks(columns, n):
             cur.executemany(sql, rows)
