@@ -61,8 +61,11 @@ def grouped_bars(categories: list[str], series: list[tuple[str, list[Figure]]], 
             out.append(f'<rect x="{x0 + si * bar_w:.1f}" y="{y(f.value):.1f}" width="{bar_w - 1:.1f}" '
                        f'height="{top + plot_h - y(f.value):.1f}" fill="{COLORS[si % len(COLORS)]}">'
                        f'<title>{html.escape(label)} — {html.escape(cat)}</title></rect>')
-        out.append(f'<text class="tick" x="{left + ci * band + band / 2:.1f}" y="{H - bottom + 18}" '
-                   f'text-anchor="middle">{html.escape(cat)}</text>')
+        cx = left + ci * band + band / 2
+        lines = cat.rsplit(" ", 1)  # period over year, so many periods fit side by side
+        out.append(f'<text class="tick" x="{cx:.1f}" y="{H - bottom + 16}" text-anchor="middle">'
+                   + "".join(f'<tspan x="{cx:.1f}" dy="{14 if i else 0}">{html.escape(t)}</tspan>'
+                             for i, t in enumerate(lines)) + "</text>")
     out.append(f'<line x1="{left}" x2="{W - right}" y1="{top + plot_h}" y2="{top + plot_h}" class="axis" stroke="#8a93a3"/>')
     for si, (label, _) in enumerate(series):
         lx, ly = left + (si % 3) * 240, H + 6 + (si // 3) * 22

@@ -94,7 +94,11 @@
         }
         out += `<rect x="${x0 + si * barW}" y="${y(c.value)}" width="${barW - 1}" height="${top + plotH - y(c.value)}" fill="${COLORS[si % COLORS.length]}"><title>${esc(s.label + " \u2014 " + cat)}</title></rect>`;
       });
-      if (ci % every === 0) out += `<text class="tick" x="${left + ci * band + band / 2}" y="${H - bottom + 18}" text-anchor="middle">${esc(cat)}</text>`;
+      // "Jan 2024" is drawn on two lines (period over year) so twelve months fit side by side.
+      const cx = left + ci * band + band / 2, cut = cat.lastIndexOf(" ");
+      const lines = cut > 0 ? [cat.slice(0, cut), cat.slice(cut + 1)] : [cat];
+      if (ci % every === 0) out += `<text class="tick" x="${cx}" y="${H - bottom + 16}" text-anchor="middle">` +
+        lines.map((l, i) => `<tspan x="${cx}" dy="${i ? 14 : 0}">${esc(l)}</tspan>`).join("") + "</text>";
     });
     out += `<line x1="${left}" x2="${W - right}" y1="${top + plotH}" y2="${top + plotH}" class="axis"/>`;
     series.forEach((s, si) => {
