@@ -1,0 +1,1 @@
+"""Privacy audits: PII canary scans of the warehouse and of published files."""
