@@ -182,7 +182,7 @@ def _load_table(
 
     _ensure_raw_table(wh, table, schema, target, full_refresh)
     cursor = q(table.cursor)
-    result.cursor_before = wh.query(f"SELECT max({cursor}) FROM {target}")[0][0]
+    raw_rows_before, result.cursor_before = wh.query(f"SELECT count(*), max({cursor}) FROM {target}")[0]
     since = None
     if result.cursor_before is not None and lookback is not None:
         # One row stamped in the future (a clock error at the source) must not hide every later
@@ -200,7 +200,7 @@ def _load_table(
     _check_keys(wh, system, table, stage)
     cols = [q(c.name) for c in table.columns]
     key_match = " AND ".join(f"r.{q(k)} = {stage}.{q(k)}" for k in table.primary_key)
-    if result.cursor_before is not None:
+    if raw_rows_before:
         same_row = " AND ".join(f"r.{c} IS NOT DISTINCT FROM {stage}.{c}" for c in cols)
         wh.execute(f"DELETE FROM {stage} WHERE EXISTS (SELECT 1 FROM {target} AS r "
                    f"WHERE {key_match} AND {same_row})")
@@ -212,7 +212,7 @@ def _load_table(
 
     if result.rows_loaded:
         col_list = ", ".join(cols)
-        if result.cursor_before is None:
+        if not raw_rows_before:
             wh.execute(f"INSERT INTO {target} ({col_list}) SELECT {col_list} FROM {stage}")
         else:
             keys = ", ".join(q(k) for k in table.primary_key)

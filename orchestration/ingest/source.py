@@ -177,9 +177,11 @@ def read_batches(
         if conn.dialect.name == "sqlite":
             # SQLite keeps timestamps as text in whatever format the writer chose ('... 10:00:00'
             # vs '... 10:00:00.000000'); comparing julian days is format-proof, text comparison is not.
-            stmt = stmt.where(sa.func.julianday(cursor) >= sa.func.julianday(since.isoformat(sep=" ")))
+            in_window = sa.func.julianday(cursor) >= sa.func.julianday(since.isoformat(sep=" "))
         else:
-            stmt = stmt.where(cursor >= since)
+            in_window = cursor >= since
+        # A row without a cursor value breaks the contract but must not become invisible.
+        stmt = stmt.where(sa.or_(in_window, cursor.is_(None)))
     result = conn.execution_options(stream_results=True, yield_per=batch_rows).execute(stmt)
     schema_ = arrow_schema(table)
     # (Reading result.cursor directly would be faster but skips rows SQLAlchemy has pre-buffered.)

@@ -96,3 +96,21 @@ def test_a_future_timestamp_does_not_hide_later_changes(tmp_path, duck):
     cad.update("incidents", [3], "disposition", "ARREST")
     assert load_sources(cad.url, cms.url, duck).rows_loaded["raw_cad.incidents"] == 1
     assert_raw_equals_source(duck, {"cad_replica": cad.url})
+
+
+def test_rows_without_a_cursor_value_are_still_loaded_once(tmp_path, duck):
+    cad, cms = write_fixture_sources(tmp_path / "sources", rows=5)
+    with cms.engine.begin() as conn:  # breaks the contract (updated_at NOT NULL) in a lax source
+        ddl = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'staff'").scalar()
+        conn.exec_driver_sql(ddl.replace("staff", "staff_lax", 1).replace("updated_at DATETIME NOT NULL",
+                                                                           "updated_at DATETIME"))
+        conn.exec_driver_sql("INSERT INTO staff_lax SELECT * FROM staff")
+        conn.exec_driver_sql("DROP TABLE staff")
+        conn.exec_driver_sql("ALTER TABLE staff_lax RENAME TO staff")
+        conn.exec_driver_sql("UPDATE staff SET updated_at = NULL")
+    assert load_sources(cad.url, cms.url, duck).rows_loaded["raw_cms.staff"] == 5
+    assert load_sources(cad.url, cms.url, duck).rows_loaded["raw_cms.staff"] == 0
+    with cms.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE staff SET role = 'SUPERVISOR' WHERE staff_id = 2")
+    assert load_sources(cad.url, cms.url, duck).rows_loaded["raw_cms.staff"] == 1
+    assert_raw_equals_source(duck, {"case_management": cms.url})
