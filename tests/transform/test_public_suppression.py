@@ -120,11 +120,11 @@ def _relations(cells: pd.DataFrame) -> list[dict[tuple, int]]:
     return relations
 
 
-def test_no_hidden_cell_can_be_derived_from_the_totals(published):
-    hidden = published[published.is_suppressed & published.cell_kind.ne("mean")]
-    index = {key: i for i, key in enumerate(hidden.key)}
+def _recoverable(hidden_keys: list, relations: list[dict]) -> tuple[list, int, int]:
+    """Hidden cells pinned down by the relations (rank test on the null space), with the sizes."""
+    index = {key: i for i, key in enumerate(hidden_keys)}
     rows = []
-    for relation in _relations(published):
+    for relation in relations:
         row = np.zeros(len(index))
         for key, coefficient in relation.items():
             if key in index:
@@ -132,14 +132,48 @@ def test_no_hidden_cell_can_be_derived_from_the_totals(published):
         if row.any():
             rows.append(row)
     assert rows, "the tiny city must have hidden cells in relations, or this test proves nothing"
-    matrix = np.array(rows)
-    _, singular, vt = np.linalg.svd(matrix, full_matrices=True)
+    _, singular, vt = np.linalg.svd(np.array(rows), full_matrices=True)
     rank = int((singular > 1e-9).sum())
     null_space = vt[rank:].T  # columns span every change of hidden values the relations allow
-    determined = np.where(np.abs(null_space).max(axis=1) < 1e-9)[0] if null_space.size else np.arange(len(index))
-    leaked = hidden.iloc[determined]
-    print(f"\nrelations with hidden cells: {len(rows)}, hidden cells: {len(index)}, rank {rank}")
-    assert leaked.empty, f"recoverable hidden cells: {leaked[['key', 'count']].head(10).to_dict('records')}"
+    if not null_space.size:
+        return list(hidden_keys), len(rows), rank
+    determined = np.where(np.abs(null_space).max(axis=1) < 1e-9)[0]
+    return [hidden_keys[i] for i in determined], len(rows), rank
+
+
+def test_no_hidden_cell_can_be_derived_from_the_totals(published):
+    hidden = published[published.is_suppressed & published.cell_kind.ne("mean")]
+    leaked, n_relations, rank = _recoverable(list(hidden.key), _relations(published))
+    print(f"\nrelations with hidden cells: {n_relations}, hidden cells: {len(hidden)}, rank {rank}")
+    assert not leaked, f"recoverable hidden cells: {leaked[:10]}"
+
+
+def test_no_hidden_demographic_count_can_be_derived(duckdb_default, public_tables):
+    """Categories add up to the total; staff programs add up to ALL (people may meet several programs)."""
+    groups: dict[tuple, dict] = defaultdict(dict)
+    hidden = []
+    for table, column in [("pub_people_served_demographics", "people_served"), ("pub_staff_demographics", "staff_count")]:
+        frame = _read(duckdb_default, f"select * from public_marts.{table}")
+        assert not frame[~frame.is_suppressed][column].between(1, 10).any(), f"{table} shows a count of 1-10"
+        assert frame[frame.is_suppressed][column].isna().all()
+        attributes = sorted(set(frame.attribute) - {"ALL"})
+        for row in frame.itertuples():
+            key = (table, row.period_grain, str(row.period_start), row.program, row.attribute, row.category)
+            if row.is_suppressed:
+                hidden.append(key)
+            base = (table, row.period_grain, str(row.period_start), row.program)
+            if row.attribute == "ALL":
+                for attribute in attributes:
+                    groups[("categories", *base, attribute)][key] = -1
+            else:
+                groups[("categories", *base, row.attribute)][key] = 1
+            if table == "pub_staff_demographics":
+                groups[("programs", row.period_grain, str(row.period_start), row.attribute, row.category)][key] = (
+                    -1 if row.program == "ALL" else 1)
+    relations = [g for g in groups.values() if any(c > 0 for c in g.values())]
+    leaked, n_relations, rank = _recoverable(hidden, relations)
+    print(f"\ndemographics: {n_relations} relations, {len(hidden)} hidden cells, rank {rank}")
+    assert not leaked, f"recoverable hidden demographic cells: {leaked[:10]}"
 
 
 def test_the_derivability_check_catches_a_lone_hidden_cell(published):
