@@ -21,8 +21,9 @@ Values are resolved when a suite is built for an engine:
 * `{logical_type: <contract type>}` -> the engine's type names for it (schema checks);
 * strings with `{{ ... }}` are Jinja with `settings` (expectations/settings.yml), `vars` (the
   asset's own `vars:`, so one YAML anchor can serve several tables), `engine`
-  (duckdb | postgres), `now_utc`, `timedelta`, `seed(file, column)` (as `{seed: ...}`) and
-  `regex_match(expr, pattern)` (a whole-value regular-expression test in the engine's SQL); `{batch}` in a query is left for Great Expectations.
+  (duckdb | postgres), `now_utc`, `timedelta`, `seed(file, column)` (as `{seed: ...}`),
+  `seed_rows(file)` (the rows of a seed as mappings), `sql_list(values)` (quoted, comma-separated)
+  and `regex_match(expr, pattern)` (a whole-value regular-expression test in the engine's SQL); `{batch}` in a query is left for Great Expectations.
 The schema, type and required-column expectations come from the source contract
 (contracts/*.yml), never from a second hand-kept list.
 """
@@ -163,7 +164,9 @@ class ResolveContext:
 
         return {"settings": self.settings, "engine": self.engine, "now_utc": self.now_utc,
                 "timedelta": dt.timedelta, "regex_match": regex_match, "vars": self.vars,
-                "seed": lambda name, column: list(seed_values(self.seeds_dir, name, column))}
+                "seed": lambda name, column: list(seed_values(self.seeds_dir, name, column)),
+                "seed_rows": lambda name: [dict(r) for r in seed_rows(self.seeds_dir, name)],
+                "sql_list": lambda values: ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)}
 
 
 # ---- loading suite files ---------------------------------------------------------------------
@@ -316,6 +319,16 @@ def _expectation_class(etype: str) -> type:
         return get_expectation_impl(etype)
     except Exception:
         raise QualityConfigError(f"unknown Great Expectations expectation type {etype!r}") from None
+
+
+@lru_cache(maxsize=None)
+def seed_rows(seeds_dir: Path, seed: str) -> tuple[Mapping[str, str], ...]:
+    path = seeds_dir / f"{seed}.csv"
+    try:
+        with path.open(newline="") as f:
+            return tuple(csv.DictReader(f))
+    except FileNotFoundError:
+        raise QualityConfigError(f"seed file {path} is missing") from None
 
 
 @lru_cache(maxsize=None)

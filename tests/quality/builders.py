@@ -161,6 +161,19 @@ def derived_rows(rows: Mapping[str, list[dict]]) -> dict[str, list[dict]]:
         {**metric, "metric_id": "arrests_per_100", "value": 10.0, "numerator": 1.0, "denominator": 10.0},
         {**metric, "metric_id": "response_minutes_mean", "value": 12.0, "numerator": 120.0, "denominator": 10.0},
     ]
+    shown, hidden = {"is_suppressed": False, "suppression_reason": None}, \
+        {"is_suppressed": True, "suppression_reason": "small_cell"}
+    out["public_marts.pub_metric_values"] = [
+        {**metric, "metric_id": "heart_incidents", "value": 63.0, **shown},
+        {**metric, "metric_id": "eligible_incidents", "value": None, **hidden},
+        {**metric, "metric_id": "felt_safe_share", "value": 0.5, **shown},
+        {**metric, "metric_id": "response_minutes_mean", "value": 12.0, **shown},
+    ]
+    cell = {"period_grain": "quarter", "period_start": dt.date(2024, 1, 1), "program": "ALL",
+            "attribute": "race", "category": "BLACK"}
+    for table, column in (("pub_people_served_demographics", "people_served"), ("pub_staff_demographics", "staff_count")):
+        out[f"public_marts.{table}"] = [{**cell, column: 25, **shown},
+                                        {**cell, "category": "WHITE", column: None, **hidden}]
     return out
 
 
@@ -169,8 +182,12 @@ _DERIVED_TYPES = {
     "first_heart_on_scene_at": sa.DateTime, "period_start": sa.Date, "calls": sa.BigInteger,
     "heart_units": sa.BigInteger, "encounter_id": sa.BigInteger, "police_minutes": sa.Float,
     "response_minutes": sa.Float, "link_confidence": sa.Float, "encounter_minutes": sa.Float,
-    "value": sa.Float, "numerator": sa.Float, "denominator": sa.Float,
+    "value": sa.Float, "numerator": sa.Float, "denominator": sa.Float, "is_suppressed": sa.Boolean,
+    "people_served": sa.BigInteger, "staff_count": sa.BigInteger,
 }
+DERIVED_TABLES = ("marts.fct_incidents", "marts.fct_encounters", "intermediate.int_encounters_linked",
+                  "marts.fct_metric_values", "public_marts.pub_metric_values",
+                  "public_marts.pub_people_served_demographics", "public_marts.pub_staff_demographics")
 
 
 def write_derived_tables(engine: sa.Engine, derived: Mapping[str, list[dict]],
@@ -182,7 +199,7 @@ def write_derived_tables(engine: sa.Engine, derived: Mapping[str, list[dict]],
     """
     templates = derived_rows(rows or good_rows(days=1))
     with engine.begin() as con:
-        for schema in ("staging", "intermediate", "marts"):
+        for schema in ("staging", "intermediate", "marts", "public_marts"):
             con.execute(sa.text(f"create schema if not exists {schema}"))
         for system in contract.load_contracts().values():
             prefix = SOURCE_PREFIX[system.name]
@@ -193,8 +210,7 @@ def write_derived_tables(engine: sa.Engine, derived: Mapping[str, list[dict]],
                 _replace_table(con, "staging", f"quarantine_{prefix}__{table.name}",
                                [*cols(), sa.Column("quarantine_reason", sa.Text)],
                                derived[f"staging.quarantine_{prefix}__{table.name}"])
-        for name in ("marts.fct_incidents", "marts.fct_encounters", "intermediate.int_encounters_linked",
-                     "marts.fct_metric_values"):
+        for name in DERIVED_TABLES:
             schema, table = name.split(".")
             columns = [sa.Column(c, _DERIVED_TYPES.get(c, sa.Text)) for c in templates[name][0]]
             _replace_table(con, schema, table, columns, derived[name])

@@ -313,6 +313,27 @@ def case_metric_values():
     return b, {("marts.fct_metric_values", "gx_value_ranges"): 2, ("marts.fct_metric_values", "gx_reconciliation"): 1}
 
 
+def case_public_tables_leak_or_misstate():
+    b = Batch()
+    pub = b.derived["public_marts.pub_metric_values"]
+    base = {k: pub[0][k] for k in ("period_grain", "period_start", "program", "dimension", "dimension_value")}
+    shown = {"is_suppressed": False, "suppression_reason": None}
+    pub[1]["value"] = 4.0  # a hidden cell that still shows its number
+    pub += [
+        {**base, "metric_id": "ccd_incidents", "value": 7.0, **shown},        # a small count published
+        {**base, "metric_id": "outcome_share", "value": 1.5, **shown},        # a share above 1
+        {**base, "metric_id": "police_hours_saved", "value": -2.0, **shown},  # a negative value
+        {**base, "metric_id": "made_up_metric", "value": 20.0, **shown},      # not in the catalog
+    ]
+    for table, column in (("pub_people_served_demographics", "people_served"), ("pub_staff_demographics", "staff_count")):
+        b.derived[f"public_marts.{table}"][1][column] = 3
+    return b, {("public_marts.pub_metric_values", "gx_suppression"): 1,
+               ("public_marts.pub_metric_values", "gx_value_ranges"): 2,
+               ("public_marts.pub_metric_values", "gx_codes"): 1,
+               ("public_marts.pub_people_served_demographics", "gx_suppression"): 1,
+               ("public_marts.pub_staff_demographics", "gx_suppression"): 1}
+
+
 CASES = {name[5:]: fn for name, fn in sorted(globals().items()) if name.startswith("case_")}
 
 
