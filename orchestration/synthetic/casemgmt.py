@@ -6,8 +6,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from .frames import frame, text  # noqa: F401
-
+from .frames import frame
 from .names import DESTINATION_NAMES, FIRST_NAMES, LAST_NAMES, NOTE_TEMPLATES, PROVIDERS, STREETS
 from .rules import Rules, day_number
 

@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .frames import frame, lookup, text  # noqa: F401
-
 from orchestration.contract import get_system
 
 from . import canaries, casemgmt, heart, incidents, response
 from .config import GeneratorConfig
-from .rules import DISPATCHABLE, ELIGIBILITY_PROGRAMS, Rules, day_number
+from .frames import frame, lookup, text
+from .rules import DISPATCHABLE, ELIGIBILITY_PROGRAMS, Rules
 from .timeutil import dst_transitions, local_midnight_utc, local_parts
 
 CCD_SHARE = 0.3               # of CCD-eligible phone calls while CCD staff are on
@@ -293,8 +292,6 @@ def _close_and_snapshot(rng, inc: pd.DataFrame, asg: pd.DataFrame, enc: pd.DataF
     ccd_rows = np.nonzero(inc.ccd.to_numpy())[0]
     ccd_outcome = enc[enc.program == "CCD"].set_index("incident").outcome
     disp[ccd_rows] = ["CCD_REFERRED" if ccd_outcome.get(i) == "LINKED_SERVICES" else "CCD" for i in ccd_rows]
-    arrest_later = None  # arrests are drawn after the snapshot; an arrest re-labels the disposition there
-    del arrest_later
 
     # The snapshot at the end of the period.
     open_ = closed > end_utc

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .frames import frame, text  # noqa: F401
-
 from .config import EXPANSION_DATE, Tier
+from .frames import frame
 from .rules import day_number
 
 PROGRAM_BITS = {"CRT": 1, "CORESPONSE": 2}

@@ -9,8 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .frames import frame, lookup, text  # noqa: F401
-
+from .frames import frame, lookup
 from .names import STREETS
 from .rules import Rules
 from .timeutil import local_parts

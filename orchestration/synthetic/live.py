@@ -20,8 +20,8 @@ from orchestration.contract import get_system, sqlalchemy_table
 
 from . import heart, incidents, response
 from .config import GeneratorConfig
-from .frames import frame, text
-from .rules import DISPATCHABLE, ELIGIBILITY_PROGRAMS, load_rules
+from .frames import text
+from .rules import DISPATCHABLE, load_rules
 from .timeutil import local_parts
 
 HEART_DISPOSITIONS = ("HEART_RESOLVED", "HEART_RESOLVED", "REFERRED", "REFUSED", "TRANSPORT")

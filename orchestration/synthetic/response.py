@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .frames import frame, lookup, text  # noqa: F401
+from .frames import frame, lookup
 
 # Median minutes from creation to dispatch, by priority 1..5.
 DISPATCH_DELAY_MIN = {1: 1.2, 2: 3.0, 3: 7.0, 4: 14.0, 5: 22.0}
