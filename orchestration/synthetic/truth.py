@@ -440,7 +440,11 @@ def incidents_truth(facts: IncidentFacts) -> pd.DataFrame:
         "origin": inc.origin.to_numpy(dtype=object),
         "response_minutes": inc.response_minutes.to_numpy(),
         "familiar_caller": inc.familiar_caller.to_numpy(),
-    }).astype({c: object for c in ("incident_number", "eligible_programs", "program", "forgone_reason", "origin")})
+        "police_minutes": inc.police_minutes.to_numpy(),
+        "follow_up": inc.follow_up.to_numpy(),
+        "outcome": np.where(inc.heart.to_numpy(), inc.outcome.to_numpy(dtype=object), None),
+    }).astype({c: object for c in ("incident_number", "eligible_programs", "program", "forgone_reason", "origin",
+                                   "outcome")})
 
 
 def write_truth(state, defect_rows: pd.DataFrame, rules: Rules, cfg, progress: bool = True) -> IncidentFacts:
