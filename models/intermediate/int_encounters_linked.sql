@@ -122,8 +122,8 @@ phone_candidates as (
     inner join incidents
         on
             encounters.block_address = incidents.block_address
-            and incidents.created_at <= encounters.started_at
-            and incidents.created_at >= encounters.started_at - interval '{{ s.phone_before_minutes }} minutes'
+            and encounters.started_at >= incidents.created_at
+            and encounters.started_at - interval '{{ s.phone_before_minutes }} minutes' <= incidents.created_at
     where encounters.program = 'CCD' and encounters.unit_id is null
 ),
 

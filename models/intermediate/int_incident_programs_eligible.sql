@@ -27,12 +27,11 @@ excluded_incidents as (
         on
             incidents.created_date_local >= exclusions.effective_from
             and (exclusions.effective_to is null or incidents.created_date_local < exclusions.effective_to)
+    -- each exclusion code names the incidents flag it reads; a seed row naming any other code fails
+    -- the test assert_eligibility_exclusions_name_incident_flags
     where
-        {#- each exclusion code names the incidents flag column it reads -#}
-        {% for flag in exclusion_flags() %}
-        (exclusions.exclusion_code = '{{ flag }}' and incidents.{{ flag }})
-        {{- " or" if not loop.last }}
-        {% endfor %}
+        (exclusions.exclusion_code = 'weapon_involved' and incidents.weapon_involved)
+        or (exclusions.exclusion_code = 'violence_toward_others' and incidents.violence_toward_others)
 )
 
 select

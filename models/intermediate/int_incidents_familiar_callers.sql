@@ -32,8 +32,8 @@ window_counts as (
     inner join caller_incidents as other_incident
         on
             this_incident.caller_key = other_incident.caller_key
-            and other_incident.created_epoch > this_incident.created_epoch - rule.window_days * 86400
-            and other_incident.created_epoch <= this_incident.created_epoch
+            and this_incident.created_epoch - rule.window_days * 86400 < other_incident.created_epoch
+            and this_incident.created_epoch >= other_incident.created_epoch
     group by this_incident.incident_number, this_incident.caller_key
 )
 

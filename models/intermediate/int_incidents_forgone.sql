@@ -66,7 +66,7 @@ candidate_units as (
     inner join {{ ref('stg_cad__units') }} as units
         on
             operating.program = units.program
-            and units.in_service_from <= operating.created_date_local
+            and operating.created_date_local >= units.in_service_from
             and (units.in_service_to is null or operating.created_date_local <= units.in_service_to)
 ),
 

@@ -16,10 +16,9 @@ cad_labels as (
 eligible_now as (
     select
         call_type_code,
-        {%- for program in encounter_programs() %}
-        max(case when program = '{{ program }}' then 1 else 0 end) = 1 as eligible_now_{{ program | lower }}
-        {{- "," if not loop.last }}
-        {%- endfor %}
+        max(case when program = 'CRT' then 1 else 0 end) = 1 as eligible_now_crt,
+        max(case when program = 'CORESPONSE' then 1 else 0 end) = 1 as eligible_now_coresponse,
+        max(case when program = 'CCD' then 1 else 0 end) = 1 as eligible_now_ccd
     from {{ ref('call_type_eligibility') }}
     where effective_to is null
     group by call_type_code
@@ -30,10 +29,9 @@ select
     call_types.description,
     cad_labels.call_type_description as cad_description,
     call_types.category,
-    {%- for program in encounter_programs() %}
-    coalesce(eligible_now.eligible_now_{{ program | lower }}, false) as eligible_now_{{ program | lower }}
-    {{- "," if not loop.last }}
-    {%- endfor %}
+    coalesce(eligible_now.eligible_now_crt, false) as eligible_now_crt,
+    coalesce(eligible_now.eligible_now_coresponse, false) as eligible_now_coresponse,
+    coalesce(eligible_now.eligible_now_ccd, false) as eligible_now_ccd
 from call_types
 left join cad_labels on call_types.call_type_code = cad_labels.call_type_code
 left join eligible_now on call_types.call_type_code = eligible_now.call_type_code

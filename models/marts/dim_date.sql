@@ -20,7 +20,11 @@ digits as (
 
 -- 0 .. 99 999 days (about 270 years): plain integers keep the spine engine-neutral
 day_offsets as (
-    select ones.digit + 10 * tens.digit + 100 * hundreds.digit + 1000 * thousands.digit
+    select
+        ones.digit
+        + 10 * tens.digit
+        + 100 * hundreds.digit
+        + 1000 * thousands.digit
         + 10000 * ten_thousands.digit as day_offset
     from digits as ones
     cross join digits as tens

@@ -1,15 +1,23 @@
 """Where the dbt project lives and how Dagster reaches it.
 
 The target (`duckdb` or `postgres`) comes from ARP_TARGET, like the dbt profile itself. The
-manifest is created with `dbt parse` when it is missing (first run of `make demo` or the tests)
-and re-created by `dagster dev` on every reload, so editing a model never needs a manual step.
+manifest Dagster reads is (re)created with `dbt parse` when it is missing or older than any file of
+the dbt project, and on every load under `dagster dev`, so editing a model never needs a manual step
+(a stale manifest would name dbt tests that no longer exist).
+The dbt executable is the one installed beside this Python (the project's virtual environment),
+so nothing depends on the caller's PATH.
 """
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from dagster_dbt import DbtProject
+from dagster_dbt.dbt_project import using_dagster_dev
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Dagster's own parse goes beside the dbt CLI's target so the two never fight over partial parsing.
@@ -20,6 +28,48 @@ def dbt_target() -> str:
     return os.environ.get("ARP_TARGET", "duckdb")
 
 
+def dbt_executable() -> str:
+    beside_python = Path(sys.executable).with_name("dbt")
+    if beside_python.exists():
+        return str(beside_python)
+    return shutil.which("dbt") or "dbt"
+
+
+PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt", "snapshots",
+                  "analyses", "docs/dbt")
+
+
+def manifest_is_stale(project: DbtProject) -> bool:
+    """True when the manifest is missing or a dbt project file changed after it was written."""
+    if not project.manifest_path.exists():
+        return True
+    written = project.manifest_path.stat().st_mtime
+    for name in PROJECT_INPUTS:
+        path = project.project_dir / name
+        if not path.exists():
+            continue
+        files = [path] if path.is_file() else path.rglob("*")
+        if any(f.is_file() and f.stat().st_mtime > written for f in files):
+            return True
+    return False
+
+
+def parse_manifest(project: DbtProject) -> Path:
+    """`dbt parse` into the Dagster target path, one process at a time (a lock file guards it)."""
+    target = project.project_dir / project.target_path
+    target.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, DBT_PROFILES_DIR=str(project.profiles_dir))
+    with open(target / ".parse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        proc = subprocess.run([dbt_executable(), "parse", "--quiet", "--target-path", str(target),
+                               "--target", project.target or dbt_target()],
+                              cwd=project.project_dir, env=env, capture_output=True, text=True)
+    if proc.returncode != 0 or not project.manifest_path.exists():
+        raise RuntimeError(f"`dbt parse` of {project.project_dir} failed (rc={proc.returncode}); "
+                           f"no manifest at {project.manifest_path}:\n{proc.stdout[-3000:]}{proc.stderr[-2000:]}")
+    return project.manifest_path
+
+
 def build_dbt_project() -> DbtProject:
     project = DbtProject(
         project_dir=PROJECT_ROOT,
@@ -27,9 +77,8 @@ def build_dbt_project() -> DbtProject:
         target_path=DAGSTER_TARGET_PATH,
         target=dbt_target(),
     )
-    project.prepare_if_dev()
-    if not project.manifest_path.exists():
-        project.preparer.prepare(project)
+    if using_dagster_dev() or manifest_is_stale(project):
+        parse_manifest(project)
     return project
 
 

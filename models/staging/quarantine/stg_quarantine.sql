@@ -18,7 +18,7 @@ union all
 select
     source_table,
     record_key,
-    incident_number as incident_number,
+    incident_number,
     quarantine_reason,
     updated_at
 from {{ ref('quarantine_cad__incidents') }}
@@ -26,7 +26,7 @@ union all
 select
     source_table,
     record_key,
-    incident_number as incident_number,
+    incident_number,
     quarantine_reason,
     updated_at
 from {{ ref('quarantine_cad__calls') }}
@@ -34,7 +34,7 @@ union all
 select
     source_table,
     record_key,
-    incident_number as incident_number,
+    incident_number,
     quarantine_reason,
     updated_at
 from {{ ref('quarantine_cad__unit_assignments') }}
@@ -42,7 +42,7 @@ union all
 select
     source_table,
     record_key,
-    incident_number as incident_number,
+    incident_number,
     quarantine_reason,
     updated_at
 from {{ ref('quarantine_cad__arrests') }}

@@ -20,7 +20,7 @@ ranked as (
         *,
         row_number() over (
             partition by call_type_code
-            order by updated_at desc, source_call_type_code
+            order by updated_at desc, source_call_type_code asc
         ) as key_rank
     from normalized
 )

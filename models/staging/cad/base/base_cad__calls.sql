@@ -39,12 +39,12 @@ ranked as (
         *,
         row_number() over (
             partition by call_id
-            order by case when rule_failure is null then 0 else 1 end, updated_at desc
+            order by case when rule_failure is null then 0 else 1 end asc, updated_at desc
         ) as key_rank,
         -- the phone system sometimes logs one call twice, seconds apart: same incident, same phone
         lag(received_at) over (
             partition by incident_number, caller_key, case when rule_failure is null then 0 else 1 end
-            order by received_at, call_id
+            order by received_at asc, call_id asc
         ) as previous_call_received_at
     from checked
 )

@@ -52,7 +52,7 @@ ranked as (
         *,
         row_number() over (
             partition by incident_number
-            order by case when rule_failure is null then 0 else 1 end, updated_at desc, source_incident_number
+            order by case when rule_failure is null then 0 else 1 end asc, updated_at desc, source_incident_number asc
         ) as key_rank
     from checked
 )
@@ -75,10 +75,14 @@ select
     -- a close before the creation is impossible: treat the incident as still open
     case when closed_at >= created_at then closed_at end as closed_at,
     closed_at is not null and closed_at < created_at as is_closed_at_invalid,
-    initial_call_type is not null
-    and initial_call_type not in (select call_type_code from known_call_types) as has_unknown_initial_call_type,
-    final_call_type is not null
-    and final_call_type not in (select call_type_code from known_call_types) as has_unknown_final_call_type,
+    (
+        initial_call_type is not null
+        and initial_call_type not in (select known_call_types.call_type_code from known_call_types)
+    ) as has_unknown_initial_call_type,
+    (
+        final_call_type is not null
+        and final_call_type not in (select known_call_types.call_type_code from known_call_types)
+    ) as has_unknown_final_call_type,
     updated_at,
     coalesce(rule_failure, case when key_rank > 1 then 'duplicate_incident' end) as quarantine_reason
 from ranked

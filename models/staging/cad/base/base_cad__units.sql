@@ -35,7 +35,7 @@ ranked as (
         *,
         row_number() over (
             partition by unit_id
-            order by case when rule_failure is null then 0 else 1 end, updated_at desc, source_unit_id
+            order by case when rule_failure is null then 0 else 1 end asc, updated_at desc, source_unit_id asc
         ) as key_rank
     from checked
 )

@@ -41,7 +41,7 @@ ranked as (
         *,
         row_number() over (
             partition by encounter_id
-            order by case when rule_failure is null then 0 else 1 end, updated_at desc
+            order by case when rule_failure is null then 0 else 1 end asc, updated_at desc
         ) as key_rank
     from checked
 )
