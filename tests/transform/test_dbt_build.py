@@ -98,3 +98,27 @@ def test_every_mart_is_identical_on_duckdb_and_postgresql(duckdb_default, postgr
     print(f"\ndbt build: duckdb {duckdb_default.build_seconds:.1f}s, postgresql {postgres_default.build_seconds:.1f}s; "
           f"{len(duck_tables)} marts compared")
     assert not problems, "\n".join(problems[:40])
+
+
+def test_person_identifiers_are_keyed_hashes_with_the_key_from_the_environment(duckdb_default):
+    """caller_key = sha256(key || sha256(key || last 10 digits of the phone)), key = ARP_HASH_KEY
+    (unset in the tests, so the documented demo default)."""
+    import hashlib
+    import os
+    import re
+
+    key = os.environ.get("ARP_HASH_KEY", "arp-demo-key-not-secret")
+    wh = duckdb_default.warehouse
+    rows = read_sql(wh, """
+        select raw.caller_phone, staged.caller_key
+        from raw_cad.calls as raw
+        inner join staging.stg_cad__calls as staged on raw.call_id = staged.call_id
+        where raw.caller_phone is not null
+        limit 50
+    """)
+    assert len(rows) > 0
+    for phone, caller_key in rows.itertuples(index=False):
+        digits = re.sub(r"[^0-9]", "", phone)[-10:]
+        inner = hashlib.sha256((key + digits).encode()).hexdigest()
+        assert caller_key == hashlib.sha256((key + inner).encode()).hexdigest(), \
+            f"stg_cad__calls.caller_key for phone {phone!r} is not the keyed hash"
