@@ -82,7 +82,7 @@ def make_card(figs: Figures, copy: Copy, start: dt.date, generated: dt.date, con
         story_paragraphs=story.paragraphs if story else None, story=story.html() if story else None,
         summaries=summaries, generated=copy.get("site.generated").format(date=_date_text(generated, lang)),
         generated_on=generated,
-        notes=[copy.get("notes.small_cell"), copy.get("notes.complementary"),
+        notes=[copy.get("notes.small_cell"), copy.get("notes.small_base"), copy.get("notes.complementary"),
                f"{copy.get('notes.missing_zero')} {copy.get('notes.not_available')}"],
         pdf_href=f"{qid}.{lang}.pdf", other_href=f"{qid}.{other}.html", other_lang=other,
     )

@@ -7,6 +7,8 @@ import math
 
 LANGS = ("en", "es")
 SUPPRESSED_SMALL = "<11"
+# A share, mean or rate computed over 1-10 incidents is hidden too; "<11" would read as its value.
+SUPPRESSED_SMALL_BASE = "n<11"
 # A complementary-suppressed cell is not small: it is hidden so a small one cannot be worked out.
 SUPPRESSED_COMPLEMENTARY = "—"
 NBSP = "\u00a0"
@@ -55,7 +57,9 @@ def format_value(value: float, unit: str, lang: str) -> str:
 def format_cell(value: float | None, unit: str, lang: str, suppression_reason: str | None = None) -> str:
     """A published cell: the value, or the suppression mark when it is hidden."""
     if value is None:
-        return SUPPRESSED_COMPLEMENTARY if suppression_reason == "complementary" else SUPPRESSED_SMALL
+        if suppression_reason == "complementary":
+            return SUPPRESSED_COMPLEMENTARY
+        return SUPPRESSED_SMALL if unit in COUNT_UNITS else SUPPRESSED_SMALL_BASE
     return format_value(value, unit, lang)
 
 

@@ -31,7 +31,8 @@ TABS = [
     ("staff", "demographics", "staff"),
     ("summaries", "summaries", None),
 ]
-DEMOGRAPHIC_ATTRIBUTES = ("race", "ethnicity", "gender", "age_group")
+# The public tables carry a total (attribute ALL, category TOTAL) beside each breakdown.
+DEMOGRAPHIC_ATTRIBUTES = ("ALL", "race", "ethnicity", "gender", "age_group")
 
 
 def environment() -> jinja2.Environment:
@@ -81,8 +82,7 @@ def _months_between(first: dt.date, last: dt.date) -> list[dt.date]:
 
 def dashboard_data(figs: Figures, copy: Copy) -> dict:
     lang, marts = copy.lang, figs.marts
-    starts = [r["period_start"] for r in marts.metric_values] + [r["period_start"] for r in marts.people_served] \
-        + [r["period_start"] for r in marts.staff]
+    starts = [r["period_start"] for r in marts.metric_values + marts.people_served + marts.staff + marts.summaries]
     grains = {g: sorted({r["period_start"] for r in marts.metric_values if r["period_grain"] == g}
                         | {r["period_start"] for r in marts.people_served + marts.staff if r["period_grain"] == g})
               for g in ("month", "quarter", "year")}

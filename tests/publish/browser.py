@@ -9,12 +9,17 @@ from .mart_check import NUMBER, check_figure
 
 SCREENSHOTS_DIR = Path(__file__).resolve().parents[2] / "build" / "screenshots" / "publish"
 
-# Text a reader sees minus the figures (tagged .num), charts (their ticks are scale marks, not
-# figures), scripts and styles: any number left must come from the reviewed copy or a date.
+# Every text node of the page (hidden tab panels too) minus the figures (tagged .num), charts (their
+# ticks are scale marks, not figures), scripts and styles, one node per line: any number left must
+# come from reviewed text or a date.
 _PLAIN_TEXT_JS = """() => {
-  const clone = document.body.cloneNode(true);
-  clone.querySelectorAll('.num, svg, script, style, noscript, .beat-table tbody th').forEach(e => e.remove());
-  return clone.innerText;
+  const skip = '.num, svg, script, style, noscript, .beat-table tbody th';
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const parts = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (!n.parentElement.closest(skip)) parts.push(n.textContent);
+  }
+  return parts.join('\\n');
 }"""
 _FIGURES_JS = """(root) => Array.from((root || document).querySelectorAll('.num')).filter(e => e.offsetParent !== null)
   .map(e => ({src: e.dataset.src, key: e.dataset.key, state: e.dataset.state, text: e.textContent}))"""

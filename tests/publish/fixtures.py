@@ -31,6 +31,7 @@ DIMENSIONS = {
     "care_center_transports_per_100": ("response_status", ["responded", "forgone"]),
 }
 DEMOGRAPHICS = {
+    "ALL": ["TOTAL"],  # the public tables' total beside each breakdown
     "race": ["BLACK", "WHITE", "ASIAN", "MULTIRACIAL", "OTHER", "UNKNOWN"],
     "ethnicity": ["HISPANIC", "NOT_HISPANIC", "UNKNOWN"],
     "gender": ["WOMAN", "MAN", "NONBINARY", "UNKNOWN"],
@@ -150,7 +151,7 @@ def build_public_marts(path: Path, seed: int = 11) -> Path:
         "pub_metric_values": metric_rows(rng),
         "pub_metric_catalog": catalog_rows(),
         "pub_people_served_demographics": demographic_rows(rng, "people_served", list(DEMOGRAPHICS), 120),
-        "pub_staff_demographics": demographic_rows(rng, "staff_count", ["race", "ethnicity", "gender"], 24),
+        "pub_staff_demographics": demographic_rows(rng, "staff_count", ["ALL", "race", "ethnicity", "gender"], 24),
         "pub_call_summaries": [{"period_start": dt.date(YEAR, m, 1), "program": p, "summary_en": en, "summary_es": es}
                                for m in (4, 7, 10) for p, en, es in SUMMARIES],
     }

@@ -56,8 +56,9 @@ def check_figure(marts: dict, src: str, key: str, state: str, text: str, lang: s
     table = marts[src]
     row = table.get(key)
     label = f"{where}: figure {src}:{key} shown as {text!r}"
+    unit = marts["catalog"].get(key.split("|")[0], "") if src == "mv" else "count"
     if state in ("small_cell", "complementary"):
-        expected = "<11" if state == "small_cell" else "\u2014"
+        expected = "\u2014" if state == "complementary" else "<11" if unit in ("incidents", "count") else "n<11"
         assert text == expected, f"{label}: a {state} cell must print {expected!r}"
         if src == "mv" or row is not None:
             assert row is not None and row["is_suppressed"], f"{label}: shown as suppressed but the mart row is not"
@@ -70,7 +71,6 @@ def check_figure(marts: dict, src: str, key: str, state: str, text: str, lang: s
     assert not row["is_suppressed"], f"{label}: the mart row is suppressed but a value is printed"
     value = row["value"] if src == "mv" else row["people_served" if src == "ppl" else "staff_count"]
     shown, decimals, percent = parse_shown(text, lang)
-    unit = marts["catalog"].get(key.split("|")[0], "") if src == "mv" else "count"
     if unit == "share (0..1)":
         assert percent, f"{label}: a share must print as a percent"
         value = value * 100

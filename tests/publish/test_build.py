@@ -154,6 +154,8 @@ def test_suppressed_cells_never_print_a_number():
     assert format_cell(None, "incidents", "en", "small_cell") == "<11"
     assert format_cell(None, "incidents", "es", "small_cell") == "<11"
     assert format_cell(None, "incidents", "es", "complementary") == "\u2014"
+    assert format_cell(None, "share (0..1)", "en", "small_cell") == "n<11", "a hidden share must not read as 11%"
+    assert format_cell(None, "minutes", "es", "small_cell") == "n<11"
 
 
 def test_period_labels():

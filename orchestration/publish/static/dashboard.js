@@ -14,6 +14,7 @@
   });
   const DECIMALS = D.decimals;
   const SUPPRESSED = { small_cell: "<11", complementary: "\u2014" };
+  const COUNT_UNITS = ["incidents", "people", "staff"];
   const COLORS = ["#1b5e8c", "#e07b24", "#3c8d52", "#b23a48", "#7a5ba6", "#8c6d1f", "#2a9d8f", "#6c757d"];
 
   // Index the mart rows by key.
@@ -38,7 +39,8 @@
   }
   function cellText(c) {
     if (c.missing) return c.unit === "minutes" ? L.not_available : formatValue(0, c.unit);
-    if (c.reason) return SUPPRESSED[c.reason] || SUPPRESSED.small_cell;
+    if (c.reason === "complementary") return SUPPRESSED.complementary;
+    if (c.reason) return COUNT_UNITS.includes(c.unit) ? SUPPRESSED.small_cell : "n<11";
     return formatValue(c.value, c.unit);
   }
   function cellHtml(c) {
