@@ -40,11 +40,9 @@ class Copy:
             node = node[part]
         return node
 
-    def label(self, section: str, code: str, sub: str | None = None) -> str:
+    def label(self, section: str, code: str) -> str:
         """The label of a code; an unknown code (a category added upstream) shows as itself, readable."""
         node = self.data.get(section, {})
-        if sub is not None:
-            node = node.get(sub, {})
         value = node.get(code) if isinstance(node, dict) else None
         return value if isinstance(value, str) else str(code).replace("_", " ").capitalize()
 

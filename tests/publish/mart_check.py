@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import duckdb
-import yaml
 
 from .fixtures import PROJECT_ROOT
 

@@ -17,7 +17,7 @@ from orchestration.publish.locale import format_cell, format_value, period_from_
 from orchestration.publish.marts import PublicMartsError
 
 from .conftest import GENERATED
-from .fixtures import PROJECT_ROOT, build_public_marts
+from .fixtures import PROJECT_ROOT
 
 
 def test_outputs_written(published):
