@@ -157,7 +157,7 @@ def simulate(cfg: GeneratorConfig, rules: Rules, tick=lambda msg: None) -> TrueS
     si_w = np.array([w for _, w in OUTREACH_TYPES])
     si["initial_call_type"] = text(si_types[r[7].choice(len(si_types), size=len(si), p=si_w / si_w.sum())], si.index)
     si["final_call_type"] = si["initial_call_type"]
-    si["category"] = text([rules.category_of_call_type[c] for c in si.initial_call_type], si.index)
+    si["category"] = text(lookup(rules.category_of_call_type, si.initial_call_type.to_numpy(dtype=object)), si.index)
     si["call_origin"] = text("SELF_INITIATED", si.index)
     si["priority"] = 4
     si["weapon_involved"] = False

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -108,33 +108,39 @@ class Rules:
         return out
 
     def service_beats_on(self, program: str, day: int) -> list[str]:
+        program_, beat, frm, to = self._service_arrays
+        sel = (program_ == program) & (frm <= day) & (to > day)
+        return sorted(beat[sel].tolist())
+
+    @cached_property
+    def _service_arrays(self) -> tuple[np.ndarray, ...]:
         sb = self.service_beats
-        sel = sb[(sb.program == program) & (sb.effective_from_day <= day) & (sb.effective_to_day > day)]
-        return sorted(sel.beat)
+        return (sb.program.to_numpy(dtype=object), sb.beat.to_numpy(dtype=object),
+                sb.effective_from_day.to_numpy(), sb.effective_to_day.to_numpy())
 
     # ---- code lists -------------------------------------------------------------------------
-    @property
+    @cached_property
     def origin_of(self) -> dict[str, str]:
         return dict(zip(self.origins.call_origin, self.origins.origin))
 
-    @property
+    @cached_property
     def ccd_dispositions(self) -> set[str]:
         d = self.dispositions
         return set(d.disposition_code[d.is_ccd_resolution.str.lower() == "true"])
 
-    @property
+    @cached_property
     def disposition_category(self) -> dict[str, str]:
         return dict(zip(self.dispositions.disposition_code, self.dispositions.outcome_category))
 
-    @property
+    @cached_property
     def outcome_category(self) -> dict[str, str]:
         return dict(zip(self.encounter_outcomes.outcome_code, self.encounter_outcomes.outcome_category))
 
-    @property
+    @cached_property
     def destination_category(self) -> dict[str, str]:
         return dict(zip(self.destinations.destination_code, self.destinations.destination_category))
 
-    @property
+    @cached_property
     def category_of_call_type(self) -> dict[str, str]:
         return dict(zip(self.call_types.call_type_code, self.call_types.category))
 
