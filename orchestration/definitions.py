@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.ingest.defs import defs as ingest_defs
-from orchestration.public.defs import defs as public_defs
-from orchestration.publish.defs import defs as publish_defs
-from orchestration.quality.defs import defs as quality_defs
-from orchestration.transform.defs import defs as transform_defs
+# Modules, not their `defs` objects: Dagster refuses a module that holds more than one
+# Definitions object at module scope (`dagster dev -m orchestration.definitions`).
+from orchestration.ingest import defs as ingest
+from orchestration.public import defs as public
+from orchestration.publish import defs as publish
+from orchestration.quality import defs as quality
+from orchestration.transform import defs as transform
 
-defs = dg.Definitions.merge(dg.Definitions(assets=[]), ingest_defs, quality_defs, public_defs, transform_defs,
-                            publish_defs)
+defs = dg.Definitions.merge(dg.Definitions(assets=[]), ingest.defs, quality.defs, public.defs, transform.defs,
+                            publish.defs)
