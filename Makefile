@@ -9,6 +9,8 @@ SYNCED := $(VENV)/.synced-$(shell sha1sum uv.lock | cut -c1-12)
 export DAGSTER_HOME := $(CURDIR)/build/dagster_home
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
+export DBT_TARGET_PATH := $(CURDIR)/build/dbt/target
+export DBT_LOG_PATH := $(CURDIR)/build/dbt/logs
 
 .PHONY: demo test ui lint env clean
 

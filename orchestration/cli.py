@@ -67,7 +67,7 @@ def build_dbt_docs() -> None:
     started = _step("building the dbt docs site into build/docs/dbt/")
     target_dir = BUILD / "dbt" / "docs_target"
     subprocess.run(
-        [sys.executable, "-m", "dbt.cli.main", "docs", "generate", "--static",
+        [str(Path(sys.executable).with_name("dbt")), "docs", "generate", "--static", "--quiet",
          "--target-path", str(target_dir), "--project-dir", str(PROJECT_ROOT),
          "--profiles-dir", str(PROJECT_ROOT)],
         check=True, cwd=PROJECT_ROOT)
@@ -80,16 +80,47 @@ def build_dbt_docs() -> None:
     _done(started)
 
 
+def build_quality_docs() -> None:
+    from orchestration.quality.docs import build_quality_docs as build
+
+    started = _step("building the data quality Data Docs into build/docs/quality/")
+    build()
+    _done(started)
+
+
+def scan_for_canaries() -> None:
+    """The synthetic city plants PII canaries in raw; none may appear outside raw or in an output."""
+    from orchestration.ingest.destination import Destination
+    from orchestration.privacy.canary_scan import load_canaries, scan_files, scan_warehouse
+
+    started = _step("scanning the warehouse and every published file for planted PII canaries")
+    canaries = load_canaries(BUILD / "truth" / "canaries.json")
+    leaks, tables = scan_warehouse(Destination.from_env(), canaries)
+    file_leaks, files = scan_files([BUILD / "site", BUILD / "cards", BUILD / "docs"], canaries)
+    for leak in leaks + file_leaks:
+        print(f"    LEAK: {leak.canary!r} in {leak.where}", file=sys.stderr)
+    print(f"    {len(canaries)} canaries, {tables} tables, {files} files: {len(leaks) + len(file_leaks)} leaks")
+    if leaks or file_leaks:
+        raise SystemExit("PII canaries found outside the raw layer (see above)")
+    _done(started)
+
+
 def demo(tier: str, seed: int) -> int:
+    started = time.perf_counter()
     generate_city(tier, seed)
     run_pipeline()
     build_dbt_docs()
-    print("\nOutputs:")
+    build_quality_docs()
+    scan_for_canaries()
+    print(f"\nmake demo finished in {time.perf_counter() - started:.0f} s. Outputs:")
     for label, path in [
         ("source systems", BUILD / "sources"),
         ("true metric values", BUILD / "truth" / "metric_values.csv"),
         ("warehouse", BUILD / "warehouse.duckdb"),
         ("dbt docs", BUILD / "docs" / "dbt" / "index.html"),
+        ("data quality docs", BUILD / "docs" / "quality" / "index.html"),
+        ("public dashboard", BUILD / "site" / "index.html"),
+        ("data cards", BUILD / "cards" / "index.html"),
     ]:
         mark = "ok " if path.exists() else "MISSING"
         print(f"  [{mark}] {label:20s} {path.relative_to(PROJECT_ROOT)}")
@@ -106,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     demo_p.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     os.environ.setdefault("ARP_TARGET", "duckdb")
+    os.environ.setdefault("DBT_TARGET_PATH", str(BUILD / "dbt" / "target"))
+    os.environ.setdefault("DBT_LOG_PATH", str(BUILD / "dbt" / "logs"))
     return demo(args.tier, args.seed)
 
 
