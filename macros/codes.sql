@@ -14,6 +14,8 @@
     {%- set digits = "regexp_replace(" ~ col ~ ", '[^0-9]', '', 'g')" -%}
     {%- set parts = "regexp_replace(trim(" ~ col ~ "), '^[^0-9]*([0-9]+)[^0-9]+([0-9]+)[^0-9]*$', '\\1|\\2')" -%}
     case
+        -- already canonical (every CAD table): skip the costly rebuild below
+        when {{ regexp_matches_compat(col, "^[0-9]{4}-[0-9]{7}$") }} then {{ col }}
         -- separated: <year>-<sequence>, two- or four-digit year
         when {{ regexp_matches_compat("trim(" ~ col ~ ")", "^[^0-9]*[0-9]{2}([0-9]{2})?[^0-9]+[0-9]{1,7}[^0-9]*$") }}
             then
