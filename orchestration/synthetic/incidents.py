@@ -199,4 +199,8 @@ def draw_calls(rng: np.random.Generator, inc: pd.DataFrame, familiar_pool: np.nd
     callback = ~first & (rng.random(len(inc_idx)) < 0.3)
     prev = np.arange(len(inc_idx)) - 1
     phone[callback] = phone[prev[callback]]
+    # A caller calling back waits at least a minute after the call before it.
+    waits = rng.integers(60, 600, len(inc_idx))
+    for i in np.nonzero(callback)[0]:  # in order, so a callback of a callback waits after it
+        received[i] = max(received[i], received[i - 1] + waits[i])
     return frame({"incident_idx": inc_idx, "received": received.astype("int64"), "caller_phone": phone})
