@@ -1,11 +1,13 @@
 -- One row per (incident, program) the incident is eligible for: its final call type has a rule
 -- for the program in force on the local creation date, and no exclusion in force is flagged.
+-- (eligibility_call_type is the final call type, or the initial one when CAD does not know the
+-- final code: see stg_cad__incidents.)
 with
 
 incidents as (
     select
         incident_number,
-        final_call_type,
+        eligibility_call_type,
         created_date_local,
         weapon_involved,
         violence_toward_others
@@ -40,7 +42,7 @@ select
 from incidents
 inner join eligibility_rules
     on
-        incidents.final_call_type = eligibility_rules.call_type_code
+        incidents.eligibility_call_type = eligibility_rules.call_type_code
         and incidents.created_date_local >= eligibility_rules.effective_from
         and (eligibility_rules.effective_to is null or incidents.created_date_local < eligibility_rules.effective_to)
 left join excluded_incidents on incidents.incident_number = excluded_incidents.incident_number

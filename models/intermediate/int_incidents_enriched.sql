@@ -70,6 +70,7 @@ select
     {{ hour_of_day_text('incidents.created_at_local') }} as created_hour,
     incidents.initial_call_type,
     incidents.final_call_type,
+    incidents.eligibility_call_type,
     call_types.category as final_call_type_category,
     incidents.priority,
     incidents.call_origin,

@@ -16,18 +16,16 @@ incidents as (
 ),
 
 -- the program of the HEART incident: the arrived unit with the earliest valid dispatch
--- (tie: smallest unit id), docs "HEART-responded incident"
-first_arrived_unit as (
+-- (tie: smallest unit id), docs "HEART-responded incident". Ranked in the same pass as the
+-- aggregation below, so no join of two aggregates (whose row counts PostgreSQL cannot estimate).
+ranked_assignments as (
     select
-        incident_number,
-        heart_program,
-        unit_id,
+        *,
         row_number() over (
-            partition by incident_number
+            partition by incident_number, has_valid_on_scene
             order by case when has_valid_dispatch then dispatched_at end asc nulls last, unit_id asc
-        ) as arrival_rank
+        ) as arrival_rank_in_group
     from heart_assignments
-    where has_valid_on_scene
 ),
 
 per_incident as (
@@ -42,16 +40,17 @@ per_incident as (
         max(case when dispatched_at is not null and not has_valid_dispatch then 1 else 0 end) = 1
             as has_invalid_heart_dispatch,
         max(case when on_scene_at is not null and not has_valid_on_scene then 1 else 0 end) = 1
-            as has_invalid_heart_on_scene
-    from heart_assignments
+            as has_invalid_heart_on_scene,
+        max(case when has_valid_on_scene and arrival_rank_in_group = 1 then heart_program end)
+            as first_arrived_program,
+        max(case when has_valid_on_scene and arrival_rank_in_group = 1 then unit_id end) as first_arrived_unit_id
+    from ranked_assignments
     group by incident_number
 ),
 
 judged as (
     select
         per_incident.*,
-        first_arrived_unit.heart_program as first_arrived_program,
-        first_arrived_unit.unit_id as first_arrived_unit_id,
         case
             when incidents.origin = 'self_initiated' then 'excluded_self_initiated'
             when per_incident.first_heart_dispatched_at is null then 'excluded_missing_or_invalid_dispatch'
@@ -62,10 +61,6 @@ judged as (
         end as response_time_status
     from per_incident
     inner join incidents on per_incident.incident_number = incidents.incident_number
-    left join first_arrived_unit
-        on
-            per_incident.incident_number = first_arrived_unit.incident_number
-            and first_arrived_unit.arrival_rank = 1
 )
 
 select

@@ -12,6 +12,7 @@ select
     created_hour,
     initial_call_type,
     final_call_type,
+    eligibility_call_type,
     final_call_type_category,
     cast(priority as bigint) as priority,
     call_origin,

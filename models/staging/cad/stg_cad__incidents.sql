@@ -8,6 +8,13 @@ select
     cast({{ to_local('created_at') }} as date) as created_date_local,
     initial_call_type,
     final_call_type,
+    -- the call type eligibility is judged on: the final one, unless CAD does not know that code
+    -- (a garbled entry at close), then the initial one (flagged; the two agree for most incidents)
+    case
+        when has_unknown_final_call_type and not has_unknown_initial_call_type and initial_call_type is not null
+            then initial_call_type
+        else final_call_type
+    end as eligibility_call_type,
     priority,
     call_origin,
     beat,

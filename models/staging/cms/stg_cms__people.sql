@@ -1,6 +1,8 @@
 -- Staged case-management people: the rows of base_cms__people that passed every rule.
 select
     person_key,
+    name_key,
+    phone_key,
     age_group,
     race,
     ethnicity,

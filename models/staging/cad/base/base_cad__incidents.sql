@@ -3,7 +3,7 @@
 -- Only rules that make the whole incident unusable quarantine it (no readable number, no real
 -- creation time, a second row for the same number). A bad close time or a call type CAD does not
 -- know keeps the incident, flagged: it still counts for everything the bad field does not decide
--- (an unknown final call type makes it ineligible, but HEART still responded to it).
+-- (HEART still responded to it; its eligibility falls back on the initial call type).
 with
 
 source as (

@@ -1,6 +1,6 @@
 {{ config(materialized='table', pre_hook="{{ set_hash_key() }}") }}
--- Every raw client row with identifiers replaced by keyed hashes; names, date of birth, phone and
--- address never leave raw. The first rule a row fails is its quarantine reason (null = staged).
+-- Every raw client row with identifiers replaced by keyed hashes (id, name + birth date, phone);
+-- names, date of birth, phone and address themselves never leave raw. The first rule a row fails is its quarantine reason (null = staged).
 with
 
 source as (
@@ -11,6 +11,16 @@ normalized as (
     select
         person_id,
         {{ keyed_hash('person_id') }} as person_key,
+        -- the same person entered twice under two ids shares a name_key (given + family name + birth date)
+        case
+            when first_name is not null and last_name is not null and date_of_birth is not null
+                then {{ keyed_hash(
+                    "lower(trim(first_name)) || '|' || lower(trim(last_name)) || '|' || cast(date_of_birth as "
+                    ~ dbt.type_string() ~ ")"
+                ) }}
+        end as name_key,
+        -- compared with calls.caller_key: a client who is also a frequent caller
+        {{ keyed_hash(normalize_phone('phone')) }} as phone_key,
         {{ normalize_code('age_group') }} as age_group,
         {{ normalize_code('race') }} as race,
         {{ normalize_code('ethnicity') }} as ethnicity,
@@ -30,6 +40,8 @@ ranked as (
 
 select
     person_key,
+    name_key,
+    phone_key,
     age_group,
     race,
     ethnicity,
