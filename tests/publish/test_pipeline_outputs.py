@@ -16,12 +16,7 @@ from .fixtures import PROJECT_ROOT
 from .mart_check import date_numbers, read_marts, reviewed_text_numbers
 from .pdf_check import check_pdf_card
 
-# The dbt engineer's session fixtures (tiny city built once per session); import them until they
-# move to tests/conftest.py, where every test directory sees them without an import.
-try:
-    from transform.conftest import dataset_default, duckdb_default  # noqa: F401
-except ImportError:  # pragma: no cover - already provided by a shared conftest
-    pass
+# dataset_default / duckdb_default: the shared tiny-city session fixtures of tests/conftest.py.
 
 # Catalog and summaries are dbt models; the three suppressed tables are written by the
 # orchestration.public step after `dbt build` (exact small-cell + complementary suppression).

@@ -5,7 +5,10 @@
 with
 
 encounters as (
-    select person_key, program, started_at_local
+    select
+        person_key,
+        program,
+        started_at_local
     from {{ ref('fct_encounters') }}
     where person_key is not null
 ),
@@ -19,31 +22,54 @@ staff as (
 ),
 
 periods as (
-    select distinct period_grain, period_start
+    select distinct
+        period_grain,
+        period_start
     from {{ ref('fct_metric_values') }}
     where period_grain in ('quarter', 'year')
 ),
 
 encounter_periods as (
-    select 'quarter' as period_grain, {{ period_start('quarter', 'started_at_local') }} as period_start,
-        program, person_key
+    select
+        'quarter' as period_grain,
+        {{ period_start('quarter', 'started_at_local') }} as period_start,
+        program,
+        person_key
     from encounters
     union all
-    select 'year' as period_grain, {{ period_start('year', 'started_at_local') }} as period_start,
-        program, person_key
+    select
+        'year' as period_grain,
+        {{ period_start('year', 'started_at_local') }} as period_start,
+        program,
+        person_key
     from encounters
 ),
 
 people_served as (
-    select distinct period_grain, period_start, program, person_key from encounter_periods
+    select distinct
+        period_grain,
+        period_start,
+        program,
+        person_key
+    from encounter_periods
     union
-    select distinct period_grain, period_start, 'ALL' as program, person_key from encounter_periods
+    select distinct
+        period_grain,
+        period_start,
+        'ALL' as program,
+        person_key
+    from encounter_periods
 ),
 
 people_long as (
     {%- for attribute in ['race', 'ethnicity', 'gender', 'age_group'] %}
-    select served.period_grain, served.period_start, served.program, served.person_key,
-        '{{ attribute }}' as attribute, coalesce(people.{{ attribute }}, 'UNKNOWN') as category
+    select
+        served.period_grain,
+        served.period_start,
+        served.program,
+        served.person_key,
+        '{{ attribute }}' as attribute,
+        coalesce(people.{{ attribute }}, 'UNKNOWN') as category
     from people_served as served
     left join people on served.person_key = people.person_key
     {%- if not loop.last %}
@@ -53,45 +79,77 @@ people_long as (
 ),
 
 people_cells as (
-    select 'people_served' as table_name, period_grain, period_start, program, attribute, category,
+    select
+        'people_served' as table_name,
+        period_grain,
+        period_start,
+        program,
+        attribute,
+        category,
         count(*) as cell_count
     from people_long
     group by period_grain, period_start, program, attribute, category
     union all
-    select 'people_served' as table_name, period_grain, period_start, program, 'ALL' as attribute,
-        'TOTAL' as category, count(*) as cell_count
+    select
+        'people_served' as table_name,
+        period_grain,
+        period_start,
+        program,
+        'ALL' as attribute,
+        'TOTAL' as category,
+        count(*) as cell_count
     from people_served
     group by period_grain, period_start, program
 ),
+
+{%- set months_in_period = "case when period_grain = 'quarter' then 3 else 12 end" %}
 
 period_last_days as (
     select
         period_grain,
         period_start,
-        cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', "case when period_grain = 'quarter' then 3 else 12 end", 'period_start')) }} as date) as last_day
+        cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', months_in_period, 'period_start')) }} as date) as last_day
     from periods
 ),
 
 staff_on_roster as (
-    select periods.period_grain, periods.period_start, staff.program, staff.staff_key,
-        staff.race, staff.ethnicity, staff.gender
+    select
+        periods.period_grain,
+        periods.period_start,
+        staff.program,
+        staff.staff_key,
+        staff.race,
+        staff.ethnicity,
+        staff.gender
     from period_last_days as periods
     inner join staff
-        on staff.hired_on <= periods.last_day
-        and (staff.separated_on is null or staff.separated_on >= periods.last_day)
+        on periods.last_day >= staff.hired_on
+            and (staff.separated_on is null or periods.last_day <= staff.separated_on)
 ),
 
 staff_by_program as (
     select * from staff_on_roster
     union all
-    select period_grain, period_start, 'ALL' as program, staff_key, race, ethnicity, gender
+    select
+        period_grain,
+        period_start,
+        'ALL' as program,
+        staff_key,
+        race,
+        ethnicity,
+        gender
     from staff_on_roster
 ),
 
 staff_long as (
     {%- for attribute in ['race', 'ethnicity', 'gender'] %}
-    select period_grain, period_start, program, staff_key,
-        '{{ attribute }}' as attribute, coalesce({{ attribute }}, 'UNKNOWN') as category
+    select
+        period_grain,
+        period_start,
+        program,
+        staff_key,
+        '{{ attribute }}' as attribute,
+        coalesce({{ attribute }}, 'UNKNOWN') as category
     from staff_by_program
     {%- if not loop.last %}
     union all
@@ -100,13 +158,25 @@ staff_long as (
 ),
 
 staff_cells as (
-    select 'staff' as table_name, period_grain, period_start, program, attribute, category,
+    select
+        'staff' as table_name,
+        period_grain,
+        period_start,
+        program,
+        attribute,
+        category,
         count(*) as cell_count
     from staff_long
     group by period_grain, period_start, program, attribute, category
     union all
-    select 'staff' as table_name, period_grain, period_start, program, 'ALL' as attribute,
-        'TOTAL' as category, count(*) as cell_count
+    select
+        'staff' as table_name,
+        period_grain,
+        period_start,
+        program,
+        'ALL' as attribute,
+        'TOTAL' as category,
+        count(*) as cell_count
     from staff_by_program
     group by period_grain, period_start, program
 ),

@@ -14,7 +14,15 @@ category_members as (
         cell_id,
         1 as coefficient
     from cells
-    where attribute != 'ALL'
+    where attribute <> 'ALL'
+),
+
+attributes as (
+    select distinct
+        table_name,
+        attribute
+    from cells
+    where attribute <> 'ALL'
 ),
 
 category_totals as (
@@ -25,7 +33,7 @@ category_totals as (
         totals.cell_id,
         -1 as coefficient
     from cells as totals
-    inner join (select distinct table_name, attribute from cells where attribute != 'ALL') as attributes
+    inner join attributes
         on totals.table_name = attributes.table_name
     where totals.attribute = 'ALL'
 ),
@@ -40,8 +48,20 @@ staff_program_members as (
     where table_name = 'staff'
 )
 
-select group_id, cell_id, coefficient from category_members
+select
+    group_id,
+    cell_id,
+    coefficient
+from category_members
 union all
-select group_id, cell_id, coefficient from category_totals
+select
+    group_id,
+    cell_id,
+    coefficient
+from category_totals
 union all
-select group_id, cell_id, coefficient from staff_program_members
+select
+    group_id,
+    cell_id,
+    coefficient
+from staff_program_members

@@ -39,8 +39,12 @@ time_totals_all as (
 
 -- a total whose details are not published (e.g. beats by month) is in no time relation
 time_totals as (
-    select group_id, cell_id, coefficient from time_totals_all
-    where group_id in (select group_id from time_members)
+    select
+        group_id,
+        cell_id,
+        coefficient
+    from time_totals_all
+    where group_id in (select time_members.group_id from time_members)
 ),
 
 -- Programs CRT, CORESPONSE and CCD add up to ALL.
@@ -65,20 +69,30 @@ dimension_members as (
     where dimension_total_metric is not null
 ),
 
+total_metrics as (
+    select distinct
+        metric_id,
+        dimension_total_metric
+    from cells
+    where dimension_total_metric is not null
+),
+
 dimension_totals as (
     select
         'dimension|' || detail.metric_id || '|' || total.period_grain || '|'
         || cast(total.period_start as {{ dbt.type_string() }}) || '|' || total.program as group_id,
         total.cell_id,
         -1 as coefficient
-    from (select distinct metric_id, dimension_total_metric from cells where dimension_total_metric is not null) as detail
+    from total_metrics as detail
     inner join cells as total
-        on detail.dimension_total_metric = total.metric_id
-        and total.dimension = ''
+        on
+            detail.dimension_total_metric = total.metric_id
+            and total.dimension = ''
     -- a total without detail rows in its period and program is in no relation
-    where 'dimension|' || detail.metric_id || '|' || total.period_grain || '|'
+    where
+        'dimension|' || detail.metric_id || '|' || total.period_grain || '|'
         || cast(total.period_start as {{ dbt.type_string() }}) || '|' || total.program
-        in (select group_id from dimension_members)
+        in (select dimension_members.group_id from dimension_members)
 ),
 
 -- Partitions of one period's eligible incidents of one response status (by day-hour, by beat,
@@ -104,7 +118,7 @@ partition_pairs as (
     from status_cells as first_partition
     inner join status_cells as second_partition
         on first_partition.status_key = second_partition.status_key
-        and first_partition.status_partition < second_partition.status_partition
+            and first_partition.status_partition < second_partition.status_partition
 ),
 
 status_members as (
@@ -115,17 +129,41 @@ status_members as (
     from partition_pairs as pairs
     inner join status_cells
         on pairs.status_key = status_cells.status_key
-        and status_cells.status_partition in (pairs.first_partition, pairs.second_partition)
+            and status_cells.status_partition in (pairs.first_partition, pairs.second_partition)
 )
 
-select group_id, cell_id, coefficient from time_members
+select
+    group_id,
+    cell_id,
+    coefficient
+from time_members
 union all
-select group_id, cell_id, coefficient from time_totals
+select
+    group_id,
+    cell_id,
+    coefficient
+from time_totals
 union all
-select group_id, cell_id, coefficient from program_members
+select
+    group_id,
+    cell_id,
+    coefficient
+from program_members
 union all
-select group_id, cell_id, coefficient from dimension_members
+select
+    group_id,
+    cell_id,
+    coefficient
+from dimension_members
 union all
-select group_id, cell_id, coefficient from dimension_totals
+select
+    group_id,
+    cell_id,
+    coefficient
+from dimension_totals
 union all
-select group_id, cell_id, coefficient from status_members
+select
+    group_id,
+    cell_id,
+    coefficient
+from status_members

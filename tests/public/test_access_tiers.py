@@ -6,7 +6,6 @@ import pytest
 
 from orchestration.access import SCHEMA_READERS, WAREHOUSE_SCHEMAS, setup_access
 from orchestration.ingest.destination import Destination
-from orchestration.public.tables import publish_public_tables
 
 pytestmark = pytest.mark.postgres
 
@@ -18,12 +17,9 @@ ALLOWED = {
 
 
 @pytest.fixture(scope="module")
-def pg_with_tiers(postgres_default):
-    name = postgres_default.warehouse.pg_database
-    dest = Destination.postgres(database=name, pg_host="127.0.0.1", pg_port=5432, pg_user="postgres", pg_password="")
-    publish_public_tables(dest)
-    setup_access(dest)
-    return dest
+def pg_with_tiers(postgres_public_tables):
+    setup_access(postgres_public_tables)
+    return postgres_public_tables
 
 
 def _relations(dest: Destination) -> list[tuple[str, str]]:

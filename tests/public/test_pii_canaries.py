@@ -6,14 +6,11 @@ import pytest
 
 from orchestration.ingest.destination import Destination
 from orchestration.privacy.canary_scan import load_canaries, scan_files, scan_warehouse
-from orchestration.public.tables import publish_public_tables
 
 
 @pytest.fixture(scope="module")
-def duckdb_published(duckdb_default):
-    dest = Destination.duckdb(duckdb_default.warehouse.duckdb_path)
-    publish_public_tables(dest)
-    return dest
+def duckdb_published(duckdb_default, duckdb_public_tables):
+    return Destination.duckdb(duckdb_default.warehouse.duckdb_path)
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +41,8 @@ def test_no_canary_outside_raw_on_duckdb(duckdb_published, canaries):
 
 
 @pytest.mark.postgres
-def test_no_canary_outside_raw_on_postgres(postgres_default, canaries):
-    dest = Destination.postgres(database=postgres_default.warehouse.pg_database, pg_host="127.0.0.1",
-                                pg_port=5432, pg_user="postgres", pg_password="")
-    publish_public_tables(dest)
+def test_no_canary_outside_raw_on_postgres(postgres_public_tables, canaries):
+    dest = postgres_public_tables
     findings, tables = scan_warehouse(dest, canaries)
     print(f"\npostgres: {tables} tables scanned")
     assert tables >= 50

@@ -1,6 +1,5 @@
-"""Session fixtures: generate the tiny synthetic city, load it with the real loader, run `dbt build`.
-
-Each warehouse is built once per session and shared by every test that needs it:
+"""Shared session fixtures: generate the tiny synthetic city, load it with the real loader, run
+`dbt build`. Every test directory sees them; each warehouse is built once per session:
 
 * `duckdb_default`   - default defects, DuckDB;
 * `postgres_default` - default defects, PostgreSQL (database `arp_dbt_<pid>_default`, dropped after);
@@ -18,7 +17,7 @@ from orchestration.ingest.destination import Destination
 from orchestration.ingest.loader import load_sources
 from orchestration.synthetic import GeneratorConfig, generate
 
-from .dbt_runner import Warehouse, create_pg_database, drop_pg_database, run_dbt
+from transform.dbt_runner import Warehouse, create_pg_database, drop_pg_database, run_dbt
 
 TIER = os.environ.get("ARP_TEST_TIER", "tiny")
 SEED = 7
@@ -99,3 +98,22 @@ def postgres_default(dataset_default, tmp_path_factory):
                                                                          pg_password=""))
     finally:
         drop_pg_database(name)
+
+
+@pytest.fixture(scope="session")
+def duckdb_public_tables(duckdb_default) -> dict:
+    """The suppressed public tables written once into the default DuckDB warehouse."""
+    from orchestration.public.tables import publish_public_tables
+
+    return publish_public_tables(Destination.duckdb(duckdb_default.warehouse.duckdb_path))
+
+
+@pytest.fixture(scope="session")
+def postgres_public_tables(postgres_default) -> Destination:
+    """The default PostgreSQL warehouse with its suppressed public tables written."""
+    from orchestration.public.tables import publish_public_tables
+
+    dest = Destination.postgres(database=postgres_default.warehouse.pg_database, pg_host="127.0.0.1",
+                                pg_port=5432, pg_user="postgres", pg_password="")
+    publish_public_tables(dest)
+    return dest

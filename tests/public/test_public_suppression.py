@@ -14,10 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orchestration.ingest.destination import Destination
-from orchestration.public.tables import publish_public_tables
-
-from .dbt_runner import PROJECT_ROOT
+from orchestration.contract import PROJECT_ROOT
 
 SMALL = range(1, 11)
 
@@ -31,14 +28,7 @@ def _read(built, sql: str) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def public_tables(duckdb_default):
-    report = publish_public_tables(Destination.duckdb(duckdb_default.warehouse.duckdb_path))
-    print(f"\npublic tables: {report}")
-    return report
-
-
-@pytest.fixture(scope="module")
-def published(duckdb_default, public_tables):
+def published(duckdb_default, duckdb_public_tables):
     pub = _read(duckdb_default, "select * from public_marts.pub_metric_values")
     fct = _read(duckdb_default, "select * from marts.fct_metric_values")
     rules = pd.read_csv(PROJECT_ROOT / "seeds/public_metric_rules.csv", keep_default_na=False)
@@ -148,7 +138,7 @@ def test_no_hidden_cell_can_be_derived_from_the_totals(published):
     assert not leaked, f"recoverable hidden cells: {leaked[:10]}"
 
 
-def test_no_hidden_demographic_count_can_be_derived(duckdb_default, public_tables):
+def test_no_hidden_demographic_count_can_be_derived(duckdb_default, duckdb_public_tables):
     """Categories add up to the total; staff programs add up to ALL (people may meet several programs)."""
     groups: dict[tuple, dict] = defaultdict(dict)
     hidden = []
