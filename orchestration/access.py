@@ -38,8 +38,7 @@ OWNER_ROLE = "data_team"
 
 
 def connect(dest: Destination, user: str | None = None):
-    return psycopg2.connect(host=dest.pg_host, port=dest.pg_port, dbname=dest.pg_database,
-                            user=user or dest.pg_user, password=dest.pg_password or None)
+    return psycopg2.connect(**{**dest.pg_connect_kwargs(), "user": user or dest.pg_user})
 
 
 def _ensure_role(cur, role: str, login: bool, password: str | None) -> None:

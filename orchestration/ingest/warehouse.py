@@ -60,6 +60,10 @@ class Warehouse:
     def query(self, sql: str, params: Iterable | None = None) -> list[tuple]:
         raise NotImplementedError
 
+    def query_columns(self, sql: str, params: Iterable | None = None) -> tuple[list[str], list[tuple]]:
+        """Column names and rows of a query."""
+        raise NotImplementedError
+
     def insert_arrow(self, target: str, batch: pa.Table) -> None:
         raise NotImplementedError
 
@@ -128,6 +132,11 @@ class DuckDBWarehouse(Warehouse):
     def query(self, sql, params=None):
         return self.con.execute(sql, list(params) if params is not None else None).fetchall()
 
+    def query_columns(self, sql, params=None):
+        result = self.con.execute(sql, list(params) if params is not None else None)
+        rows = result.fetchall()
+        return [d[0] for d in result.description], rows
+
     def insert_arrow(self, target, batch):
         self.con.register("_arp_batch", batch)
         try:
@@ -162,6 +171,11 @@ class PostgresWarehouse(Warehouse):
         with self.con.cursor() as cur:
             cur.execute(sql.replace("?", "%s"), tuple(params) if params is not None else None)
             return cur.fetchall()
+
+    def query_columns(self, sql, params=None):
+        with self.con.cursor() as cur:
+            cur.execute(sql.replace("?", "%s"), tuple(params) if params is not None else None)
+            return [d.name for d in cur.description], cur.fetchall()
 
     def insert_arrow(self, target, batch):
         # COPY is an order of magnitude faster than INSERTs; pyarrow writes nulls as empty

@@ -16,10 +16,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-import psycopg2
-
 from orchestration.ingest.destination import Destination
+from orchestration.ingest.warehouse import connect, q
 
 SCANNED_SCHEMAS = ("staging", "intermediate", "marts", "public_marts")
 TEXT_SUFFIXES = {".html", ".htm", ".json", ".csv", ".js", ".txt", ".md", ".svg", ".xml", ".pdf"}
@@ -43,23 +41,12 @@ def _pattern(canaries: list[str]) -> str:
 
 def scan_warehouse(dest: Destination, canaries: list[str]) -> tuple[list[Finding], int]:
     """Findings, and the number of tables scanned."""
-    if dest.kind == "duckdb":
-        con = duckdb.connect(str(dest.duckdb_path), read_only=True)
-        fetch = lambda sql, params=(): con.execute(sql, list(params)).fetchall()  # noqa: E731
-        like = "regexp_matches(lower(cast({col} as varchar)), ?)"
-        close = con.close
-    else:
-        conn = psycopg2.connect(host=dest.pg_host, port=dest.pg_port, user=dest.pg_user,
-                                password=dest.pg_password or None, dbname=dest.pg_database)
-        cur = conn.cursor()
-
-        def fetch(sql, params=()):
-            cur.execute(sql.replace("?", "%s"), params)
-            return cur.fetchall()
-        like = "lower(cast({col} as text)) ~ ?"
-        close = conn.close
-    try:
-        columns = fetch(
+    with connect(dest) as warehouse:
+        if warehouse.kind == "duckdb":
+            matches = "regexp_matches(lower(cast({col} as varchar)), ?)"
+        else:
+            matches = "lower(cast({col} as text)) ~ ?"
+        columns = warehouse.query(
             "select table_schema, table_name, column_name from information_schema.columns "
             f"where table_schema in ({', '.join('?' for _ in SCANNED_SCHEMAS)}) "
             "order by table_schema, table_name, ordinal_position", SCANNED_SCHEMAS)
@@ -68,15 +55,13 @@ def scan_warehouse(dest: Destination, canaries: list[str]) -> tuple[list[Finding
             tables.setdefault((schema, table), []).append(column)
         findings = []
         for (schema, table), cols in tables.items():
+            condition = " or ".join(matches.format(col=q(c)) for c in cols)
             for canary in canaries:
-                condition = " or ".join(like.format(col=f'"{c}"') for c in cols)
-                (count,), = fetch(f'select count(*) from "{schema}"."{table}" where {condition}',
-                                  [re.escape(canary.lower())] * len(cols))
+                (count,), = warehouse.query(f"select count(*) from {q(schema)}.{q(table)} where {condition}",
+                                            [re.escape(canary.lower())] * len(cols))
                 if count:
                     findings.append(Finding(f"{schema}.{table}", canary, int(count)))
         return findings, len(tables)
-    finally:
-        close()
 
 
 def scan_files(roots: list[Path], canaries: list[str]) -> tuple[list[Finding], int]:

@@ -11,15 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-import duckdb
 import pandas as pd
-import psycopg2
+import pyarrow as pa
 import yaml
-from psycopg2 import sql
-from psycopg2.extras import execute_values
 
 from orchestration.contract import PROJECT_ROOT
 from orchestration.ingest.destination import Destination
+from orchestration.ingest.warehouse import connect, q
 from orchestration.public.suppression import SuppressionResult, suppress
 
 SOURCES_FILE = PROJECT_ROOT / "models/public_marts/_public_marts__sources.yml"
@@ -45,80 +43,46 @@ def table_specs() -> dict[str, TableSpec]:
     }
 
 
-def read_sql(dest: Destination, query: str) -> pd.DataFrame:
-    if dest.kind == "duckdb":
-        con = duckdb.connect(str(dest.duckdb_path), read_only=True)
-        try:
-            return con.sql(query).df()
-        finally:
-            con.close()
-    conn = psycopg2.connect(host=dest.pg_host, port=dest.pg_port, user=dest.pg_user,
-                            password=dest.pg_password or None, dbname=dest.pg_database)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(query)
-            return pd.DataFrame(cur.fetchall(), columns=[d.name for d in cur.description])
-    finally:
-        conn.close()
+def read_frame(dest: Destination, query: str) -> pd.DataFrame:
+    with connect(dest) as warehouse:
+        columns, rows = warehouse.query_columns(query)
+    return pd.DataFrame(rows, columns=columns)
 
 
-def _rows(frame: pd.DataFrame, spec: TableSpec) -> list[tuple]:
-    names = [c[0] for c in spec.columns]
-    out = frame[names].astype(object).where(frame[names].notna(), None)
-    return [tuple(r) for r in out.itertuples(index=False)]
-
-
-def write_table(dest: Destination, spec: TableSpec, frame: pd.DataFrame) -> None:
-    columns_sql = ", ".join(f'"{name}" {dtype}' for name, dtype, _ in spec.columns)
-    rows = _rows(frame, spec)
-    if dest.kind == "duckdb":
-        con = duckdb.connect(str(dest.duckdb_path))
-        try:
-            con.execute("begin transaction")
-            con.execute(f"create schema if not exists {PUBLIC_SCHEMA}")
-            con.execute(f"create or replace table {PUBLIC_SCHEMA}.{spec.name} ({columns_sql})")
-            if rows:
-                placeholders = ", ".join("?" for _ in spec.columns)
-                con.executemany(f"insert into {PUBLIC_SCHEMA}.{spec.name} values ({placeholders})", rows)
-            con.execute(f"comment on table {PUBLIC_SCHEMA}.{spec.name} is {_duck_literal(spec.description)}")
-            for name, _, description in spec.columns:
-                con.execute(f'comment on column {PUBLIC_SCHEMA}.{spec.name}."{name}" is {_duck_literal(description)}')
-            con.execute("commit")
-        finally:
-            con.close()
-        return
-    conn = psycopg2.connect(host=dest.pg_host, port=dest.pg_port, user=dest.pg_user,
-                            password=dest.pg_password or None, dbname=dest.pg_database)
-    table = sql.Identifier(PUBLIC_SCHEMA, spec.name)
-    staging = sql.Identifier(PUBLIC_SCHEMA, f"{spec.name}__new")
-    try:
-        with conn, conn.cursor() as cur:  # one transaction: readers see the old or the new table
-            cur.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(PUBLIC_SCHEMA)))
-            cur.execute(sql.SQL("drop table if exists {}").format(staging))
-            cur.execute(sql.SQL("create table {} (" + columns_sql + ")").format(staging))
-            if rows:
-                execute_values(cur, sql.SQL("insert into {} values %s").format(staging).as_string(cur), rows,
-                               page_size=5000)
-            cur.execute(sql.SQL("drop table if exists {}").format(table))
-            cur.execute(sql.SQL("alter table {} rename to {}").format(staging, sql.Identifier(spec.name)))
-            cur.execute(sql.SQL("comment on table {} is {}").format(table, sql.Literal(spec.description)))
-            for name, _, description in spec.columns:
-                cur.execute(sql.SQL("comment on column {}.{} is {}").format(
-                    table, sql.Identifier(name), sql.Literal(description)))
-            cur.execute(sql.SQL("grant select on {} to {}").format(
-                table, sql.SQL(", ").join(map(sql.Identifier, PUBLIC_READERS))))
-    finally:
-        conn.close()
-
-
-def _duck_literal(text: str) -> str:
-    # COMMENT ON takes no bound parameters in DuckDB.
+def _literal(text: str) -> str:
+    # COMMENT ON takes no bound parameters (DuckDB) and a plain literal on both engines.
     return "'" + text.replace("'", "''") + "'"
 
 
+def write_table(dest: Destination, spec: TableSpec, frame: pd.DataFrame) -> None:
+    """Replace the table in one transaction: readers see the old or the new table, never half."""
+    names = [name for name, _, _ in spec.columns]
+    table = f"{PUBLIC_SCHEMA}.{q(spec.name)}"
+    batch = pa.Table.from_pandas(frame[names].astype(object).where(frame[names].notna(), None),
+                                 preserve_index=False)
+    with connect(dest) as warehouse:
+        warehouse.execute(f"CREATE SCHEMA IF NOT EXISTS {PUBLIC_SCHEMA}")
+        warehouse.begin()
+        try:
+            warehouse.execute(f"DROP TABLE IF EXISTS {table}")
+            warehouse.execute(f"CREATE TABLE {table} ("
+                              + ", ".join(f"{q(name)} {dtype}" for name, dtype, _ in spec.columns) + ")")
+            if len(frame):
+                warehouse.insert_arrow(table, batch)
+            warehouse.execute(f"COMMENT ON TABLE {table} IS {_literal(spec.description)}")
+            for name, _, description in spec.columns:
+                warehouse.execute(f"COMMENT ON COLUMN {table}.{q(name)} IS {_literal(description)}")
+            if warehouse.kind == "postgres":
+                warehouse.execute(f"GRANT SELECT ON {table} TO " + ", ".join(PUBLIC_READERS))
+            warehouse.commit()
+        except Exception:
+            warehouse.rollback()
+            raise
+
+
 def _suppressed(dest: Destination, cells_model: str, relations_model: str) -> tuple[pd.DataFrame, SuppressionResult]:
-    cells = read_sql(dest, f"select * from intermediate.{cells_model}")
-    relations = read_sql(dest, f"select group_id, cell_id, coefficient from intermediate.{relations_model}")
+    cells = read_frame(dest, f"select * from intermediate.{cells_model}")
+    relations = read_frame(dest, f"select group_id, cell_id, coefficient from intermediate.{relations_model}")
     result = suppress(cells[["cell_id", "disclosed_count", "is_primary"]], relations)
     merged = cells.merge(result.decisions, on="cell_id", how="left", validate="one_to_one")
     return merged, result
