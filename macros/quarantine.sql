@@ -8,3 +8,14 @@ select
 from {{ ref(base_model) }} as base
 where base.quarantine_reason is not null
 {%- endmacro %}
+
+
+{#- Rank of a raw row among the rows sharing its key: a row that passes every rule wins, then the
+    newest version. Rank > 1 is quarantined as duplicate_key by the base model. -#}
+{% macro key_rank(key_column, tie_breaker=none) -%}
+row_number() over (
+    partition by {{ key_column }}
+    order by case when rule_failure is null then 0 else 1 end asc, updated_at desc
+        {%- if tie_breaker %}, {{ tie_breaker }}{% endif %}
+)
+{%- endmacro %}

@@ -37,10 +37,7 @@ checked as (
 ranked as (
     select
         *,
-        row_number() over (
-            partition by call_id
-            order by case when rule_failure is null then 0 else 1 end asc, updated_at desc
-        ) as key_rank,
+        {{ key_rank('call_id') }} as key_rank,
         -- the phone system sometimes logs one call twice, seconds apart: same incident, same phone
         lag(received_at) over (
             partition by incident_number, caller_key, case when rule_failure is null then 0 else 1 end

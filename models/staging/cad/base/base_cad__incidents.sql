@@ -50,10 +50,7 @@ checked as (
 ranked as (
     select
         *,
-        row_number() over (
-            partition by incident_number
-            order by case when rule_failure is null then 0 else 1 end asc, updated_at desc, source_incident_number asc
-        ) as key_rank
+        {{ key_rank('incident_number', tie_breaker='source_incident_number asc') }} as key_rank
     from checked
 )
 

@@ -33,10 +33,7 @@ checked as (
 ranked as (
     select
         *,
-        row_number() over (
-            partition by unit_id
-            order by case when rule_failure is null then 0 else 1 end asc, updated_at desc, source_unit_id asc
-        ) as key_rank
+        {{ key_rank('unit_id', tie_breaker='source_unit_id asc') }} as key_rank
     from checked
 )
 

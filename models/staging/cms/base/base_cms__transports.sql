@@ -36,10 +36,7 @@ checked as (
 ranked as (
     select
         *,
-        row_number() over (
-            partition by transport_id
-            order by case when rule_failure is null then 0 else 1 end asc, updated_at desc
-        ) as key_rank
+        {{ key_rank('transport_id') }} as key_rank
     from checked
 )
 
