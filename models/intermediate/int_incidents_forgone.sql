@@ -30,7 +30,9 @@ dispatchable as (
     from forgone
     inner join {{ ref('int_incident_programs_eligible') }} as eligible
         on forgone.incident_number = eligible.incident_number
-    where eligible.program in ({{ quoted_list(dispatchable_programs()) }})
+    where
+        eligible.judged_on = 'dispatch'
+        and eligible.program in ({{ quoted_list(dispatchable_programs()) }})
 ),
 
 serving as (

@@ -23,7 +23,7 @@ def metric_kinds() -> dict[str, str]:
     with open(PROJECT_ROOT / "seeds" / "metric_catalog.csv", newline="") as fh:
         for row in csv.DictReader(fh):
             unit = row["unit"]
-            if unit == "incidents":
+            if unit in ("incidents", "contacts"):
                 kinds[row["metric_id"]] = "count"
             elif unit.startswith("share"):
                 kinds[row["metric_id"]] = "share"
