@@ -53,7 +53,7 @@ statused as (
             when is_type_eligible_at_dispatch and begins_as_call and not closes_without_need then 'eligible'
             when not is_type_eligible_at_dispatch and not is_type_eligible_at_close then 'not_eligible'
             when not begins_as_call then 'not_a_call'
-            when closes_without_need then 'closed_without_need'
+            when is_type_eligible_at_dispatch then 'closed_without_need'
             else 'reclassified_at_close'
         end as eligibility_status
     from judged

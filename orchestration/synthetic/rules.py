@@ -124,6 +124,12 @@ class Rules:
         return dict(zip(self.origins.call_origin, self.origins.origin))
 
     @cached_property
+    def call_origins_from_public(self) -> tuple[str, ...]:
+        """Origin codes of calls from the public: the only incidents a call-taker can route to HEART."""
+        flag = self.origins.begins_as_call.str.lower() == "true"
+        return tuple(self.origins.call_origin[flag])
+
+    @cached_property
     def ccd_dispositions(self) -> set[str]:
         d = self.dispositions
         return set(d.disposition_code[d.is_ccd_resolution.str.lower() == "true"])
