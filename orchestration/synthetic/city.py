@@ -21,7 +21,7 @@ from .frames import frame, lookup, text
 from .rules import DISPATCHABLE, ELIGIBILITY_PROGRAMS, Rules
 from .timeutil import dst_transitions, local_midnight_utc, local_parts
 
-CCD_SHARE = 0.3               # of CCD-eligible phone calls while CCD staff are on
+CCD_SHARE = 0.5               # of CCD-eligible phone calls while CCD staff are on (README, "Calibration")
 COREQUEST_SHARE = 0.02        # police ask for a co-responder on a call that is not eligible
 COREQUEST_TYPES = ("DISTURBANCE", "SUSP_PERSON", "NEIGHBOR", "NOISE", "ASSIST_CITIZEN", "MISSING_PERSON")
 OUTREACH_PER_UNIT_HOUR = 0.025  # CRT self-initiated outreach contacts per team per operating hour

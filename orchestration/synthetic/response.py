@@ -11,7 +11,8 @@ DISPATCH_DELAY_MIN = {1: 1.2, 2: 3.0, 3: 7.0, 4: 14.0, 5: 22.0}
 # Median on-scene minutes of a police unit, by call-type category.
 POLICE_SERVICE_MIN = {"VIOLENT": 75, "PROPERTY": 45, "QUALITY_OF_LIFE": 30, "BEHAVIORAL_HEALTH": 50,
                       "TRAFFIC": 28, "MEDICAL": 25, "FIRE": 35, "OTHER": 22}
-ARREST_SHARE = {"VIOLENT": 0.2, "PROPERTY": 0.07, "QUALITY_OF_LIFE": 0.04, "BEHAVIORAL_HEALTH": 0.035,
+# Arrest shares of police-handled incidents; quality-of-life and behavioral-health calibrated (README, "Calibration").
+ARREST_SHARE = {"VIOLENT": 0.2, "PROPERTY": 0.07, "QUALITY_OF_LIFE": 0.02, "BEHAVIORAL_HEALTH": 0.02,
                 "TRAFFIC": 0.03, "MEDICAL": 0.004, "FIRE": 0.01, "OTHER": 0.02}
 ARREST_SHARE_BY_TYPE = {"DOMESTIC": 0.3, "DWI": 0.65, "WARRANT": 0.55}
 CHARGE_BY_CATEGORY = {"VIOLENT": "VIOLENT", "PROPERTY": "PROPERTY", "TRAFFIC": "OTHER", "OTHER": "WARRANT",
