@@ -20,7 +20,7 @@ DIMENSIONS = {"heart_incidents_by_origin": "origin", "outcome_share": "outcome",
 
 def documented_metric_ids() -> set[str]:
     text = DEFINITIONS.read_text()
-    section = text[text.index("## The metrics"):]
+    section = text[text.index("## The metric table"):text.index("## How the numbers are proven")]
     ids = set()
     for line in section.splitlines():
         m = re.match(r"\|\s*([a-z0-9_]+)(?:\s*/\s*_(\w+)\s*/\s*_(\w+))?\s*\|", line)
