@@ -25,7 +25,7 @@ REQUIRED_UNIT_TESTS = {
     "eligibility_is_judged_on_what_was_known_at_dispatch",
     "time_on_task_sums_every_heart_unit_only_when_all_are_timed",
     "ems_support_counts_what_the_team_asked_for",
-    "eligible_response_time_averages_only_valid_times_of_eligible_responses",
+    "eligible_response_time_uses_valid_times_of_eligible_calls",
     "follow_ups_transports_and_contacts_count_what_durham_counts",
 }
 
