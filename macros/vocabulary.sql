@@ -5,6 +5,11 @@
     {{ return(['POLICE', 'EMS', 'FIRE', 'CRT', 'CORESPONSE']) }}
 {%- endmacro %}
 
+{#- Unit statuses of the CAD status history (raw_cad.unit_status_changes). -#}
+{% macro unit_statuses() -%}
+    {{ return(['AVAILABLE', 'ASSIGNED', 'OUT_OF_SERVICE', 'OFF_DUTY']) }}
+{%- endmacro %}
+
 {% macro heart_unit_types() -%}
     {{ return(['CRT', 'CORESPONSE']) }}
 {%- endmacro %}

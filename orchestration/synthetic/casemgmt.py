@@ -21,7 +21,7 @@ REFERRAL_WEIGHTS = {"MENTAL_HEALTH": 0.35, "SUBSTANCE_USE": 0.13, "MEDICAL": 0.1
                     "HOUSING": 0.16, "FOOD": 0.1, "BENEFITS": 0.08, "CASE_MANAGEMENT": 0.08,
                     "PEER_SUPPORT": 0.03, "LEGAL": 0.02, "DOMESTIC_VIOLENCE": 0.03}
 # Shares calibrated to published figures: see the "Calibration" table of this package's README.
-POLICE_BACKUP_SHARE = 0.01
+POLICE_BACKUP_SHARE = 0.02
 EMS_REQUEST_SHARE = 0.05
 FELT_SAFE_REPORTED = 0.85
 FELT_SAFE_TRUE = 0.99

@@ -18,7 +18,7 @@ from orchestration.contract import get_system
 from . import canaries, casemgmt, heart, incidents, response
 from .config import GeneratorConfig
 from .frames import frame, lookup, text
-from .rules import DISPATCHABLE, ELIGIBILITY_PROGRAMS, Rules
+from .rules import DISPATCHABLE, ELIGIBILITY_PROGRAMS, Rules, day_number
 from .timeutil import dst_transitions, local_midnight_utc, local_parts
 
 CCD_SHARE = 0.5               # of CCD-eligible phone calls while CCD staff are on (README, "Calibration")
@@ -163,7 +163,9 @@ def simulate(cfg: GeneratorConfig, rules: Rules, tick=lambda msg: None) -> TrueS
     ev_order = np.lexsort((ev_kind, ev_time))
     ev_time, ev_day, ev_kind, ev_mask, ev_src = (a[ev_order] for a in (ev_time, ev_day, ev_kind, ev_mask, ev_src))
     tick(f"HEART dispatch loop over {len(ev_time):,} events")
-    loop = heart.run_loop(r[6], roster, ev_time, ev_day, ev_kind, ev_mask)
+    shifts = heart.build_shifts(np.random.default_rng(np.random.SeedSequence([cfg.seed, 0x5F])), roster, rules,
+                                day_number(tier.start), day_number(tier.end), tz)
+    loop = heart.run_loop(r[6], roster, ev_time, ev_day, ev_kind, ev_mask, shifts=shifts)
 
     # Outreach that found a free team becomes a self-initiated incident.
     done = (ev_kind == heart.SELF_INITIATED) & (loop.outcome == heart.ARRIVED)
@@ -286,6 +288,15 @@ def simulate(cfg: GeneratorConfig, rules: Rules, tick=lambda msg: None) -> TrueS
 
     tables, enc_links, fu_links = _assemble(r[15], cfg, rules, roster, allinc, asg, enc, arrests,
                                             start_utc, end_utc, tick)
+    status = heart.unit_status_changes(shifts, loop.unavailable, asg[asg.unit_type.isin(DISPATCHABLE)], end_utc)
+    status = status.sort_values(["changed_at", "unit_id"], kind="stable").reset_index(drop=True)
+    tables["unit_status_changes"] = frame({
+        "status_change_id": np.arange(1, len(status) + 1, dtype="int64") + 8_000_000,
+        "unit_id": status.unit_id.to_numpy(dtype=object),
+        "status": status.status.to_numpy(dtype=object),
+        "changed_at": status.changed_at.to_numpy(),
+        "updated_at": np.minimum(status.changed_at.to_numpy() + 1, end_utc),
+    })
     planted = canaries.plant(tables, np.random.default_rng(np.random.SeedSequence([cfg.seed, 0xCA4A])))
     has_dst = allinc.dst_detail.notna().to_numpy()
     dst = list(zip(allinc.incident_number.to_numpy()[has_dst], allinc.dst_detail.to_numpy()[has_dst]))
