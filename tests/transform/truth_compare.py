@@ -7,7 +7,7 @@ Tolerances, per metric kind (the catalog's unit decides the kind):
 | count | incidents, contacts | within 1% or 1, whichever is larger | exact |
 | share | shares (0..1) | within 0.01 | exact |
 | rate100 | per 100 incidents | within 1.0 | exact |
-| time | minutes | within 2% | exact |
+| time | minutes | within 2% or 1 minute, whichever is larger | exact |
 | reason_share | forgone_share | within 0.02 | within 0.02 |
 | estimate | police_hours_saved, police_hours_saved_net | within 20% | within 20% |
 
@@ -68,6 +68,8 @@ def within_tolerance(kind: str, truth: float, ours: float | None, exact: bool = 
         return abs(ours - truth) <= max(1.0, tol * abs(truth))
     if kind in ("share", "rate100", "reason_share"):
         return abs(ours - truth) <= tol
+    if kind == "time":
+        return abs(ours - truth) <= max(1.0, tol * abs(truth))
     return abs(ours - truth) <= tol * abs(truth)
 
 
