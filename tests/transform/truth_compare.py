@@ -9,12 +9,14 @@ Tolerances, per metric kind (the catalog's unit decides the kind):
 | rate100 | per 100 incidents | within 1.0 | exact |
 | time | minutes | within 2% or 1 minute, whichever is larger | exact |
 | reason_share | forgone_share | within 0.02 | within 0.02 |
-| estimate | police_hours_saved, police_hours_saved_net | within 20% | within 20% |
+| estimate | police_hours_saved, police_hours_saved_net | within 20% (a month: 35%) | within 20% (a month: 35%) |
 
 forgone_share is derived by the pipeline from the data while its truth is the simulation's own reason
 for not going (the two disagree on the few incidents documented in docs/metric_definitions.md);
 police time saved is Durham's estimate, while its truth is the police time the simulation actually
-saved, so its tolerance is the bound on the estimator's bias (measured in benchmarks/oracle.py).
+saved, so its tolerance is the bound on the estimator's bias (measured in benchmarks/oracle.py); a
+month holds few answered and forgone incidents (a partial month at the edge of the data fewer still),
+so its estimate is looser.
 A truth row missing from the mart, or a mart row missing from the truth, is always a failure.
 """
 from __future__ import annotations
@@ -33,6 +35,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # metric -> kind, for the metrics whose truth is not simply what the data records
 CAUSAL_KINDS = {"forgone_share": "reason_share", "police_hours_saved": "estimate", "police_hours_saved_net": "estimate"}
 TOLERANCE = {"count": 0.01, "share": 0.01, "rate100": 1.0, "time": 0.02, "reason_share": 0.02, "estimate": 0.20}
+MONTHLY_ESTIMATE_TOLERANCE = 0.35
 
 
 def metric_kinds() -> dict[str, str]:
@@ -57,7 +60,7 @@ def metric_kinds() -> dict[str, str]:
     return kinds
 
 
-def within_tolerance(kind: str, truth: float, ours: float | None, exact: bool = False) -> bool:
+def within_tolerance(kind: str, truth: float, ours: float | None, exact: bool = False, grain: str = "") -> bool:
     """Is `ours` close enough to `truth`? A missing value never is."""
     if ours is None or (isinstance(ours, float) and math.isnan(ours)):
         return False
@@ -70,6 +73,8 @@ def within_tolerance(kind: str, truth: float, ours: float | None, exact: bool = 
         return abs(ours - truth) <= tol
     if kind == "time":
         return abs(ours - truth) <= max(1.0, tol * abs(truth))
+    if kind == "estimate" and grain == "month":
+        tol = MONTHLY_ESTIMATE_TOLERANCE
     return abs(ours - truth) <= tol * abs(truth)
 
 
@@ -116,8 +121,9 @@ def compare(truth: pd.DataFrame, ours: pd.DataFrame, exact: bool = False) -> Com
     kinds = metric_kinds()
     merged = truth.merge(normalize_ours(ours)[KEY + ["value"]], on=KEY, how="outer", suffixes=("_truth", "_ours"))
     merged["kind"] = merged["metric_id"].map(kinds)
-    merged["ok"] = [not pd.isna(t) and within_tolerance(k, t, None if pd.isna(o) else o, exact)
-                    for k, t, o in zip(merged["kind"], merged["value_truth"], merged["value_ours"])]
+    merged["ok"] = [not pd.isna(t) and within_tolerance(k, t, None if pd.isna(o) else o, exact, g)
+                    for k, t, o, g in zip(merged["kind"], merged["value_truth"], merged["value_ours"],
+                                          merged["period_grain"])]
     return Comparison(merged, kinds)
 
 
