@@ -24,19 +24,20 @@ data_current_through as (
 )
 
 select
-    metric_id,
-    period_grain,
-    period_start,
-    program,
-    dimension,
-    dimension_value,
-    value,
-    numerator,
-    denominator,
-    case period_grain
+    metric_values.metric_id,
+    metric_values.period_grain,
+    metric_values.period_start,
+    metric_values.program,
+    metric_values.dimension,
+    metric_values.dimension_value,
+    metric_values.value,
+    metric_values.numerator,
+    metric_values.denominator,
+    case metric_values.period_grain
         {%- for grain, months in [('month', 1), ('quarter', 3), ('year', 12)] %}
-        when '{{ grain }}' then
-            {{ dbt.dateadd('day', var('follow_up_window_days'), dbt.dateadd('month', months, 'period_start')) }}
+        when '{{ grain }}'
+            then {{ dbt.dateadd('day', var('follow_up_window_days'),
+                                dbt.dateadd('month', months, 'metric_values.period_start')) }}
         {%- endfor %}
     end > data_current_through.as_of_date as is_provisional
 from metric_values

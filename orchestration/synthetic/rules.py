@@ -14,12 +14,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from orchestration.business_rules import business_rules
 from orchestration.contract import PROJECT_ROOT
 
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-DISPATCHABLE = ("CRT", "CORESPONSE")   # programs that send units (forgone reasons are judged over these)
-ELIGIBILITY_PROGRAMS = ("CRT", "CORESPONSE", "CCD")
+DISPATCHABLE = business_rules().dispatchable_programs        # programs that send units
+ELIGIBILITY_PROGRAMS = business_rules().eligibility_programs
 OPEN_DAY = 10**6                        # day number standing for an empty effective_to
 
 

@@ -22,13 +22,15 @@ import numpy as np
 import pandas as pd
 
 from .frames import lookup, text
+from orchestration.business_rules import business_rules
+
 from .city import SIM_REASON_PUBLISHED
 from .rules import DAYS, Rules
 
-VALID_FROM = 946684800            # 2000-01-01 00:00:00 UTC: earlier values are placeholders
+VALID_FROM = business_rules().placeholder_before_epoch   # earlier values are placeholders
 VALID_AFTER_CLOSE = 7 * 86400     # a time later than close + 7 days is not valid
-HEART_TYPES = ("CRT", "CORESPONSE")
-ELIGIBILITY_PROGRAMS = ("CRT", "CORESPONSE", "CCD")
+HEART_TYPES = business_rules().dispatchable_programs
+ELIGIBILITY_PROGRAMS = business_rules().eligibility_programs
 METRIC_COLUMNS = ["metric_id", "period_grain", "period_start", "program", "dimension", "dimension_value", "value"]
 HEART_PROGRAM_METRICS = ("heart_incidents", "heart_incidents_by_origin", "response_minutes_mean",
                          "response_minutes_median", "response_minutes_p90", "time_on_task_minutes_mean",

@@ -30,7 +30,7 @@ checked as (
             when units.unit_id is null then 'orphan_unit'
             when normalized.status is null or normalized.status not in ({{ quoted_list(unit_statuses()) }})
                 then 'unknown_status'
-            when normalized.changed_at is null or normalized.changed_at < cast('2000-01-01' as timestamp)
+            when normalized.changed_at is null or normalized.changed_at < {{ placeholder_before() }}
                 then 'placeholder_changed_at'
         end as rule_failure
     from normalized
