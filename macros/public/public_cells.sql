@@ -14,3 +14,10 @@
 {% macro is_small_count(expression) -%}
     coalesce({{ expression }} between 1 and {{ var('public_small_cell_max', 10) }}, false)
 {%- endmacro %}
+
+
+{#- A value rounded half away from zero to a column's number of decimals, the same on both engines
+    (PostgreSQL has no round(double precision, int), and DuckDB's numeric cast has 3 decimals). -#}
+{% macro round_half_up(expression, decimals) -%}
+    (sign({{ expression }}) * floor(abs({{ expression }}) * power(10, {{ decimals }}) + 0.5) / power(10, {{ decimals }}))
+{%- endmacro %}
