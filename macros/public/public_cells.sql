@@ -1,6 +1,7 @@
-{#- Helpers for the candidate public cells (models/intermediate/public). Suppression itself is
-    exact and runs in Python (orchestration/public/suppression.py): deciding whether a hidden cell
-    can be solved for from all published totals together is linear algebra, not SQL. -#}
+{#- Helpers for the candidate public cells (models/intermediate/public). Suppression itself runs
+    in Python (orchestration/public/suppression.py): choosing the complementary cells is an integer
+    program, and bounding what a reader can derive from all published cells together is linear
+    programming, not SQL. -#}
 
 {#- The key of one published cell: every column that identifies the row, joined with '|'. -#}
 {% macro public_cell_id(columns) -%}

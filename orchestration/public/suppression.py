@@ -188,6 +188,8 @@ class _Attacker:
         self.plain_bounds = list(zip(-(problem.x[component] - problem.floor[component]),
                                      np.minimum(problem.ceiling[component] - problem.x[component], problem.big)))
         self.a_ub = np.array(ub_rows) if ub_rows else None
+        self.linked = bool(ub_rows) or self.bounds != self.plain_bounds
+        self._solved: dict[tuple[int, int], object] = {}
         self.b_ub = np.array(ub_rhs) if ub_rhs else None
         self.position = position
 
@@ -202,11 +204,27 @@ class _Attacker:
         res = linprog(c, **kwargs)
         if res.status != 0:
             raise SuppressionError(f"attacker LP failed ({res.message}); the true counts should be feasible")
+        if with_links or not self.linked:
+            self._solved[(cell, direction)] = res
         solution = res.x
         value = -res.fun
         if np.abs(solution - np.round(solution)).max(initial=0.0) > 1e-6:
             value, solution = self._integer_extreme(c, with_links)
         return value, solution, res
+
+    def extreme_all(self, cells: list[int], direction: int) -> np.ndarray:
+        """A feasible integral deviation moving the given cells as far as possible together."""
+        c = np.zeros(len(self.cells))
+        c[[self.position[cell] for cell in cells]] = -direction
+        kwargs = dict(A_eq=self.a_eq, b_eq=np.zeros(self.a_eq.shape[0]), bounds=self.bounds, method="highs")
+        if self.a_ub is not None:
+            kwargs.update(A_ub=self.a_ub, b_ub=self.b_ub)
+        res = linprog(c, **kwargs)
+        if res.status != 0:
+            raise SuppressionError(f"attacker LP failed ({res.message}); the true counts should be feasible")
+        if np.abs(res.x - np.round(res.x)).max(initial=0.0) > 1e-6:
+            return np.zeros(len(self.cells))  # only integral points are witnesses
+        return res.x
 
     def _integer_extreme(self, c: np.ndarray, with_links: bool):
         constraints = [LinearConstraint(self.a_eq, 0, 0)]
@@ -222,7 +240,9 @@ class _Attacker:
     def benders_cut(self, cell: int, direction: int):
         """A constraint on y every protecting solution satisfies: the LP's dual bounds how far the
         cell can move by the capacities of the cells in its relations, hidden or not."""
-        _, _, res = self.extreme(cell, direction, with_links=False)
+        res = self._solved.get((cell, direction)) if not self.linked else None
+        if res is None:
+            _, _, res = self.extreme(cell, direction, with_links=False)
         multipliers = res.eqlin.marginals
         members = self.p.members(self.rows)
         objective = np.zeros(len(members))
@@ -280,10 +300,12 @@ def _solve_selection(problem: _Problem, cuts, allow_headline: bool, keep: np.nda
     return res.x > 0.5
 
 
-def _audit(problem: _Problem, hidden: np.ndarray, passed: set):
+def _audit(problem: _Problem, hidden: np.ndarray, passed: set, protected: set):
     """Cuts for every small cell the reader can confine to an interval narrower than its
     protection width, and the narrowest interval of a small cell seen. `passed` remembers the
-    components that passed: the reader's problem over a component depends on nothing else."""
+    components that passed: the reader's problem over a component depends on nothing else.
+    `protected` holds the small cells that passed; the caller empties it unless the hidden cells
+    only grew since (hiding more can only widen a reader's bounds)."""
     cuts = []
     narrowest = None
     for component in _components(problem, hidden):
@@ -293,7 +315,15 @@ def _audit(problem: _Problem, hidden: np.ndarray, passed: set):
         before = len(cuts)
         attacker = _Attacker(problem, component, hidden)
         witnesses: list[np.ndarray] = [np.zeros(len(component))]
+        pending = [int(c) for c in component[problem.primary[component]] if int(c) not in protected]
+        if len(pending) > 4:
+            # two LPs moving every small cell up, then down, at once: their solutions already show
+            # most cells' ranges wide enough, sparing one or two LPs per cell
+            for direction in (1, -1):
+                witnesses.append(attacker.extreme_all(pending, direction))
         for cell in component[problem.primary[component]]:
+            if int(cell) in protected:
+                continue
             k = attacker.position[int(cell)]
             need = problem.width[cell]
             reach = {d: max(d * w[k] for w in witnesses) for d in (1, -1)}
@@ -304,7 +334,9 @@ def _audit(problem: _Problem, hidden: np.ndarray, passed: set):
                 witnesses.append(solution)
                 reach[direction] = value
             width = reach[1] + reach[-1]
-            if width < need - 1e-9:
+            if width >= need - 1e-9:
+                protected.add(int(cell))
+            else:
                 narrowest = width if narrowest is None else min(narrowest, width)
                 cuts.append(_width_cut(problem, attacker, component, hidden, int(cell), need))
         if len(cuts) == before:
@@ -368,7 +400,7 @@ def _publish_pinned_complements(problem: _Problem, hidden: np.ndarray) -> np.nda
 
 
 def suppress(cells: pd.DataFrame, relations: pd.DataFrame, ratios: pd.DataFrame | None = None,
-             max_rounds: int = 200, free_rounds: int = 3) -> SuppressionResult:
+             max_rounds: int = 200, free_rounds: int = 2) -> SuppressionResult:
     """Decide which cells to hide.
 
     cells: cell_id, disclosed_count (the count a reader learns from the cell), is_primary, and
@@ -385,11 +417,14 @@ def suppress(cells: pd.DataFrame, relations: pd.DataFrame, ratios: pd.DataFrame 
     rounds = 0
     narrowest = None
     passed: set = set()
+    protected: set = set()
     hidden = None
     while True:
         # The first rounds choose freely (the optimum under the cuts found so far); later rounds
         # only add cells, so the loop converges in a few rounds on large tables.
         keep = hidden if rounds >= free_rounds else None
+        if keep is None:
+            protected.clear()
         selection = _solve_selection(problem, cuts, allow_headline, keep)
         if selection is None:
             if allow_headline:
@@ -398,7 +433,7 @@ def suppress(cells: pd.DataFrame, relations: pd.DataFrame, ratios: pd.DataFrame 
             continue
         hidden = selection
         started = time.perf_counter()
-        new_cuts, narrowest = _audit(problem, hidden, passed)
+        new_cuts, narrowest = _audit(problem, hidden, passed, protected)
         LOG.info("round %d: %d hidden (%d complementary), %d cuts -> %d new (audit %.1f s)", rounds,
                  int(hidden.sum()), int((hidden & ~problem.primary).sum()), len(cuts), len(new_cuts),
                  time.perf_counter() - started)
