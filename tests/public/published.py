@@ -96,7 +96,7 @@ def demographic_cells_and_relations(built) -> tuple[pd.DataFrame, list[dict[tupl
     for table, column in DEMOGRAPHIC_TABLES:
         frame = read(built, f"select * from public_marts.{table}")
         frame = frame.rename(columns={column: "value"}).assign(table=table)
-        frame["period_start"] = frame.period_start.astype(str)
+        frame["period_start"] = pd.to_datetime(frame.period_start).dt.strftime("%Y-%m-%d")
         frame["key"] = list(zip(frame.table, frame.period_grain, frame.period_start, frame.program, frame.attribute,
                                 frame.category))
         attributes = sorted(set(frame.attribute) - {"ALL"})

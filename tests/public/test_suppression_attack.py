@@ -248,7 +248,8 @@ def test_no_hidden_small_demographic_count_can_be_narrowed(duckdb_default, duckd
     cells, relations = demographic_cells_and_relations(duckdb_default)
     truth = read(duckdb_default, "select * from intermediate.int_public_demographic_cells")
     table = {"people_served": "pub_people_served_demographics", "staff": "pub_staff_demographics"}
-    true = {(table[r.table_name], r.period_grain, str(r.period_start), r.program, r.attribute, r.category): r.cell_count
+    true = {(table[r.table_name], r.period_grain, pd.Timestamp(r.period_start).strftime("%Y-%m-%d"), r.program,
+             r.attribute, r.category): r.cell_count
             for r in truth.itertuples()}
     reader = Reader()
     for row in cells[cells.is_suppressed].itertuples():
