@@ -4,6 +4,7 @@ count hidden (each cell weighted by the count it discloses), per table.
     .venv/bin/python benchmarks/suppression.py                     # build/warehouse.duckdb (after `make demo`)
     .venv/bin/python benchmarks/suppression.py --duckdb PATH       # any warehouse, e.g. one another branch built
     .venv/bin/python benchmarks/suppression.py --rerun             # decide afresh (timed) instead of reading
+    .venv/bin/python benchmarks/suppression.py --attack            # also run the tests' independent reader
 
 By default it reads the public tables already written into the warehouse, so the figures of a
 warehouse built by an older version of the suppression can be compared with the current ones.
@@ -71,10 +72,33 @@ def figures(path: Path) -> dict[str, dict]:
     return result
 
 
+def attack(path: Path) -> dict:
+    """The independent reader of the attack test over this warehouse: small cells narrowed below
+    their protection width (there should be none)."""
+    from types import SimpleNamespace
+
+    from tests.public.test_suppression_attack import (demographic_protection_width, demographic_reader, metric_reader,
+                                                       narrowed)
+
+    built = SimpleNamespace(warehouse=SimpleNamespace(duckdb_path=path))
+    started = time.perf_counter()
+    cells, reader, disclosed = metric_reader(built)
+    width = dict(zip(cells.key, cells.protection_width.astype(float)))
+    metric_narrow = narrowed(reader, disclosed, lambda key: width[key], "pub_metric_values")
+    cells, reader, disclosed = demographic_reader(built)
+    protection = demographic_protection_width()
+    demographic_narrow = narrowed(reader, disclosed, lambda key: protection, "demographics")
+    print(f"attack: {len(metric_narrow)} metric and {len(demographic_narrow)} demographic small cells narrowed below "
+          f"their protection width ({time.perf_counter() - started:.0f} s)")
+    return {"metric_cells_too_narrow": len(metric_narrow), "demographic_cells_too_narrow": len(demographic_narrow)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duckdb", default=str(PROJECT_ROOT / "build" / "warehouse.duckdb"))
     parser.add_argument("--rerun", action="store_true", help="run the suppression again (writes the public tables)")
+    parser.add_argument("--attack", action="store_true",
+                        help="bound every hidden cell as tests/public/test_suppression_attack.py does")
     args = parser.parse_args(argv)
     path = Path(args.duckdb)
     if not path.exists():
@@ -94,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     for table, f in summary["tables"].items():
         print(f"{table:34} {f['cells']:6d} {f['cells_hidden']:7d} {f['small_cells']:6d} {f['complements']:6d} "
               f"{100 * f['share_of_count_hidden']:12.2f}%  {f.get('headline_hidden_11_or_more', '')}")
+    if args.attack:
+        summary["attack"] = attack(path)
     out = PROJECT_ROOT / "build" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     (out / "suppression.json").write_text(json.dumps(summary, indent=2))

@@ -3,10 +3,11 @@
 Every cell that discloses a count of 1-10 is hidden (primary suppression). Hiding it is not
 enough: the published cells are tied together by additive relations (months add up to the
 quarter, programs to ALL, categories to the total...), every hidden count is known to be at least
-1, a count known to be small lies in 1..10, counts are whole numbers, and a printed share bounds
-its hidden denominator. A reader who combines all of that gets an interval for each hidden cell.
-The protection rule: for every hidden small cell that interval is at least `protection_width`
-wide (by default 9, the whole range 1..10: the reader learns nothing beyond "small").
+1, counts are whole numbers, and a printed share bounds its hidden denominator. A reader who
+combines all of that gets an interval for each hidden cell. The protection rule: for every hidden
+small cell that interval is at least `protection_width` wide (by default 9, as wide as the whole
+range 1..10). Every hidden cell is published with one marker, so the reader cannot tell which
+hidden cells are the small ones.
 
 Choosing the complementary cells is an integer program in the spirit of tau-Argus's optimal
 method (Fischetti and Salazar): binary y_j = "hide cell j", minimise the count hidden
@@ -17,15 +18,17 @@ other cell together.
 
 The protection constraints are generated lazily (Benders decomposition):
 1. to start, one constraint per relation and small cell: the other hidden members of the
-   relation must be able to absorb the small cell moving over its protection interval;
+   relation must be able to absorb the small cell moving over its protection width;
 2. the audit then computes, for every small cell, the tightest interval the reader can derive
    (an LP over the deviations of the hidden cells from their true values, re-solved as an ILP
    when the LP optimum is fractional);
-3. a small cell whose interval is too narrow yields a cut from the LP's dual (which hidden or
-   published cells would widen it, and by how much), and the integer program is solved again.
-It ends when the audit passes. The exact linear-algebra audit (no hidden cell is fixed by the
-relations: its row of the null space of the hidden-cell coefficient matrix is not zero) runs
-last, as before.
+3. a small cell whose interval is too narrow yields a cut from the two LPs' duals (which hidden
+   or published cells would widen it, and by how much), and the integer program is solved again.
+The first rounds choose freely; later ones only add cells (hiding more never narrows a reader's
+interval), so the loop ends in a few rounds. It ends when the audit passes. The exact
+linear-algebra audit (no hidden cell is fixed by the relations: its row of the null space of the
+hidden-cell coefficient matrix is not zero) runs last: a complement it finds fixed protects
+nothing and is published.
 """
 from __future__ import annotations
 
@@ -63,7 +66,6 @@ class SuppressionResult:
     count_hidden: float = 0.0
     count_total: float = 0.0
     headline_hidden: list[str] = field(default_factory=list)
-    narrowest_width: float | None = None  # narrowest interval of a hidden small cell (None: none in a relation)
 
     @property
     def share_hidden(self) -> float:
@@ -415,7 +417,6 @@ def suppress(cells: pd.DataFrame, relations: pd.DataFrame, ratios: pd.DataFrame 
     cuts = _initial_cuts(problem)
     allow_headline = False
     rounds = 0
-    narrowest = None
     passed: set = set()
     protected: set = set()
     hidden = None
@@ -434,9 +435,9 @@ def suppress(cells: pd.DataFrame, relations: pd.DataFrame, ratios: pd.DataFrame 
         hidden = selection
         started = time.perf_counter()
         new_cuts, narrowest = _audit(problem, hidden, passed, protected)
-        LOG.info("round %d: %d hidden (%d complementary), %d cuts -> %d new (audit %.1f s)", rounds,
-                 int(hidden.sum()), int((hidden & ~problem.primary).sum()), len(cuts), len(new_cuts),
-                 time.perf_counter() - started)
+        LOG.info("round %d: %d hidden (%d complementary), %d cuts -> %d new, narrowest rejected range %s "
+                 "(audit %.1f s)", rounds, int(hidden.sum()), int((hidden & ~problem.primary).sum()), len(cuts),
+                 len(new_cuts), narrowest, time.perf_counter() - started)
         if not new_cuts:
             break
         rounds += 1
@@ -457,5 +458,4 @@ def suppress(cells: pd.DataFrame, relations: pd.DataFrame, ratios: pd.DataFrame 
         count_hidden=float(counted[hidden].sum()),
         count_total=float(counted.sum()),
         headline_hidden=[problem.ids[i] for i in np.flatnonzero(hidden & problem.headline & ~problem.primary)],
-        narrowest_width=narrowest,
     )

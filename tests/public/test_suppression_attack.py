@@ -156,8 +156,14 @@ def _matrix(rows: list[dict[int, float]], position: dict[int, int]):
 
 @pytest.fixture(scope="module")
 def metric_attack(duckdb_default, duckdb_public_tables):
-    cells = published_metric_cells(duckdb_default)
-    truth = read(duckdb_default, "select * from marts.fct_metric_values")
+    return metric_reader(duckdb_default)
+
+
+def metric_reader(built) -> tuple[pd.DataFrame, Reader, dict]:
+    """The published metric cells, the reader's problem over them, and the true disclosed count of
+    each hidden cell in a relation."""
+    cells = published_metric_cells(built)
+    truth = read(built, "select * from marts.fct_metric_values")
     truth["period_start"] = pd.to_datetime(truth.period_start).dt.strftime("%Y-%m-%d")
     truth["key"] = list(zip(*(truth[k].astype(str) for k in KEYS)))
     true_by_key = truth.set_index("key")
@@ -214,9 +220,10 @@ def metric_attack(duckdb_default, duckdb_public_tables):
     return cells, reader, disclosed
 
 
-def _assert_protected(cells: pd.DataFrame, reader: Reader, disclosed: dict, width_of, label: str) -> None:
+def narrowed(reader: Reader, disclosed: dict, width_of, label: str) -> list[tuple]:
+    """Bound every hidden cell; return the small cells narrower than their protection width."""
     small = [k for k, v in disclosed.items() if SMALL[0] <= v <= SMALL[1]]
-    assert small, f"{label}: the tiny city must hide small cells in relations, or this test proves nothing"
+    assert small, f"{label}: the city must hide small cells in relations, or this test proves nothing"
     bounds = reader.bounds_of([reader.index[k] for k in disclosed])
     narrow, widths = [], []
     for key, true in disclosed.items():
@@ -230,6 +237,11 @@ def _assert_protected(cells: pd.DataFrame, reader: Reader, disclosed: dict, widt
     print(f"\n{label}: {len(disclosed)} hidden cells in relations, {len(small)} small; reader's range width over "
           f"small cells: min {widths.min():.0f}, median {np.median(widths):.0f}; "
           f"{int((widths <= 2).sum())} of width 2 or less, {int((widths == 0).sum())} pinned")
+    return narrow
+
+
+def _assert_protected(cells: pd.DataFrame, reader: Reader, disclosed: dict, width_of, label: str) -> None:
+    narrow = narrowed(reader, disclosed, width_of, label)
     assert not narrow, f"{label}: {len(narrow)} small cells narrowed below the protection width, e.g. {narrow[:5]}"
 
 
@@ -239,14 +251,20 @@ def test_no_hidden_small_metric_cell_can_be_narrowed(metric_attack):
     _assert_protected(cells, reader, disclosed, lambda key: width[key], "pub_metric_values")
 
 
-def _demographic_protection_width() -> float:
+def demographic_protection_width() -> float:
     project = yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text())
     return float(project["vars"]["public_demographic_protection_width"])
 
 
 def test_no_hidden_small_demographic_count_can_be_narrowed(duckdb_default, duckdb_public_tables):
-    cells, relations = demographic_cells_and_relations(duckdb_default)
-    truth = read(duckdb_default, "select * from intermediate.int_public_demographic_cells")
+    cells, reader, disclosed = demographic_reader(duckdb_default)
+    width = demographic_protection_width()
+    _assert_protected(cells, reader, disclosed, lambda key: width, "demographics")
+
+
+def demographic_reader(built) -> tuple[pd.DataFrame, Reader, dict]:
+    cells, relations = demographic_cells_and_relations(built)
+    truth = read(built, "select * from intermediate.int_public_demographic_cells")
     table = {"people_served": "pub_people_served_demographics", "staff": "pub_staff_demographics"}
     true = {(table[r.table_name], r.period_grain, pd.Timestamp(r.period_start).strftime("%Y-%m-%d"), r.program,
              r.attribute, r.category): r.cell_count
@@ -261,8 +279,7 @@ def test_no_hidden_small_demographic_count_can_be_narrowed(duckdb_default, duckd
     reader.propagate()
     in_relations = {k for row in reader.eq for k in row}
     disclosed = {k: float(true[k]) for k, i in reader.index.items() if i in in_relations}
-    width = _demographic_protection_width()
-    _assert_protected(cells, reader, disclosed, lambda key: width, "demographics")
+    return cells, reader, disclosed
 
 
 def test_the_attack_recovers_a_cell_hidden_alone(metric_attack):
