@@ -298,7 +298,9 @@ def _solve_selection(problem: _Problem, cuts, allow_headline: bool, keep: np.nda
                options={"time_limit": MILP_TIME_LIMIT, "mip_rel_gap": 1e-4})
     LOG.info("selection MILP: %s in %.1f s", res.message, time.perf_counter() - started)
     if res.x is None:
-        return None
+        if res.status == 2:  # infeasible: the caller may allow headline cells
+            return None
+        raise SuppressionError(f"choosing complementary cells failed: {res.message}")
     return res.x > 0.5
 
 
