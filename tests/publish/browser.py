@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .mart_check import NUMBER, check_figure
+from .mart_check import NUMBER, check_figure, check_unavailable
 
 SCREENSHOTS_DIR = Path(__file__).resolve().parents[2] / "build" / "screenshots" / "publish"
 
@@ -21,7 +21,7 @@ _PLAIN_TEXT_JS = """() => {
   }
   return parts.join('\\n');
 }"""
-_FIGURES_JS = """(root) => Array.from((root || document).querySelectorAll('.num')).filter(e => e.offsetParent !== null)
+_FIGURES_JS = """(sel) => Array.from(document.querySelectorAll(sel)).filter(e => e.offsetParent !== null)
   .map(e => ({src: e.dataset.src, key: e.dataset.key, state: e.dataset.state, text: e.textContent}))"""
 
 
@@ -37,7 +37,10 @@ class OpenedPage:
         assert not self.console_errors, f"{where}: console errors: {self.console_errors}"
 
     def figures(self) -> list[dict]:
-        return self.page.evaluate(_FIGURES_JS)
+        return self.page.evaluate(_FIGURES_JS, ".num")
+
+    def unavailable(self) -> list[dict]:
+        return self.page.evaluate(_FIGURES_JS, ".unavailable")
 
     def plain_text(self) -> str:
         return self.page.evaluate(_PLAIN_TEXT_JS)
@@ -83,6 +86,8 @@ def check_page_figures(opened: OpenedPage, marts: dict, lang: str, where: str) -
     figures = opened.figures()
     for f in figures:
         check_figure(marts, f["src"], f["key"], f["state"], f["text"], lang, where)
+    for f in opened.unavailable():
+        check_unavailable(marts, f["src"], f["key"], f["state"], where)
     return len(figures)
 
 
