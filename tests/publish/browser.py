@@ -56,17 +56,19 @@ class OpenedPage:
         self.context.close()
 
 
-def open_page(browser, path: Path) -> OpenedPage:
-    """Load a file:// page; every request to anything but a file or data URL is recorded and refused."""
+def open_page(browser, path: Path, width: int = 1200, url: str | None = None) -> OpenedPage:
+    """Load a file:// page (or `url`, the page with a fragment); every request to anything but a file,
+    data or blob URL is recorded and refused."""
     assert path.exists(), f"{path} was not built"
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, java_script_enabled=True)
+    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=True,
+                                  accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
     opened = OpenedPage(page, context)
 
     def route(r):
         url = r.request.url
-        if url.startswith(("file://", "data:")):
+        if url.startswith(("file://", "data:", "blob:")):
             r.continue_()
         else:
             opened.outside_requests.append(url)
@@ -77,7 +79,7 @@ def open_page(browser, path: Path) -> OpenedPage:
     page.on("pageerror", lambda e: opened.console_errors.append(str(e)))
     page.on("requestfailed", lambda r: opened.console_errors.append(f"failed request {r.url}")
             if r.url.startswith("file://") else None)
-    page.goto(path.as_uri())
+    page.goto(url or path.as_uri())
     page.wait_for_load_state("load")
     return opened
 

@@ -1,0 +1,175 @@
+"""Every page and card at desktop (1400 px) and phone (390 px) width, in both languages, in the real
+headless Chromium: nothing wider than the window, chart text of 11 px or more, a title and axis
+titles on every chart, legends that neither clip nor overlap, tables that fit or show a scroll cue,
+captions in view, no suppression mark inside a sentence; and every table's CSV equals the table."""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from orchestration.publish.svg import COLORS
+
+from .browser import open_page
+from .layout import LAYOUT_PROBLEMS_JS, TABLE_JS
+from .mart_check import parse_shown
+
+MIN_CHART_PX = 11
+WIDTHS = (1400, 390)
+SITE_PAGES = ["index.html", "definitions.html", "questions/index.html",
+              *[f"questions/{q}.html" for q in ("q1", "q2", "q3", "q4", "q5", "l")]]
+PAGES = ([("site", "en", p) for p in SITE_PAGES] + [("site", "es", f"es/{p}") for p in SITE_PAGES]
+         + [("cards", lang, f"2024-{q}.{lang}.html") for q in ("Q1", "Q3") for lang in ("en", "es")]
+         + [("cards", "en", "index.html")])
+# Tabs with the widest tables, the most series (outcomes: nine) and the demographic bars.
+DASHBOARD_TABS = ("volume", "response", "outcomes", "people", "staff")
+
+
+def _problems(opened) -> list[str]:
+    return opened.page.evaluate(LAYOUT_PROBLEMS_JS, MIN_CHART_PX)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("kind,lang,rel", PAGES, ids=[f"{k}/{r}" for k, _, r in PAGES])
+def test_page_layout(browser, published, kind, lang, rel, width):
+    path = (published.site if kind == "site" else published.cards) / rel
+    opened = open_page(browser, path, width=width)
+    try:
+        problems = _problems(opened)
+        if rel in ("index.html", "es/index.html") and kind == "site":
+            for tab in DASHBOARD_TABS:
+                opened.page.click(f"#tab-{tab}")
+                problems += [f"#{tab}: {p}" for p in _problems(opened)]
+                if tab in ("volume", "outcomes"):
+                    opened.screenshot(f"layout-{lang}-{tab}-{width}")
+        else:
+            opened.screenshot(f"layout-{kind}-{rel.replace('/', '-').removesuffix('.html')}-{width}")
+        opened.assert_clean(str(path))
+        assert not problems, f"{path} at {width}px:\n" + "\n".join(problems)
+    finally:
+        opened.close()
+
+
+def test_layout_check_catches_small_text_and_overflow(browser, tmp_path):
+    """The layout check itself fails a page with 6 px chart text, a wide table without a cue and a
+    clipped legend, so a passing page means something."""
+    page = tmp_path / "bad.html"
+    page.write_text(
+        '<!doctype html><html lang="en"><body style="margin:0">'
+        '<figure class="chart-figure"><figcaption class="chart-title">T</figcaption>'
+        '<svg class="chart" viewBox="0 0 760 100" style="width:380px"><text x="5" y="20" style="font-size:12px">a</text>'
+        '<text class="axis-title" x="5" y="40">x</text><text class="axis-title" x="5" y="60">y</text></svg>'
+        '<ul class="legend"><li><span class="swatch" style="background:red"></span>a</li>'
+        '<li style="margin-left:600px"><span class="swatch" style="background:red"></span>b</li></ul></figure>'
+        '<figure><div class="table-wrap" style="overflow-x:auto;width:200px"><table id="t"><tr><td style="white-space:nowrap">'
+        + "x" * 200 + '</td></tr></table></div></figure><p class="answer">HEART answered — incidents</p></body></html>',
+        encoding="utf-8")
+    opened = open_page(browser, page, width=390)
+    try:
+        problems = "\n".join(_problems(opened))
+    finally:
+        opened.close()
+    for expected in ("renders at 6.0px", "scrolls with no visible cue", "is clipped", "uses 1 colours",
+                     "wider than the 390px window", "suppression mark"):
+        assert expected in problems, f"the layout check missed {expected!r}:\n{problems}"
+
+
+def test_palette_has_ten_distinct_colours():
+    assert len({c.lower() for c in COLORS}) >= 10
+
+
+def _read_csv(text: str) -> list[list[str]]:
+    assert text.startswith("\ufeff"), "a CSV starts with a byte-order mark so spreadsheets read UTF-8"
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+def assert_csv_equals_table(table: dict, rows: list[list[str]], lang: str, where: str) -> None:
+    assert rows[0] == table["header"], f"{where}: CSV header {rows[0]} != table header {table['header']}"
+    body = rows[1:]
+    assert len(body) == len(table["rows"]) and body, f"{where}: {len(body)} CSV rows for {len(table['rows'])} table rows"
+    for csv_row, cells in zip(body, table["rows"]):
+        assert len(csv_row) == len(cells), f"{where}: row {csv_row[0]!r} has {len(csv_row)} fields, table {len(cells)}"
+        assert csv_row[0] == cells[0]["text"], f"{where}: row label {csv_row[0]!r} != {cells[0]['text']!r}"
+        for value, cell in zip(csv_row[1:], cells[1:]):
+            if cell["state"] == "value" or (cell["state"] == "missing" and cell["text"] not in ("n/a", "n/d")):
+                shown, decimals, percent = parse_shown(cell["text"], lang)
+                assert "," not in value and round(float(value), decimals) == round(shown, decimals), \
+                    f"{where}: row {csv_row[0]!r}: CSV {value!r} != table {cell['text']!r}"
+                assert len(value.partition(".")[2]) == decimals, f"{where}: CSV {value!r} has another precision"
+            else:
+                assert value == cell["text"], f"{where}: row {csv_row[0]!r}: CSV {value!r} != table {cell['text']!r}"
+
+
+STATIC_TABLE_PAGES = [("site", "en", "questions/q1.html"), ("site", "es", "es/questions/q2.html"),
+                      ("site", "en", "questions/q3.html"), ("site", "es", "es/questions/q3.html"),
+                      ("site", "en", "questions/q4.html"), ("site", "es", "es/questions/q5.html"),
+                      ("site", "en", "questions/l.html"), ("cards", "es", "2024-Q3.es.html"),
+                      ("cards", "en", "2024-Q1.en.html")]
+
+
+@pytest.mark.parametrize("kind,lang,rel", STATIC_TABLE_PAGES, ids=[r for _, _, r in STATIC_TABLE_PAGES])
+def test_every_static_table_has_a_csv_equal_to_it(browser, published, kind, lang, rel):
+    path = (published.site if kind == "site" else published.cards) / rel
+    opened = open_page(browser, path)
+    try:
+        ids = opened.page.eval_on_selector_all("table[id]", "ts => ts.map(t => t.id)")
+        assert ids, f"{path}: no table"
+        for table_id in ids:
+            href = opened.page.get_attribute(f'a.csv[data-table="{table_id}"]', "href")
+            assert href, f"{path}: table {table_id} has no CSV download"
+            table = opened.page.evaluate(TABLE_JS, table_id)
+            rows = _read_csv((path.parent / href).read_text(encoding="utf-8"))
+            assert_csv_equals_table(table, rows, lang, f"{path}#{table_id}")
+    finally:
+        opened.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_dashboard_downloads_equal_their_tables(browser, published, lang):
+    path = published.site / ("index.html" if lang == "en" else "es/index.html")
+    opened = open_page(browser, path)
+    page = opened.page
+    checked = 0
+    try:
+        for tab, program in (("volume", "ALL"), ("outcomes", "CRT"), ("people", "ALL"), ("backup", "CCD")):
+            page.select_option("#f-program", program)
+            page.click(f"#tab-{tab}")
+            ids = page.eval_on_selector_all(f"#panel-{tab} table[id]", "ts => ts.map(t => t.id)")
+            assert ids, f"{path}#{tab}: no table"
+            for table_id in ids:
+                with page.expect_download() as info:
+                    page.click(f'a.csv[data-table="{table_id}"]')
+                text = Path(info.value.path()).read_text(encoding="utf-8")
+                assert_csv_equals_table(page.evaluate(TABLE_JS, table_id), _read_csv(text), lang,
+                                        f"{path}#{tab}/{program}/{table_id}")
+                checked += 1
+        opened.assert_clean(str(path))
+    finally:
+        opened.close()
+    assert checked >= 6
+
+
+def test_filters_are_kept_in_the_url(browser, published):
+    path = published.site / "es" / "index.html"
+    opened = open_page(browser, path)
+    try:
+        page = opened.page
+        page.click("#tab-outcomes")
+        page.select_option("#f-grain", "month")
+        page.select_option("#f-from", "2024-03")
+        page.select_option("#f-program", "CRT")
+        url = page.url
+        assert "#" in url and "program=CRT" in url, url
+        rendered = page.evaluate("document.body.dataset.rendered")
+    finally:
+        opened.close()
+    again = open_page(browser, path, url=url)
+    try:
+        page = again.page
+        assert page.evaluate("document.body.dataset.rendered") == rendered == "outcomes|month|2024-03|2024-12|CRT"
+        assert page.get_attribute("#tab-outcomes", "aria-selected") == "true"
+        assert [page.input_value(f"#f-{k}") for k in ("grain", "from", "program")] == ["month", "2024-03", "CRT"]
+    finally:
+        again.close()
