@@ -20,6 +20,7 @@ from orchestration.publish.marts import PublicMartsError
 
 from .conftest import GENERATED
 from .fixtures import PROJECT_ROOT
+from .pdf_check import pdf_text
 
 
 def test_outputs_written(published):
@@ -196,3 +197,64 @@ def test_fixture_has_suppressed_cells(fixture_warehouse):
         reasons = dict(con.execute("select suppression_reason, count(*) from public_marts.pub_metric_values "
                                    "where is_suppressed group by 1").fetchall())
     assert reasons.get("small_cell", 0) > 0 and reasons.get("complementary", 0) > 0, reasons
+
+
+def _text(fragment: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", fragment).split()).replace("&lt;", "<").replace("&amp;", "&")
+
+
+def test_hidden_headline_figures_get_words_not_marks(fixture_warehouse, tmp_path):
+    """A hidden all-programs eligible count (as complementary suppression once chose) and a hidden median:
+    the card's sentence falls back to wording that needs no number, and the tiles say "not available"
+    and why, in both languages and in the PDF."""
+    path = _copy_warehouse(fixture_warehouse, tmp_path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("update public_marts.pub_metric_values set value = null, is_suppressed = true, "
+                    "suppression_reason = 'complementary' where metric_id = 'eligible_incidents' "
+                    "and period_grain = 'quarter' and period_start = date '2024-01-01' and program = 'ALL'")
+        con.execute("delete from public_marts.pub_metric_values where metric_id = 'response_minutes_median' "
+                    "and period_grain = 'quarter' and period_start = date '2024-01-01' and program = 'ALL'")
+    build_public_outputs(Destination.duckdb(path), tmp_path / "out", generated=GENERATED)
+    expected = {
+        "en": ("withheld this quarter to protect privacy", "Not available",
+               "Withheld so that a small count elsewhere cannot be worked out.", "not available for this quarter"),
+        "es": ("se reserva este trimestre para proteger la privacidad", "No disponible",
+               "Se reserva para que no pueda deducirse una cifra pequeña de otra celda.", "no está disponible"),
+    }
+    for lang, (fallback, unavailable, reason, median_fallback) in expected.items():
+        html = (tmp_path / "out" / "cards" / f"2024-Q1.{lang}.html").read_text(encoding="utf-8")
+        lead = _text(re.search(r'<p class="answer">(.*?)</p>', html, re.S).group(1))
+        assert "\u2014" not in lead and "<11" not in lead, f"{lang}: a mark in the sentence: {lead}"
+        assert fallback in lead and median_fallback in lead, f"{lang}: no fallback wording in {lead!r}"
+        assert re.search(r"\d,\d{3}", lead), f"{lang}: the figures that are published still appear: {lead!r}"
+        tile = re.search(r'data-key="eligible_incidents\|quarter\|2024-01-01\|ALL\|\|"[^>]*>([^<]*)</span>'
+                         r'<span class="reason">([^<]*)</span>', html)
+        assert tile and tile.groups() == (unavailable, reason), f"{lang}: eligible tile is {tile and tile.groups()}"
+        assert 'class="big"><span class="num" data-src="mv" data-key="eligible_incidents' not in html
+        pdf = pdf_text(tmp_path / "out" / "cards" / f"2024-Q1.{lang}.pdf")
+        assert unavailable in pdf and fallback in " ".join(pdf.split()), f"{lang}: the PDF card lacks the wording"
+    # The site's Q1 page answers the latest quarter; its sentences hold no mark either.
+    q1 = (tmp_path / "out" / "site" / "questions" / "q1.html").read_text(encoding="utf-8")
+    assert "\u2014" not in _text(re.search(r'<p class="answer"[^>]*>(.*?)</p>', q1, re.S).group(1))
+
+
+def test_a_fallback_that_needs_a_figure_is_refused():
+    """A fallback must be wording without the figure it replaces; the publisher refuses one that is not."""
+    from orchestration.publish.content import Copy
+    from orchestration.publish.figures import Figures
+    from orchestration.publish.marts import PublicMarts
+    from orchestration.publish.questions import answer
+
+    q1 = dt.date(2024, 1, 1)
+    marts = PublicMarts(
+        metric_values=[{"metric_id": "heart_incidents", "period_grain": "quarter", "period_start": q1, "program": "ALL",
+                        "dimension": "", "dimension_value": "", "value": None, "is_suppressed": True,
+                        "suppression_reason": "small_cell"}],
+        catalog=[{"metric_id": "heart_incidents", "unit": "incidents", "dimension": ""}],
+        people_served=[], staff=[], summaries=[])
+    clause = {"text": "{period}, {heart_incidents} incidents."}
+    good = Copy("en", {"not_available": "n/a", "answers": {"Q1": [{**clause, "fallback": "{period}, withheld."}]}}, None)
+    assert answer(Figures(marts), "Q1", q1, good, as_html=False) == "From January to March 2024, withheld."
+    bad = Copy("en", {"not_available": "n/a", "answers": {"Q1": [{**clause, "fallback": "{heart_incidents} or so."}]}}, None)
+    with pytest.raises(ContentError, match="fallback"):
+        answer(Figures(marts), "Q1", q1, bad, as_html=False)
