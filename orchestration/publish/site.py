@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import json
 from pathlib import Path
@@ -86,7 +87,6 @@ def headline(figs: Figures, copy: Copy) -> dict | None:
 
 
 def _esc(text: str) -> str:
-    import html
     return html.escape(text)
 
 

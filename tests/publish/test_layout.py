@@ -173,3 +173,22 @@ def test_filters_are_kept_in_the_url(browser, published):
         assert [page.input_value(f"#f-{k}") for k in ("grain", "from", "program")] == ["month", "2024-03", "CRT"]
     finally:
         again.close()
+
+
+@pytest.mark.parametrize("rel,panel", [("index.html", "#panel-volume"), ("es/index.html", "#panel-outcomes"),
+                                       ("questions/q2.html", "main"), ("es/questions/q1.html", "main")])
+def test_chart_tooltips_show_values(browser, published, rel, panel):
+    """Hovering a bar names its series, its period and its value, as printed in the table beside it."""
+    opened = open_page(browser, published.site / rel)
+    try:
+        page = opened.page
+        if panel.startswith("#panel-"):
+            page.click("#tab-" + panel.removeprefix("#panel-"))
+        tips = page.eval_on_selector_all(f"{panel} svg.chart:not(.chart-narrow) rect title", "ts => ts.map(t => t.textContent)")
+        cells = set(page.eval_on_selector_all(f"{panel} table .num", "ns => ns.map(n => n.textContent)"))
+        assert len(tips) >= 4, f"{rel}: {len(tips)} bars with a tooltip"
+        for tip in tips:
+            label, _, value = tip.rpartition(": ")
+            assert label and value in cells, f"{rel}: tooltip {tip!r} does not give a value printed in the table"
+    finally:
+        opened.close()
