@@ -71,7 +71,12 @@ def write_card_pdf(card, copy: Copy, path: Path) -> Path:
     pdf.cell(width, 9, pdf_text(card.title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", size=12)
     pdf.cell(width, 6, pdf_text(card.period), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_y(36)
+    pdf.set_y(33)
+    pdf.set_font("helvetica", size=8)
+    pdf.set_text_color(*MUTED)
+    pdf.cell(width, 4, pdf_text(f"{card.dates.get('current_through', '')} · {card.dates.get('published_on', '')}"),
+             new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(39)
 
     # Lead sentence.
     pdf.set_text_color(*INK)
@@ -148,7 +153,8 @@ def write_card_pdf(card, copy: Copy, path: Path) -> Path:
     pdf.ln(2)
     pdf.set_font("helvetica", size=8)
     pdf.set_text_color(*MUTED)
-    for line in [copy.get("card.about"), *card.notes]:
+    contact = copy.get("site.contact").format(email=card.dates.get("contact_email", ""))
+    for line in [copy.get("card.about"), *card.notes, contact]:
         pdf.multi_cell(width, 4, pdf_text(" ".join(line.split())), align="L", new_x="LMARGIN", new_y="NEXT")
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))

@@ -10,10 +10,10 @@ from .mart_check import NUMBER, check_figure, check_unavailable
 SCREENSHOTS_DIR = Path(__file__).resolve().parents[2] / "build" / "screenshots" / "publish"
 
 # Every text node of the page (hidden tab panels too) minus the figures (tagged .num), charts (their
-# ticks are scale marks, not figures), scripts and styles, one node per line: any number left must
-# come from reviewed text or a date.
+# ticks are scale marks, not figures), the publication dates (checked on their own), scripts and
+# styles, one node per line: any number left must come from reviewed text or a date.
 _PLAIN_TEXT_JS = """() => {
-  const skip = '.num, svg, script, style, noscript, .beat-table tbody th';
+  const skip = '.num, svg, script, style, noscript, .beat-table tbody th, .dates';
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const parts = [];
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {

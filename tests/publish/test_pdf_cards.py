@@ -42,3 +42,12 @@ def test_english_pdf_card_uses_english_formats(published):
     text = pdf_text(published.cards / "2024-Q3.en.pdf")
     assert "HEART data card" in text and "July – September 2024" in text and "Story from the field" in text
     assert any("," in t for t in NUMBER.findall(text)), "English counts over 999 use a comma"
+
+
+@pytest.mark.parametrize("lang,through,contact", [
+    ("en", "Data current through December 31, 2024", "Questions or corrections"),
+    ("es", "Datos hasta el 31 de diciembre de 2024", "Preguntas o correcciones"),
+])
+def test_pdf_card_has_dates_and_contact(published, lang, through, contact):
+    text = " ".join(pdf_text(published.cards / f"2024-Q2.{lang}.pdf").split())
+    assert through in text and contact in text and "heart-data@example.org" in text
