@@ -14,11 +14,13 @@ import jinja2
 
 from orchestration.publish.content import Copy, load_copy, load_site_settings
 from orchestration.publish.figures import Figures, answered_share
+from babel import dates as babel_dates
+
 from orchestration.publish.locale import (
-    LANGS, format_date, format_settings, period_end, period_from_to, period_label, period_short, quarter_id,
+    LANGS, LOCALES, format_date, format_settings, period_end, period_from_to, period_label, period_short, quarter_id,
 )
 from orchestration.publish.questions import QUESTIONS, SPECS, column_label, columns, answer, ordered_values
-from orchestration.publish.svg import COLORS, grouped_bars
+from orchestration.publish.svg import COLORS, grouped_bars, heat_map
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -249,6 +251,7 @@ def question_page(figs: Figures, copy: Copy, question: str) -> dict:
                 "rows": [[period_label(q, "quarter", lang), *[f.csv(lang, na) for f in row]]
                          for q, row in zip(quarters, grid)]},
         "beats": None,
+        "heat_maps": None,
     }
     if question == "Q3" and latest:
         values = ordered_values(figs, copy, "eligible_by_beat")
@@ -265,7 +268,31 @@ def question_page(figs: Figures, copy: Copy, question: str) -> dict:
             "csv": {"header": [copy.get("site.beat"), *cols],
                     "rows": [[label, *[f.csv(lang, na) for f in row]] for label, row in zip(labels, grid)]},
         }
+    if question == "Q3" and latest and figs.dimension_values("eligible_by_dow_hour", "ALL"):
+        page["heat_maps"] = _heat_maps(figs, copy, latest)
     return page
+
+
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _heat_maps(figs: Figures, copy: Copy, quarter: dt.date) -> dict:
+    """Eligible incidents by local day of week and hour, one grid per response status, with the CSV of both."""
+    lang, na = copy.lang, copy.get("not_available")
+    days = [babel_dates.get_day_names("abbreviated", locale=LOCALES[lang])[i] for i in range(7)]
+    hours = [babel_dates.format_skeleton("h", dt.datetime(2024, 1, 1, h), locale=LOCALES[lang]) for h in range(24)]
+    period = period_label(quarter, "quarter", lang)
+    charts, csv_rows = [], []
+    for status in ("responded", "forgone"):
+        grid = [[figs.metric("eligible_by_dow_hour", "quarter", quarter, "ALL", "dow_hour_status", f"{d}|{h:02d}|{status}")
+                 for h in range(24)] for d in DAYS]
+        title = copy.get("site.heat_map_title").format(status=copy.dim_value("response_status", status), period=period)
+        charts.append(heat_map(days, hours, grid, lang, title, copy.get("site.axis_hour"), copy.get("site.axis_day"),
+                               copy.get("site.hidden_cell"), na))
+        csv_rows += [[copy.dim_value("response_status", status), day, *[f.csv(lang, na) for f in row]]
+                     for day, row in zip(days, grid)]
+    return {"charts": charts, "csv": {"header": [copy.get("site.response_status"), copy.get("site.axis_day"), *hours],
+                                      "rows": csv_rows}}
 
 
 def _chart_title(copy: Copy, metrics: tuple[str, ...]) -> str:
@@ -323,6 +350,10 @@ def build_site(figs: Figures, out_dir: Path, generated: dt.date, langs: tuple[st
             p["href"] = f"{p['id'].lower()}.html"
             p["csv_href"] = f"{p['id'].lower()}.csv"
             written.append(write_csv(base / "questions" / p["csv_href"], p["csv"]["header"], p["csv"]["rows"]))
+            if p["heat_maps"]:
+                p["heat_maps"]["csv_href"] = f"{p['id'].lower()}-day-hour.csv"
+                written.append(write_csv(base / "questions" / p["heat_maps"]["csv_href"], p["heat_maps"]["csv"]["header"],
+                                         p["heat_maps"]["csv"]["rows"]))
             if p["beats"]:
                 p["beats"]["csv_href"] = f"{p['id'].lower()}-beats.csv"
                 written.append(write_csv(base / "questions" / p["beats"]["csv_href"], p["beats"]["csv"]["header"],

@@ -152,3 +152,66 @@ def horizontal_bars(labels: list[str], figs: list[Figure], lang: str, title: str
         out.append("</svg>")
         svgs.append("".join(out))
     return figure_html(title, "".join(svgs))
+
+
+# A single-hue sequential scale (light to dark blue), read the same with every colour-vision deficiency;
+# hidden cells are grey with a hatch so they are not read as the lightest bin.
+SEQUENTIAL = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
+HIDDEN_FILL = "#bdbdbd"
+
+
+def heat_map(rows: list[str], cols: list[str], cells: list[list[Figure]], lang: str, title: str, x_title: str,
+             y_title: str, hidden_label: str, not_available: str = "n/a") -> str:
+    """A rows x columns grid (e.g. day of week x hour of day), each cell shaded by its count in five
+    equal bins up to the largest published value; a hidden cell is grey and hatched."""
+    shown = [f.value for row in cells for f in row if f.shown]
+    top = max(shown, default=0.0)
+    bins = [top * (i + 1) / len(SEQUENTIAL) for i in range(len(SEQUENTIAL))]
+    svgs = []
+    for layout, W in LAYOUTS.items():
+        left, right, top_pad = 58, 6, 6
+        cw = (W - left - right) / len(cols)
+        ch = 24 if layout == "wide" else 20
+        every = 3 if layout == "wide" else 6
+        grid_h = ch * len(rows)
+        legend_rows = 1 if layout == "wide" else 2
+        H = top_pad + grid_h + 40 + 22 * legend_rows + 8
+        out = [f'<svg class="chart chart-{layout} heat" viewBox="0 0 {W} {H}" role="img" aria-label="{html.escape(title)}" '
+               f'xmlns="http://www.w3.org/2000/svg"><defs><pattern id="hatch-{layout}" width="4" height="4" '
+               f'patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="4" height="4" fill="{HIDDEN_FILL}"/>'
+               '<line x1="0" y1="0" x2="0" y2="4" stroke="#fff" stroke-width="1.5"/></pattern></defs>']
+        for ri, label in enumerate(rows):
+            y = top_pad + ri * ch
+            out.append(f'<text class="tick" x="{left - 6}" y="{y + ch / 2 + 4:.1f}" text-anchor="end">{html.escape(label)}</text>')
+            for ci, col in enumerate(cols):
+                f = cells[ri][ci]
+                x = left + ci * cw
+                if f.shown:
+                    fill = next((c for c, b in zip(SEQUENTIAL, bins) if f.value <= b + 1e-9), SEQUENTIAL[-1])
+                elif f.missing and f.printable:
+                    fill = "#ffffff"
+                else:
+                    fill = f"url(#hatch-{layout})"
+                tip = f"{label} {col}: {f.text(lang, not_available)}"
+                out.append(f'<rect x="{x:.1f}" y="{y}" width="{cw - 1:.1f}" height="{ch - 1}" fill="{fill}" stroke="#eef1f5">'
+                           f'<title>{html.escape(tip)}</title></rect>')
+        for ci, col in enumerate(cols):
+            if ci % every == 0:
+                out.append(f'<text class="tick" x="{left + ci * cw + cw / 2:.1f}" y="{top_pad + grid_h + 14}" '
+                           f'text-anchor="middle">{html.escape(col)}</text>')
+        out.append(f'<text class="axis-title" x="{left + (W - left - right) / 2:.1f}" y="{top_pad + grid_h + 32}" '
+                   f'text-anchor="middle">{html.escape(x_title)}</text>')
+        out.append(f'<text class="axis-title" transform="translate(12 {top_pad + grid_h / 2:.1f}) rotate(-90)" '
+                   f'text-anchor="middle">{html.escape(y_title)}</text>')
+        # The key: the upper bound of each bin, then the hidden-cell swatch.
+        keys = [(c, "≤" + format_number(b, 0, lang)) for c, b in zip(SEQUENTIAL, bins)] if top else []
+        keys.append((f"url(#hatch-{layout})", hidden_label))
+        per_row = math.ceil(len(keys) / legend_rows)
+        slot = (W - 12) / per_row
+        for i, (fill, text) in enumerate(keys):
+            x, y = 6 + (i % per_row) * slot, top_pad + grid_h + 44 + (i // per_row) * 22
+            out.append(f'<rect x="{x:.1f}" y="{y}" width="14" height="14" fill="{fill}" stroke="#8a93a3"/>')
+            out.append(f'<text class="legend" x="{x + 19:.1f}" y="{y + 12}">{html.escape(text)}</text>')
+        out.append("</svg>")
+        svgs.append("".join(out))
+    return figure_html(title, "".join(svgs))

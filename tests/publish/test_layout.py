@@ -192,3 +192,32 @@ def test_chart_tooltips_show_values(browser, published, rel, panel):
             assert label and value in cells, f"{rel}: tooltip {tip!r} does not give a value printed in the table"
     finally:
         opened.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_q3_heat_map_shades_published_cells_and_hatches_hidden_ones(browser, published, lang, tmp_path):
+    """The day x hour heat map: 7 x 24 cells per response status, each tooltip giving the cell's printed
+    figure, hidden cells hatched (never shaded as a low count), and its CSV holding the same figures."""
+    rel = "questions/q3.html" if lang == "en" else "es/questions/q3.html"
+    opened = open_page(browser, published.site / rel, width=390)
+    try:
+        page = opened.page
+        heat = page.eval_on_selector_all("svg.heat.chart-narrow", """ss => ss.map(s => Array.from(s.querySelectorAll(
+            ':scope > rect')).filter(r => r.querySelector('title'))
+            .map(r => [r.getAttribute('fill'), r.querySelector('title').textContent]))""")
+        assert len(heat) == 2 and all(len(cells) == 7 * 24 for cells in heat), [len(c) for c in heat]
+        fills = [fill for cells in heat for fill, _ in cells]
+        tips = [tip for cells in heat for _, tip in cells]
+        hidden = [t for f, t in zip(fills, tips) if f.startswith("url(#hatch")]
+        assert hidden and all(t.endswith(("<11", "\u2014")) for t in hidden), hidden[:3]
+        assert all(not t.endswith(("<11", "\u2014")) for f, t in zip(fills, tips) if not f.startswith("url(")), \
+            "a hidden cell is shaded like a published count"
+        href = page.get_attribute("a.csv[href$='-day-hour.csv']", "href")
+        rows = _read_csv((published.site / rel).parent.joinpath(href).read_text(encoding="utf-8"))
+        printed = [t.rpartition(": ")[2] for t in tips]
+        from_csv = [v for r in rows[1:] for v in r[2:]]
+        assert len(from_csv) == len(printed)
+        for value, text in zip(from_csv, printed):
+            assert value == text or float(value) == parse_shown(text, lang)[0], (value, text)
+    finally:
+        opened.close()
