@@ -98,7 +98,8 @@ def make_card(figs: Figures, copy: Copy, start: dt.date, generated: dt.date, con
         csv_href=f"{qid}.{lang}.programs.csv", dates=dates_line(figs, copy, generated),
     )
     card.program_chart = horizontal_bars([p["label"] for p in programs], [p["figure"] for p in programs], lang,
-                                         copy.get("card.by_program"), copy.label("units", "incidents"),
+                                         f'{copy.get("card.by_program")}, {period_label(start, "quarter", lang)}',
+                                         copy.label("units", "incidents"),
                                          copy.get("site.axis_program"), na)
     return card
 
