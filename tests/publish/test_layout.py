@@ -221,3 +221,28 @@ def test_q3_heat_map_shades_published_cells_and_hatches_hidden_ones(browser, pub
             assert value == text or float(value) == parse_shown(text, lang)[0], (value, text)
     finally:
         opened.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_monthly_view_draws_trend_lines(browser, published, width):
+    """Months are a trend: lines (one per series, broken at a hidden month), each point's tooltip giving
+    the value printed in the table; the view passes the same layout checks as the rest."""
+    opened = open_page(browser, published.site / "es" / "index.html", width=width)
+    try:
+        page = opened.page
+        page.select_option("#f-grain", "month")
+        page.wait_for_function("document.body.dataset.rendered.includes('|month|')")
+        for tab in ("volume", "backup"):
+            page.click(f"#tab-{tab}")
+            lines = page.eval_on_selector_all(f"#panel-{tab} svg.chart.line path", "ps => ps.length")
+            legend = page.eval_on_selector_all(f"#panel-{tab} ul.legend li", "ls => ls.length")
+            assert lines >= 2 and lines == legend, f"{tab}: {lines} lines for {legend} legend entries"
+            tips = page.eval_on_selector_all(f"#panel-{tab} svg.chart.line circle title", "ts => ts.map(t => t.textContent)")
+            cells = set(page.eval_on_selector_all(f"#panel-{tab} table .num", "ns => ns.map(n => n.textContent)"))
+            assert len(tips) >= 12 and all(t.rpartition(": ")[2] in cells for t in tips), tips[:3]
+            problems = _problems(opened)
+            assert not problems, f"{tab} monthly at {width}px:\n" + "\n".join(problems)
+        opened.screenshot(f"layout-es-backup-monthly-{width}")
+        opened.assert_clean("monthly view")
+    finally:
+        opened.close()

@@ -130,6 +130,48 @@
     out += axisTitles(W, H, left, plotW, top, plotH, xTitle, yTitle);
     return figureHtml(title, out + "</svg>", legendHtml(series.map((s) => s.label)));
   }
+  // Monthly series as lines, so a trend reads at a glance; a hidden month leaves a gap, never a dip to zero.
+  function lineChart(categories, series, unit, title, xTitle, yTitle, width) {
+    if (!categories.length || !series.length) return "";
+    const W = Math.max(280, Math.round(width)), H = W < 500 ? 260 : 300;
+    const left = 68, right = 14, top = 14, bottom = 62;
+    const shown = series.flatMap((s) => s.cells.filter((c) => c.value !== null).map((c) => c.value));
+    const [max, step] = niceScale(Math.max(0, ...shown));
+    const plotW = W - left - right, plotH = H - top - bottom;
+    const band = plotW / categories.length;
+    const x = (i) => left + band * i + band / 2, y = (v) => top + plotH - (v / max) * plotH;
+    const longest = Math.max(...categories.map((c) => Math.max(...c.split(" ").map((p) => p.length))));
+    const every = Math.max(1, Math.ceil((longest * FONT * 0.65 + 6) / band));
+    let out = `<svg class="chart line" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(title)}" xmlns="http://www.w3.org/2000/svg">`;
+    for (let i = 0; i <= Math.round(max / step); i++) {
+      const v = step * i, yy = y(v);
+      out += `<line x1="${left}" x2="${W - right}" y1="${yy}" y2="${yy}" class="grid"/>`;
+      out += `<text class="tick" x="${left - 6}" y="${yy + 4}" text-anchor="end">${esc(tickText(v, unit))}</text>`;
+    }
+    series.forEach((s, si) => {
+      const color = COLORS[si % COLORS.length];
+      let path = "", pen = false;
+      s.cells.forEach((c, ci) => {
+        if (c.value === null || c.value === undefined) { pen = false; return; }
+        path += `${pen ? "L" : "M"}${x(ci).toFixed(1)} ${y(c.value).toFixed(1)} `;
+        pen = true;
+      });
+      if (path) out += `<path d="${path.trim()}" fill="none" stroke="${color}" stroke-width="2.5"/>`;
+      s.cells.forEach((c, ci) => {
+        if (c.value === null || c.value === undefined) return;
+        out += `<circle cx="${x(ci)}" cy="${y(c.value)}" r="4" fill="${color}"><title>${esc(`${s.label} \u00b7 ${categories[ci]}: ${cellText(c)}`)}</title></circle>`;
+      });
+    });
+    categories.forEach((cat, ci) => {
+      if (ci % every) return;
+      const cut = cat.lastIndexOf(" "), lines = cut > 0 ? [cat.slice(0, cut), cat.slice(cut + 1)] : [cat];
+      out += `<text class="tick" x="${x(ci)}" y="${top + plotH + 16}" text-anchor="middle">` +
+        lines.map((l, i) => `<tspan x="${x(ci)}" dy="${i ? 14 : 0}">${esc(l)}</tspan>`).join("") + "</text>";
+    });
+    out += `<line x1="${left}" x2="${W - right}" y1="${top + plotH}" y2="${top + plotH}" class="axis"/>`;
+    out += axisTitles(W, H, left, plotW, top, plotH, xTitle, yTitle);
+    return figureHtml(title, out + "</svg>", legendHtml(series.map((s) => s.label)));
+  }
   // Horizontal bars for one period (demographics): the label sits above its bar, so it never collides.
   function hbarChart(labels, cells, title, xTitle, yTitle, width) {
     const W = Math.max(280, Math.round(width)), row = 40, left = 34, right = 16, top = 6;
@@ -215,7 +257,8 @@
     const chartCols = cols.map((c, i) => [c, i]).filter(([c]) => c.chart);
     const series = chartCols.map(([c, i]) => ({ label: c.label, cells: grid[i] }));
     const unit = chartCols.length ? chartCols[0][0].unit : "";
-    let out = barChart(periods.map((p) => D.period_short[state.grain][p]), series, unit,
+    const draw = state.grain === "month" && periods.length > 2 ? lineChart : barChart;
+    let out = draw(periods.map((p) => D.period_short[state.grain][p]), series, unit,
       L.chart_title_by_period.replace("{title}", tab.title), L.axis_period, D.unit_labels[unit] || unit, viewWidth(panel));
     let inner = tableHead(cols) + "<tbody>";
     const rows = [[L.period, ...cols.map(flatLabel)]];
