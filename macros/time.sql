@@ -58,12 +58,12 @@
 {%- endmacro %}
 
 
-{#- A source timestamp is usable when it is set, not a placeholder (before 2000-01-01) and not
+{#- A source timestamp is usable when it is set, not a placeholder (before var placeholder_before) and not
     more than 7 days after the incident closed (docs/metric_definitions.md, "Valid timestamp"). -#}
 {% macro is_valid_ts(ts, closed_at) -%}
     (
         {{ ts }} is not null
-        and {{ ts }} >= cast('2000-01-01' as timestamp)
+        and {{ ts }} >= {{ placeholder_before() }}
         and ({{ closed_at }} is null or {{ ts }} <= {{ closed_at }} + interval '7 days')
     )
 {%- endmacro %}

@@ -5,12 +5,19 @@
     {{ return(['POLICE', 'EMS', 'FIRE', 'CRT', 'CORESPONSE']) }}
 {%- endmacro %}
 
-{% macro heart_unit_types() -%}
-    {{ return(['CRT', 'CORESPONSE']) }}
+{#- Unit statuses of the CAD status history (raw_cad.unit_status_changes). -#}
+{% macro unit_statuses() -%}
+    {{ return(['AVAILABLE', 'ASSIGNED', 'OUT_OF_SERVICE', 'OFF_DUTY']) }}
 {%- endmacro %}
 
+{#- HEART teams' unit types are their program codes: the dispatchable programs (dbt var). -#}
+{% macro heart_unit_types() -%}
+    {{ return(var('dispatchable_programs')) }}
+{%- endmacro %}
+
+{#- Programs a call can be eligible for, and that case-management encounters belong to (dbt var). -#}
 {% macro encounter_programs() -%}
-    {{ return(['CRT', 'CORESPONSE', 'CCD']) }}
+    {{ return(var('eligibility_programs')) }}
 {%- endmacro %}
 
 {% macro staff_programs() -%}
@@ -27,11 +34,15 @@
 {%- endmacro %}
 
 {% macro dispatchable_programs() -%}
-    {{ return(['CRT', 'CORESPONSE']) }}
+    {{ return(var('dispatchable_programs')) }}
 {%- endmacro %}
 
-{#- Two calls about one incident from one phone this close together are one call logged twice: a
-    real call-back (redial after a dropped call) takes longer than half a minute. -#}
+{#- The duplicate-call window (dbt var duplicate_call_seconds, the one home of the rule). -#}
 {% macro duplicate_call_seconds() -%}
-    30
+    {{ var('duplicate_call_seconds') }}
+{%- endmacro %}
+
+{#- The placeholder cutoff (dbt var placeholder_before): an earlier source timestamp means "unknown". -#}
+{% macro placeholder_before() -%}
+    cast('{{ var("placeholder_before") }}' as timestamp)
 {%- endmacro %}

@@ -51,6 +51,9 @@ class Table:
     primary_key: tuple[str, ...]
     cursor: str
     columns: tuple[Column, ...]
+    # An optional table may be absent from a source system: it is then loaded as an empty raw table
+    # and the models that read it fall back (documented on the table).
+    optional: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -97,7 +100,7 @@ def _parse_system(path: Path) -> System:
                 if key not in names:
                     raise ContractError(f"{path.name}: {t['name']} names unknown key column {key!r}")
             tables.append(Table(system_name, t["name"], t["description"], tuple(t["primary_key"]),
-                                t["cursor"], tuple(columns)))
+                                t["cursor"], tuple(columns), bool(t.get("optional", False))))
         return System(system_name, doc["raw_schema"], doc["description"].strip(), tuple(tables))
     except KeyError as exc:
         raise ContractError(f"{path}: missing required key {exc}") from exc

@@ -1,17 +1,35 @@
--- One row per (incident, program) the incident is eligible for: its final call type has a rule
--- for the program in force on the local creation date, and no exclusion in force is flagged.
--- (eligibility_call_type is the final call type, or the initial one when CAD does not know the
--- final code: see stg_cad__incidents.)
+-- One row per (incident, program, judged_on) where the incident's call type has a rule for the
+-- program in force on the local creation date and no exclusion in force is flagged.
+-- judged_on = 'dispatch' reads the call type the dispatcher knew (eligibility_call_type, see
+-- stg_cad__incidents): that decides eligibility. judged_on = 'close' reads the final call type,
+-- so incidents reclassified into an eligible type at close can be reported apart.
 with
 
 incidents as (
     select
         incident_number,
         eligibility_call_type,
+        final_call_type,
         created_date_local,
         weapon_involved,
         violence_toward_others
     from {{ ref('stg_cad__incidents') }}
+),
+
+call_types_judged as (
+    select
+        incident_number,
+        'dispatch' as judged_on,
+        eligibility_call_type as call_type,
+        created_date_local
+    from incidents
+    union all
+    select
+        incident_number,
+        'close' as judged_on,
+        final_call_type as call_type,
+        created_date_local
+    from incidents
 ),
 
 eligibility_rules as (
@@ -37,14 +55,18 @@ excluded_incidents as (
 )
 
 select
-    incidents.incident_number,
-    eligibility_rules.program
-from incidents
+    call_types_judged.incident_number,
+    eligibility_rules.program,
+    call_types_judged.judged_on
+from call_types_judged
 inner join eligibility_rules
     on
-        incidents.eligibility_call_type = eligibility_rules.call_type_code
-        and incidents.created_date_local >= eligibility_rules.effective_from
-        and (eligibility_rules.effective_to is null or incidents.created_date_local < eligibility_rules.effective_to)
-left join excluded_incidents on incidents.incident_number = excluded_incidents.incident_number
+        call_types_judged.call_type = eligibility_rules.call_type_code
+        and call_types_judged.created_date_local >= eligibility_rules.effective_from
+        and (
+            eligibility_rules.effective_to is null
+            or call_types_judged.created_date_local < eligibility_rules.effective_to
+        )
+left join excluded_incidents on call_types_judged.incident_number = excluded_incidents.incident_number
 where excluded_incidents.incident_number is null
-group by incidents.incident_number, eligibility_rules.program
+group by call_types_judged.incident_number, eligibility_rules.program, call_types_judged.judged_on

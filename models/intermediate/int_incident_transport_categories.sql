@@ -1,4 +1,4 @@
--- One row per (incident, destination category) the incident had a transport to: a case-management
+-- One row per (incident, destination category, destination group) the incident had a transport to: a case-management
 -- transport of a linked encounter or a CAD unit assignment with a transport destination
 -- (docs: counted once per incident and category).
 with
@@ -23,10 +23,11 @@ transports as (
 select
     transports.incident_number,
     destinations.destination_category,
+    destinations.destination_group,
     count(*) as transports,
     sum(case when transports.transport_source = 'cad' then 1 else 0 end) as cad_transports,
     sum(case when transports.transport_source = 'case_management' then 1 else 0 end) as case_management_transports
 from transports
 inner join {{ ref('transport_destinations') }} as destinations
     on transports.destination_code = destinations.destination_code
-group by transports.incident_number, destinations.destination_category
+group by transports.incident_number, destinations.destination_category, destinations.destination_group

@@ -1,9 +1,14 @@
--- One row per staged incident: whether it is eligible (docs "Eligible incident") and for which
--- programs, including the dispatchable ones the forgone reasons are judged over.
+-- One row per staged incident: whether it is eligible (docs "Eligible incident"), for which
+-- programs, and, for an incident whose type is eligible but that was never an opportunity for a
+-- team, why it is reported apart (eligibility_status).
 with
 
 incidents as (
-    select incident_number from {{ ref('stg_cad__incidents') }}
+    select
+        incident_number,
+        call_origin,
+        disposition
+    from {{ ref('stg_cad__incidents') }}
 ),
 
 eligible_programs as (
@@ -14,19 +19,55 @@ per_incident as (
     select
         incident_number,
         {% for program in encounter_programs() %}
-        max(case when program = '{{ program }}' then 1 else 0 end) = 1 as is_eligible_{{ program | lower }},
+        max(case when judged_on = 'dispatch' and program = '{{ program }}' then 1 else 0 end) = 1
+            as is_type_eligible_{{ program | lower }},
         {% endfor %}
-        count(*) as eligible_program_count
+        max(case when judged_on = 'dispatch' then 1 else 0 end) = 1 as is_type_eligible_at_dispatch,
+        max(case when judged_on = 'close' then 1 else 0 end) = 1 as is_type_eligible_at_close
     from eligible_programs
     group by incident_number
+),
+
+judged as (
+    select
+        incidents.incident_number,
+        coalesce(origins.begins_as_call, false) as begins_as_call,
+        coalesce(dispositions.closes_without_need, false) as closes_without_need,
+        {% for program in encounter_programs() %}
+        coalesce(per_incident.is_type_eligible_{{ program | lower }}, false) as is_type_eligible_{{ program | lower }},
+        {% endfor %}
+        coalesce(per_incident.is_type_eligible_at_dispatch, false) as is_type_eligible_at_dispatch,
+        coalesce(per_incident.is_type_eligible_at_close, false) as is_type_eligible_at_close
+    from incidents
+    left join per_incident on incidents.incident_number = per_incident.incident_number
+    left join {{ ref('call_origins') }} as origins on incidents.call_origin = origins.call_origin
+    left join {{ ref('dispositions') }} as dispositions on incidents.disposition = dispositions.disposition_code
+),
+
+-- the first that applies; every status but 'eligible' and 'not_eligible' is reported apart
+-- (metric set_apart_incidents), never counted as eligible or forgone
+statused as (
+    select
+        *,
+        case
+            when is_type_eligible_at_dispatch and begins_as_call and not closes_without_need then 'eligible'
+            when not is_type_eligible_at_dispatch and not is_type_eligible_at_close then 'not_eligible'
+            when not begins_as_call then 'not_a_call'
+            when is_type_eligible_at_dispatch then 'closed_without_need'
+            else 'reclassified_at_close'
+        end as eligibility_status
+    from judged
 )
 
 select
-    incidents.incident_number,
-    per_incident.incident_number is not null as is_eligible,
+    incident_number,
+    eligibility_status,
+    eligibility_status = 'eligible' as is_eligible,
     {% for program in encounter_programs() %}
-    coalesce(per_incident.is_eligible_{{ program | lower }}, false) as is_eligible_{{ program | lower }},
+    eligibility_status = 'eligible' and is_type_eligible_{{ program | lower }} as is_eligible_{{ program | lower }},
     {% endfor %}
-    coalesce(per_incident.eligible_program_count, 0) as eligible_program_count
-from incidents
-left join per_incident on incidents.incident_number = per_incident.incident_number
+    begins_as_call,
+    closes_without_need,
+    is_type_eligible_at_dispatch,
+    is_type_eligible_at_close
+from statused

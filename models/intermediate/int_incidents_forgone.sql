@@ -1,5 +1,6 @@
 -- One row per forgone incident (eligible, not HEART-responded) with the first reason that applies,
--- judged over its eligible dispatchable programs (docs "Forgone incident").
+-- judged over its eligible dispatchable programs (docs "Forgone incident"), and whether unit
+-- availability came from CAD's unit status history or had to be estimated from assignments.
 with
 
 incidents as (
@@ -30,7 +31,9 @@ dispatchable as (
     from forgone
     inner join {{ ref('int_incident_programs_eligible') }} as eligible
         on forgone.incident_number = eligible.incident_number
-    where eligible.program in ({{ quoted_list(dispatchable_programs()) }})
+    where
+        eligible.judged_on = 'dispatch'
+        and eligible.program in ({{ quoted_list(dispatchable_programs()) }})
 ),
 
 serving as (
@@ -70,9 +73,68 @@ candidate_units as (
             and (units.in_service_to is null or operating.created_date_local <= units.in_service_to)
 ),
 
--- a unit is busy at t when one of its assignments has dispatched_at <= t < cleared_at (valid
--- times). A sweep over each unit's timeline (+1 at dispatch, -1 at clear, the question asked
--- after the events of the same instant) answers it without a range join.
+-- Where CAD keeps a unit status history, a unit was free at t when its latest status change at or
+-- before t says AVAILABLE: a team off duty, on a break or out of service was not free. A sweep over
+-- each unit's timeline numbers the changes; every probe (a forgone incident's creation) takes the
+-- status of the change that opened its group.
+status_history as (
+    select count(*) > 0 as has_status_history
+    from {{ ref('stg_cad__unit_status_changes') }}
+),
+
+status_events as (
+    select
+        unit_id,
+        changed_at as event_at,
+        0 as event_order,
+        status_change_id as event_seq,
+        status,
+        cast(null as {{ dbt.type_string() }}) as incident_number
+    from {{ ref('stg_cad__unit_status_changes') }}
+    union all
+    select
+        unit_id,
+        created_at as event_at,
+        1 as event_order,
+        cast(null as bigint) as event_seq,
+        cast(null as {{ dbt.type_string() }}) as status,
+        incident_number
+    from candidate_units
+),
+
+status_grouped as (
+    select
+        *,
+        sum(case when event_order = 0 then 1 else 0 end) over (
+            partition by unit_id
+            order by event_at, event_order, event_seq
+            rows between unbounded preceding and current row
+        ) as status_group
+    from status_events
+),
+
+status_at_probe as (
+    select
+        incident_number,
+        event_order,
+        max(status) over (partition by unit_id, status_group) as status_then
+    from status_grouped
+),
+
+free_units_by_status as (
+    select
+        incident_number,
+        count(*) as free_unit_count
+    from status_at_probe
+    where event_order = 1 and status_then = 'AVAILABLE'
+    group by incident_number
+),
+
+-- Without a status history (a city whose export has none), "free" can only be estimated from
+-- assignments: a unit is busy at t when one of its assignments has dispatched_at <= t < cleared_at
+-- (valid times). A team off shift or on a break then looks free, so the reason is marked estimated.
+-- A sweep over each unit's timeline (+1 at dispatch, -1 at clear, the question asked after the
+-- events of the same instant) answers it without a range join.
 unit_events as (
     select
         unit_id,
@@ -114,7 +176,7 @@ unit_timeline as (
     from unit_events
 ),
 
-free_units as (
+free_units_by_assignments as (
     select
         incident_number,
         count(*) as free_unit_count
@@ -141,13 +203,25 @@ select
     per_incident.has_dispatchable_program,
     per_incident.is_in_service_area,
     per_incident.is_in_operating_hours,
-    coalesce(free_units.free_unit_count, 0) as free_unit_count,
+    case
+        when status_history.has_status_history then 'unit_status'
+        else 'estimated_from_assignments'
+    end as availability_basis,
+    case
+        when status_history.has_status_history then coalesce(free_units_by_status.free_unit_count, 0)
+        else coalesce(free_units_by_assignments.free_unit_count, 0)
+    end as free_unit_count,
     case
         when not per_incident.has_dispatchable_program then 'other'
         when not per_incident.is_in_service_area then 'outside_service_area'
         when not per_incident.is_in_operating_hours then 'outside_hours'
-        when coalesce(free_units.free_unit_count, 0) = 0 then 'no_unit_available'
+        when status_history.has_status_history and coalesce(free_units_by_status.free_unit_count, 0) = 0
+            then 'no_unit_available'
+        when not status_history.has_status_history and coalesce(free_units_by_assignments.free_unit_count, 0) = 0
+            then 'no_unit_available_estimated'
         else 'other'
     end as forgone_reason
 from per_incident
-left join free_units on per_incident.incident_number = free_units.incident_number
+cross join status_history
+left join free_units_by_status on per_incident.incident_number = free_units_by_status.incident_number
+left join free_units_by_assignments on per_incident.incident_number = free_units_by_assignments.incident_number

@@ -1,5 +1,6 @@
 -- One row per incident that a HEART unit was assigned to: when HEART was first dispatched and first
--- on scene, which program arrived first, and the response time with the reason it is excluded.
+-- on scene, which program arrived first, the response time with the reason it is excluded, and the
+-- HEART units' time on task.
 with
 
 heart_assignments as (
@@ -36,6 +37,10 @@ per_incident as (
         min(case when has_valid_dispatch then dispatched_at end) as first_heart_dispatched_at,
         min(case when has_valid_on_scene then on_scene_at end) as first_heart_on_scene_at,
         max(case when has_valid_clear then cleared_at end) as last_heart_cleared_at,
+        -- time on task: every HEART unit's dispatch-to-clear minutes, summed; only when all of
+        -- them are timed, since a partial sum would understate it
+        sum(case when has_valid_dispatch_to_clear then dispatch_to_clear_minutes end) as timed_heart_unit_minutes,
+        min(case when has_valid_dispatch_to_clear then 1 else 0 end) = 1 as has_all_heart_units_timed,
         max(case when has_valid_on_scene then 1 else 0 end) = 1 as has_heart_arrival,
         max(case when dispatched_at is not null and not has_valid_dispatch then 1 else 0 end) = 1
             as has_invalid_heart_dispatch,
@@ -73,6 +78,9 @@ select
     first_heart_dispatched_at,
     first_heart_on_scene_at,
     last_heart_cleared_at,
+    case
+        when has_all_heart_units_timed and has_heart_arrival then timed_heart_unit_minutes
+    end as heart_time_on_task_minutes,
     has_invalid_heart_dispatch,
     has_invalid_heart_on_scene,
     response_time_status,

@@ -1,5 +1,7 @@
 -- Every catalog metric (seed metric_catalog) for every month, quarter and year, for ALL and per
--- program where the metric has programs (docs/metric_definitions.md, "Output rules").
+-- program where the metric has programs (docs/metric_definitions.md, "Output rules"). A period is
+-- provisional while late Care Navigation follow-ups (and late case-management entry) can still
+-- change it: until follow_up_window_days after its end have passed in the data.
 with
 
 metric_values as (
@@ -14,16 +16,29 @@ metric_values as (
     select * from {{ ref('int_metrics_q5_system_impact') }}
     union all
     select * from {{ ref('int_metrics_learning') }}
+),
+
+data_current_through as (
+    select max(created_date_local) as as_of_date
+    from {{ ref('stg_cad__incidents') }}
 )
 
 select
-    metric_id,
-    period_grain,
-    period_start,
-    program,
-    dimension,
-    dimension_value,
-    value,
-    numerator,
-    denominator
+    metric_values.metric_id,
+    metric_values.period_grain,
+    metric_values.period_start,
+    metric_values.program,
+    metric_values.dimension,
+    metric_values.dimension_value,
+    metric_values.value,
+    metric_values.numerator,
+    metric_values.denominator,
+    case metric_values.period_grain
+        {%- for grain, months in [('month', 1), ('quarter', 3), ('year', 12)] %}
+        when '{{ grain }}'
+            then {{ dbt.dateadd('day', var('follow_up_window_days'),
+                                dbt.dateadd('month', months, 'metric_values.period_start')) }}
+        {%- endfor %}
+    end > data_current_through.as_of_date as is_provisional
 from metric_values
+cross join data_current_through

@@ -155,6 +155,9 @@ def load_system(
             try:
                 wh.execute(f"CREATE SCHEMA IF NOT EXISTS {q(system.raw_schema)}")
                 for table in selected:
+                    if table.name not in names:
+                        report.tables.append(_absent_optional_table(wh, system, table, full_refresh, logger))
+                        continue
                     load = _load_table(wh, conn, system, table, names[table.name], source_schema,
                                        full_refresh, lookback, logger)
                     report.tables.append(load)
@@ -168,6 +171,15 @@ def load_system(
     logger.info("%s: loaded %s rows into %s in %.1fs", system_name,
                 f"{report.total_loaded:,}", dest.describe(), report.seconds)
     return report
+
+
+def _absent_optional_table(wh: Warehouse, system: System, table: Table, full_refresh: bool,
+                           logger: logging.Logger) -> TableLoad:
+    """An optional table the source does not have: the raw table exists, empty, so the models run."""
+    schema = system.raw_schema
+    _ensure_raw_table(wh, table, schema, f"{q(schema)}.{q(table.name)}", full_refresh)
+    logger.info("%s.%s: not in the source (optional table); the raw table is left as it is", schema, table.name)
+    return TableLoad(system.name, schema, table.name)
 
 
 def _load_table(

@@ -104,6 +104,8 @@ class IngestResource(dg.ConfigurableResource):
             with open_source(system.name, self.source_url(system.name)) as conn:
                 names = check_source(conn, system)
                 for table in system.tables:
+                    if table.name not in names:   # an optional table the source does not have
+                        continue
                     n = names[table.name]
                     count, latest = conn.execute(
                         sa.select(sa.func.count(), sa.func.max(sa.column(n[table.cursor])))

@@ -136,7 +136,8 @@ def _families(sa_type: sa.types.TypeEngine, sqlite: bool) -> set[str]:
 def check_source(conn: sa.Connection, system: System, schema: str | None = None) -> dict[str, dict[str, str]]:
     """Raise ContractMismatch listing every missing table/column or incompatible type.
 
-    Returns {contract table: {contract column: actual source column name}} for reading.
+    Returns {contract table: {contract column: actual source column name}} for reading; an
+    optional table the source does not have is left out.
     """
     sqlite = conn.dialect.name == "sqlite"
     inspector = sa.inspect(conn)
@@ -146,7 +147,8 @@ def check_source(conn: sa.Connection, system: System, schema: str | None = None)
     for table in system.tables:
         actual = actual_tables.get(table.name.lower())
         if actual is None:
-            problems.append((table.name, None, "table is missing"))
+            if not table.optional:
+                problems.append((table.name, None, "table is missing"))
             continue
         columns = {c["name"].lower(): c for c in inspector.get_columns(actual, schema=schema)}
         names[table.name] = {"__table__": actual}

@@ -1,4 +1,6 @@
-"""Thresholds of the quality suites: `expectations/settings.yml`, overridable per environment.
+"""Thresholds of the quality suites: `expectations/settings.yml`, overridable per environment, plus
+the business rules the suites share with dbt (`duplicate_call_seconds`, `placeholder_before`), read
+from their one home, the vars of dbt_project.yml.
 
 Each key can be overridden by `ARP_QUALITY_<KEY>` (e.g. `ARP_QUALITY_FRESHNESS_MAX_AGE_HOURS=2`
 in live mode), so an operator tunes a threshold without editing the committed file.
@@ -12,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from orchestration.business_rules import business_rules
 from orchestration.contract import PROJECT_ROOT
 
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
@@ -70,6 +73,13 @@ def load_settings(path: Path = SETTINGS_FILE, environ: Mapping[str, str] | None 
         raise QualityConfigError(f"quality settings file {path} is missing") from None
     if not isinstance(values, dict):
         raise QualityConfigError(f"{path}: expected a mapping of setting name -> value")
+    # The business rules the suites share with dbt have their one home in dbt_project.yml.
+    rules = business_rules()
+    for key, value in (("duplicate_call_seconds", rules.duplicate_call_seconds),
+                       ("placeholder_before", rules.placeholder_before.isoformat())):
+        if key in values:
+            raise QualityConfigError(f"{path}: {key} is a business rule; set it in dbt_project.yml vars, not here")
+        values[key] = value
     for key in list(values):
         env_name = ENV_PREFIX + key.upper()
         if env_name in environ:

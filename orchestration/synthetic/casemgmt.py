@@ -12,17 +12,19 @@ from .rules import Rules, day_number
 
 UNIT_OUTCOMES = (("RESOLVED", 0.45), ("LINKED_SERVICES", 0.25), ("DECLINED", 0.11), ("NOT_LOCATED", 0.07),
                  ("POLICE_TAKEOVER", 0.03), ("OTHER", 0.03), (None, 0.06))
-HEART_TRANSPORT_SHARE = 0.09
-HEART_DESTINATIONS = (("BH_URGENT_CARE", 0.38), ("RECOVERY_CENTER", 0.2), ("SHELTER", 0.18),
-                      ("HOSPITAL_ED", 0.12), ("DETOX", 0.05), ("HOME", 0.05), ("PSYCH_HOSPITAL", 0.02))
+HEART_TRANSPORT_SHARE = 0.15  # calibrated (README, "Calibration")
+HEART_DESTINATIONS = (("BH_URGENT_CARE", 0.34), ("RECOVERY_CENTER", 0.18), ("SHELTER", 0.16),
+                      ("HOSPITAL_ED", 0.12), ("FAMILY_FRIENDS", 0.06), ("DETOX", 0.05), ("HOME", 0.04),
+                      ("FOOD", 0.03), ("PSYCH_HOSPITAL", 0.02))
 TRANSPORT_OUTCOME = {"hospital": "TRANSPORT_HOSPITAL", "care_center": "TRANSPORT_CARE", "other": "TRANSPORT_OTHER"}
-REFERRAL_WEIGHTS = {"MENTAL_HEALTH": 0.25, "SUBSTANCE_USE": 0.13, "MEDICAL": 0.1, "CRISIS_LINE": 0.05,
+REFERRAL_WEIGHTS = {"MENTAL_HEALTH": 0.35, "SUBSTANCE_USE": 0.13, "MEDICAL": 0.1, "CRISIS_LINE": 0.05,
                     "HOUSING": 0.16, "FOOD": 0.1, "BENEFITS": 0.08, "CASE_MANAGEMENT": 0.08,
-                    "PEER_SUPPORT": 0.03, "LEGAL": 0.02}
-POLICE_BACKUP_SHARE = 0.04
+                    "PEER_SUPPORT": 0.03, "LEGAL": 0.02, "DOMESTIC_VIOLENCE": 0.03}
+# Shares calibrated to published figures: see the "Calibration" table of this package's README.
+POLICE_BACKUP_SHARE = 0.02
 EMS_REQUEST_SHARE = 0.05
 FELT_SAFE_REPORTED = 0.85
-FELT_SAFE_TRUE = 0.95
+FELT_SAFE_TRUE = 0.99
 FOLLOW_UP_RESPONDED = 0.32
 FOLLOW_UP_FORGONE = 0.04
 

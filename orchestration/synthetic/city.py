@@ -18,10 +18,10 @@ from orchestration.contract import get_system
 from . import canaries, casemgmt, heart, incidents, response
 from .config import GeneratorConfig
 from .frames import frame, lookup, text
-from .rules import DISPATCHABLE, ELIGIBILITY_PROGRAMS, Rules
+from .rules import DISPATCHABLE, ELIGIBILITY_PROGRAMS, Rules, day_number
 from .timeutil import dst_transitions, local_midnight_utc, local_parts
 
-CCD_SHARE = 0.3               # of CCD-eligible phone calls while CCD staff are on
+CCD_SHARE = 0.5               # of CCD-eligible phone calls while CCD staff are on (README, "Calibration")
 COREQUEST_SHARE = 0.02        # police ask for a co-responder on a call that is not eligible
 COREQUEST_TYPES = ("DISTURBANCE", "SUSP_PERSON", "NEIGHBOR", "NOISE", "ASSIST_CITIZEN", "MISSING_PERSON")
 OUTREACH_PER_UNIT_HOUR = 0.025  # CRT self-initiated outreach contacts per team per operating hour
@@ -30,8 +30,14 @@ OUTREACH_TYPES = (("WELFARE", 0.4), ("HOMELESS_ASSIST", 0.3), ("MENTAL", 0.1), (
 NO_CAD_ENCOUNTER_SHARE = 0.012  # encounters with no CAD incident at all (walk-ups to a team)
 EXTRA_PERSON_SHARE = 0.05       # a second person served at the same scene
 FAMILIAR_CALLER_SHARE = 0.15    # of behavioral-health / quality-of-life calls made by a repeat caller
-CALL_TAKER_ORIGINS = ("911", "TEXT", "NON_EMERGENCY", "WALK_IN")
-PHONE_ORIGINS = ("911", "TEXT", "NON_EMERGENCY")
+# What the simulated city's dispatchers and responders knew about an incident HEART did not reach:
+# the reason the simulation itself acted on (the truth reports it; the pipeline derives its own).
+SIM_REASON_PUBLISHED = {"outside_service_area": "outside_service_area", "outside_hours": "outside_hours",
+                        "no_unit_available": "no_unit_available", "dispatcher_declined": "other",
+                        "team_cancelled_before_arrival": "other", "ccd_only_not_taken": "other",
+                        "arrival_after_period_end": "other", "ccd_call_in_progress": "other"}
+# Dispositions the simulation gives incidents that needed no response.
+NO_NEED_DISPOSITIONS = ("CANCELLED", "DUPLICATE", "UNFOUNDED")
 
 CAD_TABLES = tuple(t.name for t in get_system("cad_replica").tables)
 CMS_TABLES = tuple(t.name for t in get_system("case_management").tables)
@@ -48,6 +54,7 @@ class TrueState:
     dst_incidents: list[tuple[str, str]] = field(default_factory=list)  # (incident_number, detail)
     loop_labels: pd.DataFrame | None = None   # incident_number, loop outcome (for diagnostics and tests)
     canaries: list[dict] = field(default_factory=list)
+    causal: pd.DataFrame | None = None        # per incident: what the simulation knew (see _causal_facts)
 
 
 def _stage_rngs(seed: int, n: int = 16) -> list[np.random.Generator]:
@@ -105,18 +112,27 @@ def simulate(cfg: GeneratorConfig, rules: Rules, tick=lambda msg: None) -> TrueS
                            "violence_toward_others": inc.violence_toward_others.to_numpy()}, lp.day)
     elig = {p: rules.eligible_for(p, ctype, lp.day) & ~excl for p in ELIGIBILITY_PROGRAMS}
     origin = inc.call_origin.to_numpy(dtype=object)
-    call_taker = np.isin(origin, CALL_TAKER_ORIGINS)
-    phone = np.isin(origin, PHONE_ORIGINS)
+    # Only calls from the public reach a call-taker who can route them to HEART or CCD.
+    from_public = np.isin(origin, rules.call_origins_from_public)
     u = r[3].random((2, len(inc)))
-    ccd = elig["CCD"] & phone & rules.operates("CCD", lp.dow, lp.hour, lp.day) & (u[0] < CCD_SHARE)
-    serving = {p: rules.serves(p, beat, lp.day) & rules.operates(p, lp.dow, lp.hour, lp.day) for p in DISPATCHABLE}
+    ccd = elig["CCD"] & from_public & rules.operates("CCD", lp.dow, lp.hour, lp.day) & (u[0] < CCD_SHARE)
+    serves = {p: rules.serves(p, beat, lp.day) for p in DISPATCHABLE}
+    serving = {p: serves[p] & rules.operates(p, lp.dow, lp.hour, lp.day) for p in DISPATCHABLE}
     mask = np.zeros(len(inc), dtype="int64")
     for p in DISPATCHABLE:
         mask |= heart.PROGRAM_BITS[p] * (elig[p] & serving[p])
-    dispatch = call_taker & ~ccd & (mask > 0)
+    dispatch = from_public & ~ccd & (mask > 0)
     any_elig = np.logical_or.reduce([elig[p] for p in ELIGIBILITY_PROGRAMS])
-    corequest = (call_taker & ~ccd & ~any_elig & ~excl & np.isin(ctype, COREQUEST_TYPES)
+    corequest = (from_public & ~ccd & ~any_elig & ~excl & np.isin(ctype, COREQUEST_TYPES)
                  & serving["CORESPONSE"] & (u[1] < COREQUEST_SHARE))
+    # Why an eligible call from the public never entered the dispatch loop.
+    any_dispatchable = np.logical_or.reduce([elig[p] for p in DISPATCHABLE])
+    any_serves = np.logical_or.reduce([elig[p] & serves[p] for p in DISPATCHABLE])
+    not_routed = any_elig & from_public & ~ccd & ~dispatch
+    routing_reason = np.full(len(inc), None, dtype=object)
+    routing_reason[not_routed & ~any_dispatchable] = "ccd_only_not_taken"
+    routing_reason[not_routed & any_dispatchable & ~any_serves] = "outside_service_area"
+    routing_reason[not_routed & any_serves] = "outside_hours"
 
     # ---- 3. HEART self-initiated outreach candidates ------------------------------------------
     roster = heart.build_roster(tier, tier.start, r[4])
@@ -147,7 +163,9 @@ def simulate(cfg: GeneratorConfig, rules: Rules, tick=lambda msg: None) -> TrueS
     ev_order = np.lexsort((ev_kind, ev_time))
     ev_time, ev_day, ev_kind, ev_mask, ev_src = (a[ev_order] for a in (ev_time, ev_day, ev_kind, ev_mask, ev_src))
     tick(f"HEART dispatch loop over {len(ev_time):,} events")
-    loop = heart.run_loop(r[6], roster, ev_time, ev_day, ev_kind, ev_mask)
+    shifts = heart.build_shifts(np.random.default_rng(np.random.SeedSequence([cfg.seed, 0x5F])), roster, rules,
+                                day_number(tier.start), day_number(tier.end), tz)
+    loop = heart.run_loop(r[6], roster, ev_time, ev_day, ev_kind, ev_mask, shifts=shifts)
 
     # Outreach that found a free team becomes a self-initiated incident.
     done = (ev_kind == heart.SELF_INITIATED) & (loop.outcome == heart.ARRIVED)
@@ -175,10 +193,22 @@ def simulate(cfg: GeneratorConfig, rules: Rules, tick=lambda msg: None) -> TrueS
     inc["ccd"] = ccd
     inc["heart_si"] = False
     inc["corequest"] = corequest
+    inc["from_public"] = from_public
+    loop_reason = {heart.NO_UNIT: "no_unit_available", heart.DECLINED: "dispatcher_declined",
+                   heart.CANCELLED: "team_cancelled_before_arrival"}
+    in_loop_reason = lookup(loop_reason, inc["loop"].to_numpy(), None)
+    inc["sim_reason"] = text(np.where(dispatch, in_loop_reason, routing_reason), inc.index)
+    for p in ELIGIBILITY_PROGRAMS:
+        inc[f"dispatch_eligible_{p}"] = elig[p]
     si["loop"] = heart.ARRIVED
     si["ccd"] = False
     si["heart_si"] = True
     si["corequest"] = False
+    si["from_public"] = False
+    si["sim_reason"] = text(None, si.index)
+    si_day = local_parts(si.created.to_numpy(), tz).day
+    for p in ELIGIBILITY_PROGRAMS:
+        si[f"dispatch_eligible_{p}"] = rules.eligible_for(p, si.initial_call_type.to_numpy(dtype=object), si_day)
     allinc = pd.concat([inc, si], ignore_index=True)
     # Map loop events to rows of `allinc` before sorting.
     ev_row = np.where(ev_src >= 0, ev_src, -1)
@@ -206,6 +236,17 @@ def simulate(cfg: GeneratorConfig, rules: Rules, tick=lambda msg: None) -> TrueS
     counts = response.unit_counts(r[8], allinc, police_ok)
     beat_district = dict(zip(rules.beats.beat, rules.beats.district))
     other_asg = response.build_assignments(r[9], allinc, counts, roster.units, beat_district)
+    # The police response each incident HEART or CCD took alone would have had without them, drawn
+    # from the same model as real police responses (the truth of police time saved).
+    allinc["police_without_heart"] = police_ok
+    allinc["counterfactual_police_units"] = counts["POLICE_IF_NO_HEART"]
+    none = np.zeros(len(allinc), dtype="int64")
+    cf_counts = {"POLICE": np.where(police_ok, 0, counts["POLICE_IF_NO_HEART"]), "EMS": none, "FIRE": none}
+    cf_asg = response.build_assignments(np.random.default_rng(np.random.SeedSequence([cfg.seed, 0xCF])), allinc,
+                                        cf_counts, roster.units, beat_district)
+    cf_minutes = ((cf_asg.cleared - cf_asg.dispatched) / 60.0).groupby(cf_asg.incident.to_numpy()).sum()
+    allinc["counterfactual_police_minutes"] = np.where(police_ok, np.nan,
+                                                       cf_minutes.reindex(range(len(allinc))).fillna(0.0).to_numpy())
 
     # ---- 7. encounters ---------------------------------------------------------------------------
     arrived = heart_asg[heart_asg.on_scene.notna()]
@@ -247,6 +288,15 @@ def simulate(cfg: GeneratorConfig, rules: Rules, tick=lambda msg: None) -> TrueS
 
     tables, enc_links, fu_links = _assemble(r[15], cfg, rules, roster, allinc, asg, enc, arrests,
                                             start_utc, end_utc, tick)
+    status = heart.unit_status_changes(shifts, loop.unavailable, asg[asg.unit_type.isin(DISPATCHABLE)], end_utc)
+    status = status.sort_values(["changed_at", "unit_id"], kind="stable").reset_index(drop=True)
+    tables["unit_status_changes"] = frame({
+        "status_change_id": np.arange(1, len(status) + 1, dtype="int64") + 8_000_000,
+        "unit_id": status.unit_id.to_numpy(dtype=object),
+        "status": status.status.to_numpy(dtype=object),
+        "changed_at": status.changed_at.to_numpy(),
+        "updated_at": np.minimum(status.changed_at.to_numpy() + 1, end_utc),
+    })
     planted = canaries.plant(tables, np.random.default_rng(np.random.SeedSequence([cfg.seed, 0xCA4A])))
     has_dst = allinc.dst_detail.notna().to_numpy()
     dst = list(zip(allinc.incident_number.to_numpy()[has_dst], allinc.dst_detail.to_numpy()[has_dst]))
@@ -254,7 +304,47 @@ def simulate(cfg: GeneratorConfig, rules: Rules, tick=lambda msg: None) -> TrueS
                   heart.ARRIVED: "arrived", heart.CANCELLED: "cancelled"}
     labels = frame({"incident_number": allinc.incident_number,
                            "loop": lookup(loop_names, allinc["loop"].to_numpy())})
-    return TrueState(tables, enc_links, fu_links, start_utc, end_utc, tz, dst, labels, planted)
+    causal = _causal_facts(allinc, tables, rules, tz)
+    return TrueState(tables, enc_links, fu_links, start_utc, end_utc, tz, dst, labels, planted, causal)
+
+
+def _causal_facts(allinc: pd.DataFrame, tables: dict[str, pd.DataFrame], rules: Rules, tz: str) -> pd.DataFrame:
+    """What the simulation itself knows about each incident (one row per incident, in table order).
+
+    These are the facts the routing, the dispatch loop and the closing acted on, recorded where they
+    were decided; the truth is built from them rather than from the written definitions.
+    """
+    written = tables["incidents"]
+    assert (written.incident_number.to_numpy() == allinc.incident_number.to_numpy()).all()
+    disposition = written.disposition.to_numpy(dtype=object)
+    day = local_parts(allinc.created.to_numpy(), tz).day
+    final = allinc.final_call_type.to_numpy(dtype=object)
+    flags = {"weapon_involved": allinc.weapon_involved.to_numpy(dtype=bool),
+             "violence_toward_others": allinc.violence_toward_others.to_numpy(dtype=bool)}
+    excluded = rules.excluded(flags, day)
+    close_eligible = np.logical_or.reduce([rules.eligible_for(p, final, day) for p in ELIGIBILITY_PROGRAMS]) & ~excluded
+    dispatch_eligible = np.logical_or.reduce([allinc[f"dispatch_eligible_{p}"].to_numpy(dtype=bool)
+                                              for p in ELIGIBILITY_PROGRAMS])
+    no_need = np.isin(disposition, NO_NEED_DISPOSITIONS)
+    from_public = allinc.from_public.to_numpy(dtype=bool)
+    opportunity = dispatch_eligible & from_public & ~no_need
+    set_apart = np.full(len(allinc), None, dtype=object)
+    typed = dispatch_eligible | close_eligible
+    set_apart[typed & ~opportunity] = "reclassified_at_close"
+    set_apart[typed & ~opportunity & dispatch_eligible & no_need] = "closed_without_need"
+    set_apart[typed & ~opportunity & ~from_public] = "not_a_call"
+    frame_ = pd.DataFrame({
+        "incident_number": allinc.incident_number.to_numpy(dtype=object),
+        "opportunity": opportunity,
+        "set_apart": set_apart,
+        "sim_reason": allinc.sim_reason.to_numpy(dtype=object),
+        "police_without_heart": allinc.police_without_heart.to_numpy(dtype=bool),
+        "counterfactual_police_units": allinc.counterfactual_police_units.to_numpy(),
+        "counterfactual_police_minutes": allinc.counterfactual_police_minutes.to_numpy(dtype="float64"),
+    })
+    for p in ELIGIBILITY_PROGRAMS:
+        frame_[f"eligible_{p}"] = opportunity & allinc[f"dispatch_eligible_{p}"].to_numpy(dtype=bool)
+    return frame_
 
 
 def _close_and_snapshot(rng, inc: pd.DataFrame, asg: pd.DataFrame, enc: pd.DataFrame, rules: Rules,
@@ -453,18 +543,17 @@ def _assemble(rng, cfg: GeneratorConfig, rules: Rules, roster: heart.Roster, inc
         "updated_at": np.minimum(trans.transported.to_numpy() + rng.integers(600, 86400, len(trans)), end_utc),
     })
 
-    # Follow-ups: on encounters of eligible incidents (and walk-up encounters), and by CAD number on some
-    # forgone eligible incidents. Eligibility here is the true rule (final call type), see truth.py.
-    lp = local_parts(inc.created.to_numpy(), cfg.timezone)
-    excl = rules.excluded({"weapon_involved": inc.weapon_involved.to_numpy(),
-                           "violence_toward_others": inc.violence_toward_others.to_numpy()}, lp.day)
-    eligible = np.logical_or.reduce([rules.eligible_for(p, final_type, lp.day) for p in ELIGIBILITY_PROGRAMS]) & ~excl
+    # Follow-ups: Care Navigation follows up on encounters of any HEART response (and walk-up encounters),
+    # and by CAD number on some eligible calls HEART did not reach.
+    opportunity = (np.logical_or.reduce([inc[f"dispatch_eligible_{p}"].to_numpy(dtype=bool) for p in ELIGIBILITY_PROGRAMS])
+                   & inc.from_public.to_numpy(dtype=bool)
+                   & ~np.isin(incidents_t.disposition.to_numpy(dtype=object), NO_NEED_DISPOSITIONS))
     responded = np.zeros(n, dtype=bool)
     responded[enc_inc[enc_inc >= 0]] = True
     responded[asg[asg.unit_type.isin(DISPATCHABLE) & asg.on_scene.notna()].incident.to_numpy()] = True
     responded |= np.isin(incidents_t.disposition.to_numpy(dtype=object), list(rules.ccd_dispositions))
-    fu_enc = np.nonzero(((enc_inc >= 0) & eligible[np.maximum(enc_inc, 0)]) | (enc_inc < 0))[0]
-    forgone = np.nonzero(eligible & ~responded)[0]
+    fu_enc = np.arange(len(enc))
+    forgone = np.nonzero(opportunity & ~responded)[0]
     fu = casemgmt.build_follow_ups(rng, fu_enc, enc.ended.to_numpy()[fu_enc], person[fu_enc], forgone,
                                    inc.created.to_numpy()[forgone].astype(float))
     fu = fu[fu.followed_up <= end_utc].sort_values(["followed_up", "encounter_row", "incident"], kind="stable")

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from orchestration.business_rules import business_rules
+
 from .timeutil import PLACEHOLDER_TS, format_timestamps
 
 LOG_COLUMNS = ["defect_kind", "table", "primary_key", "column", "detail"]
@@ -139,9 +141,11 @@ def inject(state, cfg) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
                 rate_of("duplicate_call", m))
     dup = calls.iloc[pos].copy()
     dup["call_id"] = calls.call_id.max() + 1 + np.arange(len(pos))
-    # A double-logged call lands within seconds; callers calling back wait a minute or more
-    # (incidents.draw_calls), so staging's 30-second duplicate rule can tell the two apart.
-    dup["received_at"] = np.minimum(dup.received_at.to_numpy() + rng.integers(1, 21, len(pos)), end)
+    # A double-logged call lands well inside the duplicate-call window; callers calling back wait a
+    # minute or more (incidents.draw_calls), so staging's duplicate rule can tell the two apart.
+    window = business_rules().duplicate_call_seconds
+    dup["received_at"] = np.minimum(dup.received_at.to_numpy() + rng.integers(1, max(2, window * 2 // 3), len(pos)),
+                                    end)
     dup["updated_at"] = np.maximum(dup.updated_at.to_numpy(), dup.received_at.to_numpy())
     log.add("duplicate_call", "calls", dup.call_id.to_numpy(), "call_id",
             [f"duplicate of call {c} (same incident, same phone)" for c in calls.call_id.to_numpy()[pos]])

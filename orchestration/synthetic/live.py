@@ -153,7 +153,7 @@ class LiveCity:
             ok = (self.rules.eligible_for(p, ctype, lp.day) & ~excl & self.rules.serves(p, beat, lp.day)
                   & self.rules.operates(p, lp.dow, lp.hour, lp.day))
             mask |= heart.PROGRAM_BITS[p] * ok
-        call_taker = np.isin(inc.call_origin.to_numpy(dtype=object), ["911", "TEXT", "NON_EMERGENCY", "WALK_IN"])
+        call_taker = np.isin(inc.call_origin.to_numpy(dtype=object), self.rules.call_origins_from_public)
         ev = np.nonzero(call_taker & (mask > 0))[0]
         roster = self._roster()
         loop = heart.run_loop(rng, roster, created[ev], lp.day[ev], np.full(len(ev), heart.DISPATCH), mask[ev],

@@ -57,6 +57,7 @@ PROVIDERS = {
     "CASE_MANAGEMENT": ("Alliance Care Coordination", "Community Case Management Team"),
     "PEER_SUPPORT": ("Recovery Community Peer Group", "NAMI Family Support"),
     "LEGAL": ("Legal Aid of the Piedmont", "Expungement Clinic"),
+    "DOMESTIC_VIOLENCE": ("Family Violence Advocacy Center", "Safe Housing Hotline"),
 }
 
 DESTINATION_NAMES = {
@@ -67,6 +68,8 @@ DESTINATION_NAMES = {
     "DETOX": ("County Detox Unit",),
     "SHELTER": ("Urban Ministries Shelter", "Women's Shelter"),
     "HOME": ("Residence",),
+    "FAMILY_FRIENDS": ("Family member's home", "Friend's home"),
+    "FOOD": ("Community food pantry", "Downtown meal site"),
     "OTHER": ("Other location",),
 }
 

@@ -11,7 +11,8 @@ DISPATCH_DELAY_MIN = {1: 1.2, 2: 3.0, 3: 7.0, 4: 14.0, 5: 22.0}
 # Median on-scene minutes of a police unit, by call-type category.
 POLICE_SERVICE_MIN = {"VIOLENT": 75, "PROPERTY": 45, "QUALITY_OF_LIFE": 30, "BEHAVIORAL_HEALTH": 50,
                       "TRAFFIC": 28, "MEDICAL": 25, "FIRE": 35, "OTHER": 22}
-ARREST_SHARE = {"VIOLENT": 0.2, "PROPERTY": 0.07, "QUALITY_OF_LIFE": 0.04, "BEHAVIORAL_HEALTH": 0.035,
+# Arrest shares of police-handled incidents; quality-of-life and behavioral-health calibrated (README, "Calibration").
+ARREST_SHARE = {"VIOLENT": 0.2, "PROPERTY": 0.07, "QUALITY_OF_LIFE": 0.02, "BEHAVIORAL_HEALTH": 0.02,
                 "TRAFFIC": 0.03, "MEDICAL": 0.004, "FIRE": 0.01, "OTHER": 0.02}
 ARREST_SHARE_BY_TYPE = {"DOMESTIC": 0.3, "DWI": 0.65, "WARRANT": 0.55}
 CHARGE_BY_CATEGORY = {"VIOLENT": "VIOLENT", "PROPERTY": "PROPERTY", "TRAFFIC": "OTHER", "OTHER": "WARRANT",
@@ -28,7 +29,8 @@ def _lognormal_minutes(rng, median_min: np.ndarray, sigma: float) -> np.ndarray:
 
 def unit_counts(rng: np.random.Generator, inc: pd.DataFrame, police_eligible: np.ndarray) -> dict[str, np.ndarray]:
     """How many police / EMS / fire units each incident gets. `police_eligible` is False where HEART or
-    CCD took the call alone (then police come only as backup, added elsewhere)."""
+    CCD took the call alone (then police come only as backup, added elsewhere); POLICE_IF_NO_HEART
+    keeps the police units those incidents would have had without HEART."""
     n = len(inc)
     cat = inc.category.to_numpy()
     ctype = inc.initial_call_type.to_numpy()
@@ -47,6 +49,7 @@ def unit_counts(rng: np.random.Generator, inc: pd.DataFrame, police_eligible: np
     police[si] = 1 + (u[1][si] < 0.2)
     nobody = ~si & (u[2] < 0.04)          # cancelled, duplicate or handled by phone
     police[nobody] = 0
+    police_if_no_heart = police.copy()
     police[~police_eligible] = 0
 
     ems_share = lookup(EMS_TYPES, ctype, 0.0, float)
@@ -57,7 +60,7 @@ def unit_counts(rng: np.random.Generator, inc: pd.DataFrame, police_eligible: np
     fire[med_fire & (u[1] < 0.5)] = 1
     fire[nobody] = 0
     ems[~police_eligible & (cat != "MEDICAL")] = 0
-    return {"POLICE": police, "EMS": ems, "FIRE": fire}
+    return {"POLICE": police, "EMS": ems, "FIRE": fire, "POLICE_IF_NO_HEART": police_if_no_heart}
 
 
 def build_assignments(rng: np.random.Generator, inc: pd.DataFrame, counts: dict[str, np.ndarray],
@@ -121,6 +124,11 @@ def build_assignments(rng: np.random.Generator, inc: pd.DataFrame, counts: dict[
             "dispatched": np.floor(disp), "en_route": np.floor(enr), "on_scene": np.floor(ons),
             "cleared": np.floor(clr), "transport_destination": dest,
         }))
+    if not frames:   # e.g. one new live incident that got no unit
+        return frame({"incident": np.array([], dtype="int64"), "unit_id": np.array([], dtype=object),
+                      "unit_type": np.array([], dtype=object), "dispatched": np.array([], dtype=float),
+                      "en_route": np.array([], dtype=float), "on_scene": np.array([], dtype=float),
+                      "cleared": np.array([], dtype=float), "transport_destination": np.array([], dtype=object)})
     return pd.concat(frames, ignore_index=True)
 
 

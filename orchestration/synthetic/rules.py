@@ -14,12 +14,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from orchestration.business_rules import business_rules
 from orchestration.contract import PROJECT_ROOT
 
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-DISPATCHABLE = ("CRT", "CORESPONSE")   # programs that send units (forgone reasons are judged over these)
-ELIGIBILITY_PROGRAMS = ("CRT", "CORESPONSE", "CCD")
+DISPATCHABLE = business_rules().dispatchable_programs        # programs that send units
+ELIGIBILITY_PROGRAMS = business_rules().eligibility_programs
 OPEN_DAY = 10**6                        # day number standing for an empty effective_to
 
 
@@ -122,6 +123,12 @@ class Rules:
     @cached_property
     def origin_of(self) -> dict[str, str]:
         return dict(zip(self.origins.call_origin, self.origins.origin))
+
+    @cached_property
+    def call_origins_from_public(self) -> tuple[str, ...]:
+        """Origin codes of calls from the public: the only incidents a call-taker can route to HEART."""
+        flag = self.origins.begins_as_call.str.lower() == "true"
+        return tuple(self.origins.call_origin[flag])
 
     @cached_property
     def ccd_dispositions(self) -> set[str]:

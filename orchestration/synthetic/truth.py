@@ -1,10 +1,14 @@
-"""The truth oracle: true facts and true metric values, from the simulation's own state.
+"""The truth oracle: true facts and true metric values, from what the simulation itself knew.
 
-It applies docs/metric_definitions.md with pandas to the *pre-defect* tables and the true links the
-simulation recorded (which encounter and follow-up belongs to which incident); it never reads the
-written databases and shares no code with the dbt models. Rules are evaluated here by joining the
-seed tables directly (not through `rules.py`, which drives the simulation), so a slip in either is
-caught when the forgone reasons the loop intended are compared with the ones derived here.
+The pipeline derives eligibility, forgone reasons and police time saved from written rules over the
+written data. The oracle does not apply those rules a second time: it reads the facts the simulation
+recorded where it decided them (`city._causal_facts`): whether an incident was an opportunity for a
+team (a call from the public whose dispatch-time type was eligible and that needed a response), why
+HEART did not go (the routing's or the dispatch loop's own reason), and the police response each
+incident HEART took alone would have had without it. Everything the data records directly (volumes,
+responses, times, outcomes, referrals, transports, follow-ups, arrests) is counted from the
+simulation's true, pre-defect tables and its true links (which encounter and follow-up belongs to
+which incident); it never reads the written databases and shares no code with the dbt models.
 
 Outputs in `truth_dir`: incidents.csv, encounter_links.csv, follow_up_links.csv, defects.csv,
 canaries.json and metric_values.csv.
@@ -18,17 +22,22 @@ import numpy as np
 import pandas as pd
 
 from .frames import lookup, text
+from orchestration.business_rules import business_rules
+
+from .city import SIM_REASON_PUBLISHED
 from .rules import DAYS, Rules
 
-VALID_FROM = 946684800            # 2000-01-01 00:00:00 UTC: earlier values are placeholders
+VALID_FROM = business_rules().placeholder_before_epoch   # earlier values are placeholders
 VALID_AFTER_CLOSE = 7 * 86400     # a time later than close + 7 days is not valid
-HEART_TYPES = ("CRT", "CORESPONSE")
-DISPATCHABLE = ("CRT", "CORESPONSE")
-ELIGIBILITY_PROGRAMS = ("CRT", "CORESPONSE", "CCD")
+HEART_TYPES = business_rules().dispatchable_programs
+ELIGIBILITY_PROGRAMS = business_rules().eligibility_programs
 METRIC_COLUMNS = ["metric_id", "period_grain", "period_start", "program", "dimension", "dimension_value", "value"]
 HEART_PROGRAM_METRICS = ("heart_incidents", "heart_incidents_by_origin", "response_minutes_mean",
-                         "response_minutes_median", "response_minutes_p90", "outcome_share", "felt_safe_share",
-                         "police_backup_share", "ems_support_share", "referral_share", "transport_share")
+                         "response_minutes_median", "response_minutes_p90", "time_on_task_minutes_mean",
+                         "outcome_share", "felt_safe_share", "police_backup_share", "ems_support_share",
+                         "referral_share", "transport_share", "transport_destination_share")
+# Teams that answer without police: their incidents are the A of police time saved.
+WITHOUT_POLICE = ("CRT", "CCD")
 
 
 # ---- helpers ----------------------------------------------------------------------------------
@@ -54,26 +63,19 @@ def _local(created: np.ndarray, tz: str) -> pd.DataFrame:
     return frame
 
 
-def _seed_date(col: pd.Series, open_value: str) -> pd.Series:
-    return pd.to_datetime(col.replace("", open_value))
-
-
-def _in_window(dates: pd.Series, frm: pd.Series, to: pd.Series) -> pd.Series:
-    return (dates >= frm) & (dates < to)
-
-
 @dataclass
 class IncidentFacts:
     """One row per incident with every fact a metric needs (true state)."""
     frame: pd.DataFrame
     referral_types: pd.DataFrame      # incident_number, referral_type (distinct)
-    transport_categories: pd.DataFrame  # incident_number, category (distinct)
+    transport_categories: pd.DataFrame  # incident_number, category, group (distinct)
+    contacts: pd.DataFrame | None     # one row per Care Navigation follow-up: its local periods
 
 
 # ---- the facts ---------------------------------------------------------------------------------
 
 def incident_facts(tables: dict[str, pd.DataFrame], encounter_incident: pd.DataFrame,
-                   follow_up_incident: pd.DataFrame, rules: Rules, tz: str) -> IncidentFacts:
+                   follow_up_incident: pd.DataFrame, causal: pd.DataFrame, rules: Rules, tz: str) -> IncidentFacts:
     """Every fact the metrics need, one row per incident.
 
     Rows of the other tables are attached to incidents by position (`i`, -1 = none) once, so the
@@ -100,22 +102,15 @@ def incident_facts(tables: dict[str, pd.DataFrame], encounter_incident: pd.DataF
         out[positions[positions >= 0]] = True
         return out
 
-    # Eligibility: final call type x effective-dated rules, minus exclusions in force.
-    rules_e = rules.eligibility.assign(frm=_seed_date(rules.eligibility.effective_from, "1900-01-01"),
-                                       to=_seed_date(rules.eligibility.effective_to, "2999-12-31"))
-    left = pd.DataFrame({"i": np.arange(n), "code": inc.final_call_type.to_numpy(dtype=object), "date": inc.date})
-    e = left.merge(rules_e[["call_type_code", "program", "frm", "to"]].astype({"call_type_code": object}),
-                   left_on="code", right_on="call_type_code")
-    e = e[_in_window(e.date, e.frm, e.to)][["i", "program"]].drop_duplicates()
-    ex = rules.exclusions.assign(frm=_seed_date(rules.exclusions.effective_from, "1900-01-01"),
-                                 to=_seed_date(rules.exclusions.effective_to, "2999-12-31"))
-    excluded = np.zeros(n, dtype=bool)
-    for row in ex.itertuples():
-        excluded |= inc[row.exclusion_code].astype(bool).to_numpy() & _in_window(inc.date, row.frm, row.to).to_numpy()
-    e = e[~excluded[e.i.to_numpy()]]
+    # Eligibility and the reasons HEART did not go: the simulation's own record.
+    cz = causal.set_index("incident_number").reindex(index)
     for p in ELIGIBILITY_PROGRAMS:
-        inc[f"eligible_{p}"] = any_of(e.i.to_numpy()[(e.program == p).to_numpy()])
-    inc["eligible"] = inc[[f"eligible_{p}" for p in ELIGIBILITY_PROGRAMS]].any(axis=1)
+        inc[f"eligible_{p}"] = cz[f"eligible_{p}"].to_numpy(dtype=bool)
+    inc["eligible"] = cz.opportunity.to_numpy(dtype=bool)
+    inc["set_apart"] = text(cz.set_apart.to_numpy(dtype=object), inc.index)
+    inc["sim_reason"] = text(cz.sim_reason.to_numpy(dtype=object), inc.index)
+    inc["police_without_heart"] = cz.police_without_heart.to_numpy(dtype=bool)
+    inc["counterfactual_police_minutes"] = cz.counterfactual_police_minutes.to_numpy(dtype="float64")
 
     # Unit assignments with validity relative to their incident's close.
     ua = tables["unit_assignments"]
@@ -161,9 +156,16 @@ def incident_facts(tables: dict[str, pd.DataFrame], encounter_incident: pd.DataF
     inc["program"] = text(np.where(inc.resp_a, program_a, np.where(inc.ccd_resolved, "CCD",
                                                                    np.where(inc.resp_b, program_b, None))), inc.index)
 
-    # Forgone reasons over the eligible dispatchable programs D.
+    # Forgone: an opportunity HEART did not reach. Its reason is the simulation's; an incident the loop
+    # sent a team to that had not arrived when the period ended, or a CCD call still in progress,
+    # is forgone in the data too.
     inc["forgone"] = inc.eligible & ~inc.heart
-    inc["forgone_reason"] = text(_forgone_reasons(inc, e, asg, tables["units"], rules), inc.index)
+    sim_reason = inc.sim_reason.to_numpy(dtype=object).copy()
+    unexplained = inc.forgone.to_numpy() & pd.isna(sim_reason)
+    sim_reason[unexplained] = "arrival_after_period_end"
+    sim_reason[~inc.forgone.to_numpy()] = None
+    inc["sim_reason"] = text(sim_reason, inc.index)
+    inc["forgone_reason"] = text(lookup(SIM_REASON_PUBLISHED, sim_reason), inc.index)
 
     inc["origin"] = text(lookup(dict(zip(rules.origins.call_origin, rules.origins.origin)), inc.call_origin), inc.index)
 
@@ -174,6 +176,14 @@ def incident_facts(tables: dict[str, pd.DataFrame], encounter_incident: pd.DataF
         ok = (inc.heart.to_numpy() & any_of(heart.i.to_numpy()) & (inc.origin != "self_initiated").to_numpy()
               & ~np.isnan(d) & ~np.isnan(o) & (o >= d))
     inc["response_minutes"] = np.where(ok, (o - d) / 60.0, np.nan)
+
+    # Time on task: the HEART units' dispatch-to-clear minutes, when every one of them is timed.
+    timed = heart.dispatched_at_ok & heart.cleared_at_ok & (heart.cleared_at >= heart.dispatched_at)
+    per_unit = pd.DataFrame({"i": heart.i.to_numpy(), "timed": timed.to_numpy(),
+                             "minutes": np.where(timed, (heart.cleared_at - heart.dispatched_at) / 60.0, 0.0)})
+    tot = per_unit.groupby("i").agg(minutes=("minutes", "sum"), all_timed=("timed", "all")).reindex(range(n))
+    on_task = inc.resp_a.to_numpy() & tot.all_timed.fillna(False).to_numpy(dtype=bool)
+    inc["time_on_task_minutes"] = np.where(on_task, tot.minutes.to_numpy(), np.nan)
 
     # Outcome: earliest linked encounter with a mapped outcome, else the disposition's category.
     enc_cat = dict(zip(rules.encounter_outcomes.outcome_code, rules.encounter_outcomes.outcome_category))
@@ -190,8 +200,8 @@ def incident_facts(tables: dict[str, pd.DataFrame], encounter_incident: pd.DataF
     unsafe = reports.i.to_numpy()[~reports.responder_felt_safe.astype(bool).to_numpy()]
     inc["all_felt_safe"] = inc.has_safety_report.to_numpy() & ~any_of(unsafe)
     inc["police_backup"] = any_of(enc.i.to_numpy()[enc.police_backup_requested.to_numpy()])
-    inc["ems_support"] = (any_of(enc.i.to_numpy()[enc.ems_requested.to_numpy()])
-                          | any_of(asg.i.to_numpy()[(asg.unit_type == "EMS").to_numpy()]))
+    # EMS the team needed: the team's own request (units sent by protocol with the call are not it).
+    inc["ems_support"] = any_of(enc.i.to_numpy()[enc.ems_requested.to_numpy()])
 
     # Referrals and transports of linked encounters (+ CAD transports).
     enc_i = enc.set_index("encounter_id").i
@@ -202,11 +212,14 @@ def incident_facts(tables: dict[str, pd.DataFrame], encounter_incident: pd.DataF
     dest_cat = dict(zip(rules.destinations.destination_code, rules.destinations.destination_category))
     tr = tables["transports"]
     cad_tr = asg[asg.transport_destination.notna()]
-    transports = pd.concat([
-        pd.DataFrame({"i": tr.encounter_id.map(enc_i).to_numpy(),
-                      "category": lookup(dest_cat, tr.destination_type)}),
-        pd.DataFrame({"i": cad_tr.i.to_numpy(), "category": lookup(dest_cat, cad_tr.transport_destination)}),
-    ]).dropna().astype({"i": "int64"}).drop_duplicates()
+    dest_group = dict(zip(rules.destinations.destination_code, rules.destinations.destination_group))
+    transported = pd.concat([
+        pd.DataFrame({"i": tr.encounter_id.map(enc_i).to_numpy(), "code": tr.destination_type.to_numpy(dtype=object)}),
+        pd.DataFrame({"i": cad_tr.i.to_numpy(), "code": cad_tr.transport_destination.to_numpy(dtype=object)}),
+    ]).dropna()
+    transports = pd.DataFrame({"i": transported.i.to_numpy(), "category": lookup(dest_cat, transported.code),
+                               "group": lookup(dest_group, transported.code)}
+                              ).dropna().astype({"i": "int64"}).drop_duplicates()
     inc["hospital_transport"] = any_of(transports.i.to_numpy()[(transports.category == "hospital").to_numpy()])
     inc["care_center_transport"] = any_of(transports.i.to_numpy()[(transports.category == "care_center").to_numpy()])
 
@@ -215,6 +228,7 @@ def incident_facts(tables: dict[str, pd.DataFrame], encounter_incident: pd.DataF
     all_enc_i = pd.Series(position(true_number), index=enc_src.encounter_id.to_numpy())
     by_enc = fu.encounter_id.dropna().astype("int64").map(all_enc_i).dropna().astype("int64").to_numpy()
     inc["follow_up"] = any_of(by_enc) | any_of(position(follow_up_incident.incident_number))
+    contacts = _local(fu.followed_up_at.to_numpy(dtype="float64").astype("int64"), tz) if len(fu) else None
 
     # Police minutes and valid police assignments.
     pol = asg[(asg.unit_type == "POLICE").to_numpy() & asg.dispatched_at_ok.to_numpy() & asg.cleared_at_ok.to_numpy()
@@ -222,6 +236,8 @@ def incident_facts(tables: dict[str, pd.DataFrame], encounter_incident: pd.DataF
     mins = ((pol.cleared_at - pol.dispatched_at) / 60.0).groupby(pol.i).agg(["sum", "count"]).reindex(range(n))
     inc["police_minutes"] = mins["sum"].fillna(0.0).to_numpy()
     inc["valid_police_assignments"] = mins["count"].fillna(0).astype("int64").to_numpy()
+    sent = asg[(asg.unit_type == "POLICE").to_numpy()].groupby("i").unit_id.nunique().reindex(range(n))
+    inc["police_units"] = sent.fillna(0).astype("int64").to_numpy()
     arrests_i = position(tables["arrests"].incident_number)
     inc["arrests"] = np.bincount(arrests_i[arrests_i >= 0], minlength=n)
 
@@ -231,65 +247,7 @@ def incident_facts(tables: dict[str, pd.DataFrame], encounter_incident: pd.DataF
     inc["beat_key"] = inc.beat.fillna("UNKNOWN")
     referral_types = referral_types.assign(incident_number=inc.incident_number.to_numpy()[referral_types.i])
     transports = transports.assign(incident_number=inc.incident_number.to_numpy()[transports.i])
-    return IncidentFacts(inc, referral_types, transports)
-
-
-def _forgone_reasons(inc: pd.DataFrame, eligible_pairs: pd.DataFrame, asg: pd.DataFrame, units: pd.DataFrame,
-                     rules: Rules) -> np.ndarray:
-    """The first reason that applies, for each forgone incident (None for the others)."""
-    reason = np.full(len(inc), None, dtype=object)
-    is_forgone = inc.forgone.to_numpy()
-    forgone = pd.DataFrame({"i": np.nonzero(is_forgone)[0]})
-    for col in ("created_at", "date", "dow", "hour", "beat"):
-        forgone[col] = inc[col].to_numpy()[forgone.i.to_numpy()]
-    d = forgone.merge(eligible_pairs[eligible_pairs.program.isin(DISPATCHABLE)], on="i")
-    sb = rules.service_beats.assign(frm=_seed_date(rules.service_beats.effective_from, "1900-01-01"),
-                                    to=_seed_date(rules.service_beats.effective_to, "2999-12-31"))
-    s = d.merge(sb[["program", "beat", "frm", "to"]].astype({"program": object, "beat": object}),
-                on=["program", "beat"])
-    s = s[_in_window(s.date, s.frm, s.to)][["i", "program", "created_at", "date", "dow", "hour"]].drop_duplicates()
-    hrs = rules.hours.assign(frm=_seed_date(rules.hours.effective_from, "1900-01-01"),
-                             to=_seed_date(rules.hours.effective_to, "2999-12-31"),
-                             start=rules.hours.start_hour.astype(int), end=rules.hours.end_hour.astype(int))
-    o = s.merge(hrs[["program", "day_of_week", "start", "end", "frm", "to"]].astype(
-        {"program": object, "day_of_week": object}), left_on=["program", "dow"], right_on=["program", "day_of_week"])
-    o = o[_in_window(o.date, o.frm, o.to) & (o.hour >= o.start) & (o.hour < o.end)]
-    o = o[["i", "program", "created_at", "date"]].drop_duplicates()
-
-    # Candidate units: in service on the local date, of a program that serves the beat and operates.
-    u = units[units.program.notna()].copy()
-    u["frm"] = pd.to_datetime(u.in_service_from.astype("float64"), unit="D")
-    u["to"] = pd.to_datetime(u.in_service_to.astype("float64"), unit="D")
-    c = o.merge(u[["unit_id", "program", "frm", "to"]].astype({"program": object}), on="program")
-    c = c[((c.frm <= c.date) & (c.to.isna() | (c.date <= c.to))).to_numpy()]
-    busy = np.zeros(len(c), dtype=bool)
-    valid = asg[asg.dispatched_at_ok.to_numpy() & asg.cleared_at_ok.to_numpy()
-                & asg.unit_id.isin(list(u.unit_id)).to_numpy()]
-    intervals = {k: g for k, g in valid.groupby("unit_id")}
-    t_all = c.created_at.to_numpy(dtype="float64")
-    for unit_id, rows in c.groupby("unit_id").indices.items():
-        iv = intervals.get(unit_id)
-        if iv is None:
-            continue
-        iv = iv.sort_values("dispatched_at", kind="stable")
-        starts = iv.dispatched_at.to_numpy(dtype="float64")
-        ends = np.maximum.accumulate(iv.cleared_at.to_numpy(dtype="float64"))
-        t = t_all[rows]
-        k = np.searchsorted(starts, t, side="right") - 1
-        busy[rows] = (k >= 0) & (ends[np.maximum(k, 0)] > t)
-
-    def flag(positions) -> np.ndarray:
-        out = np.zeros(len(inc), dtype=bool)
-        out[np.asarray(positions, dtype="int64")] = True
-        return out
-
-    has_d, served, operating = flag(d.i), flag(s.i), flag(o.i)
-    has_free = flag(c.i.to_numpy()[~busy])
-    reason[is_forgone] = "other"
-    reason[is_forgone & has_d & ~served] = "outside_service_area"
-    reason[is_forgone & served & ~operating] = "outside_hours"
-    reason[is_forgone & operating & ~has_free] = "no_unit_available"
-    return reason
+    return IncidentFacts(inc, referral_types, transports, contacts)
 
 
 def _familiar(call_incident: np.ndarray, phone: np.ndarray, created: np.ndarray, rules: Rules) -> np.ndarray:
@@ -347,6 +305,10 @@ def metric_values(facts: IncidentFacts, rules: Rules) -> pd.DataFrame:
                 rows("response_minutes_mean", grain, rt.mean().rename("value"), program=prog)
                 rows("response_minutes_median", grain, rt.quantile(0.5).rename("value"), program=prog)
                 rows("response_minutes_p90", grain, rt.quantile(0.9).rename("value"), program=prog)
+            on_task = h[h.time_on_task_minutes.notna()]
+            if len(on_task):
+                rows("time_on_task_minutes_mean", grain,
+                     on_task.groupby("period_start").time_on_task_minutes.mean().rename("value"), program=prog)
             oc = h.groupby(["period_start", "outcome"]).size()
             share = (oc / n.reindex(oc.index.get_level_values(0)).to_numpy()).rename("value")
             rows("outcome_share", grain, share[oc > 0], "outcome", "outcome", prog)
@@ -363,9 +325,13 @@ def metric_values(facts: IncidentFacts, rules: Rules) -> pd.DataFrame:
             rows("referral_share", grain, (rc / n.reindex(rc.index.get_level_values(0)).to_numpy()).rename("value"),
                  "referral_type", "referral_type", prog)
             tr = facts.transport_categories.merge(h[["incident_number", "period_start"]], on="incident_number")
-            tc = tr.groupby(["period_start", "category"]).size()
+            tc = tr.drop_duplicates(["incident_number", "category"]).groupby(["period_start", "category"]).size()
             rows("transport_share", grain, (tc / n.reindex(tc.index.get_level_values(0)).to_numpy()).rename("value"),
                  "destination", "category", prog)
+            tg = tr.drop_duplicates(["incident_number", "group"]).groupby(["period_start", "group"]).size()
+            rows("transport_destination_share", grain,
+                 (tg / n.reindex(tg.index.get_level_values(0)).to_numpy()).rename("value"),
+                 "destination_group", "group", prog)
 
         # Eligible incidents: ALL and per eligible program.
         rows("eligible_incidents", grain, eligible.groupby("period_start").size().rename("value"))
@@ -373,6 +339,10 @@ def metric_values(facts: IncidentFacts, rules: Rules) -> pd.DataFrame:
             ep = eligible[eligible[f"eligible_{p}"]]
             if len(ep):
                 rows("eligible_incidents", grain, ep.groupby("period_start").size().rename("value"), program=p)
+        apart = inc[inc.set_apart.notna()]
+        rows("set_apart_incidents", grain,
+             apart.groupby([apart[grain].rename("period_start"), "set_apart"]).size().rename("value"),
+             "reason", "set_apart")
         n_elig = eligible.groupby("period_start").size()
         fr = forgone.groupby(["period_start", "forgone_reason"]).size()
         rows("forgone_share", grain, (fr / n_elig.reindex(fr.index.get_level_values(0)).to_numpy()).rename("value"),
@@ -388,21 +358,29 @@ def metric_values(facts: IncidentFacts, rules: Rules) -> pd.DataFrame:
         if len(forgone):
             pm = forgone.groupby("period_start").police_minutes.agg(["sum", "size"])
             rows("police_minutes_per_forgone_incident", grain, (pm["sum"] / pm["size"]).rename("value"))
-        fu = el[el.follow_up].groupby(["period_start", "status"]).size()
-        rows("follow_up_incidents", grain, fu.rename("value"), "response_status", "status")
+        answered = el[(el.status == "responded") & el.response_minutes.notna()]
+        if len(answered):
+            rows("eligible_response_minutes_mean", grain,
+                 answered.groupby("period_start").response_minutes.mean().rename("value"))
+        followed = inc[inc.follow_up].assign(period_start=lambda f: f[grain])
+        followed["status"] = np.where(followed.heart, "responded", np.where(followed.forgone, "forgone", "other"))
+        rows("follow_up_incidents", grain, followed.groupby(["period_start", "status"]).size().rename("value"),
+             "response_status", "status")
+        if facts.contacts is not None:
+            rows("care_navigation_contacts", grain,
+                 facts.contacts.groupby(facts.contacts[grain].rename("period_start")).size().rename("value"))
 
-        # police_hours_saved = A x B x C.
-        a = el[el.status == "responded"].groupby("period_start").size()
-        handled = el[(el.status == "forgone") & (el.valid_police_assignments > 0)]
-        bc = handled.groupby("period_start").agg(n=("incident_number", "size"),
-                                                 k=("valid_police_assignments", "sum"),
-                                                 minutes=("police_minutes", "sum"))
-        both = bc.join(a.rename("a"), how="inner")
-        if len(both):
-            value = both.a * (both.k / both.n) * ((both.minutes / 60.0) / both.k)
-            rows("police_hours_saved", grain, value.rename("value"))
+        # Police time saved: the true saving, from the police response each answered incident would
+        # have had without HEART (what the pipeline's estimate is measured against, not matched to).
+        a = el[(el.status == "responded") & el.program.isin(WITHOUT_POLICE)]
+        if len(a):
+            without = np.where(a.police_without_heart, a.police_minutes, a.counterfactual_police_minutes)
+            saved = a.assign(gross=without / 60.0, net=(without - a.police_minutes) / 60.0).groupby("period_start")
+            rows("police_hours_saved", grain, saved.gross.sum().rename("value"))
+            rows("police_hours_saved_net", grain, saved.net.sum().rename("value"))
 
-        # Per-100 rates by response status.
+        # Per-100 rates: in-person responses against eligible incidents not responded to.
+        el = el[(el.status == "forgone") | el.program.isin(HEART_TYPES)]
         g = el.groupby(["period_start", "status"])
         den = g.size()
         for metric, num in (("arrests_per_100", g.arrests.sum()),
@@ -443,14 +421,20 @@ def incidents_truth(facts: IncidentFacts) -> pd.DataFrame:
         "police_minutes": inc.police_minutes.to_numpy(),
         "follow_up": inc.follow_up.to_numpy(),
         "outcome": np.where(inc.heart.to_numpy(), inc.outcome.to_numpy(dtype=object), None),
+        "set_apart": inc.set_apart.to_numpy(dtype=object),
+        "sim_reason": inc.sim_reason.to_numpy(dtype=object),
+        "police_units": inc.police_units.to_numpy(),
+        "police_without_heart": inc.police_without_heart.to_numpy(),
+        "counterfactual_police_minutes": inc.counterfactual_police_minutes.to_numpy(),
     }).astype({c: object for c in ("incident_number", "eligible_programs", "program", "forgone_reason", "origin",
-                                   "outcome")})
+                                   "outcome", "set_apart", "sim_reason")})
 
 
 def write_truth(state, defect_rows: pd.DataFrame, rules: Rules, cfg, progress: bool = True) -> IncidentFacts:
     truth_dir = cfg.truth_dir
     truth_dir.mkdir(parents=True, exist_ok=True)
-    facts = incident_facts(state.tables, state.encounter_incident, state.follow_up_incident, rules, state.timezone)
+    facts = incident_facts(state.tables, state.encounter_incident, state.follow_up_incident, state.causal, rules,
+                           state.timezone)
     incidents = incidents_truth(facts)
     incidents.to_csv(truth_dir / "incidents.csv", index=False)
     state.encounter_incident.to_csv(truth_dir / "encounter_links.csv", index=False)

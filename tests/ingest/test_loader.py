@@ -8,7 +8,7 @@ import pytest
 
 from orchestration.contract import get_system
 from orchestration.ingest import ContractMismatch, load_sources
-from orchestration.ingest.warehouse import ENGINE_TYPES
+from orchestration.ingest.warehouse import ENGINE_TYPES, connect
 from tests.ingest.helpers import (
     assert_raw_equals_source, changed_rows, raw_snapshot, source_snapshot, warehouse_types,
 )
@@ -21,7 +21,8 @@ def test_full_then_incremental_load_is_exact(tmp_path, warehouse):
 
     first = load_sources(cad.url, cms.url, warehouse)
     assert first.rows_loaded["raw_cad.incidents"] == 25
-    assert first.total_loaded == 25 * 12
+    tables = len(get_system("cad_replica").tables) + len(get_system("case_management").tables)
+    assert first.total_loaded == 25 * tables
     assert_raw_equals_source(warehouse, urls)
 
     again = load_sources(cad.url, cms.url, warehouse)
@@ -62,7 +63,8 @@ def test_losing_the_warehouse_means_a_full_reload(tmp_path, duck):
     cad, cms = write_fixture_sources(tmp_path / "sources", rows=5)
     load_sources(cad.url, cms.url, duck)
     duck.duckdb_path.unlink()
-    assert load_sources(cad.url, cms.url, duck).total_loaded == 5 * 12
+    tables = len(get_system("cad_replica").tables) + len(get_system("case_management").tables)
+    assert load_sources(cad.url, cms.url, duck).total_loaded == 5 * tables
 
 
 def test_duplicate_source_key_fails_and_loads_nothing(tmp_path, duck):
@@ -114,3 +116,22 @@ def test_rows_without_a_cursor_value_are_still_loaded_once(tmp_path, duck):
         conn.exec_driver_sql("UPDATE staff SET role = 'SUPERVISOR' WHERE staff_id = 2")
     assert load_sources(cad.url, cms.url, duck).rows_loaded["raw_cms.staff"] == 1
     assert_raw_equals_source(duck, {"case_management": cms.url})
+
+
+def test_an_optional_table_the_source_lacks_loads_as_an_empty_raw_table(tmp_path, warehouse):
+    """A city whose CAD has no unit status history still loads; any other missing table fails."""
+    cad, cms = write_fixture_sources(tmp_path / "sources", rows=5)
+    optional = [t.name for t in get_system("cad_replica").tables if t.optional]
+    assert optional == ["unit_status_changes"]
+    with cad.engine.begin() as conn:
+        conn.exec_driver_sql("drop table unit_status_changes")
+    report = load_sources(cad.url, cms.url, warehouse)
+    assert report.rows_loaded["raw_cad.unit_status_changes"] == 0
+    assert report.rows_loaded["raw_cad.incidents"] == 5
+    assert raw_snapshot(warehouse, "cad_replica")["unit_status_changes"] == {}
+    with connect(warehouse) as wh:
+        assert wh.column_types("raw_cad", "unit_status_changes") is not None, "the empty raw table exists"
+    with cad.engine.begin() as conn:
+        conn.exec_driver_sql("drop table arrests")
+    with pytest.raises(ContractMismatch, match="arrests"):
+        load_sources(cad.url, cms.url, warehouse)

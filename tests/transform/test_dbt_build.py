@@ -20,7 +20,13 @@ REQUIRED_UNIT_TESTS = {
     "eligibility_follows_the_rule_in_force_on_the_local_date",
     "linkage_falls_back_to_unit_time_and_location",
     "response_time_across_the_fall_back_dst_change",
-    "police_hours_saved_is_a_times_b_times_c",
+    "police_hours_saved_follows_durhams_formula",
+    "comparative_rates_set_in_person_responses_against_forgone",
+    "eligibility_is_judged_on_what_was_known_at_dispatch",
+    "time_on_task_sums_every_heart_unit_only_when_all_are_timed",
+    "ems_support_counts_what_the_team_asked_for",
+    "eligible_response_time_uses_valid_times_of_eligible_calls",
+    "follow_ups_transports_and_contacts_count_what_durham_counts",
 }
 
 

@@ -1,8 +1,23 @@
-"""Compare marts.fct_metric_values with the generator's truth/metric_values.csv.
+"""Compare marts.fct_metric_values with the generator's causal truth (truth/metric_values.csv).
 
-Tolerances (issue 4): counts within 1% or 1, whichever is larger; shares within 0.01; times within
-2%. Per-100 rates are shares x 100 (within 1.0). A truth row missing from the mart counts as 0 for
-counts and shares, and as out of tolerance for times.
+Tolerances, per metric kind (the catalog's unit decides the kind):
+
+| kind | metrics | with defects | without defects |
+|---|---|---|---|
+| count | incidents, contacts | within 1% or 1, whichever is larger | exact |
+| share | shares (0..1) | within 0.01 | exact |
+| rate100 | per 100 incidents | within 1.0 | exact |
+| time | minutes | within 2% or 1 minute, whichever is larger | exact |
+| reason_share | forgone_share | within 0.02 | within 0.02 |
+| estimate | police_hours_saved, police_hours_saved_net | within 20% (a month: 35%) | within 20% (a month: 35%) |
+
+forgone_share is derived by the pipeline from the data while its truth is the simulation's own reason
+for not going (the two disagree on the few incidents documented in docs/metric_definitions.md);
+police time saved is Durham's estimate, while its truth is the police time the simulation actually
+saved, so its tolerance is the bound on the estimator's bias (measured in benchmarks/oracle.py); a
+month holds few answered and forgone incidents (a partial month at the edge of the data fewer still),
+so its estimate is looser.
+A truth row missing from the mart, or a mart row missing from the truth, is always a failure.
 """
 from __future__ import annotations
 
@@ -17,13 +32,21 @@ KEY = ["metric_id", "period_grain", "period_start", "program", "dimension", "dim
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
+# metric -> kind, for the metrics whose truth is not simply what the data records
+CAUSAL_KINDS = {"forgone_share": "reason_share", "police_hours_saved": "estimate", "police_hours_saved_net": "estimate"}
+TOLERANCE = {"count": 0.01, "share": 0.01, "rate100": 1.0, "time": 0.02, "reason_share": 0.02, "estimate": 0.20}
+MONTHLY_ESTIMATE_TOLERANCE = 0.35
+
+
 def metric_kinds() -> dict[str, str]:
-    """metric_id -> count | share | rate100 | time, from the catalog's unit column."""
+    """metric_id -> count | share | rate100 | time | reason_share | estimate."""
     kinds = {}
     with open(PROJECT_ROOT / "seeds" / "metric_catalog.csv", newline="") as fh:
         for row in csv.DictReader(fh):
             unit = row["unit"]
-            if unit == "incidents":
+            if row["metric_id"] in CAUSAL_KINDS:
+                kinds[row["metric_id"]] = CAUSAL_KINDS[row["metric_id"]]
+            elif unit in ("incidents", "contacts"):
                 kinds[row["metric_id"]] = "count"
             elif unit.startswith("share"):
                 kinds[row["metric_id"]] = "share"
@@ -37,18 +60,22 @@ def metric_kinds() -> dict[str, str]:
     return kinds
 
 
-def within_tolerance(kind: str, truth: float, ours: float | None) -> bool:
+def within_tolerance(kind: str, truth: float, ours: float | None, exact: bool = False, grain: str = "") -> bool:
+    """Is `ours` close enough to `truth`? A missing value never is."""
     if ours is None or (isinstance(ours, float) and math.isnan(ours)):
-        if kind == "time":
-            return False
-        ours = 0.0
+        return False
+    if exact and kind not in ("reason_share", "estimate"):
+        return math.isclose(ours, truth, rel_tol=1e-9, abs_tol=1e-12)
+    tol = TOLERANCE[kind]
     if kind == "count":
-        return abs(ours - truth) <= max(1.0, 0.01 * abs(truth))
-    if kind == "share":
-        return abs(ours - truth) <= 0.01
-    if kind == "rate100":
-        return abs(ours - truth) <= 1.0
-    return abs(ours - truth) <= 0.02 * abs(truth)
+        return abs(ours - truth) <= max(1.0, tol * abs(truth))
+    if kind in ("share", "rate100", "reason_share"):
+        return abs(ours - truth) <= tol
+    if kind == "time":
+        return abs(ours - truth) <= max(1.0, tol * abs(truth))
+    if kind == "estimate" and grain == "month":
+        tol = MONTHLY_ESTIMATE_TOLERANCE
+    return abs(ours - truth) <= tol * abs(truth)
 
 
 def read_truth(truth_dir: Path) -> pd.DataFrame:
@@ -68,8 +95,7 @@ def normalize_ours(frame: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass
 class Comparison:
-    merged: pd.DataFrame           # truth rows (outer-joined with ours), with `ok`
-    extra: pd.DataFrame            # rows we have that the truth does not
+    merged: pd.DataFrame           # truth rows and mart rows (outer join), with `ok`
     kinds: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -78,32 +104,29 @@ class Comparison:
 
     @property
     def outside(self) -> pd.DataFrame:
-        return self.merged[~self.merged["ok"]]
+        """Truth rows whose mart value is missing or out of tolerance."""
+        return self.merged[self.merged["value_truth"].notna() & ~self.merged["ok"]]
+
+    @property
+    def missing(self) -> pd.DataFrame:
+        return self.merged[self.merged["value_ours"].isna()]
+
+    @property
+    def extra(self) -> pd.DataFrame:
+        """Mart rows the truth does not have."""
+        return self.merged[self.merged["value_truth"].isna()]
 
 
-def compare(truth: pd.DataFrame, ours: pd.DataFrame) -> Comparison:
+def compare(truth: pd.DataFrame, ours: pd.DataFrame, exact: bool = False) -> Comparison:
     kinds = metric_kinds()
-    merged = truth.merge(normalize_ours(ours)[KEY + ["value"]], on=KEY, how="left", suffixes=("_truth", "_ours"))
+    merged = truth.merge(normalize_ours(ours)[KEY + ["value"]], on=KEY, how="outer", suffixes=("_truth", "_ours"))
     merged["kind"] = merged["metric_id"].map(kinds)
-    merged["ok"] = [within_tolerance(k, t, None if pd.isna(o) else o)
-                    for k, t, o in zip(merged["kind"], merged["value_truth"], merged["value_ours"])]
-    keys = set(map(tuple, truth[KEY].itertuples(index=False)))
-    ours_n = normalize_ours(ours)
-    extra = ours_n[[tuple(r) not in keys for r in ours_n[KEY].itertuples(index=False)]]
-    return Comparison(merged, extra, kinds)
+    merged["ok"] = [not pd.isna(t) and within_tolerance(k, t, None if pd.isna(o) else o, exact, g)
+                    for k, t, o, g in zip(merged["kind"], merged["value_truth"], merged["value_ours"],
+                                          merged["period_grain"])]
+    return Comparison(merged, kinds)
 
 
-def exact_differences(truth: pd.DataFrame, ours: pd.DataFrame, rel_tol: float = 1e-9) -> list[str]:
-    """Every truth row must exist with the same value (relative 1e-9), and no extra rows."""
-    merged = truth.merge(normalize_ours(ours)[KEY + ["value"]], on=KEY, how="outer",
-                         suffixes=("_truth", "_ours"), indicator=True)
-    problems = []
-    for row in merged.to_dict("records"):
-        where = ", ".join(f"{k}={row[k]!r}" for k in KEY)
-        if row["_merge"] == "left_only":
-            problems.append(f"missing from fct_metric_values: {where} (truth {row['value_truth']})")
-        elif row["_merge"] == "right_only":
-            problems.append(f"not in truth: {where} (ours {row['value_ours']})")
-        elif not math.isclose(row["value_truth"], row["value_ours"], rel_tol=rel_tol, abs_tol=1e-12):
-            problems.append(f"value differs: {where}: truth {row['value_truth']!r}, ours {row['value_ours']!r}")
-    return problems
+def describe(rows: pd.DataFrame, limit: int = 30) -> str:
+    cols = KEY + ["kind", "value_truth", "value_ours"]
+    return rows[cols].head(limit).to_string()

@@ -1,6 +1,6 @@
 -- Q1 "Are calls being successfully triaged and dispatched to the appropriate responders?"
--- heart_incidents, eligible_incidents, heart_incidents_by_origin, response_minutes_mean /
--- _median / _p90, for ALL and per program (docs/metric_definitions.md).
+-- heart_incidents, eligible_incidents, set_apart_incidents, heart_incidents_by_origin, response_minutes_mean /
+-- _median / _p90, time_on_task_minutes_mean, for ALL and per program (docs/metric_definitions.md).
 with
 
 scoped as (
@@ -22,15 +22,31 @@ eligible_scoped as (
     inner join {{ ref('int_incidents_eligibility') }} as eligibility
         on periods.incident_number = eligibility.incident_number
     where eligibility.is_eligible
+    {%- for program in encounter_programs() %}
     union all
     select
         periods.period_grain,
         periods.period_start,
-        eligible.program,
+        '{{ program }}' as program,
         periods.incident_number
     from {{ ref('int_incident_periods') }} as periods
-    inner join {{ ref('int_incident_programs_eligible') }} as eligible
-        on periods.incident_number = eligible.incident_number
+    inner join {{ ref('int_incidents_eligibility') }} as eligibility
+        on periods.incident_number = eligibility.incident_number
+    where eligibility.is_eligible_{{ program | lower }}
+    {%- endfor %}
+),
+
+-- incidents whose type is eligible but that were never an opportunity for a team, by why
+set_apart as (
+    select
+        periods.period_grain,
+        periods.period_start,
+        'ALL' as program,
+        eligibility.eligibility_status
+    from {{ ref('int_incident_periods') }} as periods
+    inner join {{ ref('int_incidents_eligibility') }} as eligibility
+        on periods.incident_number = eligibility.incident_number
+    where eligibility.eligibility_status not in ('eligible', 'not_eligible')
 ),
 
 heart_incidents as (
@@ -69,6 +85,25 @@ response_times as (
     group by period_grain, period_start, program
 ),
 
+time_on_task as (
+    select
+        period_grain,
+        period_start,
+        program,
+        count(*) as timed_incidents,
+        sum(heart_time_on_task_minutes) as total_minutes
+    from heart
+    where heart_time_on_task_minutes is not null
+    group by period_grain, period_start, program
+),
+
+time_on_task_minutes_mean as (
+    select
+        {{ metric_columns("'time_on_task_minutes_mean'", "''", "''",
+            'total_minutes / timed_incidents', 'total_minutes', 'timed_incidents') }}
+    from time_on_task
+),
+
 response_minutes_mean as (
     select
         {{ metric_columns("'response_minutes_mean'", "''", "''",
@@ -86,9 +121,18 @@ response_minutes_p90 as (
     select
         {{ metric_columns("'response_minutes_p90'", "''", "''", 'p90_minutes', 'null', 'response_times') }}
     from response_times
+),
+
+set_apart_incidents as (
+    select
+        {{ metric_columns("'set_apart_incidents'", "'reason'", 'eligibility_status', 'count(*)', 'count(*)', 'null') }}
+    from set_apart
+    group by period_grain, period_start, program, eligibility_status
 )
 
 select * from heart_incidents
+union all
+select * from set_apart_incidents
 union all
 select * from eligible_incidents
 union all
@@ -99,3 +143,5 @@ union all
 select * from response_minutes_median
 union all
 select * from response_minutes_p90
+union all
+select * from time_on_task_minutes_mean

@@ -16,7 +16,9 @@ per_scope as (
         sum(case when safety_reports > 0 then 1 else 0 end) as with_safety_report,
         sum(case when all_reports_felt_safe then 1 else 0 end) as felt_safe,
         sum(case when police_backup_requested then 1 else 0 end) as police_backup,
-        sum(case when ems_requested or has_ems_unit then 1 else 0 end) as ems_support
+        -- EMS the team asked for; units sent by 911 protocol with the call are not support the
+        -- team needed
+        sum(case when ems_requested then 1 else 0 end) as ems_support
     from heart
     group by period_grain, period_start, program
 ),

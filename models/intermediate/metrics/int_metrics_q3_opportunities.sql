@@ -1,5 +1,6 @@
 -- Q3 "Where are there opportunities to respond to additional eligible calls?"
--- forgone_share, eligible_by_dow_hour, eligible_by_beat, police_minutes_per_forgone_incident
+-- forgone_share, eligible_by_dow_hour, eligible_by_beat, police_minutes_per_forgone_incident,
+-- eligible_response_minutes_mean
 -- (program ALL).
 with
 
@@ -68,9 +69,21 @@ police_minutes_per_forgone_incident as (
     from eligible
     where is_forgone
     group by period_grain, period_start, program
+),
+
+-- the seed's "average response time for eligible calls that HEART does respond to"
+eligible_response_minutes_mean as (
+    select
+        {{ metric_columns("'eligible_response_minutes_mean'", "''", "''",
+            'sum(response_minutes) / count(*)', 'sum(response_minutes)', 'count(*)') }}
+    from eligible
+    where response_status = 'responded' and response_time_status = 'valid'
+    group by period_grain, period_start, program
 )
 
 select * from forgone_share
+union all
+select * from eligible_response_minutes_mean
 union all
 select * from eligible_by_dow_hour
 union all

@@ -1,5 +1,5 @@
 -- Q5 "How is the traditional emergency response system impacted by alternative response teams?"
--- police_hours_saved, arrests_per_100, hospital_transports_per_100, care_center_transports_per_100
+-- police_hours_saved, police_hours_saved_net, arrests_per_100, hospital_transports_per_100, care_center_transports_per_100
 -- (program ALL).
 with
 
@@ -8,47 +8,74 @@ eligible as (
     where is_eligible
 ),
 
--- police_hours_saved = A x B x C (docs/metric_definitions.md):
--- A eligible HEART incidents; B mean valid police assignments per eligible forgone incident with
--- at least one; C mean police hours per such assignment.
+-- Durham's formula (docs/metric_definitions.md): police_hours_saved = A x B x C / 60, where
+-- A = eligible incidents answered by a team without police (CRT on scene or CCD by phone; not
+-- co-response, whose team includes an officer); B = police units sent per eligible incident HEART
+-- did not respond to, zeros included; C = minutes per police unit from dispatch to clear, over
+-- the units of those incidents with valid times. police_hours_saved_net also takes off the police
+-- time actually spent on the A incidents (backup, takeovers).
 hours_saved_parts as (
     select
         period_grain,
         period_start,
         program,
-        sum(case when response_status = 'responded' then 1 else 0 end) as responded_incidents,
-        sum(case when is_forgone and valid_police_assignments > 0 then 1 else 0 end) as police_handled_incidents,
-        sum(case when is_forgone and valid_police_assignments > 0 then valid_police_assignments else 0 end)
-            as police_assignments,
-        sum(case when is_forgone and valid_police_assignments > 0 then police_minutes else 0 end) / 60.0
-            as police_hours
+        sum(case when response_status = 'responded' and heart_program in ('CRT', 'CCD') then 1 else 0 end)
+            as answered_without_police,
+        sum(case when response_status = 'responded' and heart_program in ('CRT', 'CCD') then police_minutes else 0 end)
+            as police_minutes_on_answered,
+        sum(case when is_forgone then 1 else 0 end) as forgone_incidents,
+        sum(case when is_forgone then police_units else 0 end) as forgone_police_units,
+        sum(case when is_forgone then valid_police_assignments else 0 end) as forgone_timed_police_assignments,
+        sum(case when is_forgone then police_minutes else 0 end) as forgone_police_minutes
     from eligible
     group by period_grain, period_start, program
 ),
 
-police_hours_saved as (
+hours_saved as (
     select
-        {{ metric_columns("'police_hours_saved'", "''", "''",
-            'responded_incidents'
-            ~ ' * (cast(police_assignments as ' ~ type_double() ~ ') / police_handled_incidents)'
-            ~ ' * (police_hours / police_assignments)',
-            'null', 'null') }}
+        *,
+        answered_without_police
+        * (cast(forgone_police_units as {{ type_double() }}) / forgone_incidents)
+        * (forgone_police_minutes / forgone_timed_police_assignments)
+        / 60.0 as hours_saved
     from hours_saved_parts
-    where responded_incidents > 0 and police_handled_incidents > 0
+    where answered_without_police > 0 and forgone_timed_police_assignments > 0
 ),
 
+police_hours_saved as (
+    select
+        {{ metric_columns("'police_hours_saved'", "''", "''", 'hours_saved', 'null', 'null') }}
+    from hours_saved
+    union all
+    select
+        {{ metric_columns("'police_hours_saved_net'", "''", "''",
+            'hours_saved - police_minutes_on_answered / 60.0', 'null', 'null') }}
+    from hours_saved
+),
+
+-- like with like: eligible incidents a team answered in person against eligible incidents HEART
+-- did not respond to (phone resolutions by Crisis Call Diversion are left out of the comparison)
 per_status as (
     select
         period_grain,
         period_start,
         program,
-        response_status,
+        comparison_status as response_status,
         count(*) as eligible_incidents,
         sum(arrests) as arrests,
         sum(case when has_hospital_transport then 1 else 0 end) as hospital_transports,
         sum(case when has_care_center_transport then 1 else 0 end) as care_center_transports
-    from eligible
-    group by period_grain, period_start, program, response_status
+    from (
+        select
+            *,
+            case
+                when response_status = 'responded' and heart_program in ('CRT', 'CORESPONSE') then 'responded'
+                when response_status = 'forgone' then 'forgone'
+            end as comparison_status
+        from eligible
+    ) as compared
+    where comparison_status is not null
+    group by period_grain, period_start, program, comparison_status
 ),
 
 rates as (

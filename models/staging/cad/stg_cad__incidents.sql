@@ -8,12 +8,13 @@ select
     cast({{ to_local('created_at') }} as date) as created_date_local,
     initial_call_type,
     final_call_type,
-    -- the call type eligibility is judged on: the final one, unless CAD does not know that code
-    -- (a garbled entry at close), then the initial one (flagged; the two agree for most incidents)
+    -- the call type eligibility is judged on: what the dispatcher knew, the initial type, unless
+    -- CAD does not know that code (a garbled entry), then the final one (both flags are kept).
+    -- A call reclassified at close was never an opportunity a team was offered.
     case
-        when has_unknown_final_call_type and not has_unknown_initial_call_type and initial_call_type is not null
-            then initial_call_type
-        else final_call_type
+        when has_unknown_initial_call_type and not has_unknown_final_call_type and final_call_type is not null
+            then final_call_type
+        else initial_call_type
     end as eligibility_call_type,
     priority,
     call_origin,

@@ -8,6 +8,7 @@
 {%- set quarantine_models = [
     'quarantine_cad__call_types',
     'quarantine_cad__units',
+    'quarantine_cad__unit_status_changes',
     'quarantine_cad__incidents',
     'quarantine_cad__calls',
     'quarantine_cad__unit_assignments',

@@ -41,7 +41,7 @@ checked as (
         *,
         case
             when incident_number is null then 'invalid_incident_number'
-            when created_at is null or created_at < cast('2000-01-01' as timestamp)
+            when created_at is null or created_at < {{ placeholder_before() }}
                 then 'placeholder_created_at'
         end as rule_failure
     from normalized

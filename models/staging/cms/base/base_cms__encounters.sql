@@ -31,7 +31,7 @@ checked as (
         *,
         case
             when program is null or program not in ({{ quoted_list(encounter_programs()) }}) then 'unknown_program'
-            when started_at is null or started_at < cast('2000-01-01' as timestamp) then 'placeholder_started_at'
+            when started_at is null or started_at < {{ placeholder_before() }} then 'placeholder_started_at'
         end as rule_failure
     from normalized
 ),
