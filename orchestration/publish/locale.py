@@ -23,9 +23,9 @@ SUPPRESSED_COMPLEMENTARY = "—"
 NBSP = "\u00a0"
 
 # How many decimals each catalog unit shows, and whether it is a share printed as a percent.
-UNIT_DECIMALS = {"incidents": 0, "people": 0, "staff": 0, "hours": 0, "minutes": 1,
+UNIT_DECIMALS = {"incidents": 0, "people": 0, "staff": 0, "contacts": 0, "hours": 0, "minutes": 1,
                  "per 100 incidents": 1, "share (0..1)": 1}
-COUNT_UNITS = {"incidents", "people", "staff"}
+COUNT_UNITS = {"incidents", "people", "staff", "contacts"}
 SHARE_UNIT = "share (0..1)"
 
 

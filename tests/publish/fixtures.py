@@ -100,20 +100,23 @@ def metric_rows(rng: random.Random) -> list[dict]:
                         base = {"heart_incidents": 700, "eligible_incidents": 1900, "ccd_incidents": 120,
                                 "heart_incidents_by_origin": 700 / (1 + 3 * i), "eligible_by_beat": 90 / (1 + i),
                                 "eligible_by_dow_hour": (4 if 8 <= (i // 2) % 24 <= 20 else 1) * (3 if i % 2 else 2),
-                                "follow_up_incidents": 40 / (1 + 4 * i)}[metric_id]
+                                "follow_up_incidents": 40 / (1 + 4 * i)}.get(metric_id, 60 / (1 + i))
                         count = max(0, round(base * months * scale * rng.uniform(0.8, 1.2)))
                         if program == "CCD" and dv == "self_initiated":
                             count = rng.randint(1, 9)
                         value = float(count)
                     elif unit == "minutes":
                         value = {"response_minutes_mean": 14.0, "response_minutes_median": 12.0,
-                                 "response_minutes_p90": 26.0, "police_minutes_per_forgone_incident": 95.0}[
-                            metric_id] * rng.uniform(0.85, 1.15)
+                                 "response_minutes_p90": 26.0, "police_minutes_per_forgone_incident": 95.0}.get(
+                            metric_id, 30.0) * rng.uniform(0.85, 1.15)
                     elif unit == "share (0..1)":
                         value = rng.uniform(0.02, 0.45) if dim else rng.uniform(0.05, 0.95)
                         count = max(1, round(value * 700 * months * scale))
                         if metric_id == "outcome_share" and dv == "other" and grain == "month":
                             count, value = rng.randint(2, 9), 0.01
+                    elif unit == "contacts":
+                        count = round(150 * months * rng.uniform(0.8, 1.2))
+                        value = float(count)
                     elif unit == "hours":
                         value = 160.0 * months * rng.uniform(0.9, 1.1)
                     else:  # per 100 incidents

@@ -51,7 +51,7 @@ def parse_shown(text: str, lang: str) -> tuple[float, int, bool]:
     return float(whole.replace(",", "") + ("." + frac if frac else "")), len(frac), percent
 
 
-COUNT_UNITS = ("incidents", "count")
+COUNT_UNITS = ("incidents", "contacts", "count")
 NOT_AVAILABLE = ("n/a", "n/d")
 
 

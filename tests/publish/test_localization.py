@@ -80,7 +80,14 @@ def test_program_names_agree_on_every_page_and_in_reviewed_text(published):
     assert len(pages) > 20
     for path in pages:
         lang = _lang_of(path)
-        problems += [f"{path.name} ({lang}): {p}" for p in name_disagreements(_page_text(path), programs[lang], foreign[lang])]
+        text = _page_text(path)
+        if lang == "en" and path.name == "definitions.html":
+            # The English definitions are the metric catalog's own words (seeds/metric_catalog.csv), which
+            # say "co-response" for the kind of response as well as for the program; they are checked
+            # against the catalog, not the glossary.
+            raw = re.sub(r'<dd class="definition">.*?</dd>', " ", path.read_text(encoding="utf-8"), flags=re.S)
+            text = html_lib.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)\b.*?</\1>", " ", raw, flags=re.S)))
+        problems += [f"{path.name} ({lang}): {p}" for p in name_disagreements(text, programs[lang], foreign[lang])]
     for lang in LANGS:
         reviewed = [CONTENT / "copy" / f"{lang}.yml", *sorted((CONTENT / "cards").glob(f"*.{lang}.md"))]
         for path in reviewed:

@@ -15,7 +15,7 @@
   });
   const DECIMALS = F.decimals;
   const SUPPRESSED = { small_cell: "<11", complementary: "\u2014" };
-  const COUNT_UNITS = ["incidents", "people", "staff"];
+  const COUNT_UNITS = ["incidents", "people", "staff", "contacts"];
   const SHARE = "share (0..1)";
   const COLORS = D.colors;
 
