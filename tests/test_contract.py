@@ -8,7 +8,7 @@ def test_both_systems_and_their_tables_are_defined():
     systems = contract.load_contracts()
     assert set(systems) == {"cad_replica", "case_management"}
     assert {t.name for t in systems["cad_replica"].tables} == {
-        "call_types", "units", "incidents", "calls", "unit_assignments", "arrests"}
+        "call_types", "units", "unit_status_changes", "incidents", "calls", "unit_assignments", "arrests"}
     assert {t.name for t in systems["case_management"].tables} == {
         "people", "encounters", "referrals", "transports", "follow_ups", "staff"}
     for system in systems.values():

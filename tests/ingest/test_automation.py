@@ -78,7 +78,7 @@ def test_jobs_and_schedule_select_the_right_assets():
     graph = ingest_defs.resolve_asset_graph()
     raw_cad = {k for k in graph.get_all_asset_keys() if k.path[0] == "raw_cad"}
     raw_cms = {k for k in graph.get_all_asset_keys() if k.path[0] == "raw_cms"}
-    assert len(raw_cad) == 6 and len(raw_cms) == 6
+    assert len(raw_cad) == 7 and len(raw_cms) == 6
     assert ingest_job.selection.resolve(graph) == raw_cad | raw_cms
     assert cad_incremental_job.selection.resolve(graph) == raw_cad
     assert full_pipeline_job.selection == dg.AssetSelection.all()

@@ -68,7 +68,7 @@ def test_ingest_assets_load_generator_output_incrementally(sources, warehouse, t
     assert set(rows_loaded(materialize_ingest(resource)).values()) == {0}
 
 
-_CAD = {"call_types", "units", "incidents", "calls", "unit_assignments", "arrests"}
+_CAD = {"call_types", "units", "unit_status_changes", "incidents", "calls", "unit_assignments", "arrests"}
 
 
 @pytest.mark.postgres

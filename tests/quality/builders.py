@@ -25,7 +25,7 @@ def good_rows(days: int = 42, per_day: int = 3) -> dict[str, list[dict]]:
     """A consistent six-week city: `per_day` incidents a day, each with a call, a police and a
     HEART assignment, half of them with a linked encounter, a referral and a transport."""
     rows: dict[str, list[dict]] = {name: [] for name in (
-        "call_types", "units", "incidents", "calls", "unit_assignments", "arrests",
+        "call_types", "units", "unit_status_changes", "incidents", "calls", "unit_assignments", "arrests",
         "people", "encounters", "referrals", "transports", "follow_ups", "staff")}
     rows["call_types"] = [
         {"call_type_code": "WELFARE", "description": "Welfare check", "updated_at": T0},
@@ -63,6 +63,14 @@ def good_rows(days: int = 42, per_day: int = 3) -> dict[str, list[dict]]:
                                         "arrested_at": created + dt.timedelta(minutes=30),
                                         "charge_category": "PUBLIC_ORDER", "updated_at": created})
             for j, (unit, utype) in enumerate((("P1", "POLICE"), ("CRT1", "CRT"))):
+                if utype == "CRT":
+                    base = 10 * seq
+                    rows["unit_status_changes"] += [
+                        {"status_change_id": base + 1, "unit_id": unit, "status": "ASSIGNED",
+                         "changed_at": created + dt.timedelta(minutes=2), "updated_at": created + dt.timedelta(minutes=2)},
+                        {"status_change_id": base + 2, "unit_id": unit, "status": "AVAILABLE",
+                         "changed_at": created + dt.timedelta(minutes=50),
+                         "updated_at": created + dt.timedelta(minutes=50)}]
                 rows["unit_assignments"].append({
                     "assignment_id": 2 * seq + j, "incident_number": number, "unit_id": unit, "unit_type": utype,
                     "dispatched_at": created + dt.timedelta(minutes=2),

@@ -190,7 +190,9 @@ def case_orphans():
     _set(b, "referrals", 0, encounter_id=999999)
     _set(b, "transports", 0, encounter_id=999999)
     _set(b, "encounters", 0, cad_incident_number="2024-9999999")
+    _set(b, "unit_status_changes", 0, unit_id="GHOST1")
     return b, {("raw_cad.calls", "gx_references"): 1, ("raw_cad.unit_assignments", "gx_references"): 1,
+               ("raw_cad.unit_status_changes", "gx_references"): 1,
                ("raw_cad.arrests", "gx_references"): 1, ("raw_cms.referrals", "gx_references"): 1,
                ("raw_cms.transports", "gx_references"): 1, ("raw_cms.encounters", "gx_references"): 1}
 
@@ -206,7 +208,9 @@ def case_codes_of_other_tables():
     _set(b, "transports", 0, destination_type="NOPE")
     _set(b, "follow_ups", 0, method="FAX")
     _set(b, "follow_ups", 1, outcome="MAYBE")
+    _set(b, "unit_status_changes", 0, status="NAPPING")
     return b, {("raw_cad.unit_assignments", "gx_codes"): 2, ("raw_cms.staff", "gx_codes"): 1,
+               ("raw_cad.unit_status_changes", "gx_codes"): 1,
                ("raw_cms.encounters", "gx_codes"): 2, ("raw_cms.referrals", "gx_codes"): 1,
                ("raw_cms.transports", "gx_codes"): 1, ("raw_cms.follow_ups", "gx_codes"): 2}
 
