@@ -1,6 +1,7 @@
-{#- Helpers for the candidate public cells (models/intermediate/public). Suppression itself is
-    exact and runs in Python (orchestration/public/suppression.py): deciding whether a hidden cell
-    can be solved for from all published totals together is linear algebra, not SQL. -#}
+{#- Helpers for the candidate public cells (models/intermediate/public). Suppression itself runs
+    in Python (orchestration/public/suppression.py): choosing the complementary cells is an integer
+    program, and bounding what a reader can derive from all published cells together is linear
+    programming, not SQL. -#}
 
 {#- The key of one published cell: every column that identifies the row, joined with '|'. -#}
 {% macro public_cell_id(columns) -%}
@@ -13,4 +14,11 @@
 {#- Whether a count discloses a small number (1..10; 0 and absent cells are public knowledge). -#}
 {% macro is_small_count(expression) -%}
     coalesce({{ expression }} between 1 and {{ var('public_small_cell_max', 10) }}, false)
+{%- endmacro %}
+
+
+{#- A value rounded half away from zero to a column's number of decimals, the same on both engines
+    (PostgreSQL has no round(double precision, int), and DuckDB's numeric cast has 3 decimals). -#}
+{% macro round_half_up(expression, decimals) -%}
+    (sign({{ expression }}) * floor(abs({{ expression }}) * power(10, {{ decimals }}) + 0.5) / power(10, {{ decimals }}))
 {%- endmacro %}

@@ -39,7 +39,7 @@ GATES = _blocking_checked_assets()
     ],
 )
 def public_suppressed_tables(context: dg.AssetExecutionContext):
-    """Hide counts of 1-10 and complementary cells (exact audit), then write the public tables."""
+    """Hide counts of 1-10 and the complementary cells that protect them at least loss, then write the public tables."""
     dest = Destination.from_env()
     report = publish_public_tables(dest)
     for name, figures in report.items():

@@ -1,8 +1,8 @@
 """Write the suppressed public tables (schema public_marts) on DuckDB or PostgreSQL.
 
 dbt builds the candidate cells and their relations (models/intermediate/public); this module
-reads them, runs the exact suppression (orchestration/public/suppression.py) and writes the
-public tables. Their columns, types and descriptions come from the dbt source definition
+reads them, runs the suppression (orchestration/public/suppression.py) and writes the public
+tables: published values rounded as printed, and one marker for every hidden cell. Their columns, types and descriptions come from the dbt source definition
 models/public_marts/_public_marts__sources.yml, so dbt docs, Power BI / Metabase (column
 comments) and this writer share one definition. Each table is replaced atomically.
 """
@@ -80,12 +80,53 @@ def write_table(dest: Destination, spec: TableSpec, frame: pd.DataFrame) -> None
             raise
 
 
+# Every hidden cell carries the same marker: telling small cells from their complements would
+# hand a reader the range 1-10 for the small ones.
+HIDDEN_MARKER = "suppressed"
+CELL_COLUMNS = ["cell_id", "disclosed_count", "complement_count", "is_primary", "is_headline", "value_floor",
+                "protection_width"]
+
+
+def printed_share_bounds(cells: pd.DataFrame) -> pd.DataFrame:
+    """What a printed share tells about numerator / denominator: the published value, plus or
+    minus half of its last printed digit."""
+    shares = cells[cells.denominator_cell_id.notna() & cells.published_value.notna()]
+    half = 0.5 * 10.0 ** -shares.published_decimals.astype(float)
+    return pd.DataFrame({
+        "cell_id": shares.cell_id,
+        "denominator_cell_id": shares.denominator_cell_id,
+        "low": (shares.published_value.astype(float) - half).clip(lower=0),
+        "high": shares.published_value.astype(float) + half,
+    })
+
+
+def _share_protection(cells: pd.DataFrame) -> pd.Series:
+    """A share hidden only because its denominator is small (numerator 0 or over 10, complement
+    small) discloses that denominator, which is a hidden small cell with its own protection:
+    the share's own range need not be wide."""
+    small = set(cells.cell_id[cells.is_primary.astype(bool) & cells.disclosed_count.between(1, 10)])
+    numerator_small = cells.disclosed_count.between(1, 10)
+    covered = cells.is_primary.astype(bool) & ~numerator_small & cells.denominator_cell_id.isin(small)
+    return cells.protection_width.where(~covered, 0)
+
+
 def _suppressed(dest: Destination, cells_model: str, relations_model: str) -> tuple[pd.DataFrame, SuppressionResult]:
     cells = read_frame(dest, f"select * from intermediate.{cells_model}")
     relations = read_frame(dest, f"select group_id, cell_id, coefficient from intermediate.{relations_model}")
-    result = suppress(cells[["cell_id", "disclosed_count", "is_primary"]], relations)
+    ratios = None
+    if "denominator_cell_id" in cells:
+        ratios = printed_share_bounds(cells)
+        cells["protection_width"] = _share_protection(cells)
+    result = suppress(cells[[c for c in CELL_COLUMNS if c in cells]], relations, ratios)
     merged = cells.merge(result.decisions, on="cell_id", how="left", validate="one_to_one")
+    merged["suppression_reason"] = merged.suppression_reason.where(merged.is_suppressed)
     return merged, result
+
+
+def _mark(frame: pd.DataFrame) -> pd.DataFrame:
+    public = frame.copy()
+    public["suppression_reason"] = public.is_suppressed.map({True: HIDDEN_MARKER, False: None})
+    return public
 
 
 def publish_public_tables(dest: Destination | None = None) -> dict[str, dict]:
@@ -95,8 +136,8 @@ def publish_public_tables(dest: Destination | None = None) -> dict[str, dict]:
     report: dict[str, dict] = {}
 
     metrics, result = _suppressed(dest, "int_public_metric_cells", "int_public_metric_relations")
-    metrics["value"] = metrics["value"].where(~metrics.is_suppressed)
-    write_table(dest, specs["pub_metric_values"], metrics)
+    metrics["value"] = metrics["published_value"].where(~metrics.is_suppressed)
+    write_table(dest, specs["pub_metric_values"], _mark(metrics))
     report["pub_metric_values"] = _figures(metrics, result)
 
     demographics, result = _suppressed(dest, "int_public_demographic_cells", "int_public_demographic_relations")
@@ -105,15 +146,19 @@ def publish_public_tables(dest: Destination | None = None) -> dict[str, dict]:
                                           ("staff", "pub_staff_demographics", "staff_count")]:
         part = demographics[demographics.table_name == table_name].rename(columns={"cell_count": column})
         part[column] = part[column].astype("Int64")
-        write_table(dest, specs[spec_name], part)
+        write_table(dest, specs[spec_name], _mark(part))
         report[spec_name] = _figures(part, result)
     return report
 
 
 def _figures(frame: pd.DataFrame, result: SuppressionResult) -> dict:
+    counted = frame.disclosed_count.fillna(0).astype(float)
+    hidden = frame.is_suppressed.astype(bool)
     return {
         "rows": int(len(frame)),
         "hidden_small_cell": int((frame.suppression_reason == "small_cell").sum()),
         "hidden_complementary": int((frame.suppression_reason == "complementary").sum()),
+        "count_hidden_share": round(float(counted[hidden].sum() / counted.sum()) if counted.sum() else 0.0, 5),
+        "headline_hidden": int((hidden & frame.is_headline.astype(bool) & ~frame.is_primary.astype(bool)).sum()),
         "audit_rounds": result.audit_rounds,
     }

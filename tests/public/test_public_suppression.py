@@ -1,51 +1,40 @@
-"""Public marts: no count of 1-10 can be seen, or derived from the published totals.
+"""Public marts: no count of 1-10 can be seen, or derived from the published totals, and no
+headline figure is hidden to protect another cell.
 
-The relations are rebuilt here in Python from the seed's rules and the published table alone
-(not from the dbt relation model the suppression step uses), and derivability is decided by
-linear algebra: a hidden cell is recoverable exactly when every solution of the relations gives
+The relations are rebuilt from the seed's rules and the published table alone (tests/public/
+published.py, not the dbt relation model the suppression step uses), and derivability is decided
+by linear algebra: a hidden cell is recoverable exactly when every solution of the relations gives
 it the same value, i.e. when its row of the null space of the hidden-cell coefficient matrix is zero.
+The bounds a reader can put on each hidden cell are tested in test_suppression_attack.py.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-
-import duckdb
-import numpy as np
 import pandas as pd
 import pytest
 
-from orchestration.contract import PROJECT_ROOT
+from tests.public.published import (KEYS, demographic_cells_and_relations, metric_relations, null_space_pinned,
+                                    published_metric_cells, read, rules)
 
 SMALL = range(1, 11)
 
 
-def _read(built, sql: str) -> pd.DataFrame:
-    con = duckdb.connect(str(built.warehouse.duckdb_path), read_only=True)
-    try:
-        return con.sql(sql).df()
-    finally:
-        con.close()
-
-
 @pytest.fixture(scope="module")
 def published(duckdb_default, duckdb_public_tables):
-    pub = _read(duckdb_default, "select * from public_marts.pub_metric_values")
-    fct = _read(duckdb_default, "select * from marts.fct_metric_values")
-    rules = pd.read_csv(PROJECT_ROOT / "seeds/public_metric_rules.csv", keep_default_na=False)
-    keys = ["metric_id", "period_grain", "period_start", "program", "dimension", "dimension_value"]
-    cells = pub.merge(fct[keys + ["value", "numerator", "denominator"]].rename(columns={"value": "true_value"}),
-                      on=keys, how="left", validate="one_to_one").merge(rules, on="metric_id")
-    published_rules = rules.melt("metric_id", ["publish_month", "publish_quarter", "publish_year"])
-    published_rules = published_rules[published_rules.value.astype(str).str.lower().eq("true")]
+    """The published cells with the true counts behind them (candidate cells, zero shares included)."""
+    cells = published_metric_cells(duckdb_default)
+    candidates = read(duckdb_default, "select * from intermediate.int_public_metric_cells")
+    candidates["period_start"] = pd.to_datetime(candidates.period_start).dt.strftime("%Y-%m-%d")
+    candidates["key"] = list(zip(*(candidates[k].astype(str) for k in KEYS)))
+    fct = read(duckdb_default, "select * from marts.fct_metric_values")
+    published_rules = rules().melt("metric_id", ["publish_month", "publish_quarter", "publish_year"])
+    published_rules = published_rules[published_rules.value]
     expected = fct.merge(published_rules.assign(period_grain=published_rules.variable.str.removeprefix("publish_")),
                          on=["metric_id", "period_grain"])
-    assert len(cells) == len(pub) == len(expected), "pub_metric_values must carry every published metric row"
+    assert len(cells) == len(candidates) >= len(expected), "pub_metric_values must carry every published metric row"
+    cells = cells.merge(candidates[["key", "value", "disclosed_count", "complement_count"]]
+                        .rename(columns={"value": "true_value", "disclosed_count": "count"}),
+                        on="key", how="left", validate="one_to_one")
     assert cells.true_value.notna().all()
-    cells["count"] = np.select(
-        [cells.cell_kind.eq("count"), cells.cell_kind.isin(["share", "rate"]), cells.cell_kind.eq("mean")],
-        [cells.true_value, cells.numerator, cells.denominator], np.nan)
-    cells["period_start"] = pd.to_datetime(cells.period_start).dt.strftime("%Y-%m-%d")
-    cells["key"] = list(zip(*(cells[k].astype(str) for k in keys)))
     return cells
 
 
@@ -53,123 +42,80 @@ def test_no_small_count_is_visible(published):
     shown = published[~published.is_suppressed]
     assert shown.value.notna().all()
     assert not shown["count"].isin(SMALL).any(), shown[shown["count"].isin(SMALL)][["key", "count"]]
-    shares = shown[shown.cell_kind.eq("share")]
-    assert not (shares.denominator - shares.numerator).isin(SMALL).any()
+    assert not shown.complement_count.isin(SMALL).any()
     hidden = published[published.is_suppressed]
     assert hidden.value.isna().all()
-    small = published[published["count"].isin(SMALL) & published.cell_kind.ne("estimate")]
-    assert small.is_suppressed.all()
-    print(f"\npublic cells: {len(published)}, hidden: {len(hidden)} "
-          f"({(hidden.suppression_reason == 'complementary').sum()} complementary)")
+    small = published[(published["count"].isin(SMALL) | published.complement_count.isin(SMALL))
+                      & published.cell_kind.ne("estimate")]
+    assert len(small) and small.is_suppressed.all()
+    print(f"\npublic cells: {len(published)}, hidden: {len(hidden)} ({len(hidden) - len(small)} complementary)")
 
 
-def _relations(cells: pd.DataFrame) -> list[dict[tuple, int]]:
-    """Every additive relation as {cell key: coefficient}, the coefficients summing the relation to 0."""
-    by_key = {k: row for k, row in zip(cells.key, cells.itertuples())}
-    groups: dict[tuple, dict] = defaultdict(dict)
-    additive = cells[cells.additive_over_time | cells.additive_over_programs | cells.dimension_total_metric.ne("")
-                     | cells.status_partition.ne("")]
-    for row in additive.itertuples():
-        start = pd.Timestamp(row.period_start)
-        if row.additive_over_time:
-            if row.period_grain == "month":
-                groups[("time", row.metric_id, row.program, row.dimension, row.dimension_value,
-                        str(start.to_period("Q").start_time.date()))][row.key] = 1
-            if row.period_grain == "quarter":
-                groups[("time", row.metric_id, row.program, row.dimension, row.dimension_value,
-                        str(start.date()))][row.key] = -1
-                groups[("time", row.metric_id, row.program, row.dimension, row.dimension_value,
-                        str(start.year))][row.key] = 1
-            if row.period_grain == "year":
-                groups[("time", row.metric_id, row.program, row.dimension, row.dimension_value,
-                        str(start.year))][row.key] = -1
-        if row.additive_over_programs:
-            groups[("program", row.metric_id, row.period_grain, str(start.date()), row.dimension,
-                    row.dimension_value)][row.key] = -1 if row.program == "ALL" else 1
-        if row.dimension_total_metric:
-            group = ("dimension", row.metric_id, row.period_grain, str(start.date()), row.program)
-            groups[group][row.key] = 1
-            total = (row.dimension_total_metric, row.period_grain, row.period_start, row.program, "", "")
-            assert total in by_key, f"{row.key} has no published total row {total}"
-            groups[group][total] = -1
-        if row.status_partition:
-            status = "forgone" if row.status_partition == "forgone_reason" else row.dimension_value.split("|")[-1]
-            groups[("status", row.period_grain, str(start.date()), row.program, status)].setdefault(
-                row.status_partition, {})[row.key] = 1
-    relations = []
-    for name, members in groups.items():
-        if name[0] != "status":
-            # a total whose details are not published (beats by month) tells the reader nothing
-            if any(coefficient > 0 for coefficient in members.values()):
-                relations.append(members)
-            continue
-        partitions = sorted(members)
-        for i, first in enumerate(partitions):
-            for second in partitions[i + 1:]:
-                relations.append({**members[first], **{k: -1 for k in members[second]}})
-    return relations
+def test_no_headline_cell_is_hidden_unless_small(published):
+    """Every all-programs eligible and responded count, and each program's responded count, is
+    published whenever it is 11 or more: other cells are hidden to protect small ones instead.
+    The one exception is a small headline cell whose relations hold nothing but headline cells
+    (the tiny city's co-response months): protecting it takes another headline cell, so a hidden
+    headline cell of 11 or more must share a group of hidden cells with a small headline cell."""
+    headline = published[published.headline.eq("every_program")
+                         | (published.headline.eq("all_programs") & published.program.eq("ALL"))]
+    assert {"heart_incidents", "eligible_incidents"} <= set(headline.metric_id)
+    assert set(headline[headline.metric_id.eq("heart_incidents")].program) > {"ALL"}
+    hidden = published[published.is_suppressed]
+    parent = {k: k for k in hidden.key}
 
+    def find(k):
+        while parent[k] != k:
+            k = parent[k]
+        return k
 
-def _recoverable(hidden_keys: list, relations: list[dict]) -> tuple[list, int, int]:
-    """Hidden cells pinned down by the relations (rank test on the null space), with the sizes."""
-    index = {key: i for i, key in enumerate(hidden_keys)}
-    rows = []
-    for relation in relations:
-        row = np.zeros(len(index))
-        for key, coefficient in relation.items():
-            if key in index:
-                row[index[key]] = coefficient
-        if row.any():
-            rows.append(row)
-    assert rows, "the tiny city must have hidden cells in relations, or this test proves nothing"
-    _, singular, vt = np.linalg.svd(np.array(rows), full_matrices=True)
-    rank = int((singular > 1e-9).sum())
-    null_space = vt[rank:].T  # columns span every change of hidden values the relations allow
-    if not null_space.size:
-        return list(hidden_keys), len(rows), rank
-    determined = np.where(np.abs(null_space).max(axis=1) < 1e-9)[0]
-    return [hidden_keys[i] for i in determined], len(rows), rank
+    for relation in metric_relations(published):
+        members = [k for k in relation if k in parent]
+        for other in members[1:]:
+            parent[find(other)] = find(members[0])
+    small_headline_groups = {find(k) for k in headline[headline.is_suppressed & headline["count"].isin(SMALL)].key}
+    large = headline[headline.is_suppressed & ~headline["count"].isin(SMALL)]
+    unexplained = [k for k in large.key if find(k) not in small_headline_groups]
+    print(f"\nheadline cells: {len(headline)}, hidden while 11 or more: {len(large)}")
+    assert not unexplained, f"headline cells hidden as complements of non-headline cells: {unexplained[:5]}"
 
 
 def test_no_hidden_cell_can_be_derived_from_the_totals(published):
-    hidden = published[published.is_suppressed & published.cell_kind.ne("mean")]
-    leaked, n_relations, rank = _recoverable(list(hidden.key), _relations(published))
+    """Except a share hidden only because its denominator is 1-10 (e.g. 0 of 6 incidents): its
+    numerator may follow from the totals (0 when every other month shows 0%), but what it
+    protects is the denominator, a hidden small cell of its own, which must not follow."""
+    hidden = published[published.is_suppressed & ~published.cell_kind.isin(["mean", "estimate"])]
+    leaked, n_relations, rank = null_space_pinned(list(hidden.key), metric_relations(published))
     print(f"\nrelations with hidden cells: {n_relations}, hidden cells: {len(hidden)}, rank {rank}")
+    row = published.set_index("key")
+    hidden_keys = set(hidden.key)
+    excused = []
+    for key in leaked:
+        cell = row.loc[[key]].iloc[0]
+        denominator = (cell.denominator_metric, *key[1:4], "", "")
+        numerator_small = cell["count"] in SMALL
+        if cell.denominator_metric and denominator in hidden_keys and not numerator_small \
+                and row.loc[[denominator]].iloc[0]["count"] in SMALL:
+            excused.append(key)
+    leaked = [k for k in leaked if k not in excused]
+    print(f"pinned shares over a hidden small denominator: {len(excused)}")
     assert not leaked, f"recoverable hidden cells: {leaked[:10]}"
 
 
 def test_no_hidden_demographic_count_can_be_derived(duckdb_default, duckdb_public_tables):
-    """Categories add up to the total; staff programs add up to ALL (people may meet several programs)."""
-    groups: dict[tuple, dict] = defaultdict(dict)
-    hidden = []
-    for table, column in [("pub_people_served_demographics", "people_served"), ("pub_staff_demographics", "staff_count")]:
-        frame = _read(duckdb_default, f"select * from public_marts.{table}")
-        assert not frame[~frame.is_suppressed][column].between(1, 10).any(), f"{table} shows a count of 1-10"
-        assert frame[frame.is_suppressed][column].isna().all()
-        attributes = sorted(set(frame.attribute) - {"ALL"})
-        for row in frame.itertuples():
-            key = (table, row.period_grain, str(row.period_start), row.program, row.attribute, row.category)
-            if row.is_suppressed:
-                hidden.append(key)
-            base = (table, row.period_grain, str(row.period_start), row.program)
-            if row.attribute == "ALL":
-                for attribute in attributes:
-                    groups[("categories", *base, attribute)][key] = -1
-            else:
-                groups[("categories", *base, row.attribute)][key] = 1
-            if table == "pub_staff_demographics":
-                groups[("programs", row.period_grain, str(row.period_start), row.attribute, row.category)][key] = (
-                    -1 if row.program == "ALL" else 1)
-    relations = [g for g in groups.values() if any(c > 0 for c in g.values())]
-    leaked, n_relations, rank = _recoverable(hidden, relations)
+    cells, relations = demographic_cells_and_relations(duckdb_default)
+    assert not cells[~cells.is_suppressed].value.between(1, 10).any(), "a demographic table shows a count of 1-10"
+    assert cells[cells.is_suppressed].value.isna().all()
+    hidden = list(cells[cells.is_suppressed].key)
+    leaked, n_relations, rank = null_space_pinned(hidden, relations)
     print(f"\ndemographics: {n_relations} relations, {len(hidden)} hidden cells, rank {rank}")
     assert not leaked, f"recoverable hidden demographic cells: {leaked[:10]}"
 
 
 def test_the_derivability_check_catches_a_lone_hidden_cell(published):
     """The audit above can fail: with one member of a relation hidden alone, it names that cell."""
-    relations = _relations(published)
+    relations = metric_relations(published)
     relation = next(r for r in relations if len(r) >= 3)
     lone = next(iter(relation))
-    leaked, _, _ = _recoverable([lone], relations)
+    leaked, _, _ = null_space_pinned([lone], relations)
     assert leaked == [lone]

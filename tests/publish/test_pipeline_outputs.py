@@ -20,7 +20,7 @@ from .pdf_check import check_pdf_card
 # dataset_default / duckdb_default: the shared tiny-city session fixtures of tests/conftest.py.
 
 # Catalog and summaries are dbt models; the three suppressed tables are written by the
-# orchestration.public step after `dbt build` (exact small-cell + complementary suppression).
+# orchestration.public step after `dbt build` (small cells and their complementary cells hidden).
 GENERATED = dt.date(2025, 1, 31)
 TABS = ("volume", "response", "backup", "outcomes", "people", "staff", "summaries")
 
@@ -74,12 +74,13 @@ def test_real_public_marts_publish_and_match(browser, pipeline_outputs):
 
 
 def _hidden_values_absent(path, hidden_keys: set[str], data: dict, rel: str) -> None:
-    """The true value of every hidden cell (from marts.fct_metric_values) appears nowhere in the page data."""
+    """The true value of every hidden cell (its candidate cell: a fct_metric_values row, or a share
+    whose numerator is 0) appears nowhere in the page data."""
     with duckdb.connect(str(path), read_only=True) as con:
         rows = con.execute("select metric_id, period_grain, cast(period_start as varchar), program, dimension, "
-                           "dimension_value, value from marts.fct_metric_values").fetchall()
+                           "dimension_value, value from intermediate.int_public_metric_cells").fetchall()
     truth = {"|".join(str(x or "") for x in r[:6]): r[6] for r in rows}
     embedded = {"|".join(r[:6]): r[6] for r in data["mv"]}
     for key in hidden_keys:
-        assert key in truth, f"{rel}: hidden cell {key} has no row in marts.fct_metric_values"
+        assert key in truth, f"{rel}: hidden cell {key} has no candidate cell"
         assert embedded[key] is None, f"{rel}: hidden cell {key} is published as {embedded[key]} (true {truth[key]})"

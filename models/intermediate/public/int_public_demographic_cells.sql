@@ -197,5 +197,8 @@ select
     category,
     cell_count,
     cell_count as disclosed_count,
+    false as is_headline,
+    1 as value_floor,
+    {{ var('public_demographic_protection_width', 9) }} as protection_width,
     {{ is_small_count('cell_count') }} as is_primary
 from cells
