@@ -44,8 +44,8 @@ class Figure:
             return ""
         if self.missing:
             return "missing"
-        if self.suppression == "complementary":
-            return "complementary"
+        if self.suppression in ("complementary", "suppressed"):
+            return self.suppression
         return "small_cell" if self.unit in COUNT_UNITS else "small_base"
 
     def text(self, lang: str, not_available: str = "n/a") -> str:
@@ -125,7 +125,7 @@ class Figures:
                 and 0 < fig.value < MIN_PUBLISHED_COUNT:
             self.guarded += 1
             return Figure(fig.source, fig.key, fig.unit, None, "small_cell")
-        if fig.suppression is not None and fig.suppression not in ("small_cell", "complementary"):
+        if fig.suppression is not None and fig.suppression not in ("small_cell", "complementary", "suppressed"):
             return Figure(fig.source, fig.key, fig.unit, None, "small_cell")
         return fig
 

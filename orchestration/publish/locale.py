@@ -70,7 +70,9 @@ def csv_value(value: float, unit: str) -> str:
 def format_cell(value: float | None, unit: str, lang: str, suppression_reason: str | None = None) -> str:
     """A published cell: the value, or the suppression mark when it is hidden."""
     if value is None:
-        if suppression_reason == "complementary":
+        # One mark for every hidden cell when the marts say only "suppressed", so a reader cannot tell
+        # a small cell from its complement by the mark.
+        if suppression_reason in ("complementary", "suppressed"):
             return SUPPRESSED_COMPLEMENTARY
         return SUPPRESSED_SMALL if unit in COUNT_UNITS else SUPPRESSED_SMALL_BASE
     return format_value(value, unit, lang)

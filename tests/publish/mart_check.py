@@ -82,8 +82,8 @@ def check_figure(marts: dict, src: str, key: str, state: str, text: str, lang: s
     table = marts[src]
     row = table.get(key)
     unit = marts["catalog"].get(key.split("|")[0], "") if src == "mv" else "count"
-    if state in ("small_cell", "complementary"):
-        expected = "\u2014" if state == "complementary" else "<11" if unit in COUNT_UNITS else "n<11"
+    if state in ("small_cell", "complementary", "suppressed"):
+        expected = "\u2014" if state != "small_cell" else "<11" if unit in COUNT_UNITS else "n<11"
         assert text == expected, f"{label}: a {state} cell must print {expected!r}"
         if src == "mv" or row is not None:
             assert row is not None and row["is_suppressed"], f"{label}: shown as suppressed but the mart row is not"

@@ -179,6 +179,8 @@ def test_suppressed_cells_never_print_a_number():
     assert format_cell(None, "incidents", "en", "small_cell") == "<11"
     assert format_cell(None, "incidents", "es", "small_cell") == "<11"
     assert format_cell(None, "incidents", "es", "complementary") == "\u2014"
+    # The marts' single reason for every hidden cell gets one mark, whatever the cell's size.
+    assert format_cell(None, "incidents", "en", "suppressed") == format_cell(None, "share (0..1)", "es", "suppressed") == "\u2014"
     assert format_cell(None, "share (0..1)", "en", "small_cell") == "n<11", "a hidden share must not read as 11%"
     assert format_cell(None, "minutes", "es", "small_cell") == "n<11"
 

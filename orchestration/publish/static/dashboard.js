@@ -42,7 +42,7 @@
   }
   function cellText(c) {
     if (c.missing) return COUNT_UNITS.includes(c.unit) ? formatValue(0, c.unit) : L.not_available;
-    if (c.reason === "complementary") return SUPPRESSED.complementary;
+    if (c.reason === "complementary" || c.reason === "suppressed") return SUPPRESSED.complementary;
     if (c.reason) return COUNT_UNITS.includes(c.unit) ? SUPPRESSED.small_cell : "n<11";
     return formatValue(c.value, c.unit);
   }
