@@ -7,17 +7,16 @@ and the suppression notes. Both formats are made from the same `Card`, so they s
 from __future__ import annotations
 
 import datetime as dt
-import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from orchestration.publish.content import Copy, load_copy, load_story
-from orchestration.publish.figures import Figure, Figures
+from orchestration.publish.figures import Figure, Figures, answered_share
 from orchestration.publish.locale import LANGS, period_label, quarter_id
 from orchestration.publish.pdf import write_card_pdf
 from orchestration.publish.questions import answer
-from orchestration.publish.site import STATIC, _date_text, environment
-from orchestration.publish.svg import COLORS
+from orchestration.publish.site import STATIC, _date_text, dates_line, environment, write_csv
+from orchestration.publish.svg import horizontal_bars
 
 HIGHLIGHTS = ("heart_incidents", "eligible_incidents", "response_minutes_median", "felt_safe_share",
               "police_backup_share", "ems_support_share", "ccd_incidents", "police_hours_saved")
@@ -28,8 +27,9 @@ CARD_PROGRAMS = ("CRT", "CORESPONSE", "CARENAV", "CCD")
 class Highlight:
     label: str
     figure: Figure
-    text: str
+    text: str       # the number, or "Not available" (the PDF prints it with `reason`)
     html: str
+    reason: str = ""
 
 
 @dataclass
@@ -52,17 +52,27 @@ class Card:
     other_href: str = ""
     other_lang: str = ""
     program_chart: str = ""
+    csv_href: str = ""
+    dates: dict = field(default_factory=dict)
 
 
 def make_card(figs: Figures, copy: Copy, start: dt.date, generated: dt.date, content_dir: Path | None = None) -> Card:
     lang, na = copy.lang, copy.get("not_available")
+    unavailable, reasons = copy.get("unavailable.label"), copy.get("unavailable")
     qid = quarter_id(start)
-    highlights = []
+
+    def highlight(label: str, f: Figure) -> Highlight:
+        if f.printable:
+            return Highlight(label, f, f.text(lang, na), f.tile_html(lang, unavailable, reasons))
+        return Highlight(label, f, unavailable, f.tile_html(lang, unavailable, reasons), reasons[f.unavailable_reason])
+
+    # The share of eligible incidents HEART answered leads, as on the dashboard.
+    highlights = [highlight(copy.get("site.headline_label"), answered_share(figs, "quarter", start))]
     for metric_id in HIGHLIGHTS:
         f = figs.metric(metric_id, "quarter", start)
         if f.missing and figs.unit(metric_id) == "":
             continue  # a metric the catalog does not publish
-        highlights.append(Highlight(copy.metric(metric_id), f, f.text(lang, na), f.html(lang, na)))
+        highlights.append(highlight(copy.metric(metric_id), f))
     programs = []
     for p in CARD_PROGRAMS:
         f = figs.metric("heart_incidents", "quarter", start, p)
@@ -85,34 +95,20 @@ def make_card(figs: Figures, copy: Copy, start: dt.date, generated: dt.date, con
         notes=[copy.get("notes.small_cell"), copy.get("notes.small_base"), copy.get("notes.complementary"),
                f"{copy.get('notes.missing_zero')} {copy.get('notes.not_available')}"],
         pdf_href=f"{qid}.{lang}.pdf", other_href=f"{qid}.{other}.html", other_lang=other,
+        csv_href=f"{qid}.{lang}.programs.csv", dates=dates_line(figs, copy, generated),
     )
-    card.program_chart = _program_chart(card)
+    card.program_chart = horizontal_bars([p["label"] for p in programs], [p["figure"] for p in programs], lang,
+                                         f'{copy.get("card.by_program")}, {period_label(start, "quarter", lang)}',
+                                         copy.label("units", "incidents"),
+                                         copy.get("site.axis_program"), na)
     return card
-
-
-def _program_chart(card: Card) -> str:
-    """Horizontal bars of HEART incidents by program; hidden counts draw no bar."""
-    shown = [p["figure"].value for p in card.programs if p["figure"].shown]
-    if not card.programs:
-        return ""
-    top = max(shown, default=1.0) or 1.0
-    row, left, width = 26, 230, 470
-    out = [f'<svg class="chart" viewBox="0 0 {left + width + 20} {len(card.programs) * row + 8}" role="img" '
-           f'aria-label="{html.escape(card.title)}" xmlns="http://www.w3.org/2000/svg">']
-    for i, p in enumerate(card.programs):
-        y = 4 + i * row
-        out.append(f'<text class="legend" x="{left - 8}" y="{y + 16}" text-anchor="end">{html.escape(p["label"])}</text>')
-        if p["figure"].shown:
-            out.append(f'<rect x="{left}" y="{y + 4}" width="{max(1.0, width * p["figure"].value / top):.1f}" '
-                       f'height="{row - 9}" fill="{COLORS[i % len(COLORS)]}"/>')
-    out.append("</svg>")
-    return "".join(out)
 
 
 def build_cards(figs: Figures, out_dir: Path, generated: dt.date, langs: tuple[str, ...] = LANGS,
                 content_dir: Path | None = None) -> list[Path]:
     env = environment()
     css = (STATIC / "style.css").read_text(encoding="utf-8")
+    page_js = (STATIC / "page.js").read_text(encoding="utf-8")
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     quarters = figs.periods("quarter")
@@ -120,8 +116,11 @@ def build_cards(figs: Figures, out_dir: Path, generated: dt.date, langs: tuple[s
         for lang in langs:
             copy = load_copy(lang)
             card = make_card(figs, copy, start, generated, content_dir)
+            written.append(write_csv(out_dir / card.csv_href, [copy.get("site.program"), copy.label("units", "incidents")],
+                                     [[p["label"], p["figure"].csv(lang, copy.get("not_available"))]
+                                      for p in card.programs]))
             html_path = out_dir / f"{card.quarter}.{lang}.html"
-            html_path.write_text(env.get_template("card.html.j2").render(lang=lang, copy=copy, card=card, css=css),
+            html_path.write_text(env.get_template("card.html.j2").render(lang=lang, copy=copy, card=card, css=css, page_js=page_js),
                                  encoding="utf-8")
             pdf_path = out_dir / f"{card.quarter}.{lang}.pdf"
             write_card_pdf(card, copy, pdf_path)

@@ -1,5 +1,8 @@
-"""Reviewed text the publisher reads from `content/`: page copy and labels per language
-(`content/copy/<lang>.yml`) and the quarterly data-card stories (`content/cards/<YYYY>-Q<n>.<lang>.md`).
+"""Reviewed text the publisher reads from `content/`: page copy per language (`content/copy/<lang>.yml`),
+the glossary of program and category names per language (`content/glossary/<lang>.yml`), the metric
+catalog's text in languages other than the catalog's English (`content/catalog/<lang>.yml`), settings
+shared by both languages (`content/site.yml`) and the quarterly data-card stories
+(`content/cards/<YYYY>-Q<n>.<lang>.md`).
 
 Stories are written by program staff and reviewed before they are committed; each starts with a
 front matter naming its reviewer, and the publisher refuses one without it. They never come from
@@ -20,6 +23,7 @@ from orchestration.publish.locale import LANGS
 
 CONTENT_DIR = PROJECT_ROOT / "content"
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+GLOSSARY_SECTIONS = ("programs", "attributes", "categories", "dimension_values")
 
 
 class ContentError(ValueError):
@@ -70,7 +74,42 @@ def load_copy(lang: str, content_dir: Path = CONTENT_DIR) -> Copy:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ContentError(f"{path}: expected a mapping of sections")
-    return Copy(lang, data, path)
+    glossary = load_glossary(lang, content_dir)
+    clash = set(glossary) & set(data)
+    if clash:
+        raise ContentError(f"{path}: {sorted(clash)} belong in the glossary content/glossary/{lang}.yml only")
+    return Copy(lang, {**data, **glossary, "catalog": load_catalog_text(lang, content_dir)}, path)
+
+
+def _yaml_mapping(path: Path) -> dict:
+    if not path.exists():
+        raise ContentError(f"missing content file {path}")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ContentError(f"{path}: expected a mapping")
+    return data
+
+
+def load_glossary(lang: str, content_dir: Path = CONTENT_DIR) -> dict:
+    """The one list of program and category names of a language."""
+    path = Path(content_dir) / "glossary" / f"{lang}.yml"
+    data = _yaml_mapping(path)
+    unknown = set(data) - set(GLOSSARY_SECTIONS)
+    if unknown:
+        raise ContentError(f"{path}: unknown sections {sorted(unknown)}; the glossary holds {GLOSSARY_SECTIONS}")
+    return data
+
+
+def load_catalog_text(lang: str, content_dir: Path = CONTENT_DIR) -> dict:
+    """The metric catalog's words in a language: {metrics: {id: {definition, grain}}, categories,
+    dimensions}. English is the catalog itself, so it has no file."""
+    path = Path(content_dir) / "catalog" / f"{lang}.yml"
+    return _yaml_mapping(path) if path.exists() else {}
+
+
+@functools.lru_cache(maxsize=1)
+def load_site_settings(content_dir: Path = CONTENT_DIR) -> dict:
+    return _yaml_mapping(Path(content_dir) / "site.yml")
 
 
 @dataclass(frozen=True)

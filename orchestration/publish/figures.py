@@ -11,7 +11,7 @@ import datetime as dt
 import html as html_lib
 from dataclasses import dataclass
 
-from orchestration.publish.locale import COUNT_UNITS, format_cell
+from orchestration.publish.locale import COUNT_UNITS, csv_value, format_cell
 from orchestration.publish.marts import PublicMarts
 
 # Counts 1-10 are never printed; the marts suppress them, and this guard would hide one they missed.
@@ -31,17 +31,53 @@ class Figure:
     def shown(self) -> bool:
         return self.value is not None and self.suppression is None
 
-    def text(self, lang: str, not_available: str = "n/a") -> str:
-        if self.missing and self.unit == "minutes":
-            return not_available
+    @property
+    def printable(self) -> bool:
+        """A number can be printed: a published value, or a count with no row (zero incidents).
+        A share, mean or rate with no row has no published denominator, so it is not a zero."""
+        return self.shown or (self.missing and self.unit in COUNT_UNITS)
+
+    @property
+    def unavailable_reason(self) -> str:
+        """Why no number is printed: small_cell | small_base | complementary | missing ('' if printable)."""
+        if self.printable:
+            return ""
         if self.missing:
+            return "missing"
+        if self.suppression in ("complementary", "suppressed"):
+            return self.suppression
+        return "small_cell" if self.unit in COUNT_UNITS else "small_base"
+
+    def text(self, lang: str, not_available: str = "n/a") -> str:
+        if self.missing and self.unit in COUNT_UNITS:
             return format_cell(0.0, self.unit, lang)
+        if self.missing:
+            return not_available
         return format_cell(self.value if self.suppression is None else None, self.unit, lang, self.suppression)
+
+    def csv(self, lang: str, not_available: str = "n/a") -> str:
+        """The cell of a downloaded table: the printed figure as a plain number, or the printed mark."""
+        if self.shown:
+            return csv_value(self.value, self.unit)
+        if self.missing and self.unit in COUNT_UNITS:
+            return "0"
+        return self.text(lang, not_available)
 
     def html(self, lang: str, not_available: str = "n/a") -> str:
         state = "missing" if self.missing else (self.suppression or "value")
         return (f'<span class="num" data-src="{self.source}" data-key="{html_lib.escape("|".join(self.key))}" '
                 f'data-state="{state}">{html_lib.escape(self.text(lang, not_available))}</span>')
+
+    def tile_html(self, lang: str, label: str, reasons: dict) -> str:
+        """A headline figure: the number, or the words "not available" and why; never a bare mark,
+        because a headline number is read as a promise and "—" or "0" would be misread."""
+        if self.printable:
+            return f'<span class="big">{self.html(lang, reasons["missing"])}</span>'
+        reason = self.unavailable_reason
+        state = "missing" if self.missing else (self.suppression or "value")
+        return (f'<span class="big unavailable" data-src="{self.source}" data-key="{html_lib.escape("|".join(self.key))}" '
+                f'data-state="{state}">{html_lib.escape(label)}</span>'
+                f'<span class="reason">{html_lib.escape(reasons[reason])}</span>')
 
 
 class Figures:
@@ -89,7 +125,7 @@ class Figures:
                 and 0 < fig.value < MIN_PUBLISHED_COUNT:
             self.guarded += 1
             return Figure(fig.source, fig.key, fig.unit, None, "small_cell")
-        if fig.suppression is not None and fig.suppression not in ("small_cell", "complementary"):
+        if fig.suppression is not None and fig.suppression not in ("small_cell", "complementary", "suppressed"):
             return Figure(fig.source, fig.key, fig.unit, None, "small_cell")
         return fig
 
@@ -104,3 +140,20 @@ class Figures:
         found = {k[3] for k in self._mv} | {k[2] for d in self._demo.values() for k in d}
         order = ["ALL", "CRT", "CORESPONSE", "CARENAV", "CCD"]
         return [p for p in order if p in found] + sorted(found - set(order))
+
+
+ANSWERED_SHARE = "eligible_answered_share"
+
+
+def answered_share(figs: Figures, grain: str, start: dt.date) -> Figure:
+    """The share of eligible incidents HEART answered: one minus the published forgone shares of every
+    reason. It is derived only from printed shares, so it reveals nothing they do not; when any reason's
+    share is hidden it is not available either."""
+    key = (ANSWERED_SHARE, grain, start.isoformat(), "ALL", "", "")
+    rows = [r for k, r in figs._mv.items() if k[0] == "forgone_share" and k[1] == grain and k[2] == start
+            and k[3] == "ALL"]
+    if not rows:
+        return Figure("derived", key, "share (0..1)", None, None, missing=True)
+    if any(r["is_suppressed"] for r in rows):
+        return Figure("derived", key, "share (0..1)", None, "complementary")
+    return Figure("derived", key, "share (0..1)", max(0.0, 1.0 - sum(r["value"] for r in rows)), None)

@@ -71,7 +71,12 @@ def write_card_pdf(card, copy: Copy, path: Path) -> Path:
     pdf.cell(width, 9, pdf_text(card.title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", size=12)
     pdf.cell(width, 6, pdf_text(card.period), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_y(36)
+    pdf.set_y(33)
+    pdf.set_font("helvetica", size=8)
+    pdf.set_text_color(*MUTED)
+    pdf.cell(width, 4, pdf_text(f"{card.dates.get('current_through', '')} · {card.dates.get('published_on', '')}"),
+             new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(39)
 
     # Lead sentence.
     pdf.set_text_color(*INK)
@@ -95,10 +100,15 @@ def write_card_pdf(card, copy: Copy, path: Path) -> Path:
         pdf.set_fill_color(*PANEL)
         pdf.rect(x, y0, box_w, box_h, style="F")
         pdf.set_xy(x + 2, y0 + 2)
-        pdf.set_font("helvetica", "B", 15)
+        pdf.set_font("helvetica", "B", 15 if not h.reason else 11)
         pdf.set_text_color(*ACCENT)
-        pdf.cell(box_w - 4, 8, pdf_text(h.text))
-        pdf.set_xy(x + 2, y0 + 11)
+        pdf.cell(box_w - 4, 8 if not h.reason else 5, pdf_text(h.text))
+        if h.reason:
+            pdf.set_xy(x + 2, y0 + 7)
+            pdf.set_font("helvetica", size=6.5)
+            pdf.set_text_color(*MUTED)
+            pdf.multi_cell(box_w - 4, 2.8, pdf_text(h.reason), align="L")
+        pdf.set_xy(x + 2, y0 + 15 if h.reason else y0 + 11)
         pdf.set_font("helvetica", size=8)
         pdf.set_text_color(*INK)
         pdf.multi_cell(box_w - 4, 3.8, pdf_text(h.label), align="L")
@@ -143,7 +153,8 @@ def write_card_pdf(card, copy: Copy, path: Path) -> Path:
     pdf.ln(2)
     pdf.set_font("helvetica", size=8)
     pdf.set_text_color(*MUTED)
-    for line in [copy.get("card.about"), *card.notes]:
+    contact = copy.get("site.contact").format(email=card.dates.get("contact_email", ""))
+    for line in [copy.get("card.about"), *card.notes, contact]:
         pdf.multi_cell(width, 4, pdf_text(" ".join(line.split())), align="L", new_x="LMARGIN", new_y="NEXT")
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import string
 from dataclasses import dataclass
 
-from orchestration.publish.content import Copy
+from orchestration.publish.content import ContentError, Copy
 from orchestration.publish.figures import Figure, Figures
 from orchestration.publish.locale import period_from_to
 
@@ -76,9 +77,9 @@ def column_label(copy: Copy, col: Column, with_metric: bool = True) -> str:
     return f"{copy.metric(col.metric_id)}: {value}" if with_metric else value
 
 
-def _top(figs: Figures, metric_id: str, quarter: dt.date, copy: Copy) -> tuple[str, Figure | None]:
+def _top(figs: Figures, metric_id: str, quarter: dt.date, copy: Copy) -> tuple[str | None, Figure | None]:
     """The dimension value with the largest published value in the quarter (hidden cells cannot win)."""
-    best: tuple[str, Figure | None] = (copy.get("not_available"), None)
+    best: tuple[str | None, Figure | None] = (None, None)
     for v in ordered_values(figs, copy, metric_id):
         f = figs.metric(metric_id, "quarter", quarter, "ALL", dimension_of(figs, metric_id), v)
         if f.shown and (best[1] is None or f.value > best[1].value):
@@ -98,10 +99,10 @@ def answer_figures(figs: Figures, question: str, quarter: dt.date, copy: Copy) -
         return {"felt_safe_share": m("felt_safe_share"), "police_backup_share": m("police_backup_share")}
     if question == "Q3":
         label, fig = _top(figs, "forgone_share", quarter, copy)
-        return {"top_reason": label, "top_reason_share": fig or m("forgone_share", "other")}
+        return {"top_reason": label, "top_reason_share": fig}
     if question == "Q4":
         label, fig = _top(figs, "referral_share", quarter, copy)
-        return {"top_referral": label, "top_referral_share": fig or m("referral_share", "OTHER"),
+        return {"top_referral": label, "top_referral_share": fig,
                 "follow_ups": m("follow_up_incidents", "responded")}
     if question == "Q5":
         return {"police_hours_saved": m("police_hours_saved"), "arrests_responded": m("arrests_per_100", "responded"),
@@ -111,16 +112,34 @@ def answer_figures(figs: Figures, question: str, quarter: dt.date, copy: Copy) -
     raise KeyError(f"no answer is defined for question {question!r}")
 
 
+def _fields(template: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(template) if f}
+
+
 def answer(figs: Figures, question: str, quarter: dt.date, copy: Copy, *, as_html: bool) -> str:
-    """The one-sentence answer of a question for a quarter, in the copy's language."""
+    """The short answer of a question for a quarter, in the copy's language: one sentence per clause
+    of `answers.<question>`. A clause whose figure is hidden or unavailable is replaced by its
+    `fallback`, which is worded to need no number, so a suppression mark never lands in a sentence."""
     na = copy.get("not_available")
-    values = {}
-    for name, v in answer_figures(figs, question, quarter, copy).items():
+    figures = answer_figures(figs, question, quarter, copy)
+    opening = period_from_to(quarter, "quarter", copy.lang)
+    values = {"period": html.escape(opening) if as_html else opening}
+    usable = {"period"}
+    for name, v in figures.items():
         if isinstance(v, Figure):
             values[name] = v.html(copy.lang, na) if as_html else v.text(copy.lang, na)
-        else:
+            if v.printable:
+                usable.add(name)
+        elif v is not None:
             values[name] = html.escape(v) if as_html else v
-    opening = period_from_to(quarter, "quarter", copy.lang)
-    values["period"] = html.escape(opening) if as_html else opening
-    template = " ".join(copy.get(f"answers.{question}").split())
-    return template.format(**values)
+            usable.add(name)
+    sentences = []
+    for clause in copy.get(f"answers.{question}"):
+        template = clause["text"] if _fields(clause["text"]) <= usable else clause.get("fallback") or ""
+        template = " ".join(template.split())
+        if not template:
+            continue
+        if not _fields(template) <= usable:
+            raise ContentError(f"answers.{question}: the fallback {template!r} needs a figure that is not available")
+        sentences.append(template.format(**values))
+    return " ".join(sentences)

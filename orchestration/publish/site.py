@@ -3,19 +3,24 @@ English (`<out>/`) and Spanish (`<out>/es/`). Every page is self-contained: styl
 data are inlined and charts are SVG, so nothing is requested from anywhere when it is viewed."""
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import html
+import io
 import json
 from pathlib import Path
 
 import jinja2
 
-from orchestration.publish.content import Copy, load_copy
-from orchestration.publish.figures import Figures
+from orchestration.publish.content import Copy, load_copy, load_site_settings
+from orchestration.publish.figures import Figures, answered_share
+from babel import dates as babel_dates
+
 from orchestration.publish.locale import (
-    LANGS, NBSP, UNIT_DECIMALS, MONTHS_SHORT, period_label, period_short, quarter_id,
+    LANGS, LOCALES, format_date, format_settings, period_end, period_from_to, period_label, period_short, quarter_id,
 )
 from orchestration.publish.questions import QUESTIONS, SPECS, column_label, columns, answer, ordered_values
-from orchestration.publish.svg import grouped_bars
+from orchestration.publish.svg import COLORS, grouped_bars, heat_map
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -49,8 +54,59 @@ def _other(lang: str) -> str:
     return "es" if lang == "en" else "en"
 
 
+def current_through(figs: Figures) -> dt.date | None:
+    """The last day the published figures cover: the end of the latest month (else quarter, year)."""
+    for grain in ("month", "quarter", "year"):
+        periods = figs.periods(grain)
+        if periods:
+            return period_end(periods[-1], grain)
+    return None
+
+
+def dates_line(figs: Figures, copy: Copy, generated: dt.date) -> dict:
+    through = current_through(figs)
+    return {"current_through": copy.get("site.current_through").format(date=format_date(through, copy.lang))
+            if through else "",
+            "published_on": copy.get("site.published_on").format(date=format_date(generated, copy.lang)),
+            "contact_email": load_site_settings()["contact_email"]}
+
+
+def headline(figs: Figures, copy: Copy) -> dict | None:
+    """The share of eligible incidents HEART answered in the latest quarter, the figure led with."""
+    quarters = figs.periods("quarter")
+    if not quarters:
+        return None
+    latest = quarters[-1]
+    fig = answered_share(figs, "quarter", latest)
+    opening = period_from_to(latest, "quarter", copy.lang)
+    na = copy.get("not_available")
+    if fig.printable:
+        sentence = copy.get("site.headline").format(period=_esc(opening), share=fig.html(copy.lang, na))
+    else:
+        sentence = copy.get("site.headline_fallback").format(period=_esc(opening))
+    return {"sentence": sentence, "label": copy.get("site.headline_label"),
+            "tile": fig.tile_html(copy.lang, copy.get("unavailable.label"), copy.get("unavailable"))}
+
+
+def _esc(text: str) -> str:
+    return html.escape(text)
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    """A downloadable copy of a table: its header (a metric over its breakdown as "metric: value"),
+    its row labels and each cell's figure as a plain number or the mark the table prints."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # A byte-order mark so spreadsheet programs read the accents as UTF-8.
+    path.write_text("\ufeff" + buf.getvalue(), encoding="utf-8")
+    return path
+
+
 def _page_context(copy: Copy, depth: int, active: str, generated: dt.date, page_title: str,
-                  other_path: str) -> dict:
+                  other_path: str, figs: Figures | None = None) -> dict:
     """`depth`: folders below the language root; links are relative so the site works from a file."""
     lang = copy.lang
     root = "../" * depth
@@ -58,6 +114,8 @@ def _page_context(copy: Copy, depth: int, active: str, generated: dt.date, page_
     return {
         "lang": lang, "copy": copy, "root": root, "active": active, "page_title": page_title,
         "generated": _date_text(generated, lang), "css": (STATIC / "style.css").read_text(encoding="utf-8"),
+        "page_js": (STATIC / "page.js").read_text(encoding="utf-8"),
+        "dates": dates_line(figs, copy, generated) if figs else {},
         "cards_href": f"{site_root}../cards/index.html",
         "other_lang": _other(lang),
         "other_lang_href": site_root + _lang_root(_other(lang)) + other_path,
@@ -65,10 +123,7 @@ def _page_context(copy: Copy, depth: int, active: str, generated: dt.date, page_
 
 
 def _date_text(day: dt.date, lang: str) -> str:
-    from orchestration.publish.locale import MONTHS
-    if lang == "en":
-        return f"{MONTHS['en'][day.month - 1]} {day.day}, {day.year}"
-    return f"{day.day} de {MONTHS['es'][day.month - 1]} de {day.year}"
+    return format_date(day, lang)
 
 
 # -- dashboard ------------------------------------------------------------------------------------
@@ -132,16 +187,19 @@ def dashboard_data(figs: Figures, copy: Copy) -> dict:
     summary_col = f"summary_{lang}"
     return {
         "lang": lang,
-        "group_sep": "," if lang == "en" else ".", "decimal_sep": "." if lang == "en" else ",",
-        "percent_suffix": "%" if lang == "en" else NBSP + "%",
-        "decimals": UNIT_DECIMALS,
+        "format": format_settings(lang),
         "labels": {"no_data": copy.get("site.no_data"), "period": copy.get("site.period"),
                    "not_available": copy.get("not_available"),
                    "latest_period": copy.get("site.latest_period"),
-                   "demographics_grain_note": copy.get("site.demographics_grain_note")},
+                   "demographics_grain_note": copy.get("site.demographics_grain_note"),
+                   "axis_period": copy.get("site.axis_period"), "csv_download": copy.get("site.csv_download"),
+                   "chart_title_by_period": copy.get("site.chart_title_by_period"),
+                   "scroll_hint": copy.get("site.scroll_hint")},
+        "unit_labels": copy.get("units"),
+        "colors": COLORS,
         "grains": [[g, copy.get(f"site.grains.{g}")] for g in ("month", "quarter", "year") if grains[g]],
         "months": [m.isoformat()[:7] for m in months],
-        "month_labels": {m.isoformat()[:7]: f"{MONTHS_SHORT[lang][m.month - 1]} {m.year}" for m in months},
+        "month_labels": {m.isoformat()[:7]: period_short(m, "month", lang) for m in months},
         "periods": {g: [p.isoformat() for p in ps] for g, ps in grains.items()},
         "period_labels": {g: {p.isoformat(): period_label(p, g, lang) for p in ps} for g, ps in grains.items()},
         "period_short": {g: {p.isoformat(): period_short(p, g, lang) for p in ps} for g, ps in grains.items()},
@@ -177,29 +235,70 @@ def question_page(figs: Figures, copy: Copy, question: str) -> dict:
                [figs.metric(c.metric_id, "quarter", q, "ALL", c.dimension, c.dimension_value) for q in quarters])
               for c in chart_cols]
     unit = figs.unit(spec.chart[0])
+    chart_title = _chart_title(copy, spec.chart)
+    grid = [[figs.metric(c.metric_id, "quarter", q, "ALL", c.dimension, c.dimension_value) for c in table_cols]
+            for q in quarters]
     page = {
         "id": question, "text": copy.get(f"questions.{question}"), "short": copy.get(f"question_short.{question}"),
         "answer": answer(figs, question, latest, copy, as_html=True) if latest else copy.get("site.no_data"),
-        "chart": grouped_bars(cats, series, unit, lang, copy.get(f"questions.{question}")),
+        "chart": grouped_bars(cats, series, unit, lang, chart_title, copy.get("site.axis_period"),
+                              copy.label("units", unit), na),
         "columns": [column_label(copy, c, with_metric=False) for c in table_cols],
         "header": _header(copy, table_cols),
-        "rows": [{"label": period_label(q, "quarter", lang),
-                  "cells": [figs.metric(c.metric_id, "quarter", q, "ALL", c.dimension, c.dimension_value).html(lang, na)
-                            for c in table_cols]} for q in quarters],
+        "rows": [{"label": period_label(q, "quarter", lang), "cells": [f.html(lang, na) for f in row]}
+                 for q, row in zip(quarters, grid)],
+        "csv": {"header": [copy.get("site.period"), *[column_label(copy, c) for c in table_cols]],
+                "rows": [[period_label(q, "quarter", lang), *[f.csv(lang, na) for f in row]]
+                         for q, row in zip(quarters, grid)]},
         "beats": None,
+        "heat_maps": None,
     }
     if question == "Q3" and latest:
         values = ordered_values(figs, copy, "eligible_by_beat")
         beats = sorted({v.split("|")[0] for v in values}, key=lambda b: (b == "UNKNOWN", b))
         statuses = ("responded", "forgone")
+        labels = [copy.get("site.unknown_beat") if b == "UNKNOWN" else b for b in beats]
+        grid = [[figs.metric("eligible_by_beat", "quarter", latest, "ALL", "beat_status", f"{b}|{s}") for s in statuses]
+                for b in beats]
+        cols = [copy.dim_value("response_status", s) for s in statuses]
         page["beats"] = {
             "caption": copy.get("site.by_beat_caption").format(period=period_label(latest, "quarter", lang)),
-            "columns": [copy.dim_value("response_status", s) for s in statuses],
-            "rows": [{"label": copy.get("site.unknown_beat") if b == "UNKNOWN" else b, "cells": [figs.metric("eligible_by_beat", "quarter", latest, "ALL", "beat_status",
-                                                        f"{b}|{s}").html(lang, na) for s in statuses]}
-                     for b in beats],
+            "columns": cols,
+            "rows": [{"label": label, "cells": [f.html(lang, na) for f in row]} for label, row in zip(labels, grid)],
+            "csv": {"header": [copy.get("site.beat"), *cols],
+                    "rows": [[label, *[f.csv(lang, na) for f in row]] for label, row in zip(labels, grid)]},
         }
+    if question == "Q3" and latest and figs.dimension_values("eligible_by_dow_hour", "ALL"):
+        page["heat_maps"] = _heat_maps(figs, copy, latest)
     return page
+
+
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _heat_maps(figs: Figures, copy: Copy, quarter: dt.date) -> dict:
+    """Eligible incidents by local day of week and hour, one grid per response status, with the CSV of both."""
+    lang, na = copy.lang, copy.get("not_available")
+    days = [babel_dates.get_day_names("abbreviated", locale=LOCALES[lang])[i] for i in range(7)]
+    hours = [babel_dates.format_skeleton("h", dt.datetime(2024, 1, 1, h), locale=LOCALES[lang]) for h in range(24)]
+    period = period_label(quarter, "quarter", lang)
+    charts, csv_rows = [], []
+    for status in ("responded", "forgone"):
+        grid = [[figs.metric("eligible_by_dow_hour", "quarter", quarter, "ALL", "dow_hour_status", f"{d}|{h:02d}|{status}")
+                 for h in range(24)] for d in DAYS]
+        title = copy.get("site.heat_map_title").format(status=copy.dim_value("response_status", status), period=period)
+        charts.append(heat_map(days, hours, grid, lang, title, copy.get("site.axis_hour"), copy.get("site.axis_day"),
+                               copy.get("site.hidden_cell"), na))
+        csv_rows += [[copy.dim_value("response_status", status), day, *[f.csv(lang, na) for f in row]]
+                     for day, row in zip(days, grid)]
+    return {"charts": charts, "csv": {"header": [copy.get("site.response_status"), copy.get("site.axis_day"), *hours],
+                                      "rows": csv_rows}}
+
+
+def _chart_title(copy: Copy, metrics: tuple[str, ...]) -> str:
+    names = [copy.metric(m) for m in metrics]
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + copy.get("site.and") + names[-1]
+    return copy.get("site.chart_title_by_period").format(title=joined)
 
 
 def _header(copy: Copy, cols) -> tuple[list[dict], list[str]]:
@@ -221,7 +320,7 @@ def _header(copy: Copy, cols) -> tuple[list[dict], list[str]]:
 
 
 def build_site(figs: Figures, out_dir: Path, generated: dt.date, langs: tuple[str, ...] = LANGS) -> list[Path]:
-    """Write every page; returns the paths written."""
+    """Write every page, and a CSV of every table a static page shows; returns the paths written."""
     env = environment()
     js = (STATIC / "dashboard.js").read_text(encoding="utf-8")
     written = []
@@ -236,29 +335,61 @@ def build_site(figs: Figures, out_dir: Path, generated: dt.date, langs: tuple[st
         base = out_dir / _lang_root(lang)
         data = dashboard_data(figs, copy)
         write(base / "index.html", "dashboard.html.j2",
-              {**_page_context(copy, 0, "dashboard", generated, copy.get("site.nav_dashboard"), "index.html"),
-               "tabs": data["tabs"], "data_json": _json_for_html(data), "js": js})
+              {**_page_context(copy, 0, "dashboard", generated, copy.get("site.nav_dashboard"), "index.html", figs),
+               "tabs": data["tabs"], "data_json": _json_for_html(data), "js": js, "headline": headline(figs, copy)})
+        definitions = _definitions(figs, copy)
         write(base / "definitions.html", "definitions.html.j2",
               {**_page_context(copy, 0, "definitions", generated, copy.get("site.definitions_title"),
-                               "definitions.html"),
-               "questions": _definitions(figs, copy)})
+                               "definitions.html", figs),
+               "questions": definitions})
+        header = copy.get("site.definitions_columns")
+        written.append(write_csv(base / "definitions.csv", [copy.get("site.question"), *header],
+                                 [[q["id"], *m["cells"]] for q in definitions for m in q["metrics"]]))
         pages = [question_page(figs, copy, q) for q in QUESTIONS if q in SPECS]
         for p in pages:
             p["href"] = f"{p['id'].lower()}.html"
+            p["csv_href"] = f"{p['id'].lower()}.csv"
+            written.append(write_csv(base / "questions" / p["csv_href"], p["csv"]["header"], p["csv"]["rows"]))
+            if p["heat_maps"]:
+                p["heat_maps"]["csv_href"] = f"{p['id'].lower()}-day-hour.csv"
+                written.append(write_csv(base / "questions" / p["heat_maps"]["csv_href"], p["heat_maps"]["csv"]["header"],
+                                         p["heat_maps"]["csv"]["rows"]))
+            if p["beats"]:
+                p["beats"]["csv_href"] = f"{p['id'].lower()}-beats.csv"
+                written.append(write_csv(base / "questions" / p["beats"]["csv_href"], p["beats"]["csv"]["header"],
+                                         p["beats"]["csv"]["rows"]))
         write(base / "questions" / "index.html", "questions_index.html.j2",
               {**_page_context(copy, 1, "questions", generated, copy.get("site.questions_title"),
-                               "questions/index.html"), "questions": pages})
+                               "questions/index.html", figs), "questions": pages})
         for p in pages:
             write(base / "questions" / p["href"], "question.html.j2",
-                  {**_page_context(copy, 1, "questions", generated, p["short"], f"questions/{p['href']}"), "q": p})
+                  {**_page_context(copy, 1, "questions", generated, p["short"], f"questions/{p['href']}", figs),
+                   "q": p})
     return written
 
 
 def _definitions(figs: Figures, copy: Copy) -> list[dict]:
+    """The catalog in the page's language. English is the catalog's own text; another language takes
+    each definition from content/catalog/<lang>.yml, and a metric not yet translated is shown in English
+    marked as such (its `lang` attribute), never silently."""
     order = {q: i for i, q in enumerate(QUESTIONS)}
+    words = copy.data.get("catalog") or {}
+    translated = words.get("metrics") or {}
+
+    def word(section: str, text: str) -> str:
+        return (words.get(section) or {}).get(text, text) if text else ""
+
     groups: dict[str, list[dict]] = {}
     for c in figs.marts.catalog:
-        groups.setdefault(c["question"], []).append({**c, "label": copy.metric(c["metric_id"])})
+        entry = translated.get(c["metric_id"]) or {}
+        definition = " ".join(str(entry.get("definition") or "").split())
+        row = {**c, "label": copy.metric(c["metric_id"]), "definition_lang": None if definition or copy.lang == "en"
+               else "en", "definition": definition or c["definition"],
+               "category": word("categories", c["category"]), "unit": word("units", c["unit"]),
+               "grain": word("grains", c["grain"]), "dimension": word("dimensions", c["dimension"] or "")}
+        row["cells"] = [row["label"], c["metric_id"], row["category"], row["definition"], row["unit"], row["grain"],
+                        row["dimension"]]
+        groups.setdefault(c["question"], []).append(row)
     return [{"id": q, "text": copy.get(f"questions.{q}") if q in order else q, "metrics": ms}
             for q, ms in sorted(groups.items(), key=lambda kv: order.get(kv[0], 99))]
 

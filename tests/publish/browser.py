@@ -5,15 +5,15 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .mart_check import NUMBER, check_figure
+from .mart_check import NUMBER, check_figure, check_unavailable
 
 SCREENSHOTS_DIR = Path(__file__).resolve().parents[2] / "build" / "screenshots" / "publish"
 
 # Every text node of the page (hidden tab panels too) minus the figures (tagged .num), charts (their
-# ticks are scale marks, not figures), scripts and styles, one node per line: any number left must
-# come from reviewed text or a date.
+# ticks are scale marks, not figures), the publication dates (checked on their own), scripts and
+# styles, one node per line: any number left must come from reviewed text or a date.
 _PLAIN_TEXT_JS = """() => {
-  const skip = '.num, svg, script, style, noscript, .beat-table tbody th';
+  const skip = '.num, svg, script, style, noscript, .beat-table tbody th, .dates';
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const parts = [];
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -21,7 +21,7 @@ _PLAIN_TEXT_JS = """() => {
   }
   return parts.join('\\n');
 }"""
-_FIGURES_JS = """(root) => Array.from((root || document).querySelectorAll('.num')).filter(e => e.offsetParent !== null)
+_FIGURES_JS = """(sel) => Array.from(document.querySelectorAll(sel)).filter(e => e.offsetParent !== null)
   .map(e => ({src: e.dataset.src, key: e.dataset.key, state: e.dataset.state, text: e.textContent}))"""
 
 
@@ -37,7 +37,10 @@ class OpenedPage:
         assert not self.console_errors, f"{where}: console errors: {self.console_errors}"
 
     def figures(self) -> list[dict]:
-        return self.page.evaluate(_FIGURES_JS)
+        return self.page.evaluate(_FIGURES_JS, ".num")
+
+    def unavailable(self) -> list[dict]:
+        return self.page.evaluate(_FIGURES_JS, ".unavailable")
 
     def plain_text(self) -> str:
         return self.page.evaluate(_PLAIN_TEXT_JS)
@@ -53,17 +56,19 @@ class OpenedPage:
         self.context.close()
 
 
-def open_page(browser, path: Path) -> OpenedPage:
-    """Load a file:// page; every request to anything but a file or data URL is recorded and refused."""
+def open_page(browser, path: Path, width: int = 1200, url: str | None = None) -> OpenedPage:
+    """Load a file:// page (or `url`, the page with a fragment); every request to anything but a file,
+    data or blob URL is recorded and refused."""
     assert path.exists(), f"{path} was not built"
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, java_script_enabled=True)
+    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=True,
+                                  accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
     opened = OpenedPage(page, context)
 
     def route(r):
         url = r.request.url
-        if url.startswith(("file://", "data:")):
+        if url.startswith(("file://", "data:", "blob:")):
             r.continue_()
         else:
             opened.outside_requests.append(url)
@@ -74,7 +79,7 @@ def open_page(browser, path: Path) -> OpenedPage:
     page.on("pageerror", lambda e: opened.console_errors.append(str(e)))
     page.on("requestfailed", lambda r: opened.console_errors.append(f"failed request {r.url}")
             if r.url.startswith("file://") else None)
-    page.goto(path.as_uri())
+    page.goto(url or path.as_uri())
     page.wait_for_load_state("load")
     return opened
 
@@ -83,6 +88,8 @@ def check_page_figures(opened: OpenedPage, marts: dict, lang: str, where: str) -
     figures = opened.figures()
     for f in figures:
         check_figure(marts, f["src"], f["key"], f["state"], f["text"], lang, where)
+    for f in opened.unavailable():
+        check_unavailable(marts, f["src"], f["key"], f["state"], where)
     return len(figures)
 
 

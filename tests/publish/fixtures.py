@@ -23,6 +23,8 @@ DIMENSIONS = {
     "forgone_share": ("reason", ["outside_service_area", "outside_hours", "no_unit_available", "other"]),
     "eligible_by_beat": ("beat_status", [f"{b}|{s}" for b in ("111", "212", "314", "UNKNOWN")
                                          for s in ("responded", "forgone")]),
+    "eligible_by_dow_hour": ("dow_hour_status", [f"{d}|{h:02d}|{s}" for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+                                                 for h in range(24) for s in ("responded", "forgone")]),
     "referral_share": ("referral_type", ["MENTAL_HEALTH", "HOUSING", "SUBSTANCE_USE", "FOOD"]),
     "transport_share": ("destination", ["hospital", "care_center", "other"]),
     "follow_up_incidents": ("response_status", ["responded", "forgone"]),
@@ -86,8 +88,6 @@ def metric_rows(rng: random.Random) -> list[dict]:
     cat = {c["metric_id"]: c for c in catalog_rows()}
     for grain, start, months in periods():
         for metric_id, c in cat.items():
-            if metric_id == "eligible_by_dow_hour":
-                continue  # large and not shown on the site; its absence is allowed
             programs = ["ALL"] + (list(PROGRAMS) if metric_id in HEART_PROGRAM_METRICS
                                   or metric_id == "eligible_incidents" else [])
             dim, values = DIMENSIONS.get(metric_id, ("", [""]))
@@ -99,20 +99,24 @@ def metric_rows(rng: random.Random) -> list[dict]:
                     if unit == "incidents":
                         base = {"heart_incidents": 700, "eligible_incidents": 1900, "ccd_incidents": 120,
                                 "heart_incidents_by_origin": 700 / (1 + 3 * i), "eligible_by_beat": 90 / (1 + i),
-                                "follow_up_incidents": 40 / (1 + 4 * i)}[metric_id]
+                                "eligible_by_dow_hour": (4 if 8 <= (i // 2) % 24 <= 20 else 1) * (3 if i % 2 else 2),
+                                "follow_up_incidents": 40 / (1 + 4 * i)}.get(metric_id, 60 / (1 + i))
                         count = max(0, round(base * months * scale * rng.uniform(0.8, 1.2)))
                         if program == "CCD" and dv == "self_initiated":
                             count = rng.randint(1, 9)
                         value = float(count)
                     elif unit == "minutes":
                         value = {"response_minutes_mean": 14.0, "response_minutes_median": 12.0,
-                                 "response_minutes_p90": 26.0, "police_minutes_per_forgone_incident": 95.0}[
-                            metric_id] * rng.uniform(0.85, 1.15)
+                                 "response_minutes_p90": 26.0, "police_minutes_per_forgone_incident": 95.0}.get(
+                            metric_id, 30.0) * rng.uniform(0.85, 1.15)
                     elif unit == "share (0..1)":
                         value = rng.uniform(0.02, 0.45) if dim else rng.uniform(0.05, 0.95)
                         count = max(1, round(value * 700 * months * scale))
                         if metric_id == "outcome_share" and dv == "other" and grain == "month":
                             count, value = rng.randint(2, 9), 0.01
+                    elif unit == "contacts":
+                        count = round(150 * months * rng.uniform(0.8, 1.2))
+                        value = float(count)
                     elif unit == "hours":
                         value = 160.0 * months * rng.uniform(0.9, 1.1)
                     else:  # per 100 incidents

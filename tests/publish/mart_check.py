@@ -39,32 +39,61 @@ def read_marts(path: Path) -> dict:
 
 
 def parse_shown(text: str, lang: str) -> tuple[float, int, bool]:
-    """'1.234,5 %' (es) -> (1234.5, 1 decimal, is_percent)."""
-    t = text.replace(NBSP, " ").strip()
+    """'1,234.5%' -> (1234.5, 1 decimal, is_percent). Both languages use United States formats (es-US):
+    Spain's '1.234,5' or '95,4 %' is refused, as is any space before the percent sign."""
+    assert lang in ("en", "es"), lang
+    t = text.strip()
     percent = t.endswith("%")
-    t = t.rstrip("%").strip()
-    dec_sep, group_sep = (".", ",") if lang == "en" else (",", ".")
-    if not re.fullmatch(r"-?\d{1,3}(" + re.escape(group_sep) + r"\d{3})*(" + re.escape(dec_sep) + r"\d+)?", t):
-        raise AssertionError(f"{text!r} is not a {lang} number (group {group_sep!r}, decimal {dec_sep!r})")
-    whole, _, frac = t.partition(dec_sep)
-    return float(whole.replace(group_sep, "") + ("." + frac if frac else "")), len(frac), percent
+    t = t[:-1] if percent else t
+    if not re.fullmatch(r"-?\d{1,3}(,\d{3})*(\.\d+)?", t):
+        raise AssertionError(f"{text!r} is not an {lang}-US number (group ',', decimal '.', percent '95.4%')")
+    whole, _, frac = t.partition(".")
+    return float(whole.replace(",", "") + ("." + frac if frac else "")), len(frac), percent
+
+
+COUNT_UNITS = ("incidents", "contacts", "count")
+NOT_AVAILABLE = ("n/a", "n/d")
+
+
+def answered_share(marts: dict, key: str) -> tuple[float | None, bool]:
+    """(1 - the published forgone shares of the period, any of them hidden?), read straight from the rows."""
+    _, grain, start, program, _, _ = key.split("|")
+    rows = [r for k, r in marts["mv"].items() if k.startswith(f"forgone_share|{grain}|{start}|{program}|")]
+    if not rows:
+        return None, False
+    if any(r["is_suppressed"] for r in rows):
+        return None, True
+    return max(0.0, 1 - sum(r["value"] for r in rows)), False
 
 
 def check_figure(marts: dict, src: str, key: str, state: str, text: str, lang: str, where: str) -> None:
     """Assert that one printed figure equals its mart row (or is a correct suppression / zero mark)."""
+    label = f"{where}: figure {src}:{key} shown as {text!r}"
+    if src == "derived":
+        assert key.startswith("eligible_answered_share|"), f"{label}: unknown derived figure"
+        value, hidden = answered_share(marts, key)
+        if state != "value":
+            assert value is None, f"{label}: marked {state} but the forgone shares give {value}"
+            return
+        assert value is not None, f"{label}: printed, but a forgone share is hidden or none is published"
+        shown, decimals, percent = parse_shown(text, lang)
+        assert percent and abs(shown - value * 100) <= 0.5 * 10 ** -decimals + 1e-9, f"{label}: expected {value:.4f}"
+        return
     table = marts[src]
     row = table.get(key)
-    label = f"{where}: figure {src}:{key} shown as {text!r}"
     unit = marts["catalog"].get(key.split("|")[0], "") if src == "mv" else "count"
-    if state in ("small_cell", "complementary"):
-        expected = "\u2014" if state == "complementary" else "<11" if unit in ("incidents", "count") else "n<11"
+    if state in ("small_cell", "complementary", "suppressed"):
+        expected = "\u2014" if state != "small_cell" else "<11" if unit in COUNT_UNITS else "n<11"
         assert text == expected, f"{label}: a {state} cell must print {expected!r}"
         if src == "mv" or row is not None:
             assert row is not None and row["is_suppressed"], f"{label}: shown as suppressed but the mart row is not"
         return
     if state == "missing":
         assert row is None, f"{label}: marked missing but the mart has the row {row}"
-        assert text in ("n/a", "n/d") or parse_shown(text, lang)[0] == 0, f"{label}: a missing figure prints 0 or n/a"
+        if unit in COUNT_UNITS:
+            assert parse_shown(text, lang)[0] == 0, f"{label}: a count with no row is zero"
+        else:
+            assert text in NOT_AVAILABLE, f"{label}: a share, mean or rate with no row is not available, never 0"
         return
     assert row is not None, f"{label}: no such row in the public mart"
     assert not row["is_suppressed"], f"{label}: the mart row is suppressed but a value is printed"
@@ -73,10 +102,24 @@ def check_figure(marts: dict, src: str, key: str, state: str, text: str, lang: s
     if unit == "share (0..1)":
         assert percent, f"{label}: a share must print as a percent"
         value = value * 100
-    if unit in ("incidents", "count"):
+    if unit in COUNT_UNITS:
         assert not 1 <= shown <= 10, f"{label}: a count of 1-10 must never be printed"
     tolerance = 0.5 * 10 ** -decimals + 1e-9
     assert abs(shown - value) <= tolerance, f"{label}: the mart says {value}"
+
+
+def check_unavailable(marts: dict, src: str, key: str, state: str, where: str) -> None:
+    """A figure printed as "not available" really has no publishable value in the marts."""
+    label = f"{where}: {src}:{key} shown as not available ({state})"
+    if src == "derived":
+        assert answered_share(marts, key)[0] is None, label
+        return
+    row = marts[src].get(key)
+    unit = marts["catalog"].get(key.split("|")[0], "") if src == "mv" else "count"
+    if state == "missing":
+        assert row is None and unit not in COUNT_UNITS, f"{label}: a count with no row is a zero, not unavailable"
+    else:
+        assert row is not None and row["is_suppressed"], f"{label}: the mart row is published"
 
 
 def reviewed_text_numbers(marts: dict) -> set[str]:

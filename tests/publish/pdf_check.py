@@ -7,7 +7,9 @@ from pypdf import PdfReader
 
 from orchestration.publish.cards import CARD_PROGRAMS, HIGHLIGHTS
 
-from .mart_check import NUMBER, date_numbers, parse_shown, reviewed_text_numbers
+from .mart_check import NUMBER, answered_share, date_numbers, parse_shown, reviewed_text_numbers
+
+UNAVAILABLE = {"en": "Not available", "es": "No disponible"}
 
 
 def pdf_text(path) -> str:
@@ -39,14 +41,20 @@ def check_pdf_card(path, marts: dict, start: dt.date, lang: str, generated: dt.d
         if row is None:
             continue
         if row["is_suppressed"]:
-            assert "<11" in text or "\u2014" in text, f"{path}: {metric_id}/{program} is suppressed but no mark is shown"
+            mark = UNAVAILABLE[lang] if program == "ALL" else "<11"  # a highlight says so in words; a table cell marks it
+            assert mark in text or "\u2014" in text, f"{path}: {metric_id}/{program} is suppressed but {mark!r} is not shown"
             continue
         assert any(matches(row["value"], v, d, units[metric_id]) for v, d, _ in tokens), \
             f"{path}: {metric_id}/{program} = {row['value']} (public mart) is not printed"
 
     # Every number printed is a published figure of the quarter, or comes from reviewed text or a date.
-    allowed = reviewed_text_numbers(marts) | date_numbers(generated, start) | {"1", "2", "3"}
+    months = sorted(r["period_start"] for r in marts["mv"].values() if r["period_grain"] == "month")
+    through = [dt.date(m.year + m.month // 12, m.month % 12 + 1, 1) - dt.timedelta(days=1) for m in months[-1:]]
+    allowed = reviewed_text_numbers(marts) | date_numbers(generated, start, *through) | {"1", "2", "3"}
     published_values = [(r["value"], units.get(r["metric_id"], "")) for r in rows if not r["is_suppressed"]]
+    answered, _ = answered_share(marts, f"eligible_answered_share|quarter|{start}|ALL||")
+    if answered is not None:
+        published_values.append((answered, "share (0..1)"))
     for token in NUMBER.findall(text):
         if token in allowed:
             continue

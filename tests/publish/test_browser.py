@@ -149,9 +149,10 @@ def test_spanish_card_has_spanish_text_and_formats(browser, published, marts):
                        "Incidentes atendidos por HEART", "Historia del trabajo de campo", "De julio a septiembre de 2024"):
             assert phrase in text, f"{path}: missing Spanish text {phrase!r}"
         shown = [f["text"] for f in opened.figures()]
-        assert any(re.fullmatch(r"\d{1,3}(\.\d{3})+", t) for t in shown), f"{path}: no 1.234-style count in {shown}"
-        assert any(re.fullmatch(r"\d+,\d", t) for t in shown), f"{path}: no 12,3-style decimal in {shown}"
-        assert any(re.fullmatch(r"\d+,\d\u00a0%", t) for t in shown), f"{path}: no 48,9 %-style share in {shown}"
+        # es-US: Durham's Spanish speakers read 1,234 / 12.3 / 48.9%, as in English, not Spain's 1.234 / 12,3 / 48,9 %.
+        assert any(re.fullmatch(r"\d{1,3}(,\d{3})+", t) for t in shown), f"{path}: no 1,234-style count in {shown}"
+        assert any(re.fullmatch(r"\d+\.\d", t) for t in shown), f"{path}: no 12.3-style decimal in {shown}"
+        assert any(re.fullmatch(r"\d+\.\d%", t) for t in shown), f"{path}: no 48.9%-style share in {shown}"
         assert "July" not in text and "Highlights" not in text, f"{path}: English text in the Spanish card"
         check_page_figures(opened, marts, "es", str(path))
     finally:

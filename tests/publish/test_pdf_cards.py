@@ -3,6 +3,7 @@ number in them equal to a public-mart figure of the quarter or taken from review
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from .conftest import GENERATED
@@ -31,12 +32,22 @@ def test_spanish_pdf_card_is_in_spanish(published):
         assert phrase in text, f"2024-Q3.es.pdf: missing {phrase!r} (accents must survive)"
     assert "Highlights" not in text and "July" not in text
     figures = [t for t in NUMBER.findall(text)]
-    assert any("." in t and t.replace(".", "").isdigit() and len(t) >= 5 for t in figures), \
-        f"no 1.234-style count in the Spanish PDF: {figures}"
-    assert "\u00a0%" in text or " %" in text, "Spanish percents are written '48,9 %'"
+    # es-US, as Durham's Spanish speakers read figures: 1,234 and 48.9%, never Spain's 1.234 or 48,9 %.
+    assert any(re.fullmatch(r"\d{1,3}(,\d{3})+", t) for t in figures), f"no 1,234-style count in the Spanish PDF: {figures}"
+    assert re.search(r"\d\.\d%", text), "Spanish percents are written '48.9%'"
+    assert not re.search(r"\d,\d\s?%", text), "Spain's '48,9 %' in the Spanish PDF"
 
 
 def test_english_pdf_card_uses_english_formats(published):
     text = pdf_text(published.cards / "2024-Q3.en.pdf")
-    assert "HEART data card" in text and "July–September 2024" in text and "Story from the field" in text
+    assert "HEART data card" in text and "July – September 2024" in text and "Story from the field" in text
     assert any("," in t for t in NUMBER.findall(text)), "English counts over 999 use a comma"
+
+
+@pytest.mark.parametrize("lang,through,contact", [
+    ("en", "Data current through December 31, 2024", "Questions or corrections"),
+    ("es", "Datos hasta el 31 de diciembre de 2024", "Preguntas o correcciones"),
+])
+def test_pdf_card_has_dates_and_contact(published, lang, through, contact):
+    text = " ".join(pdf_text(published.cards / f"2024-Q2.{lang}.pdf").split())
+    assert through in text and contact in text and "heart-data@example.org" in text
