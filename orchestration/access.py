@@ -1,4 +1,4 @@
-"""Access tiers on the PostgreSQL warehouse (DESIGN.md section 4), created by the project.
+"""Access tiers on the PostgreSQL warehouse (docs/interfaces.md), created by the project.
 
 Three tiers, least privilege:
 * `data_team`     - owns and reads everything (the pipeline's own login is made a member);

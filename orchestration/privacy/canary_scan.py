@@ -2,7 +2,7 @@
 
 The synthetic generator plants distinctive names, phone numbers, dates of birth, addresses and
 note sentences in the raw source systems and lists them in `truth/canaries.json`. Direct
-identifiers and notes must never leave the raw layer (DESIGN.md section 4), so finding any
+identifiers and notes must never leave the raw layer (docs/interfaces.md), so finding any
 canary in staging, intermediate, marts, public_marts or in a published file is a leak.
 
     python -m orchestration.privacy.canary_scan --canaries build/truth/canaries.json build/site build/cards
