@@ -1,5 +1,7 @@
--- One row per incident with a Care Navigation follow-up: the follow-up's encounter is linked to
--- the incident, or its typed incident number (normalized) is the incident's number.
+-- One row per incident with a follow-up: the follow-up's encounter is linked to the incident,
+-- or its typed incident number (normalized) is the incident's number. Care Navigation's
+-- follow-ups and a CCD clinician's call backs are counted apart: Durham's follow-up measure is
+-- Care Navigation's, and the call backs to callers HEART did not reach are CCD's own work.
 with
 
 follow_ups as (
@@ -11,7 +13,8 @@ by_encounter as (
         linked.incident_number,
         follow_ups.follow_up_id,
         follow_ups.followed_up_at,
-        follow_ups.follow_up_outcome
+        follow_ups.follow_up_outcome,
+        follow_ups.follow_up_team
     from follow_ups
     inner join {{ ref('int_encounters_linked') }} as linked on follow_ups.encounter_id = linked.encounter_id
     where linked.incident_number is not null
@@ -22,7 +25,8 @@ by_number as (
         incidents.incident_number,
         follow_ups.follow_up_id,
         follow_ups.followed_up_at,
-        follow_ups.follow_up_outcome
+        follow_ups.follow_up_outcome,
+        follow_ups.follow_up_team
     from follow_ups
     inner join {{ ref('stg_cad__incidents') }} as incidents
         on follow_ups.cad_incident_number = incidents.incident_number
@@ -36,8 +40,11 @@ matched as (
 
 select
     incident_number,
-    count(distinct follow_up_id) as follow_ups,
-    min(followed_up_at) as first_followed_up_at,
-    max(case when follow_up_outcome = 'CONNECTED' then 1 else 0 end) = 1 as has_connected_follow_up
+    count(distinct case when follow_up_team = 'CARE_NAVIGATION' then follow_up_id end) as follow_ups,
+    min(case when follow_up_team = 'CARE_NAVIGATION' then followed_up_at end) as first_followed_up_at,
+    max(
+        case when follow_up_team = 'CARE_NAVIGATION' and follow_up_outcome = 'CONNECTED' then 1 else 0 end
+    ) = 1 as has_connected_follow_up,
+    count(distinct case when follow_up_team = 'CCD' then follow_up_id end) as ccd_follow_up_calls
 from matched
 group by incident_number

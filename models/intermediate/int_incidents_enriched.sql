@@ -132,6 +132,7 @@ select
     coalesce(transports.has_other_transport, false) as has_other_transport,
     coalesce(follow_ups.follow_ups, 0) as follow_ups,
     coalesce(follow_ups.follow_ups, 0) > 0 as has_follow_up,
+    coalesce(follow_ups.ccd_follow_up_calls, 0) as ccd_follow_up_calls,
     coalesce(arrests.arrests, 0) as arrests,
     incidents.updated_at,
     greatest(

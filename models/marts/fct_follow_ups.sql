@@ -1,4 +1,4 @@
--- One row per staged Care Navigation follow-up, with the CAD incident it follows up on: through
+-- One row per staged follow-up (Care Navigation's or a CCD clinician's call back), with the CAD incident it follows up on: through
 -- its linked encounter, else through its typed incident number (docs "Follow-up of an incident").
 with
 
@@ -24,6 +24,7 @@ select
     {{ to_local('follow_ups.followed_up_at') }} as followed_up_at_local,
     follow_ups.follow_up_method,
     follow_ups.follow_up_outcome,
+    follow_ups.follow_up_team,
     follow_ups.updated_at
 from follow_ups
 left join {{ ref('int_encounters_linked') }} as linked on follow_ups.encounter_id = linked.encounter_id

@@ -71,6 +71,7 @@ select
     has_other_transport,
     cast(follow_ups as bigint) as follow_ups,
     has_follow_up,
+    cast(ccd_follow_up_calls as bigint) as ccd_follow_up_calls,
     cast(arrests as bigint) as arrests,
     updated_at,
     last_source_updated_at

@@ -27,6 +27,10 @@ FELT_SAFE_REPORTED = 0.85
 FELT_SAFE_TRUE = 0.99
 FOLLOW_UP_RESPONDED = 0.32
 FOLLOW_UP_FORGONE = 0.04
+# Of the follow-ups on eligible calls HEART did not reach, the share that are a Crisis Call
+# Diversion clinician's call back (the rest are Care Navigation's). No public figure: Durham
+# reports only that these calls fell most after the October 2023 expansion.
+CCD_FOLLOW_UP_SHARE = 0.6
 
 
 def _choice(rng, pairs, n):
@@ -142,7 +146,8 @@ def build_transports(rng: np.random.Generator, enc: pd.DataFrame) -> pd.DataFram
 
 def build_follow_ups(rng: np.random.Generator, enc_rows: np.ndarray, enc_end: np.ndarray, enc_person: np.ndarray,
                      forgone_incidents: np.ndarray, forgone_created: np.ndarray) -> pd.DataFrame:
-    """Care Navigation follow-ups: on encounters (by encounter) and on forgone incidents (by CAD number)."""
+    """Follow-ups on encounters (Care Navigation, by encounter) and on forgone incidents (by CAD
+    number; Care Navigation, or a CCD clinician calling back by phone)."""
     take = rng.random(len(enc_rows)) < FOLLOW_UP_RESPONDED
     k = np.where(take, rng.choice([1, 2, 3], size=len(enc_rows), p=[0.6, 0.3, 0.1]), 0)
     e_idx = np.repeat(np.arange(len(enc_rows)), k)
@@ -156,6 +161,10 @@ def build_follow_ups(rng: np.random.Generator, enc_rows: np.ndarray, enc_end: np
     outcome = _choice(rng, (("CONNECTED", 0.45), ("LEFT_MESSAGE", 0.25), ("UNABLE_TO_REACH", 0.22),
                             ("DECLINED", 0.08)), n)
     person = np.concatenate([enc_person[e_idx], np.full(len(f_idx), np.nan)])
+    team = np.full(n, "CARE_NAVIGATION", dtype=object)
+    ccd = np.r_[np.zeros(len(e_idx), dtype=bool), rng.random(len(f_idx)) < CCD_FOLLOW_UP_SHARE]
+    team[ccd] = "CCD"
+    method[ccd] = "PHONE"
     return frame({
         "encounter_row": np.concatenate([enc_rows[e_idx], np.full(len(f_idx), -1)]).astype("int64"),
         "incident": np.concatenate([np.full(len(e_idx), -1), forgone_incidents[f_idx]]).astype("int64"),
@@ -163,6 +172,7 @@ def build_follow_ups(rng: np.random.Generator, enc_rows: np.ndarray, enc_end: np
         "followed_up": np.concatenate([e_when, f_when]).astype("float64"),
         "method": method,
         "outcome": outcome,
+        "team": team,
     })
 
 

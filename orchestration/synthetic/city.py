@@ -567,6 +567,7 @@ def _assemble(rng, cfg: GeneratorConfig, rules: Rules, roster: heart.Roster, inc
         "followed_up_at": fu.followed_up.to_numpy(),
         "method": fu.method.to_numpy(dtype=object),
         "outcome": fu.outcome.to_numpy(dtype=object),
+        "team": fu.team.to_numpy(dtype=object),
         "updated_at": np.minimum(fu.followed_up.to_numpy() + rng.integers(60, 7200, len(fu)), end_utc),
     })
     fu_links = frame({"follow_up_id": fu_ids[by_number],

@@ -84,7 +84,7 @@ def incident_facts(tables: dict[str, pd.DataFrame], encounter_incident: pd.DataF
     src = tables["incidents"]
     n = len(src)
     inc = pd.DataFrame({"incident_number": src.incident_number.to_numpy(dtype=object)}, dtype=object)
-    for col in ("beat", "disposition", "call_origin", "final_call_type"):
+    for col in ("beat", "disposition", "call_origin", "initial_call_type", "final_call_type"):
         inc[col] = text(src[col].to_numpy(dtype=object), inc.index)
     for col in ("created_at", "weapon_involved", "violence_toward_others"):
         inc[col] = src[col].to_numpy()
@@ -224,11 +224,20 @@ def incident_facts(tables: dict[str, pd.DataFrame], encounter_incident: pd.DataF
     inc["care_center_transport"] = any_of(transports.i.to_numpy()[(transports.category == "care_center").to_numpy()])
 
     # Follow-ups: through the encounter's true incident, or the CAD number's true incident.
+    # Care Navigation's follow-ups and CCD clinicians' call backs are told apart by the team that
+    # made them (the generator's own label).
     fu = tables["follow_ups"]
+    team = pd.Series(fu.team.fillna("CARE_NAVIGATION").to_numpy(dtype=object), index=fu.follow_up_id.to_numpy())
+    care_nav = fu[(team == "CARE_NAVIGATION").to_numpy()]
     all_enc_i = pd.Series(position(true_number), index=enc_src.encounter_id.to_numpy())
-    by_enc = fu.encounter_id.dropna().astype("int64").map(all_enc_i).dropna().astype("int64").to_numpy()
-    inc["follow_up"] = any_of(by_enc) | any_of(position(follow_up_incident.incident_number))
-    contacts = _local(fu.followed_up_at.to_numpy(dtype="float64").astype("int64"), tz) if len(fu) else None
+    by_enc = care_nav.encounter_id.dropna().astype("int64").map(all_enc_i).dropna().astype("int64").to_numpy()
+    link_team = team.reindex(follow_up_incident.follow_up_id.to_numpy()).to_numpy(dtype=object)
+    by_number = follow_up_incident.incident_number.to_numpy(dtype=object)
+    inc["follow_up"] = any_of(by_enc) | any_of(position(by_number[link_team == "CARE_NAVIGATION"]))
+    ccd_calls = pd.Series(position(by_number[link_team == "CCD"])).value_counts()
+    inc["ccd_follow_up_calls"] = ccd_calls.reindex(range(len(inc))).fillna(0).astype("int64").to_numpy()
+    contacts = (_local(care_nav.followed_up_at.to_numpy(dtype="float64").astype("int64"), tz)
+                if len(care_nav) else None)
 
     # Police minutes and valid police assignments.
     pol = asg[(asg.unit_type == "POLICE").to_numpy() & asg.dispatched_at_ok.to_numpy() & asg.cleared_at_ok.to_numpy()
@@ -388,12 +397,32 @@ def metric_values(facts: IncidentFacts, rules: Rules) -> pd.DataFrame:
                             ("care_center_transports_per_100", g.care_center_transport.sum())):
             num = num[num > 0]
             rows(metric, grain, (100.0 * num / den.reindex(num.index)).rename("value"), "response_status", "status")
+        # The same, standardized: per stratum (hour band x call type at dispatch) rates weighted by
+        # the stratum's incidents on both sides, over the strata both sides have incidents in.
+        st = el.assign(band=el.hour // 6).groupby(["period_start", "band", "initial_call_type", "status"]).agg(
+            n=("status", "size"), arrests=("arrests", "sum"), hospital=("hospital_transport", "sum"),
+            care_center=("care_center_transport", "sum")).reset_index()
+        strata = ["period_start", "band", "initial_call_type"]
+        st = st[st.groupby(strata).status.transform("nunique") == 2]
+        st["weight"] = st.groupby(strata).n.transform("sum")
+        for metric, col in (("arrests_per_100_standardized", "arrests"),
+                            ("hospital_transports_per_100_standardized", "hospital"),
+                            ("care_center_transports_per_100_standardized", "care_center")):
+            side = st.assign(w_rate=st.weight * st[col] / st.n).groupby(["period_start", "status"]).agg(
+                w_rate=("w_rate", "sum"), weight=("weight", "sum"), events=(col, "sum"))
+            side = side[side.events > 0]
+            rows(metric, grain, (100.0 * side.w_rate / side.weight).rename("value"), "response_status", "status")
 
         fam = eligible.groupby("period_start").familiar_caller.sum()
         fam = fam[fam > 0]
         rows("familiar_caller_share", grain, (fam / n_elig.reindex(fam.index)).rename("value"))
         ccd = ccd_all.groupby(ccd_all[grain].rename("period_start")).size()
         rows("ccd_incidents", grain, ccd.rename("value"))
+        calls = forgone.groupby("period_start").ccd_follow_up_calls.sum()
+        calls = calls[calls > 0]
+        rows("ccd_follow_up_calls", grain, calls.rename("value"))
+        contacts_ccd = ccd.add(calls, fill_value=0)
+        rows("ccd_responses_with_follow_ups", grain, contacts_ccd[contacts_ccd > 0].rename("value"))
 
     result = pd.concat(out, ignore_index=True)
     result = result[result.value.notna()]

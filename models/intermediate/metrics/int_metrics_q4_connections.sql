@@ -136,6 +136,7 @@ transport_destination_share as (
 follow_up_contacts as (
     select {{ to_local('followed_up_at') }} as followed_up_at_local
     from {{ ref('stg_cms__follow_ups') }}
+    where follow_up_team = 'CARE_NAVIGATION'
 ),
 
 care_navigation_contacts as (

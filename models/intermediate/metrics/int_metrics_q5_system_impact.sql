@@ -1,6 +1,6 @@
 -- Q5 "How is the traditional emergency response system impacted by alternative response teams?"
 -- police_hours_saved, police_hours_saved_net, arrests_per_100, hospital_transports_per_100, care_center_transports_per_100
--- (program ALL).
+-- and the three rates standardized by hour band and call type (program ALL).
 with
 
 eligible as (
@@ -55,6 +55,18 @@ police_hours_saved as (
 
 -- like with like: eligible incidents a team answered in person against eligible incidents HEART
 -- did not respond to (phone resolutions by Crisis Call Diversion are left out of the comparison)
+compared as (
+    select
+        *,
+        case
+            when response_status = 'responded' and heart_program in ('CRT', 'CORESPONSE') then 'responded'
+            when response_status = 'forgone' then 'forgone'
+        end as comparison_status,
+        -- night, morning, afternoon, evening: the standardization strata with the call type
+        cast(floor(cast(created_hour as integer) / 6.0) as integer) as hour_band
+    from eligible
+),
+
 per_status as (
     select
         period_grain,
@@ -65,15 +77,7 @@ per_status as (
         sum(arrests) as arrests,
         sum(case when has_hospital_transport then 1 else 0 end) as hospital_transports,
         sum(case when has_care_center_transport then 1 else 0 end) as care_center_transports
-    from (
-        select
-            *,
-            case
-                when response_status = 'responded' and heart_program in ('CRT', 'CORESPONSE') then 'responded'
-                when response_status = 'forgone' then 'forgone'
-            end as comparison_status
-        from eligible
-    ) as compared
+    from compared
     where comparison_status is not null
     group by period_grain, period_start, program, comparison_status
 ),
@@ -91,8 +95,75 @@ rates as (
     union all
     {%- endif %}
     {%- endfor %}
+),
+
+-- Direct standardization: the rate of each side within each stratum (hour band x call type as
+-- known at dispatch), weighted by the stratum's eligible incidents on both sides together, over
+-- the strata both sides have incidents in. Night-time or call-type mix then no longer drives the
+-- gap; what is left can still come from anything else that differs between the two sides.
+strata as (
+    select
+        period_grain,
+        period_start,
+        program,
+        comparison_status as response_status,
+        hour_band,
+        eligibility_call_type,
+        count(*) as eligible_incidents,
+        sum(arrests) as arrests,
+        sum(case when has_hospital_transport then 1 else 0 end) as hospital_transports,
+        sum(case when has_care_center_transport then 1 else 0 end) as care_center_transports
+    from compared
+    where comparison_status is not null
+    group by period_grain, period_start, program, comparison_status, hour_band, eligibility_call_type
+),
+
+common_strata as (
+    select
+        period_grain,
+        period_start,
+        program,
+        hour_band,
+        eligibility_call_type,
+        sum(eligible_incidents) as stratum_weight
+    from strata
+    group by period_grain, period_start, program, hour_band, eligibility_call_type
+    having count(distinct response_status) = 2
+),
+
+weighted as (
+    select
+        strata.*,
+        common_strata.stratum_weight
+    from strata
+    inner join common_strata
+        on
+            strata.period_grain = common_strata.period_grain
+            and strata.period_start = common_strata.period_start
+            and strata.program = common_strata.program
+            and strata.hour_band = common_strata.hour_band
+            and strata.eligibility_call_type = common_strata.eligibility_call_type
+),
+
+standardized_rates as (
+    {%- for metric_id, column in [('arrests_per_100_standardized', 'arrests'),
+                                  ('hospital_transports_per_100_standardized', 'hospital_transports'),
+                                  ('care_center_transports_per_100_standardized', 'care_center_transports')] %}
+    select
+        {{ metric_columns("'" ~ metric_id ~ "'", "'response_status'", 'response_status',
+            '100.0 * sum(stratum_weight * cast(' ~ column ~ ' as ' ~ type_double() ~ ') / eligible_incidents)'
+            ~ ' / sum(stratum_weight)', 'null', 'sum(eligible_incidents)') }}
+    from weighted
+    group by period_grain, period_start, program, response_status
+    having sum({{ column }}) > 0
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
 )
 
 select * from police_hours_saved
 union all
 select * from rates
+union all
+select * from standardized_rates

@@ -7,6 +7,7 @@ select
     followed_up_at,
     follow_up_method,
     follow_up_outcome,
+    follow_up_team,
     updated_at
 from {{ ref('base_cms__follow_ups') }}
 where quarantine_reason is null

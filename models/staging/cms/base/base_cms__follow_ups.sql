@@ -22,6 +22,8 @@ normalized as (
         followed_up_at,
         {{ normalize_code('method') }} as follow_up_method,
         {{ normalize_code('outcome') }} as follow_up_outcome,
+        -- exports that do not say who followed up are Care Navigation's
+        coalesce({{ normalize_code('team') }}, 'CARE_NAVIGATION') as follow_up_team,
         updated_at
     from source
 ),
@@ -32,6 +34,8 @@ checked as (
         case
             when normalized.encounter_id is not null and encounters.encounter_id is null
                 then 'orphan_encounter'
+            when normalized.follow_up_team not in ('CARE_NAVIGATION', 'CCD')
+                then 'unknown_follow_up_team'
         end as rule_failure
     from normalized
     left join encounters on normalized.encounter_id = encounters.encounter_id
@@ -53,6 +57,7 @@ select
     followed_up_at,
     follow_up_method,
     follow_up_outcome,
+    follow_up_team,
     updated_at,
     coalesce(rule_failure, case when key_rank > 1 then 'duplicate_key' end) as quarantine_reason
 from ranked
