@@ -127,10 +127,12 @@ def _map_table(mapping: Mapping, rule: TableRule, export: Export, computed: pd.D
     for col in rule.columns:
         if not col.nullable:
             missing = table[col.name].isna() & (reasons == "")
-            src = frame[col.source] if col.source else (
-                computed[f"{rule.table.name}.{col.name}"] if col.expr else pd.Series(None, index=frame.index))
+            if col.expr:
+                shown = pd.Series(f"expr {col.expr} gave null", index=frame.index)
+            else:
+                shown = _quote(frame[col.source] if col.source else pd.Series(None, index=frame.index))
             reasons = _add(reasons, pd.Series(
-                np.where(missing, f"{col.name}: required value is missing (" + _quote(src) + ")", None),
+                np.where(missing, f"{col.name}: required value is missing (" + shown + ")", None),
                 index=frame.index))
 
     keys = list(rule.table.primary_key)
