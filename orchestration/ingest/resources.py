@@ -93,11 +93,9 @@ class IngestResource(dg.ConfigurableResource):
         mapping = self.mapping_path()
         if mapping:
             from orchestration.ingest.vendor import load_mapping
+            from orchestration.ingest.vendor.readers import export_state
 
-            m = load_mapping(mapping)
-            export = Path(self.export_path()) if self.export_path() else m.source_path
-            stat = export.stat()
-            state = {"export": str(export), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+            state = export_state(load_mapping(mapping), self.export_path())
         else:
             system = get_system("cad_replica")
             state = {}

@@ -51,6 +51,19 @@ def read_export(mapping: Mapping, paths: str | Path | list | tuple | None = None
     return export
 
 
+def export_state(mapping: Mapping, paths=None) -> dict:
+    """What changes when the export does (for the sensor): file sizes and times, or the query's row count."""
+    if mapping.format == "sql":
+        engine = sa.create_engine(mapping.url)
+        try:
+            with engine.connect() as conn:
+                count = conn.execute(sa.text(f"SELECT count(*) FROM ({mapping.query}) AS export")).scalar_one()
+        finally:
+            engine.dispose()
+        return {"query": mapping.query, "rows": count}
+    return {str(f): [f.stat().st_size, f.stat().st_mtime_ns] for f in _export_files(mapping, paths)}
+
+
 def _export_files(mapping: Mapping, paths) -> list[Path]:
     if paths is None or paths == []:
         patterns = list(mapping.source_paths)

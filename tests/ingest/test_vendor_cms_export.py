@@ -1,0 +1,45 @@
+"""The mapping language on a case-management vendor's export: encounters, referrals and follow-ups from one CSV."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from orchestration.ingest.vendor import load_vendor_file
+from orchestration.ingest.warehouse import connect
+
+FIXTURES = Path(__file__).parent / "fixtures" / "vendor"
+PROGRAMS = {"Crisis Response Team": "CRT", "Co-Response": "CORESPONSE", "Crisis Call Diversion": "CCD"}
+
+
+def local(text: str) -> dt.datetime:
+    wall = dt.datetime.strptime(text, "%m/%d/%Y %I:%M %p").replace(tzinfo=ZoneInfo("America/New_York"))
+    return wall.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def test_case_management_export_fills_three_contract_tables(tmp_path, warehouse):
+    with open(FIXTURES / "cms_encounters.csv", newline="") as f:
+        source = list(csv.DictReader(f))
+    good = {int(r["Encounter ID"][2:]): r for r in source if r["Team"] in PROGRAMS and r["Start Time"]}
+
+    report = load_vendor_file(FIXTURES / "cms_encounters.yml", None, warehouse, staged_path=tmp_path / "c.sqlite")
+    with connect(warehouse) as wh:
+        encounters = {r[0]: r[1:] for r in wh.query(
+            "SELECT encounter_id, person_id, program, started_at, police_backup_requested, outcome FROM raw_cms.encounters")}
+        referrals = sorted(wh.query("SELECT encounter_id, referral_type, provider_name FROM raw_cms.referrals"))
+        follow_ups = sorted(wh.query("SELECT encounter_id, person_id, method, outcome FROM raw_cms.follow_ups"))
+        quarantined = wh.query("SELECT count(*) FROM raw_cms.vendor_quarantine")[0][0]
+
+    assert encounters == {
+        k: (int(r["Client ID"][2:]) if r["Client ID"] else None, PROGRAMS[r["Team"]],
+            local(f"{r['Contact Date']} {r['Start Time']}"), r["PD Backup"] == "Yes",
+            {"Resolved": "RESOLVED", "Phone resolved": "PHONE_RESOLVED"}.get(r["Outcome"], r["Outcome"]))
+        for k, r in good.items()}
+    assert report.quarantined("encounters") == quarantined == len(source) - len(good) == 2
+    with_referral = [r for r in source if r["Referral Type"]]
+    assert referrals == [(1001, "MENTAL_HEALTH", "Alliance Health"), (1003, "HOUSING", "Housing for New Hope")]
+    assert len(referrals) == len(with_referral) and report.mapping.filtered["referrals"] == len(source) - 2
+    assert follow_ups == [(1001, 77, "PHONE", "CONNECTED"), (1003, 78, "TEXT", "LEFT_MESSAGE")]
+    assert load_vendor_file(FIXTURES / "cms_encounters.yml", None, warehouse,
+                            staged_path=tmp_path / "c.sqlite").load.total_loaded == 0
