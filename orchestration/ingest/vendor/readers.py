@@ -102,7 +102,7 @@ def _read_csv(mapping: Mapping, path: Path) -> Export:
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise BadExport(
             f"{path} line {line}, character {column}: byte 0x{data[exc.start]:02x} is not valid {encoding}; "
-            f"the file was probably saved as Windows-1252/Latin-1: set `encoding: cp1252` under source: "
+            f"the file was probably saved as Windows-1252/Latin-1: set encoding: cp1252 under source: "
             f"in {mapping.path.name} (or re-export as UTF-8)") from None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=str(mapping.csv_options.get("sep", ",")),
                         quotechar=str(mapping.csv_options.get("quotechar", '"')), strict=True)
