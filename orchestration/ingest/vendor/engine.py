@@ -305,7 +305,8 @@ def _typed(col: ColumnRule, values: pd.Series, raw: pd.Series, reasons: pd.Serie
         parsed = converted.where(~bad, None).astype("boolean")
     elif kind == "timestamp":
         parsed, bad, dst = _timestamps(values, col.timestamp)
-        if bad.any() and bad.sum() == values.notna().sum():
+        # Every value failing says the format is wrong; one odd value in a sparse column does not.
+        if bad.any() and bad.sum() == present.sum() and (bad.sum() >= 2 or present.all()):
             _wrong_format(rule, col, raw, bad, export)
         reasons = reasons.where(~dst | reasons.notna(), f"{col.name}: " + _quote(raw) +
                                 f" is a local time skipped or repeated by a DST change in {col.timestamp.timezone}")
@@ -347,7 +348,8 @@ def _timestamps(values: pd.Series, rule: TimestampRule) -> tuple[pd.Series, pd.S
             return _naive_us(instants), bad, dst
         return _naive_us(instants), bad, no
     if stamps.dt.tz is not None:
-        stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+        # An instant (a database TIMESTAMPTZ, an expression's to_timestamp): no wall clock to interpret.
+        return _naive_us(stamps.dt.tz_convert("UTC")), bad, no
     if rule.zone == "utc":
         return _naive_us(stamps), bad, no
     instants, dst = _localize(stamps, rule, present & ~bad)
