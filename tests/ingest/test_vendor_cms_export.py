@@ -43,3 +43,15 @@ def test_case_management_export_fills_three_contract_tables(tmp_path, warehouse)
     assert follow_ups == [(1001, 77, "PHONE", "CONNECTED"), (1003, 78, "TEXT", "LEFT_MESSAGE")]
     assert load_vendor_file(FIXTURES / "cms_encounters.yml", None, warehouse,
                             staged_path=tmp_path / "c.sqlite").load.total_loaded == 0
+
+
+def test_dagster_raw_cms_assets_read_a_vendor_export(tmp_path, duck):
+    from tests.ingest.contract_fixture import write_fixture_sources
+    from tests.ingest.dagster_helpers import ingest_resource, materialize_ingest, rows_loaded
+
+    cad, _ = write_fixture_sources(tmp_path / "src", rows=3)
+    resource = ingest_resource(duck, cad_url=cad.url, cms_mapping=str(FIXTURES / "cms_encounters.yml"),
+                               vendor_stage_dir=str(tmp_path / "staged"))
+    loaded = rows_loaded(materialize_ingest(resource))
+    assert (loaded["raw_cms.encounters"], loaded["raw_cms.referrals"], loaded["raw_cms.follow_ups"]) == (3, 2, 2)
+    assert loaded["raw_cms.people"] == 0
