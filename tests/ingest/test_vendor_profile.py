@@ -36,7 +36,8 @@ def test_profile_flags_vocabularies_formats_and_fails_when_a_rule_drops_everythi
     assert code == 0, out
     assert "call_origin: 3 values outside seeds/call_origins.csv ('ADMIN' x1, 'ONVIEW' x1, 'TEXT' x1)" not in out
     assert "call_origin: 2 values outside seeds/call_origins.csv ('ADMIN' x1, 'ONVIEW' x1)" in out   # TEXT is an origin
-    assert "incident_number: 4 values not in the contract's YYYY-NNNNNNN form (e.g. 'P24-0000301')" in out
+    assert ("incident_number: 4 values not in the contract's YYYY-NNNNNNN form that staging re-formats "
+            "(e.g. 'P24-0000301' -> '2024-0000301')") in out
 
     # A code table that knows none of the export's codes quarantines every row: exit 1.
     strict = tmp_path / "strict.yml"
@@ -52,3 +53,13 @@ def test_profile_flags_vocabularies_formats_and_fails_when_a_rule_drops_everythi
     nothing.write_text(text.replace("filter: \"Agency = 'PD'\"", "filter: \"Agency = 'pd'\""))
     code, out = run(capsys, nothing)
     assert code == 1 and "incidents: source.filter / tables.incidents.where leaves no row of 7" in out
+
+
+def test_incident_numbers_as_staging_reads_them():
+    from orchestration.ingest.vendor.profile import staged_incident_number as staged
+
+    assert staged("2024-0000123") == "2024-0000123"
+    assert staged("P24-301") == "2024-0000301"
+    assert staged("24BU000002") == "2024-0000002"
+    assert staged("20240000123") == "2024-0000123"
+    assert staged("A0000123") is None       # a month-letter number needs the mapping's template

@@ -198,3 +198,7 @@ def test_one_row_per_unit_becomes_incidents_and_assignments(tmp_path, warehouse)
     # Re-running loads nothing, and the surrogate ids are stable.
     again = load_vendor_file(FIXTURES / "per_unit.yml", None, warehouse, staged_path=tmp_path / "u.sqlite")
     assert again.load.total_loaded == 0
+    with connect(warehouse) as wh:
+        assert sorted(wh.query("SELECT source_file, source_row FROM raw_cad.vendor_quarantine")) == \
+            [("units_2024-05-01.csv", 5), ("units_2024-05-02.csv", 4)]
+        assert wh.query("SELECT count(DISTINCT assignment_id) FROM raw_cad.unit_assignments")[0][0] == ids

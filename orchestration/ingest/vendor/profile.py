@@ -19,6 +19,22 @@ from orchestration.ingest.vendor.engine import MappingResult
 
 INCIDENT_NUMBER = re.compile(r"^\d{4}-\d{7}$")  # the contract's 'YYYY-NNNNNNN'
 INCIDENT_NUMBER_COLUMNS = ("incident_number", "cad_incident_number")
+_SEPARATED = re.compile(r"^[^0-9]*([0-9]{2}(?:[0-9]{2})?)[^0-9]+([0-9]{1,7})[^0-9]*$")
+
+
+def staged_incident_number(value: str) -> str | None:
+    """What staging's normalize_incident_number macro (macros/codes.sql) makes of a value; None = quarantined."""
+    if INCIDENT_NUMBER.match(value):
+        return value
+    if m := _SEPARATED.match(value.strip()):
+        year = m[1] if len(m[1]) == 4 else "20" + m[1]
+        return f"{year}-{m[2]:0>7}"
+    digits = re.sub(r"[^0-9]", "", value)
+    if len(digits) == 11:
+        return f"{digits[:4]}-{digits[4:]}"
+    if len(digits) == 9:
+        return f"20{digits[:2]}-{digits[2:]}"
+    return None
 
 
 def _seed(name: str, column: str) -> frozenset[str]:
@@ -106,11 +122,16 @@ def profile(result: MappingResult) -> Profile:
             if values.empty:
                 continue
             if column in INCIDENT_NUMBER_COLUMNS:
-                odd = values[~values.astype(str).str.match(INCIDENT_NUMBER)]
-                if len(odd):
-                    out.lines.append(f"  {column}: {len(odd):,} values not in the contract's YYYY-NNNNNNN form "
-                                     f"(e.g. {odd.iloc[0]!r}); staging re-formats separated or run-together "
-                                     f"year+sequence numbers and quarantines the rest")
+                odd = values[~values.astype(str).str.match(INCIDENT_NUMBER)].astype(str)
+                staged = odd.map(staged_incident_number)
+                fixed, lost = odd[staged.notna()], odd[staged.isna()]
+                if len(fixed):
+                    out.lines.append(f"  {column}: {len(fixed):,} values not in the contract's YYYY-NNNNNNN form "
+                                     f"that staging re-formats (e.g. {fixed.iloc[0]!r} -> "
+                                     f"{staged_incident_number(fixed.iloc[0])!r})")
+                if len(lost):
+                    out.lines.append(f"  {column}: {len(lost):,} values staging cannot read as YYYY-NNNNNNN "
+                                     f"(e.g. {lost.iloc[0]!r}): quarantined there as invalid_incident_number")
             if (name, column) in vocab:
                 allowed, home = vocab[(name, column)]
                 unknown = values[~values.astype(str).isin(allowed)].astype(str).value_counts()
