@@ -85,6 +85,11 @@ def apply_mapping(mapping: Mapping, export: Export | pd.DataFrame, source_file: 
             expressions[f"__where.{rule.table.name}"] = rule.where
         expressions |= {f"{rule.table.name}.{c.name}": c.expr for c in rule.columns if c.expr}
     computed = evaluate(mapping, frame, expressions)
+    for key in (k for k in computed.columns if k.startswith("__")):
+        if not (pd.api.types.is_bool_dtype(computed[key]) or computed[key].isna().all()):
+            setting = "source.filter" if key == "__filter" else f"tables.{key.removeprefix('__where.')}.where"
+            raise MappingError(f"{mapping.path.name}: {setting}: {expressions[key]!r} is not a condition "
+                               f"(it gives {computed[key].dtype} values); write e.g. \"Agency = 'PD'\"")
     keep = _truthy(computed["__filter"]) if mapping.filter else pd.Series(True, index=frame.index)
 
     quarantines = []
