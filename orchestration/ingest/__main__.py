@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
             print(result.summary())
             print(f"staged: {staged}")
             for row in result.quarantine.head(20).itertuples():
-                print(f"  quarantined row {row.source_row} ({row.record_id}) -> {row.target_table}: {row.reason}")
+                print(f"  quarantined {row.source_file} row {row.source_row} ({row.record_id}) -> "
+                      f"{row.target_table}: {row.reason}")
             return 0
         report = load_vendor_file(args.mapping, args.export, _destination(args))
         print(report.summary())
