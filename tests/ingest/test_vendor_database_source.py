@@ -101,3 +101,16 @@ def test_database_view_is_mapped_like_a_file(tmp_path, duck, engine, request):
     assert report.quarantined("incidents") == len(EVENTS) - len(expected) == 2
     assert sources == [(f"{schema}.v_incidents" if schema else "v_incidents",)]
     assert load_vendor_file(mapping, None, duck, staged_path=tmp_path / "s.sqlite").load.total_loaded == 0
+
+
+def test_missing_view_names_the_url_and_query(tmp_path, duck):
+    from orchestration.ingest.vendor import MappingError
+
+    url = f"sqlite:///{tmp_path / 'vendor.db'}"
+    create_vendor_schema(url, None)
+    mapping = tmp_path / "vendor_db.yml"
+    mapping.write_text(MAPPING.format(url=url, table="v_incident"))
+    with pytest.raises(MappingError) as err:
+        load_vendor_file(mapping, None, duck, staged_path=tmp_path / "s.sqlite")
+    assert str(err.value).startswith(f'vendor_db.yml: cannot read `SELECT * FROM "v_incident"` from {url}: ')
+    assert "no such table: v_incident" in str(err.value)

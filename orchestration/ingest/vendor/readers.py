@@ -163,9 +163,11 @@ def _read_sql(mapping: Mapping) -> Export:
     try:
         with engine.connect() as conn:
             frame = pd.read_sql_query(sa.text(mapping.query), conn)
-    except sa.exc.SQLAlchemyError as exc:
+    except (sa.exc.SQLAlchemyError, pd.errors.DatabaseError) as exc:
+        cause = exc.__cause__ or exc
+        detail = str(getattr(cause, "orig", None) or cause).splitlines()[0]
         raise MappingError(f"{mapping.path.name}: cannot read `{mapping.query}` from {safe_url(mapping.url)}: "
-                           f"{str(exc.orig if hasattr(exc, 'orig') else exc).splitlines()[0]}") from None
+                           f"{detail}; check source.url and source.table/query") from None
     finally:
         engine.dispose()
     # Databases return typed values; text columns are compared like CSV text.
