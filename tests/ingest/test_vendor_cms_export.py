@@ -6,6 +6,8 @@ import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from orchestration.ingest.vendor import load_vendor_file
 from orchestration.ingest.warehouse import connect
 
@@ -55,3 +57,42 @@ def test_dagster_raw_cms_assets_read_a_vendor_export(tmp_path, duck):
     loaded = rows_loaded(materialize_ingest(resource))
     assert (loaded["raw_cms.encounters"], loaded["raw_cms.referrals"], loaded["raw_cms.follow_ups"]) == (3, 2, 2)
     assert loaded["raw_cms.people"] == 0
+
+
+def test_spreadsheet_export_maps_like_the_csv(tmp_path, duck):
+    import openpyxl
+
+    with open(FIXTURES / "cms_encounters.csv", newline="") as f:
+        header, *body = list(csv.reader(f))
+    book = openpyxl.Workbook()
+    book.active.title = "Read me"
+    book.active.append(["Exported by the vendor's report builder"])
+    sheet = book.create_sheet("Encounters")
+    sheet.append(header)
+    stamp = header.index("Last Modified")
+    for row in body:  # the modification time as a real date cell; everything else as typed text
+        cells = [v or None for v in row]
+        cells[stamp] = dt.datetime.strptime(row[stamp], "%m/%d/%Y %I:%M %p")
+        sheet.append(cells)
+    workbook = tmp_path / "encounters.xlsx"
+    book.save(workbook)
+    text = (FIXTURES / "cms_encounters.yml").read_text()
+    mapping = tmp_path / "cms_xlsx.yml"
+    mapping.write_text(text.replace("  path: tests/ingest/fixtures/vendor/cms_encounters.csv\n",
+                                    f"  format: xlsx\n  path: {workbook}\n  sheet: Encounters\n")
+                       .replace('{from: Last Modified, timestamp: {format: "%m/%d/%Y %I:%M %p"}}',
+                                "{from: Last Modified, timestamp: {format: ISO8601}}"))
+
+    from_csv = load_vendor_file(FIXTURES / "cms_encounters.yml", None, tmp_path / "a.duckdb",
+                                staged_path=tmp_path / "a.sqlite").mapping
+    from_xlsx = load_vendor_file(mapping, None, duck, staged_path=tmp_path / "b.sqlite").mapping
+    for table in ("encounters", "referrals", "follow_ups"):
+        assert from_xlsx.tables[table].equals(from_csv.tables[table]), table
+    assert sorted(from_xlsx.quarantine.source_row) == sorted(from_csv.quarantine.source_row) == [4, 5]
+
+    from orchestration.ingest.vendor import BadExport
+
+    mapping.write_text(mapping.read_text().replace("sheet: Encounters", "sheet: Encounter"))
+    with pytest.raises(BadExport, match=r"encounters.xlsx: no sheet 'Encounter' \(it has 'Read me', 'Encounters'\); "
+                                        r"set source.sheet in cms_xlsx.yml"):
+        load_vendor_file(mapping, None, duck, staged_path=tmp_path / "b.sqlite")

@@ -1,4 +1,4 @@
-"""Reading an export (CSV files, Parquet files or a database table/query) into one text frame.
+"""Reading an export (CSV, spreadsheet or Parquet files, or a database table/query) into one frame.
 
 Every row keeps where it came from (file and line), so a quarantine reason or a bad-file error
 can send the city's data person to the exact spot. Problems with the file itself (encoding,
@@ -8,6 +8,7 @@ look like deletions and corrections that never happened.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import glob
 import io
 from dataclasses import dataclass
@@ -41,7 +42,8 @@ def read_export(mapping: Mapping, paths: str | Path | list | tuple | None = None
         export = _read_sql(mapping)
     else:
         files = _export_files(mapping, paths)
-        parts = [_read_csv(mapping, f) if mapping.format == "csv" else _read_parquet(f) for f in files]
+        reader = {"csv": _read_csv, "xlsx": _read_xlsx, "parquet": lambda _, f: _read_parquet(f)}[mapping.format]
+        parts = [reader(mapping, f) for f in files]
         export = _concat(parts, tuple(str(f) for f in files))
     missing = sorted(mapping.source_columns - set(export.frame.columns))
     if missing:
@@ -147,6 +149,53 @@ def _ragged(path: Path, line: int, header: list[str], fields: list[str], mapping
     return (f"{path} line {line}: {len(fields)} fields where the header has {len(header)}: {where}; "
             f"an unquoted delimiter inside a value or a truncated line - fix the export or set "
             f"source.csv.sep / source.csv.quotechar in {mapping.path.name}")
+
+
+def _read_xlsx(mapping: Mapping, path: Path) -> Export:
+    """A spreadsheet sheet as text cells, the way a CSV saved from it would read."""
+    try:
+        sheets = pd.read_excel(path, sheet_name=None, dtype=object, header=None)
+    except (ValueError, OSError) as exc:  # not a zip / not a workbook
+        raise BadExport(f"{path}: not a readable .xlsx workbook ({exc}); save it again as .xlsx or export CSV") from None
+    sheet = mapping.sheet if mapping.sheet is not None else next(iter(sheets), None)
+    if isinstance(sheet, int):
+        sheet = list(sheets)[sheet] if 0 <= sheet < len(sheets) else None
+    if sheet not in sheets:
+        raise BadExport(f"{path}: no sheet {mapping.sheet!r} (it has {', '.join(map(repr, sheets))}); "
+                        f"set source.sheet in {mapping.path.name}")
+    cells = sheets[sheet].dropna(how="all")
+    if cells.empty:
+        raise BadExport(f"{path} sheet {sheet!r}: the sheet is empty; re-export it before loading")
+    header_row = cells.index[0]
+    header = [str(_cell_text(v) or "").strip() for v in cells.loc[header_row]]
+    # Spreadsheets often carry empty trailing columns: drop those without a header or any value.
+    keep = [i for i, h in enumerate(header) if h or cells.iloc[1:, i].notna().any()]
+    if any(not header[i] for i in keep):
+        first = next(i for i in keep if not header[i])
+        raise BadExport(f"{path} sheet {sheet!r} row {header_row + 1}, column {first + 1}: values under an empty "
+                        f"header cell; name the column in the sheet")
+    body = cells.iloc[1:, keep]
+    if body.empty:
+        raise BadExport(f"{path} sheet {sheet!r}: a header but no data rows; re-export it before loading")
+    frame = pd.DataFrame({header[i]: body.iloc[:, j].map(_cell_text).astype(object).values
+                          for j, i in enumerate(keep)}, dtype=object)
+    n = len(frame)
+    return Export(frame, pd.Series([path.name] * n, dtype=object),
+                  pd.Series((body.index + 1).astype("int64")), pd.Series(range(1, n + 1), dtype="int64"),
+                  (str(path),))
+
+
+def _cell_text(value):
+    """Excel cell -> text: dates as ISO, whole numbers without '.0', empty cells as empty text."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _read_parquet(path: Path) -> Export:

@@ -39,7 +39,7 @@ from orchestration.contract import PROJECT_ROOT, ContractError, System, Table, g
 
 ZONES = ("offset", "local", "utc")
 EPOCH_FORMATS = {"epoch_seconds": "s", "epoch_milliseconds": "ms"}
-FORMATS = ("csv", "parquet", "sql")
+FORMATS = ("csv", "xlsx", "parquet", "sql")
 DEFAULT_MAX_QUARANTINE_SHARE = 0.2
 REPAIRS = ("doubled_conversion",)
 DST_GAP = ("quarantine", "shift_forward")
@@ -153,6 +153,7 @@ class Mapping:
     max_quarantine_share: float = DEFAULT_MAX_QUARANTINE_SHARE
     url: str | None = None      # format sql: a SQLAlchemy URL
     query: str | None = None    # format sql: the table/view (as a SELECT) or query to read
+    sheet: str | int | None = None  # format xlsx: sheet name or 0-based position (default: the first)
 
     @property
     def source_path(self) -> Path | None:
@@ -202,7 +203,7 @@ def _parse(doc: Any, path: Path) -> Mapping:
     _check_zone(timezone, f"{where}: timezone")
     source = _req(doc, "source", where)
     _only(source, {"format", "path", "null_tokens", "record_id", "csv", "encoding", "filter",
-                   "max_quarantine_share", "url", "table", "query"}, f"{where}: source")
+                   "max_quarantine_share", "url", "table", "query", "sheet"}, f"{where}: source")
     fmt = source.get("format", "csv")
     if fmt not in FORMATS:
         raise MappingError(f"{where}: source.format must be one of {', '.join(FORMATS)}, not {fmt!r}")
@@ -218,6 +219,8 @@ def _parse(doc: Any, path: Path) -> Mapping:
             query = "SELECT * FROM " + ".".join(f'"{p}"' for p in str(source["table"]).split("."))
     elif url or "table" in source or query:
         raise MappingError(f"{where}: source.url/table/query only apply to source.format sql")
+    if "sheet" in source and fmt != "xlsx":
+        raise MappingError(f"{where}: source.sheet only applies to source.format xlsx")
     csv_options = dict(source.get("csv") or {})
     _only(csv_options, {"sep", "quotechar"}, f"{where}: source.csv")
     share = source.get("max_quarantine_share", DEFAULT_MAX_QUARANTINE_SHARE)
@@ -249,7 +252,7 @@ def _parse(doc: Any, path: Path) -> Mapping:
         null_tokens=tuple(str(t) for t in source.get("null_tokens", [""])),
         record_id=source.get("record_id"), timezone=timezone, tables=tuple(tables),
         csv_options=csv_options, encoding=encoding, filter=source.get("filter"),
-        max_quarantine_share=float(share), url=url, query=query,
+        max_quarantine_share=float(share), url=url, query=query, sheet=source.get("sheet"),
     )
 
 
