@@ -151,3 +151,28 @@ def test_older_export_never_overwrites_newer_rows(tmp_path, warehouse):
         assert wh.query("SELECT final_call_type, updated_at FROM raw_cad.incidents "
                         "WHERE incident_number = '2024-0000101'") == [("MENTAL HEALTH", dt.datetime(2024, 1, 22, 14, 0))]
         assert wh.query("SELECT count(*) FROM raw_cad.incidents")[0][0] == 4
+
+
+def test_one_bad_file_among_several_loads_none_of_them(tmp_path, duck):
+    import shutil
+
+    from orchestration.ingest.vendor import load_mapping
+    from orchestration.ingest.vendor.readers import export_state
+
+    folder = tmp_path / "daily"
+    folder.mkdir()
+    shutil.copy(GOOD, folder / "day1.csv")
+    mapping = tmp_path / "daily.yml"
+    mapping.write_text(MAPPING.read_text().replace("tests/ingest/fixtures/vendor/split_datetime.csv",
+                                                   f"{folder}/day*.csv"))
+    load_vendor_file(mapping, None, duck, staged_path=tmp_path / "s.sqlite")
+    before = warehouse_state(duck)
+    state = export_state(load_mapping(mapping))
+
+    lines = good_lines()
+    (folder / "day2.csv").write_text("".join(lines[:1] + [lines[1].replace("24-0000101", "24-0000201")]
+                                             + [lines[2].rstrip("\n") + ",EXTRA\n"]))
+    assert export_state(load_mapping(mapping)) != state   # the sensor sees the new file
+    message = fails(tmp_path, duck, folder / "day*.csv", mapping)
+    assert message.startswith(f"{folder / 'day2.csv'} line 3: 16 fields")
+    assert warehouse_state(duck) == before                 # day2's good row 24-0000201 was not loaded either
