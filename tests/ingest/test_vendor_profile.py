@@ -63,3 +63,16 @@ def test_incident_numbers_as_staging_reads_them():
     assert staged("24BU000002") == "2024-0000002"
     assert staged("20240000123") == "2024-0000123"
     assert staged("A0000123") is None       # a month-letter number needs the mapping's template
+
+
+def test_profile_reports_repeated_lines_that_disagree(tmp_path, capsys):
+    text = (FIXTURES / "per_unit.yml").read_text()
+    old = 'closed_at: {expr: "max(Cleared) OVER (PARTITION BY IncidentNum)"}'
+    assert old in text
+    mapping = tmp_path / "per_unit_cleared.yml"
+    mapping.write_text(text.replace(old, "closed_at: {from: Cleared}"))   # each unit line has its own clear time
+    code, out = run(capsys, mapping)
+    assert code == 0, out
+    # 2024-0000401 (3 units) and 2024-0000404 (2 units) have lines with different clear times.
+    assert ("3 repeated lines merged into their key's row; lines of one key disagree on closed_at (2 keys): "
+            "the line with the latest updated_at is kept") in out

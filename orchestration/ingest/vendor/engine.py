@@ -40,6 +40,8 @@ class MappingResult:
     quarantine: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=QUARANTINE_COLUMNS))
     filtered: dict[str, int] = field(default_factory=dict)   # rows a filter / where left out, per table
     merged: dict[str, int] = field(default_factory=dict)     # repeated lines folded into one row, per table
+    # repeated tables: {column: keys whose lines disagree on it}, per table
+    merge_conflicts: dict[str, dict[str, int]] = field(default_factory=dict)
     # values no code rule knew that pass_through kept, per "table.column"
     passed_through: dict[str, Counter] = field(default_factory=dict)
     source_files: tuple[str, ...] = ()
@@ -150,12 +152,25 @@ def _map_table(mapping: Mapping, rule: TableRule, export: Export, computed: pd.D
     good = table[~bad[table.index]]
     quarantine = _quarantine_rows(mapping, rule, export, reasons[bad])
 
+    if rule.repeated and not good.empty:
+        result.merge_conflicts[rule.table.name] = _merge_conflicts(rule, good)
     good, superseded = _dedupe(rule, good, export)
     if rule.repeated:
         result.merged[rule.table.name] = len(superseded)
     elif len(superseded) and not rule.distinct:
         quarantine = pd.concat([quarantine, _quarantine_rows(mapping, rule, export, superseded)], ignore_index=True)
     return good.reset_index(drop=True), quarantine
+
+
+def _merge_conflicts(rule: TableRule, good: pd.DataFrame) -> dict[str, int]:
+    """Per column, how many keys' repeated lines disagree (the latest line's value is the one kept)."""
+    keys = list(rule.table.primary_key)
+    others = [c for c in good.columns if c not in keys and c != rule.table.cursor]
+    if not others:
+        return {}
+    groups = good.astype({c: object for c in others}).groupby(keys, dropna=False)[others]
+    differing = groups.nunique(dropna=False).gt(1).sum()
+    return {c: int(n) for c, n in differing.items() if n}
 
 
 def _column(mapping: Mapping, rule: TableRule, col: ColumnRule, frame: pd.DataFrame, computed: pd.Series | None,

@@ -150,6 +150,12 @@ def profile(result: MappingResult) -> Profile:
                                      f"staging treats them as missing)")
                 if late:
                     out.lines.append(f"  {column}: {late:,} times in the future (wrong zone or format?)")
+        if result.merged.get(name):
+            conflicts = result.merge_conflicts.get(name, {})
+            detail = ("; lines of one key disagree on " + ", ".join(f"{c} ({n:,} keys)" for c, n in conflicts.items())
+                      + ": the line with the latest updated_at is kept") if conflicts else \
+                ", all identical apart from updated_at"
+            out.lines.append(f"  {result.merged[name]:,} repeated lines merged into their key's row{detail}")
         for key, counts in result.passed_through.items():
             if key.startswith(f"{name}."):
                 out.lines.append(f"  {key.split('.', 1)[1]}: {sum(counts.values()):,} values passed through "
