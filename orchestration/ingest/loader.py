@@ -52,6 +52,7 @@ class TableLoad:
     rows_loaded: int = 0      # new or changed rows written (= inserted + updated)
     rows_inserted: int = 0
     rows_updated: int = 0
+    rows_older: int = 0       # rows skipped because raw already holds a newer version (keep_newer)
     raw_rows: int = 0         # rows in the raw table after the load
     cursor_before: dt.datetime | None = None
     cursor_after: dt.datetime | None = None
@@ -92,7 +93,7 @@ class LoadReport:
         for t in self.tables:
             lines.append(f"  {t.key:<28} loaded {t.rows_loaded:>9,} (inserted {t.rows_inserted:,}, "
                          f"updated {t.rows_updated:,}; read {t.rows_read:,}; raw now {t.raw_rows:,}) "
-                         f"in {t.seconds:.2f}s")
+                         f"in {t.seconds:.2f}s" + (f"; {t.rows_older:,} older than raw, skipped" if t.rows_older else ""))
         return "\n".join(lines)
 
 
@@ -130,6 +131,7 @@ def load_system(
     lookback: dt.timedelta | None = DEFAULT_LOOKBACK,
     logger: logging.Logger | None = None,
     also: Callable[[Warehouse], None] | None = None,
+    keep_newer: bool = False,
 ) -> LoadReport:
     """Load one system's tables (all, or the named subset) in one warehouse transaction.
 
@@ -137,6 +139,9 @@ def load_system(
     changed ones): right for small sources whose cursor cannot be trusted, such as vendor exports.
     `also` runs inside that transaction after the tables (the vendor loader writes its quarantine
     there, so tables and quarantine commit together).
+    `keep_newer` skips source rows whose cursor is older than raw's row with the same key: a vendor
+    export re-loaded after a newer one must not roll rows back. A replica is the truth as it is, so
+    database sources leave it off.
     """
     logger = logger or log
     dest = Destination.coerce(destination)
@@ -159,7 +164,7 @@ def load_system(
                         report.tables.append(_absent_optional_table(wh, system, table, full_refresh, logger))
                         continue
                     load = _load_table(wh, conn, system, table, names[table.name], source_schema,
-                                       full_refresh, lookback, logger)
+                                       full_refresh, lookback, logger, keep_newer)
                     report.tables.append(load)
                 if also is not None:
                     also(wh)
@@ -184,7 +189,7 @@ def _absent_optional_table(wh: Warehouse, system: System, table: Table, full_ref
 
 def _load_table(
     wh: Warehouse, conn, system: System, table: Table, names: dict[str, str], source_schema: str | None,
-    full_refresh: bool, lookback: dt.timedelta | None, logger: logging.Logger,
+    full_refresh: bool, lookback: dt.timedelta | None, logger: logging.Logger, keep_newer: bool = False,
 ) -> TableLoad:
     started = time.perf_counter()
     schema = system.raw_schema
@@ -216,6 +221,10 @@ def _load_table(
         same_row = " AND ".join(f"r.{c} IS NOT DISTINCT FROM {stage}.{c}" for c in cols)
         wh.execute(f"DELETE FROM {stage} WHERE EXISTS (SELECT 1 FROM {target} AS r "
                    f"WHERE {key_match} AND {same_row})")
+        if keep_newer:
+            older = f"EXISTS (SELECT 1 FROM {target} AS r WHERE {key_match} AND r.{cursor} > {stage}.{cursor})"
+            result.rows_older = wh.query(f"SELECT count(*) FROM {stage} WHERE {older}")[0][0]
+            wh.execute(f"DELETE FROM {stage} WHERE {older}")
         result.rows_updated = wh.query(
             f"SELECT count(*) FROM {stage} WHERE EXISTS (SELECT 1 FROM {target} AS r WHERE {key_match})"
         )[0][0]

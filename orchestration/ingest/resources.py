@@ -6,6 +6,7 @@ configure ingestion the same way dbt is configured (ARP_TARGET, ARP_DUCKDB_PATH,
     ARP_CAD_URL / ARP_CMS_URL   SQLAlchemy URLs of the source systems (default: build/sources/*.sqlite)
     ARP_CAD_MAPPING             a mappings/<city>.yml: CAD comes from a vendor export instead of a database
     ARP_CAD_EXPORT              the export file for that mapping (default: the mapping's source.path)
+    ARP_CMS_MAPPING             the same for case management: a mapping with system: case_management
 """
 
 import datetime as dt
@@ -33,6 +34,7 @@ class IngestResource(dg.ConfigurableResource):
     cms_url: Optional[str] = None
     cad_mapping: Optional[str] = None
     cad_export: Optional[str] = None
+    cms_mapping: Optional[str] = None
     target: Optional[str] = None
     duckdb_path: Optional[str] = None
     pg_database: Optional[str] = None
@@ -54,13 +56,19 @@ class IngestResource(dg.ConfigurableResource):
     def export_path(self) -> str | None:
         return self.cad_export or os.environ.get("ARP_CAD_EXPORT") or None
 
+    def vendor_mapping(self, system: str) -> str | None:
+        """The vendor mapping a system is read through, if any (else its database URL is)."""
+        if system == "cad_replica":
+            return self.mapping_path()
+        return self.cms_mapping or os.environ.get("ARP_CMS_MAPPING") or None
+
     def source_url(self, system: str) -> str:
         explicit = self.cad_url if system == "cad_replica" else self.cms_url
         return explicit or default_source_url(system)
 
     def describe_source(self, system: str) -> str:
-        if system == "cad_replica" and self.mapping_path():
-            return f"vendor export via {self.mapping_path()}"
+        if self.vendor_mapping(system):
+            return f"vendor export via {self.vendor_mapping(system)}"
         return safe_url(self.source_url(system))
 
     # -- work ---------------------------------------------------------------------------------
@@ -72,14 +80,17 @@ class IngestResource(dg.ConfigurableResource):
         the changed ones): the daily run uses it to catch changes stamped before the window.
         """
         lookback = None if full_compare else dt.timedelta(minutes=self.lookback_minutes)
-        if system == "cad_replica" and self.mapping_path():
-            from orchestration.ingest.vendor import load_vendor_file
+        if self.vendor_mapping(system):
+            from orchestration.contract import ContractError
+            from orchestration.ingest.vendor import load_mapping, load_vendor_file
 
-            from orchestration.ingest.vendor import load_mapping
-
-            mapping = load_mapping(self.mapping_path())
+            mapping = load_mapping(self.vendor_mapping(system))
+            if mapping.system.name != system:
+                raise ContractError(f"{mapping.path.name} maps {mapping.system.name}, but it is configured as the "
+                                    f"{system} mapping (cad_mapping / cms_mapping)")
             staged = Path(self.vendor_stage_dir) / f"{mapping.name}.sqlite" if self.vendor_stage_dir else None
-            vendor = load_vendor_file(mapping, self.export_path(), self.destination(),
+            export = self.export_path() if system == "cad_replica" else None
+            vendor = load_vendor_file(mapping, export, self.destination(),
                                       tables=tables, staged_path=staged, logger=logger)
             extra = {"vendor_rows_in": vendor.rows_in,
                      "vendor_quarantined": {t: vendor.quarantined(t) for t in vendor.mapping.tables}}
@@ -93,11 +104,9 @@ class IngestResource(dg.ConfigurableResource):
         mapping = self.mapping_path()
         if mapping:
             from orchestration.ingest.vendor import load_mapping
+            from orchestration.ingest.vendor.readers import export_state
 
-            m = load_mapping(mapping)
-            export = Path(self.export_path()) if self.export_path() else m.source_path
-            stat = export.stat()
-            state = {"export": str(export), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+            state = export_state(load_mapping(mapping), self.export_path())
         else:
             system = get_system("cad_replica")
             state = {}

@@ -123,7 +123,7 @@ def warehouse(request, tmp_path) -> Destination:
 @pytest.fixture(autouse=True)
 def _no_ambient_sources(monkeypatch):
     # Tests pass sources and warehouses explicitly; a developer's ARP_* must not leak in.
-    for var in ("ARP_CAD_URL", "ARP_CMS_URL", "ARP_CAD_MAPPING", "ARP_CAD_EXPORT", "ARP_TARGET",
+    for var in ("ARP_CAD_URL", "ARP_CMS_URL", "ARP_CAD_MAPPING", "ARP_CAD_EXPORT", "ARP_CMS_MAPPING", "ARP_TARGET",
                 "ARP_DUCKDB_PATH", "ARP_PG_DATABASE"):
         monkeypatch.delenv(var, raising=False)
 

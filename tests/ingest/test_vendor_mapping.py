@@ -19,6 +19,7 @@ source:
   format: csv
   null_tokens: ["N/A", "", "-"]
   record_id: Event
+  max_quarantine_share: 0.8   # a deliberately defective export: 6 of its 8 rows are quarantined
 codes:
   origin: {E911: "911", ADMIN: NON_EMERGENCY, OFFICER: SELF_INITIATED}
 tables:
@@ -170,6 +171,14 @@ def test_parquet_export_and_doubled_conversion_repair(tmp_path):
     (("codes: origin}", "codes: origins}"), "no code table named 'origins'"),
     (("{format: ISO8601, zone: utc}", "{format: ISO8601, zone: utc, repair: twice}"),
      "repair: 'twice' is not one of doubled_conversion"),
+    (("      latitude: {from: Lat}\n", "      latitude: {reproject: {x: X, y: Y, crs: 'EPSG:99999'}}\n"),
+     "tables.incidents.columns.latitude.reproject.crs: 'EPSG:99999' is not a coordinate reference system"),
+    (("codes: {ASSAULT: true}, otherwise: false}", "codes: {ASSAULT: true}, otherwise: false, pass_through: true}"),
+     "violence_toward_others: give otherwise or pass_through, not both"),
+    (("  format: csv\n", "  format: sql\n"), "source.format sql needs source.url"),
+    (("  format: csv\n", "  format: csv\n  encoding: klingon\n"), "source.encoding 'klingon' is not a known encoding"),
+    (("{format: ISO8601, zone: utc}", "{format: epoch_seconds, zone: local}"),
+     "closed_at.timestamp.zone: epoch_seconds counts from 1970-01-01 UTC, so zone must be utc"),
 ])
 def test_mapping_errors_name_file_and_key(tmp_path, edit, message):
     path = tmp_path / "broken.yml"
@@ -210,3 +219,13 @@ def test_timestamps_are_stored_as_contract_types(tmp_path, export, duck):
         created, weapon = wh.query("SELECT created_at, weapon_involved FROM raw_cad.incidents "
                                    "WHERE incident_number = '2024-0000015'")[0]
     assert created == dt.datetime(2024, 1, 6, 5, 30) and weapon is False
+
+
+def test_a_failing_expression_names_its_setting(tmp_path, export):
+    mapping_path, csv_path = export
+    mapping_path.write_text(MAPPING.replace("      beat: {from: Beat}\n", "      beat: {expr: \"upper(Bet)\"}\n"))
+    with pytest.raises(MappingError) as err:
+        stage_export(mapping_path, csv_path, tmp_path / "staged.sqlite")
+    message = str(err.value)
+    assert message.startswith("testville.yml: tables.incidents.columns.beat.expr: expression 'upper(Bet)' fails: ")
+    assert '"Bet" not found' in message and "TRY_CAST" in message

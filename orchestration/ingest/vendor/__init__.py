@@ -1,9 +1,12 @@
-"""Vendor exports (CSV / Parquet) mapped onto the source contract by a YAML file in mappings/."""
-from orchestration.ingest.vendor.engine import MappingResult, apply_mapping, read_export
-from orchestration.ingest.vendor.load import VendorLoadReport, load_vendor_file, stage_export
-from orchestration.ingest.vendor.spec import Mapping, MappingError, load_mapping
+"""Vendor exports (CSV / Parquet files, database tables) mapped onto the source contract by a YAML file in mappings/."""
+from orchestration.ingest.vendor.engine import MappingResult, apply_mapping
+from orchestration.ingest.vendor.load import (
+    VendorLoadReport, check_quarantine_share, load_vendor_file, map_export, stage_export,
+)
+from orchestration.ingest.vendor.readers import Export, read_export
+from orchestration.ingest.vendor.spec import BadExport, Mapping, MappingError, load_mapping
 
 __all__ = [
-    "Mapping", "MappingError", "MappingResult", "VendorLoadReport", "apply_mapping", "load_mapping",
-    "load_vendor_file", "read_export", "stage_export",
+    "BadExport", "Export", "Mapping", "MappingError", "MappingResult", "VendorLoadReport", "apply_mapping",
+    "check_quarantine_share", "load_mapping", "load_vendor_file", "map_export", "read_export", "stage_export",
 ]

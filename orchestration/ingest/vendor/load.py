@@ -1,9 +1,10 @@
-"""Vendor export -> staged contract-shaped SQLite -> the ordinary incremental loader.
+"""Vendor export -> checks -> staged contract-shaped SQLite -> the ordinary incremental loader.
 
 Staging the mapped export as a contract-shaped SQLite file makes a vendor file just another
 source system: the same contract check, cursor, merge and counts apply, and the staged file
 (build/sources/vendor/<mapping>.sqlite) can be opened to see exactly what was mapped.
 The quarantine goes to `<raw schema>.vendor_quarantine` in the same warehouse transaction.
+A bad export (unreadable file, too many quarantined rows) fails before the warehouse is opened.
 """
 from __future__ import annotations
 
@@ -21,8 +22,9 @@ import sqlalchemy as sa
 from orchestration.contract import PROJECT_ROOT, sqlalchemy_table
 from orchestration.ingest.destination import Destination
 from orchestration.ingest.loader import LoadReport, load_system
-from orchestration.ingest.vendor.engine import MappingResult, apply_mapping, read_export
-from orchestration.ingest.vendor.spec import Mapping, load_mapping
+from orchestration.ingest.vendor.engine import MappingResult, apply_mapping
+from orchestration.ingest.vendor.readers import read_export
+from orchestration.ingest.vendor.spec import BadExport, Mapping, load_mapping
 from orchestration.ingest.warehouse import Warehouse, q
 
 log = logging.getLogger(__name__)
@@ -50,16 +52,44 @@ class VendorLoadReport:
         return self.mapping.summary() + "\n" + self.load.summary()
 
 
-def stage_export(mapping: Mapping | str | Path, export: str | Path | None = None,
-                 staged_path: str | Path | None = None) -> tuple[MappingResult, Path]:
-    """Map an export and write the contract-shaped SQLite staging file; returns (result, path)."""
+def map_export(mapping: Mapping | str | Path, export=None) -> MappingResult:
+    """Read and map an export (one file, several, or the mapping's database source) without writing anything."""
     mapping = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
-    frame, export_path = read_export(mapping, export)
-    result = apply_mapping(mapping, frame, export_path)
+    return apply_mapping(mapping, read_export(mapping, export))
+
+
+def stage_export(mapping: Mapping | str | Path, export=None, staged_path: str | Path | None = None,
+                 *, max_quarantine_share: float | None = None) -> tuple[MappingResult, Path]:
+    """Map an export and write the contract-shaped SQLite staging file; returns (result, path).
+
+    With `max_quarantine_share` an export quarantining more than that share fails before staging.
+    """
+    mapping = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
+    result = map_export(mapping, export)
+    if max_quarantine_share is not None:
+        check_quarantine_share(result, max_quarantine_share)
     staged = Path(staged_path) if staged_path else STAGE_DIR / f"{mapping.name}.sqlite"
     _write_stage(mapping, result, staged)
     log.info("%s", result.summary())
     return result, staged
+
+
+def check_quarantine_share(result: MappingResult, share: float) -> None:
+    """Fail when a row table would quarantine more than `share` of its rows: the export or the mapping is wrong."""
+    for rule in result.row_tables():
+        name = rule.table.name
+        if result.quarantine_share(name) <= share:
+            continue
+        q = result.quarantine[result.quarantine.target_table == name]
+        kinds = q.reason.str.replace(r"'[^']*'", "'…'", regex=True).value_counts().head(3)
+        examples = "; ".join(f"{n}x {reason}" for reason, n in kinds.items())
+        files = ", ".join(Path(f).name for f in result.source_files)
+        raise BadExport(
+            f"{files}: {result.quarantined(name):,} of {result.rows_in - result.filtered.get(name, 0):,} rows for "
+            f"{name} ({result.quarantine_share(name):.0%}) would be quarantined, more than the "
+            f"{share:.0%} allowed (source.max_quarantine_share in {result.mapping.path.name}); nothing was "
+            f"loaded. Most common reasons: {examples}. Fix the mapping or the export, or raise the share "
+            f"if the export really is this incomplete")
 
 
 def load_vendor_file(
@@ -72,16 +102,18 @@ def load_vendor_file(
     full_refresh: bool = False,
     logger: logging.Logger | None = None,
 ) -> VendorLoadReport:
-    """Map `export` (default: the mapping's source.path) and load its new or changed rows into the raw schema.
+    """Map `export` (default: the mapping's source) and load its new or changed rows into the raw schema.
 
     Every mapped row is compared with raw (no cursor window): an export's `updated_at` is often
     derived (Burlington: the creation time), so a corrected old row would slip past a cursor.
+    A row whose `updated_at` is older than raw's version of it is skipped: re-loading last week's
+    export must not undo this week's changes.
     """
     mapping = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
-    result, staged = stage_export(mapping, export, staged_path)
+    result, staged = stage_export(mapping, export, staged_path, max_quarantine_share=mapping.max_quarantine_share)
     report = load_system(
         mapping.system.name, f"sqlite:///{staged}", destination, tables=tables, full_refresh=full_refresh,
-        lookback=None, logger=logger,
+        lookback=None, logger=logger, keep_newer=True,
         also=lambda wh: write_quarantine(wh, mapping.system.raw_schema, result),
     )
     return VendorLoadReport(result, report, staged)
@@ -95,8 +127,8 @@ def write_quarantine(wh: Warehouse, schema: str, result: MappingResult) -> None:
         f"CREATE TABLE IF NOT EXISTS {target} (mapping {text}, source_file {text}, source_row {bigint}, "
         f"record_id {text}, target_table {text}, reason {text}, record {text}, quarantined_at {ts})"
     )
-    wh.execute(f"DELETE FROM {target} WHERE mapping = ? AND source_file = ?",
-               (result.mapping.name, result.source_file.name))
+    for name in sorted({Path(f).name for f in result.source_files} or {result.source_file.name}):
+        wh.execute(f"DELETE FROM {target} WHERE mapping = ? AND source_file = ?", (result.mapping.name, name))
     if result.quarantine.empty:
         return
     frame = result.quarantine.copy()

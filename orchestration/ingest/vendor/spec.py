@@ -4,17 +4,21 @@ A mapping says, for every column of every contract table it fills, where the val
 and how it is cleaned. See docs/ingestion.md for the full reference; in short, a column rule has
 exactly one origin:
 
-    from: <export column>            value read from the file
+    from: <export column>            value read from the export
+    expr: <DuckDB SQL expression>    computed from the row's columns (several columns, epochs, ...)
     value: <constant>                the same value for every row (null allowed)
     same_as: <contract column>       a copy of another column of the same table, after its rules
+    surrogate_key: [<columns>]       a stable id hashed from export columns (exports without ids)
+    reproject: {x, y, crs, take}     latitude/longitude from projected (e.g. State Plane) x/y
 
-and optional steps applied in this order to a `from` value:
+and optional steps applied in this order to the value:
 
     null_tokens: [..]                extra strings meaning "missing" (added to source.null_tokens)
     pattern: <regex with groups>     must match, else the row is quarantined;
     template: "{g1}-{g2:0>7}"        ... and the named groups are re-assembled (derived field)
-    codes: <name in `codes:`> | {source value: contract value}
-    otherwise: <value>               for values not in `codes` (without it they are quarantined)
+    block: true                      "2917 MAIN ST" -> "2900 BLOCK MAIN ST"
+    codes / code_prefixes / code_patterns: <name in `codes:`> | {source value: contract value}
+    otherwise: <value> | pass_through: true    for values no code rule matches (else quarantined)
     timestamp: {format, zone, timezone, repair, dst_gap, dst_overlap}
     date: {format}
     boolean: {true: [..], false: [..]}
@@ -34,16 +38,24 @@ import yaml
 from orchestration.contract import PROJECT_ROOT, ContractError, System, Table, get_system
 
 ZONES = ("offset", "local", "utc")
+EPOCH_FORMATS = {"epoch_seconds": "s", "epoch_milliseconds": "ms"}
+FORMATS = ("csv", "xlsx", "parquet", "sql")
+DEFAULT_MAX_QUARANTINE_SHARE = 0.2
 REPAIRS = ("doubled_conversion",)
 DST_GAP = ("quarantine", "shift_forward")
 DST_OVERLAP = ("quarantine", "earliest", "latest")
 DEFAULT_TRUE = ("1", "true", "t", "yes", "y")
 DEFAULT_FALSE = ("0", "false", "f", "no", "n")
 _MISSING = object()
+ORIGINS = ("from", "expr", "value", "same_as", "surrogate_key", "reproject")
 
 
 class MappingError(ContractError):
     """The mapping file itself is wrong (unknown table/column, bad option)."""
+
+
+class BadExport(MappingError):
+    """The export (not the mapping) cannot be loaded: its file, line and column are in the message."""
 
 
 @dataclass(frozen=True)
@@ -62,13 +74,20 @@ class ColumnRule:
     logical_type: str
     nullable: bool
     source: str | None = None
+    expr: str | None = None
     value: Any = _MISSING
     same_as: str | None = None
+    surrogate_key: tuple[str, ...] = ()
+    reproject: "Reprojection | None" = None
     null_tokens: tuple[str, ...] = ()
     pattern: re.Pattern | None = None
     template: str | None = None
+    block: bool = False
     codes: dict | None = None
+    code_prefixes: dict | None = None
+    code_patterns: tuple[tuple[re.Pattern, Any], ...] = ()
     otherwise: Any = _MISSING
+    pass_through: bool = False
     timestamp: TimestampRule | None = None
     date_format: str = "ISO8601"
     true_tokens: tuple[str, ...] = DEFAULT_TRUE
@@ -79,8 +98,29 @@ class ColumnRule:
         return self.value is not _MISSING
 
     @property
+    def has_code_rules(self) -> bool:
+        return self.codes is not None or self.code_prefixes is not None or bool(self.code_patterns)
+
+    @property
+    def origin(self) -> str:
+        """How the value is named in quarantine reasons: the export column or the expression."""
+        if self.source:
+            return self.source
+        if self.expr:
+            return f"expr {self.expr}"
+        return self.name
+
+    @property
     def has_otherwise(self) -> bool:
         return self.otherwise is not _MISSING
+
+
+@dataclass(frozen=True)
+class Reprojection:
+    x: str
+    y: str
+    crs: str
+    take: str  # latitude | longitude
 
 
 @dataclass(frozen=True)
@@ -90,6 +130,10 @@ class TableRule:
     # distinct: a code table derived from the export (one row per key, the latest cursor wins;
     # rows without a key are skipped there - they are still accounted for in the row tables).
     distinct: bool = False
+    # repeated: the export repeats this table's row on several lines (one line per responding
+    # unit): lines with the same key are one row, the latest cursor wins, the others are merged.
+    repeated: bool = False
+    where: str | None = None  # DuckDB condition: rows for which it is not true belong elsewhere
 
 
 @dataclass(frozen=True)
@@ -98,17 +142,39 @@ class Mapping:
     path: Path
     system: System
     format: str
-    source_path: Path | None
+    source_paths: tuple[str, ...]
     null_tokens: tuple[str, ...]
     record_id: str | None
     timezone: str
     tables: tuple[TableRule, ...] = field(default_factory=tuple)
     csv_options: dict = field(default_factory=dict)
+    encoding: str = "utf-8"
+    filter: str | None = None
+    max_quarantine_share: float = DEFAULT_MAX_QUARANTINE_SHARE
+    url: str | None = None      # format sql: a SQLAlchemy URL
+    query: str | None = None    # format sql: the table/view (as a SELECT) or query to read
+    sheet: str | int | None = None  # format xlsx: sheet name or 0-based position (default: the first)
+
+    @property
+    def source_path(self) -> Path | None:
+        """The single export file, when source.path names one (the sensor watches it)."""
+        if len(self.source_paths) == 1 and not any(ch in self.source_paths[0] for ch in "*?["):
+            return Path(self.source_paths[0])
+        return None
 
     @property
     def source_columns(self) -> set[str]:
-        cols = {c.source for t in self.tables for c in t.columns if c.source}
+        cols = set()
+        for t in self.tables:
+            for c in t.columns:
+                cols |= {c.source} if c.source else set()
+                cols |= set(c.surrogate_key)
+                cols |= {c.reproject.x, c.reproject.y} if c.reproject else set()
         return cols | ({self.record_id} if self.record_id else set())
+
+    @property
+    def has_expressions(self) -> bool:
+        return bool(self.filter) or any(t.where or any(c.expr for c in t.columns) for t in self.tables)
 
 
 def load_mapping(path: str | Path) -> Mapping:
@@ -136,11 +202,36 @@ def _parse(doc: Any, path: Path) -> Mapping:
     timezone = _req(doc, "timezone", where)
     _check_zone(timezone, f"{where}: timezone")
     source = _req(doc, "source", where)
-    _only(source, {"format", "path", "null_tokens", "record_id", "csv"}, f"{where}: source")
+    _only(source, {"format", "path", "null_tokens", "record_id", "csv", "encoding", "filter",
+                   "max_quarantine_share", "url", "table", "query", "sheet"}, f"{where}: source")
     fmt = source.get("format", "csv")
-    if fmt not in ("csv", "parquet"):
-        raise MappingError(f"{where}: source.format must be csv or parquet, not {fmt!r}")
-    source_path = source.get("path")
+    if fmt not in FORMATS:
+        raise MappingError(f"{where}: source.format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    paths = source.get("path") or []
+    paths = [paths] if isinstance(paths, str) else list(paths)
+    url, query = source.get("url"), source.get("query")
+    if fmt == "sql":
+        if not url:
+            raise MappingError(f"{where}: source.format sql needs source.url (a SQLAlchemy URL)")
+        if ("table" in source) == ("query" in source):
+            raise MappingError(f"{where}: source.format sql needs exactly one of source.table / source.query")
+        if "table" in source:
+            query = "SELECT * FROM " + ".".join(f'"{p}"' for p in str(source["table"]).split("."))
+    elif url or "table" in source or query:
+        raise MappingError(f"{where}: source.url/table/query only apply to source.format sql")
+    if "sheet" in source and fmt != "xlsx":
+        raise MappingError(f"{where}: source.sheet only applies to source.format xlsx")
+    csv_options = dict(source.get("csv") or {})
+    _only(csv_options, {"sep", "quotechar"}, f"{where}: source.csv")
+    share = source.get("max_quarantine_share", DEFAULT_MAX_QUARANTINE_SHARE)
+    if not isinstance(share, (int, float)) or not 0 <= share <= 1:
+        raise MappingError(f"{where}: source.max_quarantine_share must be a share between 0 and 1, not {share!r}")
+    encoding = str(source.get("encoding", "utf-8"))
+    try:
+        "".encode(encoding)
+    except LookupError:
+        raise MappingError(f"{where}: source.encoding {encoding!r} is not a known encoding "
+                           f"(e.g. utf-8, cp1252, latin-1)") from None
     codes = doc.get("codes") or {}
     if not isinstance(codes, dict) or not all(isinstance(v, dict) for v in codes.values()):
         raise MappingError(f"{where}: codes must map a name to a {{source value: contract value}} table")
@@ -157,15 +248,16 @@ def _parse(doc: Any, path: Path) -> Mapping:
         tables.append(_parse_table(table, tdoc or {}, codes, timezone, f"{where}: tables.{table_name}"))
     return Mapping(
         name=_req(doc, "name", where), path=path, system=system, format=fmt,
-        source_path=_resolve_source(source_path) if source_path else None,
+        source_paths=tuple(str(_resolve_source(p)) for p in paths),
         null_tokens=tuple(str(t) for t in source.get("null_tokens", [""])),
         record_id=source.get("record_id"), timezone=timezone, tables=tuple(tables),
-        csv_options=dict(source.get("csv") or {}),
+        csv_options=csv_options, encoding=encoding, filter=source.get("filter"),
+        max_quarantine_share=float(share), url=url, query=query, sheet=source.get("sheet"),
     )
 
 
 def _parse_table(table: Table, tdoc: dict, codes: dict, timezone: str, where: str) -> TableRule:
-    _only(tdoc, {"distinct", "columns"}, where)
+    _only(tdoc, {"distinct", "repeated", "where", "columns"}, where)
     cols_doc = tdoc.get("columns") or {}
     unknown = set(cols_doc) - set(table.column_names)
     if unknown:
@@ -181,17 +273,21 @@ def _parse_table(table: Table, tdoc: dict, codes: dict, timezone: str, where: st
             raise MappingError(f"{where}.columns.{rule.name}: same_as names unknown column {rule.same_as!r}")
         if rule.same_as and next(r for r in rules if r.name == rule.same_as).same_as:
             raise MappingError(f"{where}.columns.{rule.name}: same_as must name a column with its own origin")
-    return TableRule(table, tuple(rules), bool(tdoc.get("distinct", False)))
+    if tdoc.get("distinct") and tdoc.get("repeated"):
+        raise MappingError(f"{where}: distinct already keeps one row per key; drop repeated")
+    return TableRule(table, tuple(rules), bool(tdoc.get("distinct", False)), bool(tdoc.get("repeated", False)),
+                     tdoc.get("where"))
 
 
 def _parse_column(table: Table, col, cdoc: Any, codes: dict, timezone: str, where: str) -> ColumnRule:
     if not isinstance(cdoc, dict):
         raise MappingError(f"{where}: expected a rule like {{from: <export column>}}")
-    _only(cdoc, {"from", "value", "same_as", "null_tokens", "pattern", "template", "codes", "otherwise",
+    _only(cdoc, {"from", "expr", "value", "same_as", "surrogate_key", "reproject", "null_tokens", "pattern",
+                 "template", "block", "codes", "code_prefixes", "code_patterns", "otherwise", "pass_through",
                  "timestamp", "date", "boolean"}, where)
-    origins = [k for k in ("from", "value", "same_as") if k in cdoc]
+    origins = [k for k in ORIGINS if k in cdoc]
     if len(origins) != 1:
-        raise MappingError(f"{where}: give exactly one of from / value / same_as (got {origins or 'none'})")
+        raise MappingError(f"{where}: give exactly one of {' / '.join(ORIGINS)} (got {origins or 'none'})")
     kwargs: dict[str, Any] = {"name": col.name, "logical_type": col.type,
                               "nullable": col.nullable and col.name not in table.primary_key}
     if "from" in cdoc:
@@ -200,6 +296,17 @@ def _parse_column(table: Table, col, cdoc: Any, codes: dict, timezone: str, wher
         kwargs["value"] = cdoc["value"]
     if "same_as" in cdoc:
         kwargs["same_as"] = cdoc["same_as"]
+    if "expr" in cdoc:
+        kwargs["expr"] = str(cdoc["expr"])
+    if "surrogate_key" in cdoc:
+        cols = cdoc["surrogate_key"]
+        if not isinstance(cols, list) or not cols:
+            raise MappingError(f"{where}.surrogate_key: expected a list of export columns")
+        if col.type not in ("integer", "string"):
+            raise MappingError(f"{where}.surrogate_key: only fills integer or string columns, not {col.type}")
+        kwargs["surrogate_key"] = tuple(str(c) for c in cols)
+    if "reproject" in cdoc:
+        kwargs["reproject"] = _parse_reprojection(cdoc["reproject"], col, f"{where}.reproject")
     if "null_tokens" in cdoc:
         kwargs["null_tokens"] = tuple(str(t) for t in cdoc["null_tokens"])
     if "pattern" in cdoc:
@@ -207,28 +314,48 @@ def _parse_column(table: Table, col, cdoc: Any, codes: dict, timezone: str, wher
             kwargs["pattern"] = re.compile(cdoc["pattern"])
         except re.error as exc:
             raise MappingError(f"{where}.pattern: invalid regular expression: {exc}") from None
-        if "template" not in cdoc:
-            raise MappingError(f"{where}: pattern needs a template to re-assemble its groups")
-        kwargs["template"] = str(cdoc["template"])
+        kwargs["template"] = str(cdoc["template"]) if "template" in cdoc else None
         names = set(kwargs["pattern"].groupindex)
-        used = set(re.findall(r"{(\w+)", kwargs["template"]))
+        used = set(re.findall(r"{(\w+)", kwargs["template"] or ""))
         if used - names:
             raise MappingError(f"{where}.template: uses groups {sorted(used - names)} the pattern does not define")
     elif "template" in cdoc:
         raise MappingError(f"{where}: template needs a pattern")
-    if "codes" in cdoc:
-        table_codes = cdoc["codes"]
+    if "block" in cdoc:
+        if col.type != "string":
+            raise MappingError(f"{where}: block generalizes street addresses (string columns), not {col.type}")
+        kwargs["block"] = bool(cdoc["block"])
+    for key in ("codes", "code_prefixes", "code_patterns"):
+        if key not in cdoc:
+            continue
+        table_codes = cdoc[key]
         if isinstance(table_codes, str):
             if table_codes not in codes:
-                raise MappingError(f"{where}.codes: no code table named {table_codes!r} under `codes:`")
+                raise MappingError(f"{where}.{key}: no code table named {table_codes!r} under `codes:`")
             table_codes = codes[table_codes]
         if not isinstance(table_codes, dict):
-            raise MappingError(f"{where}.codes: expected a code table name or {{source: contract}} pairs")
-        kwargs["codes"] = {str(k): v for k, v in table_codes.items()}
+            raise MappingError(f"{where}.{key}: expected a code table name or {{source: contract}} pairs")
+        if key == "code_patterns":
+            compiled = []
+            for regex, target in table_codes.items():
+                try:
+                    compiled.append((re.compile(str(regex)), target))
+                except re.error as exc:
+                    raise MappingError(f"{where}.code_patterns: {regex!r} is not a regular expression: {exc}") from None
+            kwargs[key] = tuple(compiled)
+        else:
+            kwargs[key] = {str(k): v for k, v in table_codes.items()}
+    has_codes = any(k in cdoc for k in ("codes", "code_prefixes", "code_patterns"))
     if "otherwise" in cdoc:
-        if "codes" not in cdoc:
-            raise MappingError(f"{where}: otherwise only applies with codes")
+        if not has_codes:
+            raise MappingError(f"{where}: otherwise only applies with codes / code_prefixes / code_patterns")
         kwargs["otherwise"] = cdoc["otherwise"]
+    if cdoc.get("pass_through"):
+        if not has_codes:
+            raise MappingError(f"{where}: pass_through only applies with codes / code_prefixes / code_patterns")
+        if "otherwise" in cdoc:
+            raise MappingError(f"{where}: give otherwise or pass_through, not both")
+        kwargs["pass_through"] = True
     if "timestamp" in cdoc:
         if col.type != "timestamp":
             raise MappingError(f"{where}: timestamp rules on a {col.type} column")
@@ -250,10 +377,35 @@ def _parse_column(table: Table, col, cdoc: Any, codes: dict, timezone: str, wher
     return ColumnRule(**kwargs)
 
 
+def _parse_reprojection(rdoc: Any, col, where: str) -> Reprojection:
+    _only(rdoc, {"x", "y", "crs", "take"}, where)
+    take = rdoc.get("take", col.name if col.name in ("latitude", "longitude") else None)
+    if take not in ("latitude", "longitude"):
+        raise MappingError(f"{where}.take: say which coordinate this column gets: latitude or longitude")
+    if col.type != "float":
+        raise MappingError(f"{where}: reprojection fills float columns, not {col.type}")
+    for key in ("x", "y", "crs"):
+        _req(rdoc, key, where)
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        CRS.from_user_input(rdoc["crs"])
+    except CRSError:
+        raise MappingError(f"{where}.crs: {rdoc['crs']!r} is not a coordinate reference system "
+                           f"(e.g. EPSG:2264 for North Carolina State Plane, US feet)") from None
+    return Reprojection(str(rdoc["x"]), str(rdoc["y"]), str(rdoc["crs"]), take)
+
+
 def _parse_timestamp(tdoc: dict, timezone: str, where: str) -> TimestampRule:
     _only(tdoc, {"format", "zone", "timezone", "repair", "dst_gap", "dst_overlap"}, where)
+    fmt = str(tdoc.get("format", "ISO8601"))
+    if fmt in EPOCH_FORMATS:
+        if tdoc.get("zone", "utc") != "utc":
+            raise MappingError(f"{where}.zone: {fmt} counts from 1970-01-01 UTC, so zone must be utc")
+        tdoc = {**tdoc, "zone": "utc"}
     rule = TimestampRule(
-        format=str(tdoc.get("format", "ISO8601")), zone=tdoc.get("zone", "local"),
+        format=fmt, zone=tdoc.get("zone", "local"),
         timezone=tdoc.get("timezone", timezone), repair=tdoc.get("repair"),
         dst_gap=tdoc.get("dst_gap", "quarantine"), dst_overlap=tdoc.get("dst_overlap", "quarantine"),
     )
