@@ -18,3 +18,13 @@
         false
     {%- endif -%}
 {%- endmacro %}
+
+{#- `expr`, or a typed null when the city lacks `requirement` (a value computed over an empty source
+    table would read as a real zero). -#}
+{% macro unless_city_lacks(requirement, expr, type) -%}
+    {%- if requirement in city_missing_data() -%}
+        cast(null as {{ type }})
+    {%- else -%}
+        {{ expr }}
+    {%- endif -%}
+{%- endmacro %}

@@ -29,6 +29,11 @@ def _step(title: str) -> float:
     return time.perf_counter()
 
 
+def _shown(path: Path) -> str:
+    """A path as printed: relative to the project when inside it (a test may build elsewhere)."""
+    return str(path.relative_to(PROJECT_ROOT)) if path.is_relative_to(PROJECT_ROOT) else str(path)
+
+
 def _done(started: float) -> None:
     print(f"    done in {time.perf_counter() - started:.1f} s", flush=True)
 
@@ -68,7 +73,7 @@ def run_pipeline() -> None:
 
 
 def build_dbt_docs(out_root: Path = BUILD) -> None:
-    started = _step(f"building the dbt docs site into {(out_root / 'docs' / 'dbt').relative_to(PROJECT_ROOT)}/")
+    started = _step(f"building the dbt docs site into {_shown(out_root / 'docs' / 'dbt')}/")
     target_dir = out_root / "dbt" / "docs_target"
     subprocess.run(
         [str(Path(sys.executable).with_name("dbt")), "docs", "generate", "--static", "--quiet",
@@ -88,7 +93,7 @@ def build_quality_docs(out_root: Path = BUILD) -> None:
     from orchestration.quality.docs import build_quality_docs as build
 
     out = out_root / "docs" / "quality"
-    started = _step(f"building the data quality Data Docs into {out.relative_to(PROJECT_ROOT)}/")
+    started = _step(f"building the data quality Data Docs into {_shown(out)}/")
     build(out_dir=out)
     _done(started)
 
@@ -155,7 +160,7 @@ def city_demo(profile) -> int:
         ("data cards", out / "cards" / "index.html"),
     ]:
         mark = "ok " if path.exists() else "MISSING"
-        print(f"  [{mark}] {label:20s} {path.relative_to(PROJECT_ROOT)}")
+        print(f"  [{mark}] {label:20s} {_shown(path)}")
     return 0
 
 

@@ -64,8 +64,11 @@ class CityProfile:
 
     @property
     def build_dir(self) -> Path:
-        """Where this city's warehouse and outputs go: build/ for the demo city, build/<name>/ otherwise."""
-        return PROJECT_ROOT / "build" if self.is_default else PROJECT_ROOT / "build" / self.name
+        """Where this city's warehouse and outputs go: build/ for the demo city, build/<name>/ otherwise
+        (or ARP_CITY_BUILD_DIR, e.g. a test's scratch folder)."""
+        if self.is_default:
+            return PROJECT_ROOT / "build"
+        return Path(os.environ.get("ARP_CITY_BUILD_DIR") or PROJECT_ROOT / "build" / self.name)
 
     @property
     def seed_overrides(self) -> list[Path]:
@@ -92,7 +95,8 @@ class CityProfile:
         """The dbt seed folder: seeds/ itself, or build/<city>/seeds = seeds/ with the profile's files over it."""
         if not self.seed_overrides:
             return SHARED_SEEDS
-        target = self.build_dir / "seeds"
+        # Always inside the project (build/<name>/seeds, git-ignored): dbt names compiled tests by seed path.
+        target = PROJECT_ROOT / "build" / self.name / "seeds"
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(SHARED_SEEDS, target)

@@ -4,7 +4,7 @@ Every field defaults to the environment, so `make demo`, `make ui` and productio
 configure ingestion the same way dbt is configured (ARP_TARGET, ARP_DUCKDB_PATH, ARP_PG_*), plus:
 
     ARP_CAD_URL / ARP_CMS_URL   SQLAlchemy URLs of the source systems (default: build/sources/*.sqlite)
-    ARP_CAD_MAPPING             a mappings/<city>.yml: CAD comes from a vendor export instead of a database
+    ARP_CAD_MAPPING             a cities/<name>/<mapping>.yml: CAD comes from a vendor export instead of a database
     ARP_CAD_EXPORT              the export file for that mapping (default: the mapping's source.path)
     ARP_CITY                    the city profile (cities/<name>/city.yml, default demo): a source
                                 system it does not declare is absent and its raw tables are left empty

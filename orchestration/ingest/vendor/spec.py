@@ -1,4 +1,4 @@
-"""The declarative vendor-export mapping (`mappings/<city>.yml`), parsed and validated up front.
+"""The declarative vendor-export mapping (`cities/<name>/<mapping>.yml`), parsed and validated up front.
 
 A mapping says, for every column of every contract table it fills, where the value comes from
 and how it is cleaned. See docs/ingestion.md for the full reference; in short, a column rule has
