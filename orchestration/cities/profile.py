@@ -139,6 +139,10 @@ class CityProfile:
         return env
 
 
+def _shown(path: Path) -> str:
+    return str(path.relative_to(PROJECT_ROOT)) if path.is_relative_to(PROJECT_ROOT) else str(path)
+
+
 def city_file(name: str) -> Path:
     return CITIES_DIR / name / "city.yml"
 
@@ -153,13 +157,13 @@ def load_profile(name: str | None = None) -> CityProfile:
     name = name or os.environ.get("ARP_CITY") or DEFAULT_CITY
     path = city_file(name)
     if not path.exists():
-        raise ProfileError(f"no city profile {path.relative_to(PROJECT_ROOT)} (have: {', '.join(available_cities())}); "
+        raise ProfileError(f"no city profile {_shown(path)} (have: {', '.join(available_cities())}); "
                            f"create cities/{name}/city.yml as docs/onboarding.md describes")
     try:
         doc = yaml.safe_load(path.read_text()) or {}
     except yaml.YAMLError as exc:
         raise ProfileError(f"{path}: not valid YAML ({exc})") from None
-    where = str(path.relative_to(PROJECT_ROOT))
+    where = _shown(path)
     unknown = set(doc) - {"name", "display_name", "timezone", "sources"}
     if unknown:
         raise ProfileError(f"{where}: unknown settings {sorted(unknown)} (have name, display_name, timezone, sources)")
