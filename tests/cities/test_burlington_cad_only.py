@@ -67,6 +67,18 @@ def test_the_whole_pipeline_exits_0_and_publishes(city_build):
     assert raw.to_dict("records") == [{"encounters": 0, "assignments": 0, "incidents": 10_809}]
 
 
+def test_tests_of_tables_the_city_lacks_are_skipped_with_the_reason(city_build):
+    skipped = pd.read_csv(city_build["build"] / "dbt" / "skipped_tests.csv").set_index("test").reason
+    assert skipped["source_not_null_raw_cms_follow_ups_follow_up_id"] == "needs Care Navigation follow-ups"
+    assert skipped["source_unique_raw_cad_unit_assignments_assignment_id"] == \
+        "needs CAD unit assignments (dispatch to clear times)"
+    assert not skipped.index.str.contains("stg_cad__incidents_incident_number").any()  # incidents are tested
+    assert skipped.str.startswith("needs ").all()
+    # The run itself ran the rest: the catalog test and the beat relationship passed for this new city.
+    assert "assert_metric_catalog_matches_metric_values" not in skipped.index
+    assert not skipped.index.str.startswith("relationships_fct_incidents_beat").any()
+
+
 def test_supported_metrics_have_values_and_the_rest_say_what_they_need(city_build):
     availability = _query(city_build, "select * from marts.dim_metric_availability")
     catalog = pd.read_csv(PROJECT_ROOT / "seeds" / "metric_catalog.csv")
@@ -98,6 +110,8 @@ def test_missing_data_is_never_shown_as_a_zero(city_build):
     assert "responded to 0 incidents" not in q1
     index = _page_text(site / "index.html")
     assert "not available: needs CAD unit assignments" in index
+    # The profile's own public text, not the demo city's.
+    assert "Burlington, VT" in index and "Durham" not in index.split("Dashboard")[0]
     card = _page_text(city_build["build"] / "cards" / "2022-Q2.en.html")
     assert "not available: needs CAD incident dispositions" in card
 
