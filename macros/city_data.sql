@@ -13,7 +13,9 @@
 {% macro is_missing_data(requirement_column) -%}
     {%- set missing = city_missing_data() -%}
     {%- if missing -%}
-        {{ requirement_column }} in ({% for item in missing %}'{{ item }}'{% if not loop.last %}, {% endif %}{% endfor %})
+        {{ requirement_column }} in (
+            {%- for item in missing %}'{{ item }}'{% if not loop.last %}, {% endif %}{% endfor -%}
+        )
     {%- else -%}
         false
     {%- endif -%}

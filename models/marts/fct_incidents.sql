@@ -56,10 +56,13 @@ select
     response_time_status,
     cast(response_minutes as {{ type_double() }}) as response_minutes,
     cast(heart_time_on_task_minutes as {{ type_double() }}) as heart_time_on_task_minutes,
-    {{ unless_city_lacks('cad.unit_assignments', 'cast(police_assignments as bigint)', 'bigint') }} as police_assignments,
+    {{ unless_city_lacks('cad.unit_assignments', 'cast(police_assignments as bigint)', 'bigint') }}
+        as police_assignments,
     {{ unless_city_lacks('cad.unit_assignments', 'cast(police_units as bigint)', 'bigint') }} as police_units,
-    {{ unless_city_lacks('cad.unit_assignments', 'cast(valid_police_assignments as bigint)', 'bigint') }} as valid_police_assignments,
-    {{ unless_city_lacks('cad.unit_assignments', 'cast(police_minutes as ' ~ type_double() ~ ')', type_double()) }} as police_minutes,
+    {{ unless_city_lacks('cad.unit_assignments', 'cast(valid_police_assignments as bigint)', 'bigint') }}
+        as valid_police_assignments,
+    {{ unless_city_lacks('cad.unit_assignments', 'cast(police_minutes as ' ~ type_double() ~ ')', type_double()) }}
+        as police_minutes,
     has_ems_unit,
     ems_requested,
     police_backup_requested,
