@@ -8,8 +8,8 @@ count hidden (each cell weighted by the count it discloses), per table.
 
 By default it reads the public tables already written into the warehouse, so the figures of a
 warehouse built by an older version of the suppression can be compared with the current ones.
-Headline cells (seed public_metric_rules) hidden while 11 or more are counted apart: there should
-be none. The figures are also written to build/bench/suppression.json.
+Headline cells (seed public_metric_rules) hidden while 11 or more are counted apart: only the
+last resort of docs/privacy.md hides them. The figures are also written to build/bench/suppression.json.
 """
 from __future__ import annotations
 

@@ -87,12 +87,6 @@ class _Problem:
         self.ceiling = np.where(known_small, float(SMALL_MAX), np.inf)
         width = _column(cells, "protection_width", DEFAULT_PROTECTION_WIDTH).astype(float).to_numpy()
         self.width = np.where(self.primary, width, 0.0)
-        # hiding a zero count protects nothing (a hidden count is known to be at least 1)
-        self.eligible = (~self.primary) & (self.x > 0)
-        # "unbounded" upward moves are capped far beyond any protection interval
-        self.big = float(max(self.x.max(initial=0.0), 1.0) * 10 + 100)
-        self.cap_up = np.minimum(self.ceiling - self.x, self.big)
-        self.cap_down = self.x - self.floor
 
         rows, cols, vals = [], [], []
         group_index: dict[str, int] = {}
@@ -117,6 +111,28 @@ class _Problem:
                 if cell_id in self.index and denominator_id in self.index:
                     self.ratios.append((self.index[cell_id], self.index[denominator_id], float(low), float(high)))
 
+        # "unbounded" upward moves are capped far beyond any protection interval
+        self.big = float(max(self.x.max(initial=0.0), 1.0) * 10 + 100)
+        self.cap_up = np.minimum(self.ceiling - self.x, self.big)
+        self.cap_down = self.x - self.floor
+        # hiding a zero count protects nothing (a hidden count is known to be at least 1)
+        self.eligible = (~self.primary) & (self.x > 0)
+        self.couplings = self._share_couplings()
+
+    def _share_couplings(self) -> np.ndarray:
+        """(denominator, share) pairs where hiding the denominator protects nothing unless the
+        share is hidden with it: with the numerator known and the share printed to 3 decimals,
+        the share confines its denominator to [ceil(n / high), floor(n / low)], one value for a
+        denominator of a few dozen or more. Shares that are small cells are always hidden."""
+        pairs = []
+        need = self.width.max(initial=0.0)
+        for numerator, denominator, low, high in self.ratios:
+            if self.primary[numerator] or low <= 0:
+                continue
+            confined = math.floor(self.x[numerator] / low + 1e-9) - math.ceil(self.x[numerator] / high - 1e-9)
+            if confined < need:
+                pairs.append((denominator, numerator))
+        return np.array(pairs, dtype=int).reshape(-1, 2)
 
     def relations_of(self, cells: np.ndarray) -> np.ndarray:
         return np.unique(self.relations_t[cells].indices)
@@ -187,31 +203,25 @@ class _Attacker:
                 ub_rows.append(row)
                 ub_rhs.append(true_d - n)
         self.bounds = list(zip(lower, upper))
-        self.plain_bounds = list(zip(-(problem.x[component] - problem.floor[component]),
-                                     np.minimum(problem.ceiling[component] - problem.x[component], problem.big)))
         self.a_ub = np.array(ub_rows) if ub_rows else None
-        self.linked = bool(ub_rows) or self.bounds != self.plain_bounds
-        self._solved: dict[tuple[int, int], object] = {}
         self.b_ub = np.array(ub_rhs) if ub_rhs else None
         self.position = position
 
-    def extreme(self, cell: int, direction: int, with_links: bool = True):
+    def extreme(self, cell: int, direction: int):
         """max of direction * f_cell: (value, solution, LP result)."""
         c = np.zeros(len(self.cells))
         c[self.position[cell]] = -direction
         kwargs = dict(A_eq=self.a_eq, b_eq=np.zeros(self.a_eq.shape[0]),
-                      bounds=self.bounds if with_links else self.plain_bounds, method="highs")
-        if with_links and self.a_ub is not None:
+                      bounds=self.bounds, method="highs")
+        if self.a_ub is not None:
             kwargs.update(A_ub=self.a_ub, b_ub=self.b_ub)
         res = linprog(c, **kwargs)
         if res.status != 0:
             raise SuppressionError(f"attacker LP failed ({res.message}); the true counts should be feasible")
-        if with_links or not self.linked:
-            self._solved[(cell, direction)] = res
         solution = res.x
         value = -res.fun
         if np.abs(solution - np.round(solution)).max(initial=0.0) > 1e-6:
-            value, solution = self._integer_extreme(c, with_links)
+            value, solution = self._integer_extreme(c)
         return value, solution, res
 
     def extreme_all(self, cells: list[int], direction: int) -> np.ndarray:
@@ -228,23 +238,32 @@ class _Attacker:
             return np.zeros(len(self.cells))  # only integral points are witnesses
         return res.x
 
-    def _integer_extreme(self, c: np.ndarray, with_links: bool):
+    def _integer_extreme(self, c: np.ndarray):
         constraints = [LinearConstraint(self.a_eq, 0, 0)]
-        if with_links and self.a_ub is not None:
+        if self.a_ub is not None:
             constraints.append(LinearConstraint(self.a_ub, -np.inf, self.b_ub))
-        bounds = self.bounds if with_links else self.plain_bounds
+        bounds = self.bounds
         res = milp(c, constraints=constraints, integrality=np.ones(len(c)),
                    bounds=Bounds([b[0] for b in bounds], [b[1] for b in bounds]))
         if res.x is None:
             raise SuppressionError(f"attacker ILP failed ({res.message})")
         return -res.fun, np.round(res.x)
 
+    def _capacity_lp(self, cell: int, direction: int):
+        """The reader's LP with every hidden cell free within its capacity (cap_down, cap_up):
+        the bounds a Benders cut multiplies its reduced costs by, so the cut matches its LP."""
+        c = np.zeros(len(self.cells))
+        c[self.position[cell]] = -direction
+        bounds = list(zip(-self.p.cap_down[self.cells], self.p.cap_up[self.cells]))
+        res = linprog(c, A_eq=self.a_eq, b_eq=np.zeros(self.a_eq.shape[0]), bounds=bounds, method="highs")
+        if res.status != 0:
+            raise SuppressionError(f"attacker LP failed ({res.message}); the true counts should be feasible")
+        return res
+
     def benders_cut(self, cell: int, direction: int):
         """A constraint on y every protecting solution satisfies: the LP's dual bounds how far the
         cell can move by the capacities of the cells in its relations, hidden or not."""
-        res = self._solved.get((cell, direction)) if not self.linked else None
-        if res is None:
-            _, _, res = self.extreme(cell, direction, with_links=False)
+        res = self._capacity_lp(cell, direction)
         multipliers = res.eqlin.marginals
         members = self.p.members(self.rows)
         objective = np.zeros(len(members))
@@ -279,8 +298,9 @@ def _solve_selection(problem: _Problem, cuts, allow_headline: bool, keep: np.nda
     n = len(problem.ids)
     cost = problem.x + 1.0
     lower = (problem.primary | (keep if keep is not None else False)).astype(float)
-    upper = (problem.primary | (problem.eligible & problem.in_relation
-                                & (allow_headline | ~problem.headline))).astype(float)
+    useful = problem.in_relation.copy()
+    useful[problem.couplings[:, 1]] = True  # a share is hidden to free its denominator
+    upper = (problem.primary | (problem.eligible & useful & (allow_headline | ~problem.headline))).astype(float)
     if allow_headline:
         cost = cost + problem.headline * (cost.sum() + 1.0)
     constraints = []
@@ -293,6 +313,13 @@ def _solve_selection(problem: _Problem, cuts, allow_headline: bool, keep: np.nda
             rhs.append(need)
         matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(len(cuts), n))
         constraints.append(LinearConstraint(matrix, np.array(rhs) - 1e-7, np.inf))
+    if len(problem.couplings):
+        # a hidden denominator takes its printed shares with it (y_share >= y_denominator)
+        pairs = len(problem.couplings)
+        coupling = sparse.csr_matrix((np.r_[-np.ones(pairs), np.ones(pairs)],
+                                      (np.r_[np.arange(pairs), np.arange(pairs)],
+                                       np.r_[problem.couplings[:, 0], problem.couplings[:, 1]])), shape=(pairs, n))
+        constraints.append(LinearConstraint(coupling, 0, np.inf))
     started = time.perf_counter()
     res = milp(cost, constraints=constraints, integrality=np.ones(n), bounds=Bounds(lower, upper),
                options={"time_limit": MILP_TIME_LIMIT, "mip_rel_gap": 1e-4})
@@ -397,8 +424,13 @@ def _publish_pinned_complements(problem: _Problem, hidden: np.ndarray) -> np.nda
     if (pinned & guarded).any():
         cell = problem.ids[int(np.flatnonzero(pinned & guarded)[0])]
         raise SuppressionError(f"small cell {cell} can be derived from the published cells")
-    hidden = hidden & ~(pinned & ~problem.primary)
-    if (_pinned(problem, hidden) & (guarded | ~problem.primary)).any():
+    # ... unless it is a share over a hidden denominator: its printed value would bound that
+    # denominator, which the relations alone do not
+    over_hidden = np.zeros(len(hidden), dtype=bool)
+    for numerator, denominator, _, _ in problem.ratios:
+        over_hidden[numerator] |= bool(hidden[denominator])
+    hidden = hidden & ~(pinned & ~problem.primary & ~over_hidden)
+    if (_pinned(problem, hidden) & (guarded | (~problem.primary & ~over_hidden))).any():
         raise SuppressionError("a hidden cell can be derived from the published cells")
     return hidden
 

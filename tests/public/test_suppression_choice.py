@@ -106,3 +106,16 @@ def test_counts_that_break_their_relations_stop_publication():
     relations = pd.DataFrame({"group_id": ["g"] * 3, "cell_id": ["a", "b", "T"], "coefficient": [1, 1, -1]})
     with pytest.raises(SuppressionError, match="do not satisfy the relations"):
         suppress(cells, relations)
+
+
+def test_a_denominator_is_hidden_with_the_share_printed_over_it():
+    """a + b + D = T with a small: D (60) is the cheap complement, but the share s = 30 / D
+    printed as 0.500 pins D to 60 while s shows. D alone protects nothing, so s goes with it,
+    still cheaper than b (300)."""
+    cells = pd.DataFrame({"cell_id": ["a", "b", "D", "T", "s"], "disclosed_count": [3, 300, 60, 363, 30],
+                          "is_primary": [True, False, False, False, False]})
+    relations = pd.DataFrame({"group_id": ["g"] * 4, "cell_id": ["a", "b", "D", "T"], "coefficient": [1, 1, 1, -1]})
+    ratios = pd.DataFrame({"cell_id": ["s"], "denominator_cell_id": ["D"], "low": [0.4995], "high": [0.5005]})
+    result = suppress(cells, relations, ratios)
+    assert set(result.decisions.cell_id[result.decisions.is_suppressed]) == {"a", "D", "s"}
+    assert result.audit_rounds == 0, "the first choice should already pass the audit"
