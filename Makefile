@@ -1,4 +1,5 @@
 # Two commands do everything: `make demo` (main job on the embedded DuckDB) and `make test`.
+# `make demo CITY=burlington` runs the same job for a city profile (cities/<name>/).
 # The virtual environment is created from the committed lock file (uv.lock) on first use.
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -22,9 +23,12 @@ $(SYNCED): uv.lock pyproject.toml
 	@UV_PROJECT_ENVIRONMENT=$(VENV) .tools/bin/uv sync --frozen --python $(PYTHON)
 	@rm -f $(VENV)/.synced-* && touch $@
 
+# CITY=<name> runs a city profile (cities/<name>/) into build/<name>/; default: the synthetic demo city.
+CITY ?= demo
+
 demo: $(SYNCED)
 	@mkdir -p $(DAGSTER_HOME)
-	$(PY) -m orchestration.cli demo
+	$(PY) -m orchestration.cli demo --city $(CITY)
 
 test: $(SYNCED)
 	@mkdir -p $(DAGSTER_HOME)

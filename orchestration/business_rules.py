@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import yaml
 
+from orchestration.cities.profile import city_timezone
 from orchestration.contract import PROJECT_ROOT
 
 DBT_PROJECT = PROJECT_ROOT / "dbt_project.yml"
@@ -35,7 +36,8 @@ def business_rules() -> BusinessRules:
     try:
         values = yaml.safe_load(DBT_PROJECT.read_text())["vars"]
         return BusinessRules(
-            city_timezone=str(values["city_timezone"]),
+            # dbt's var is a template over ARP_CITY_TIMEZONE; the zone itself lives in the city profile.
+            city_timezone=city_timezone(),
             placeholder_before=dt.date.fromisoformat(str(values["placeholder_before"])),
             duplicate_call_seconds=int(values["duplicate_call_seconds"]),
             follow_up_window_days=int(values["follow_up_window_days"]),

@@ -1,9 +1,13 @@
-"""`python -m orchestration.cli demo`: the main job on the embedded DuckDB default.
+"""`python -m orchestration.cli demo [--city NAME]`: the main job on the embedded DuckDB default.
 
 synthetic demo city -> Dagster `full_pipeline` job (ingest, dbt build with tests as checks,
 quality checks, public outputs) -> dbt docs and quality Data Docs -> a summary of where
 everything landed. The run is recorded in the Dagster instance under build/dagster_home, so
 `make ui` shows it.
+
+`--city NAME` (`make demo CITY=NAME`) runs the same job for the city profile cities/NAME/ instead:
+its own sources (no synthetic data), reference tables and time zone, into build/NAME/
+(warehouse.duckdb, site/, cards/, docs/). The demo city keeps the build/ paths.
 """
 from __future__ import annotations
 
@@ -23,6 +27,11 @@ BUILD = PROJECT_ROOT / "build"
 def _step(title: str) -> float:
     print(f"\n==> {title}", flush=True)
     return time.perf_counter()
+
+
+def _shown(path: Path) -> str:
+    """A path as printed: relative to the project when inside it (a test may build elsewhere)."""
+    return str(path.relative_to(PROJECT_ROOT)) if path.is_relative_to(PROJECT_ROOT) else str(path)
 
 
 def _done(started: float) -> None:
@@ -63,15 +72,15 @@ def run_pipeline() -> None:
     _done(started)
 
 
-def build_dbt_docs() -> None:
-    started = _step("building the dbt docs site into build/docs/dbt/")
-    target_dir = BUILD / "dbt" / "docs_target"
+def build_dbt_docs(out_root: Path = BUILD) -> None:
+    started = _step(f"building the dbt docs site into {_shown(out_root / 'docs' / 'dbt')}/")
+    target_dir = out_root / "dbt" / "docs_target"
     subprocess.run(
         [str(Path(sys.executable).with_name("dbt")), "docs", "generate", "--static", "--quiet",
          "--target-path", str(target_dir), "--project-dir", str(PROJECT_ROOT),
          "--profiles-dir", str(PROJECT_ROOT)],
         check=True, cwd=PROJECT_ROOT)
-    out = BUILD / "docs" / "dbt"
+    out = out_root / "docs" / "dbt"
     out.mkdir(parents=True, exist_ok=True)
     # The static page embeds the manifest and catalog: no server and no external request needed.
     shutil.copyfile(target_dir / "static_index.html", out / "index.html")
@@ -80,11 +89,12 @@ def build_dbt_docs() -> None:
     _done(started)
 
 
-def build_quality_docs() -> None:
+def build_quality_docs(out_root: Path = BUILD) -> None:
     from orchestration.quality.docs import build_quality_docs as build
 
-    started = _step("building the data quality Data Docs into build/docs/quality/")
-    build()
+    out = out_root / "docs" / "quality"
+    started = _step(f"building the data quality Data Docs into {_shown(out)}/")
+    build(out_dir=out)
     _done(started)
 
 
@@ -128,6 +138,32 @@ def demo(tier: str, seed: int) -> int:
     return 0
 
 
+def city_demo(profile) -> int:
+    """The whole pipeline for one city profile: its declared sources, no synthetic data."""
+    started = time.perf_counter()
+    out = profile.build_dir
+    declared = ", ".join(f"{name} ({d.mapping.name if d.mapping else 'database'})" for name, d in profile.sources.items())
+    print(f"==> city profile cities/{profile.name}/ ({profile.display_name}, {profile.timezone}); "
+          f"sources: {declared}")
+    missing = profile.missing_data()
+    if missing:
+        print(f"    not in this city's data (metrics needing them are 'not available'): {', '.join(missing)}")
+    run_pipeline()
+    build_dbt_docs(out)
+    build_quality_docs(out)
+    print(f"\nmake demo CITY={profile.name} finished in {time.perf_counter() - started:.0f} s. Outputs:")
+    for label, path in [
+        ("warehouse", out / "warehouse.duckdb"),
+        ("dbt docs", out / "docs" / "dbt" / "index.html"),
+        ("data quality docs", out / "docs" / "quality" / "index.html"),
+        ("public dashboard", out / "site" / "index.html"),
+        ("data cards", out / "cards" / "index.html"),
+    ]:
+        mark = "ok " if path.exists() else "MISSING"
+        print(f"  [{mark}] {label:20s} {_shown(path)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="orchestration.cli", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -135,10 +171,27 @@ def main(argv: list[str] | None = None) -> int:
     demo_p.add_argument("--tier", default=os.environ.get("ARP_DEMO_TIER", "demo"),
                         help="generator tier (tiny, demo, city); default demo")
     demo_p.add_argument("--seed", type=int, default=7)
+    demo_p.add_argument("--city", default=os.environ.get("ARP_CITY") or "demo",
+                        help="city profile under cities/ (default demo, the synthetic city)")
     args = parser.parse_args(argv)
+    from orchestration.cities import ProfileError, load_profile
+
+    try:
+        profile = load_profile(args.city)
+    except ProfileError as exc:
+        raise SystemExit(str(exc)) from None
+    if profile.is_default and os.environ.get("ARP_CAD_MAPPING"):
+        # The demo city's case management is synthetic: mixing it with another city's CAD would
+        # publish figures that belong to neither.
+        raise SystemExit(f"ARP_CAD_MAPPING={os.environ['ARP_CAD_MAPPING']} with the synthetic demo city would mix "
+                         "two cities' data; put the mapping in a city profile and run `make demo CITY=<name>` "
+                         "(docs/onboarding.md)")
+    profile.apply()
     os.environ.setdefault("ARP_TARGET", "duckdb")
     os.environ.setdefault("DBT_TARGET_PATH", str(BUILD / "dbt" / "target"))
     os.environ.setdefault("DBT_LOG_PATH", str(BUILD / "dbt" / "logs"))
+    if not profile.is_default:
+        return city_demo(profile)
     return demo(args.tier, args.seed)
 
 

@@ -1,5 +1,7 @@
 -- One row per CAD incident (the linked incident): the grain of every incident metric.
 -- Keyed by incident_number with updated_at carried, so it can become incremental.
+-- A city without CAD unit assignments (its profile's sources) has no unit counts, police minutes or
+-- forgone reasons (no unit available, ...): they are null, not zeros computed over an empty table.
 select
     incident_number,
     created_at,
@@ -44,9 +46,9 @@ select
     is_ccd_resolution,
     cast(linked_encounters as bigint) as linked_encounters,
     is_forgone,
-    forgone_reason,
+    {{ unless_city_lacks('cad.unit_assignments', 'forgone_reason', dbt.type_string()) }} as forgone_reason,
     response_status,
-    cast(heart_units as bigint) as heart_units,
+    {{ unless_city_lacks('cad.unit_assignments', 'cast(heart_units as bigint)', 'bigint') }} as heart_units,
     first_arrived_unit_id,
     first_heart_dispatched_at,
     first_heart_on_scene_at,
@@ -54,10 +56,13 @@ select
     response_time_status,
     cast(response_minutes as {{ type_double() }}) as response_minutes,
     cast(heart_time_on_task_minutes as {{ type_double() }}) as heart_time_on_task_minutes,
-    cast(police_assignments as bigint) as police_assignments,
-    cast(police_units as bigint) as police_units,
-    cast(valid_police_assignments as bigint) as valid_police_assignments,
-    cast(police_minutes as {{ type_double() }}) as police_minutes,
+    {{ unless_city_lacks('cad.unit_assignments', 'cast(police_assignments as bigint)', 'bigint') }}
+        as police_assignments,
+    {{ unless_city_lacks('cad.unit_assignments', 'cast(police_units as bigint)', 'bigint') }} as police_units,
+    {{ unless_city_lacks('cad.unit_assignments', 'cast(valid_police_assignments as bigint)', 'bigint') }}
+        as valid_police_assignments,
+    {{ unless_city_lacks('cad.unit_assignments', 'cast(police_minutes as ' ~ type_double() ~ ')', type_double()) }}
+        as police_minutes,
     has_ems_unit,
     ems_requested,
     police_backup_requested,

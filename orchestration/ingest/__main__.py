@@ -1,7 +1,7 @@
 """Command line for ingestion outside Dagster (handy when writing a city's mapping).
 
     python -m orchestration.ingest load [--cad-url URL] [--cms-url URL] [--target duckdb|postgres]
-    python -m orchestration.ingest vendor mappings/<city>.yml [--export FILE ...] [--dry-run | --profile]
+    python -m orchestration.ingest vendor cities/<name>/<mapping>.yml [--export FILE ...] [--dry-run | --profile]
 
 The warehouse defaults to the profiles.yml choice (ARP_TARGET, ARP_DUCKDB_PATH, ARP_PG_*).
 `vendor --dry-run` maps the export and prints the accounting and the first quarantine reasons

@@ -12,9 +12,8 @@
 import os
 
 import dagster as dg
-import yaml
 
-from orchestration.contract import PROJECT_ROOT, ContractError
+from orchestration.contract import ContractError
 from orchestration.ingest.assets import FULL_COMPARE_TAG
 from orchestration.ingest.resources import IngestResource
 from orchestration.ingest.source import SourceUnreachable
@@ -26,9 +25,10 @@ _ACTIVE = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED,
 
 
 def city_timezone() -> str:
-    """The dbt var city_timezone (dbt_project.yml), so the schedule's day is the city's day."""
-    doc = yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text())
-    return (doc.get("vars") or {}).get("city_timezone", "UTC")
+    """The city profile's time zone (cities/<name>/city.yml), so the schedule's day is the city's day."""
+    from orchestration.cities.profile import city_timezone as profile_timezone
+
+    return profile_timezone()
 
 
 ingest_job = dg.define_asset_job(

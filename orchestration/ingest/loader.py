@@ -178,6 +178,41 @@ def load_system(
     return report
 
 
+def load_absent_system(
+    system_name: str,
+    destination: Destination | str | os.PathLike | None = None,
+    *,
+    tables: Iterable[str] | None = None,
+    logger: logging.Logger | None = None,
+) -> LoadReport:
+    """A source system the city does not have (its profile declares none): every raw table exists
+    and is empty, in one transaction, so the models run and nothing another city loaded remains."""
+    logger = logger or log
+    dest = Destination.coerce(destination)
+    system = get_system(system_name)
+    wanted = set(tables) if tables is not None else None
+    report = LoadReport(dest.describe())
+    started = time.perf_counter()
+    with connect(dest) as wh:
+        wh.begin()
+        try:
+            wh.execute(f"CREATE SCHEMA IF NOT EXISTS {q(system.raw_schema)}")
+            for table in system.tables:
+                if wanted is not None and table.name not in wanted:
+                    continue
+                target = f"{q(system.raw_schema)}.{q(table.name)}"
+                _ensure_raw_table(wh, table, system.raw_schema, target, full_refresh=False)
+                wh.execute(f"DELETE FROM {target}")
+                report.tables.append(TableLoad(system.name, system.raw_schema, table.name))
+            wh.commit()
+        except BaseException:
+            wh.rollback()
+            raise
+    report.seconds = time.perf_counter() - started
+    logger.info("%s: the city has no such source; %s raw tables are empty", system_name, len(report.tables))
+    return report
+
+
 def _absent_optional_table(wh: Warehouse, system: System, table: Table, full_refresh: bool,
                            logger: logging.Logger) -> TableLoad:
     """An optional table the source does not have: the raw table exists, empty, so the models run."""

@@ -4,9 +4,11 @@ Every field defaults to the environment, so `make demo`, `make ui` and productio
 configure ingestion the same way dbt is configured (ARP_TARGET, ARP_DUCKDB_PATH, ARP_PG_*), plus:
 
     ARP_CAD_URL / ARP_CMS_URL   SQLAlchemy URLs of the source systems (default: build/sources/*.sqlite)
-    ARP_CAD_MAPPING             a mappings/<city>.yml: CAD comes from a vendor export instead of a database
+    ARP_CAD_MAPPING             a cities/<name>/<mapping>.yml: CAD comes from a vendor export instead of a database
     ARP_CAD_EXPORT              the export file for that mapping (default: the mapping's source.path)
     ARP_CMS_MAPPING             the same for case management: a mapping with system: case_management
+    ARP_CITY                    the city profile (cities/<name>/city.yml, default demo): a source
+                                system it does not declare is absent and its raw tables are left empty
 """
 
 import datetime as dt
@@ -23,7 +25,7 @@ import sqlalchemy as sa
 
 from orchestration.contract import get_system
 from orchestration.ingest.destination import Destination
-from orchestration.ingest.loader import LoadReport, default_source_url, load_system
+from orchestration.ingest.loader import LoadReport, default_source_url, load_absent_system, load_system
 from orchestration.ingest.source import check_source, open_source, safe_url
 
 
@@ -66,7 +68,15 @@ class IngestResource(dg.ConfigurableResource):
         explicit = self.cad_url if system == "cad_replica" else self.cms_url
         return explicit or default_source_url(system)
 
+    def system_declared(self, system: str) -> bool:
+        """Does the city profile have this source system? (A CAD-only city has no case management.)"""
+        from orchestration.cities import load_profile
+
+        return load_profile().has_system(system)
+
     def describe_source(self, system: str) -> str:
+        if not self.system_declared(system):
+            return f"none (city profile {os.environ.get('ARP_CITY', 'demo')} declares no {system} source)"
         if self.vendor_mapping(system):
             return f"vendor export via {self.vendor_mapping(system)}"
         return safe_url(self.source_url(system))
@@ -80,6 +90,10 @@ class IngestResource(dg.ConfigurableResource):
         the changed ones): the daily run uses it to catch changes stamped before the window.
         """
         lookback = None if full_compare else dt.timedelta(minutes=self.lookback_minutes)
+        if not self.system_declared(system):
+            # Nothing from another city's source may land here: the raw tables exist, empty, so the
+            # models run, and the metrics that need them are reported not available.
+            return load_absent_system(system, self.destination(), tables=tables, logger=logger), {}
         if self.vendor_mapping(system):
             from orchestration.contract import ContractError
             from orchestration.ingest.vendor import load_mapping, load_vendor_file

@@ -113,6 +113,11 @@ def _share_protection(cells: pd.DataFrame) -> pd.Series:
 def _suppressed(dest: Destination, cells_model: str, relations_model: str) -> tuple[pd.DataFrame, SuppressionResult]:
     cells = read_frame(dest, f"select * from intermediate.{cells_model}")
     relations = read_frame(dest, f"select group_id, cell_id, coefficient from intermediate.{relations_model}")
+    if cells.empty:
+        # Nothing to protect: a city without case management has no demographic cells at all.
+        result = SuppressionResult(pd.DataFrame({"cell_id": [], "is_suppressed": [], "suppression_reason": []}),
+                                   primary=0, complementary=0, audit_rounds=0)
+        return cells.assign(is_suppressed=pd.Series(dtype=bool), suppression_reason=pd.Series(dtype=object)), result
     ratios = None
     if "denominator_cell_id" in cells:
         ratios = printed_share_bounds(cells)

@@ -7,6 +7,7 @@ blocking check, and nothing stale or unchecked is published.
 """
 
 import datetime as dt
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Optional
@@ -38,7 +39,8 @@ class PublishResource(dg.ConfigurableResource):
         return dest
 
     def output_root(self) -> Path:
-        return Path(self.out_dir) if self.out_dir else DEFAULT_OUT
+        # ARP_OUTPUT_DIR: a city profile other than the demo city publishes under build/<city>/.
+        return Path(self.out_dir or os.environ.get("ARP_OUTPUT_DIR") or DEFAULT_OUT)
 
 
 def _metadata(report: PublishReport, files: list[Path], seconds: float, index: Path) -> dict:

@@ -64,7 +64,7 @@ def make_card(figs: Figures, copy: Copy, start: dt.date, generated: dt.date, con
     def highlight(label: str, f: Figure) -> Highlight:
         if f.printable:
             return Highlight(label, f, f.text(lang, na), f.tile_html(lang, unavailable, reasons))
-        return Highlight(label, f, unavailable, f.tile_html(lang, unavailable, reasons), reasons[f.unavailable_reason])
+        return Highlight(label, f, unavailable, f.tile_html(lang, unavailable, reasons), f.reason_text(lang, reasons))
 
     # The share of eligible incidents HEART answered leads, as on the dashboard.
     highlights = [highlight(copy.get("site.headline_label"), answered_share(figs, "quarter", start))]

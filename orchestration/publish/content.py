@@ -74,11 +74,35 @@ def load_copy(lang: str, content_dir: Path = CONTENT_DIR) -> Copy:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ContentError(f"{path}: expected a mapping of sections")
+    data = _with_city_copy(data, lang)
     glossary = load_glossary(lang, content_dir)
     clash = set(glossary) & set(data)
     if clash:
         raise ContentError(f"{path}: {sorted(clash)} belong in the glossary content/glossary/{lang}.yml only")
     return Copy(lang, {**data, **glossary, "catalog": load_catalog_text(lang, content_dir)}, path)
+
+
+def city_copy_path(lang: str) -> Path | None:
+    """The city profile's own page copy (cities/<name>/content/copy/<lang>.yml), when it has one."""
+    from orchestration.cities import load_profile
+
+    path = load_profile().folder / "content" / "copy" / f"{lang}.yml"
+    return path if path.exists() else None
+
+
+def _with_city_copy(data: dict, lang: str) -> dict:
+    """The shared copy with the city profile's keys over it, section by section (a city restates
+    only what differs: its name, its department, its programs' introduction)."""
+    path = city_copy_path(lang)
+    if path is None:
+        return data
+    city = _yaml_mapping(path)
+    merged = dict(data)
+    for section, values in city.items():
+        if section not in data:
+            raise ContentError(f"{path}: unknown section {section!r}; the shared copy has {sorted(data)}")
+        merged[section] = {**data[section], **values} if isinstance(values, dict) else values
+    return merged
 
 
 def _yaml_mapping(path: Path) -> dict:

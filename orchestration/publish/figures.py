@@ -26,6 +26,8 @@ class Figure:
     value: float | None
     suppression: str | None     # small_cell | complementary | None
     missing: bool = False       # no mart row: a zero count/share, or n/a for a mean
+    # The city cannot compute this metric at all ("not available: needs ..."): never a zero.
+    not_computed: str = ""
 
     @property
     def shown(self) -> bool:
@@ -35,6 +37,8 @@ class Figure:
     def printable(self) -> bool:
         """A number can be printed: a published value, or a count with no row (zero incidents).
         A share, mean or rate with no row has no published denominator, so it is not a zero."""
+        if self.not_computed:
+            return False
         return self.shown or (self.missing and self.unit in COUNT_UNITS)
 
     @property
@@ -42,13 +46,23 @@ class Figure:
         """Why no number is printed: small_cell | small_base | complementary | missing ('' if printable)."""
         if self.printable:
             return ""
+        if self.not_computed:
+            return "not_computed"
         if self.missing:
             return "missing"
         if self.suppression in ("complementary", "suppressed"):
             return self.suppression
         return "small_cell" if self.unit in COUNT_UNITS else "small_base"
 
+    def reason_text(self, lang: str, reasons: dict) -> str:
+        """Why no number is printed, in words: the content's reason, or what data the city lacks."""
+        if self.unavailable_reason == "not_computed":
+            return not_computed_text(self.not_computed, lang)
+        return reasons[self.unavailable_reason]
+
     def text(self, lang: str, not_available: str = "n/a") -> str:
+        if self.not_computed:
+            return not_computed_text(self.not_computed, lang)
         if self.missing and self.unit in COUNT_UNITS:
             return format_cell(0.0, self.unit, lang)
         if self.missing:
@@ -59,12 +73,14 @@ class Figure:
         """The cell of a downloaded table: the printed figure as a plain number, or the printed mark."""
         if self.shown:
             return csv_value(self.value, self.unit)
+        if self.not_computed:
+            return self.text(lang, not_available)
         if self.missing and self.unit in COUNT_UNITS:
             return "0"
         return self.text(lang, not_available)
 
     def html(self, lang: str, not_available: str = "n/a") -> str:
-        state = "missing" if self.missing else (self.suppression or "value")
+        state = "not_computed" if self.not_computed else "missing" if self.missing else (self.suppression or "value")
         return (f'<span class="num" data-src="{self.source}" data-key="{html_lib.escape("|".join(self.key))}" '
                 f'data-state="{state}">{html_lib.escape(self.text(lang, not_available))}</span>')
 
@@ -74,10 +90,25 @@ class Figure:
         if self.printable:
             return f'<span class="big">{self.html(lang, reasons["missing"])}</span>'
         reason = self.unavailable_reason
+        if reason == "not_computed":
+            return (f'<span class="big unavailable" data-src="{self.source}" data-key="{html_lib.escape("|".join(self.key))}" '
+                    f'data-state="not_computed">{html_lib.escape(label)}</span>'
+                    f'<span class="reason">{html_lib.escape(not_computed_text(self.not_computed, lang))}</span>')
         state = "missing" if self.missing else (self.suppression or "value")
         return (f'<span class="big unavailable" data-src="{self.source}" data-key="{html_lib.escape("|".join(self.key))}" '
                 f'data-state="{state}">{html_lib.escape(label)}</span>'
                 f'<span class="reason">{html_lib.escape(reasons[reason])}</span>')
+
+
+def not_computed_text(reason: str, lang: str) -> str:
+    """The catalog's "not available: needs <what>" (English, from the seed source_data), in `lang`."""
+    if lang == "es" and reason.startswith(NOT_COMPUTED_PREFIX):
+        return "no disponible: requiere " + reason[len(NOT_COMPUTED_PREFIX):]
+    return reason
+
+
+NOT_COMPUTED_PREFIX = "not available: needs "
+RESPONDED_STATUS = "|responded"
 
 
 class Figures:
@@ -86,6 +117,10 @@ class Figures:
     def __init__(self, marts: PublicMarts):
         self.marts = marts
         self.units = {c["metric_id"]: c["unit"] for c in marts.catalog}
+        # Metrics this city cannot compute (pub_metric_catalog.unavailable_reason): no figure of
+        # theirs is ever a zero or "n/a"; each says what data it needs.
+        self.not_computed = {c["metric_id"]: c["unavailable_reason"] for c in marts.catalog
+                             if c.get("unavailable_reason")}
         self._mv = {(r["metric_id"], r["period_grain"], r["period_start"], r["program"], r["dimension"],
                      r["dimension_value"]): r for r in marts.metric_values}
         self._demo = {
@@ -103,6 +138,12 @@ class Figures:
                dimension: str = "", dimension_value: str = "") -> Figure:
         key = (metric_id, grain, start.isoformat(), program, dimension, dimension_value)
         unit = self.unit(metric_id)
+        if metric_id in self.not_computed:
+            return Figure("mv", key, unit, None, None, missing=True, not_computed=self.not_computed[metric_id])
+        if dimension_value.endswith(RESPONDED_STATUS) and "heart_incidents" in self.not_computed:
+            # A "responded" breakdown (eligible incidents by beat or hour) needs what HEART-responded
+            # incidents need: for a city without that data it is not a zero.
+            return Figure("mv", key, unit, None, None, missing=True, not_computed=self.not_computed["heart_incidents"])
         row = self._mv.get((metric_id, grain, start, program, dimension, dimension_value))
         if row is None:
             return Figure("mv", key, unit, None, None, missing=True)
@@ -150,6 +191,9 @@ def answered_share(figs: Figures, grain: str, start: dt.date) -> Figure:
     reason. It is derived only from printed shares, so it reveals nothing they do not; when any reason's
     share is hidden it is not available either."""
     key = (ANSWERED_SHARE, grain, start.isoformat(), "ALL", "", "")
+    if "forgone_share" in figs.not_computed:
+        return Figure("derived", key, "share (0..1)", None, None, missing=True,
+                      not_computed=figs.not_computed["forgone_share"])
     rows = [r for k, r in figs._mv.items() if k[0] == "forgone_share" and k[1] == grain and k[2] == start
             and k[3] == "ALL"]
     if not rows:

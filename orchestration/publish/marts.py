@@ -19,7 +19,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "pub_metric_values": ("metric_id", "period_grain", "period_start", "program", "dimension",
                           "dimension_value", "value", "is_suppressed", "suppression_reason"),
     "pub_metric_catalog": ("metric_id", "question", "guiding_question", "category", "definition",
-                           "unit", "grain", "dimension"),
+                           "unit", "grain", "dimension", "unavailable_reason"),
     "pub_people_served_demographics": ("period_grain", "period_start", "program", "attribute", "category",
                                        "people_served", "is_suppressed", "suppression_reason"),
     "pub_staff_demographics": ("period_grain", "period_start", "program", "attribute", "category",

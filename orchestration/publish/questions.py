@@ -135,6 +135,13 @@ def answer(figs: Figures, question: str, quarter: dt.date, copy: Copy, *, as_htm
             usable.add(name)
     sentences = []
     for clause in copy.get(f"answers.{question}"):
+        # A figure the city cannot compute at all is said so, with what it needs, not "withheld".
+        blocked = [v for n in sorted(_fields(clause["text"])) if isinstance(v := figures.get(n), Figure) and v.not_computed]
+        if blocked:
+            said = f"{copy.metric(blocked[0].key[0])}: {blocked[0].text(copy.lang)}."
+            if said not in sentences:
+                sentences.append(html.escape(said) if as_html else said)
+            continue
         template = clause["text"] if _fields(clause["text"]) <= usable else clause.get("fallback") or ""
         template = " ".join(template.split())
         if not template:

@@ -82,6 +82,8 @@ def headline(figs: Figures, copy: Copy) -> dict | None:
     na = copy.get("not_available")
     if fig.printable:
         sentence = copy.get("site.headline").format(period=_esc(opening), share=fig.html(copy.lang, na))
+    elif fig.not_computed:
+        sentence = _esc(f"{copy.get('site.headline_label')}: {fig.text(copy.lang)}.")
     else:
         sentence = copy.get("site.headline_fallback").format(period=_esc(opening))
     return {"sentence": sentence, "label": copy.get("site.headline_label"),

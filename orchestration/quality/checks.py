@@ -9,6 +9,7 @@ table, unreachable database) fails with the error as its description instead of 
 so it still blocks or warns as declared.
 """
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from orchestration.quality.warehouse import Warehouse
 # (its `destination()` follows ARP_TARGET / ARP_DUCKDB_PATH / ARP_PG_* like profiles.yml), so the
 # checks validate exactly the tables the loads wrote and dbt built.
 RESOURCE_KEY = "ingest"
-DOCS_INDEX = PROJECT_ROOT / "build" / "docs" / "quality" / "index.html"
+DOCS_INDEX = Path(os.environ.get("ARP_OUTPUT_DIR") or PROJECT_ROOT / "build") / "docs" / "quality" / "index.html"
 # Failed expectations listed in a check's metadata (the Data Docs page has all of them).
 MAX_LISTED = 15
 

@@ -32,8 +32,10 @@ from orchestration.quality.settings import load_settings
 from orchestration.quality.suites import load_suites
 from orchestration.quality.warehouse import Warehouse
 
-DOCS_DIR = PROJECT_ROOT / "build" / "docs" / "quality"
-CONTEXT_DIR = PROJECT_ROOT / "build" / "gx" / "docs_context"
+# A city profile other than the demo city writes under build/<city>/ (ARP_OUTPUT_DIR, orchestration/cities).
+_OUT = Path(os.environ.get("ARP_OUTPUT_DIR") or PROJECT_ROOT / "build")
+DOCS_DIR = _OUT / "docs" / "quality"
+CONTEXT_DIR = _OUT / "gx" / "docs_context"
 SITE_NAME = "quality"
 STYLESHEET = "static/styles/arp_quality.css"
 TEMPLATES = jinja2.Environment(

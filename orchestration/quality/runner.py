@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 # SQLAlchemy's generic types instead, which is exactly what the DuckDB type names are written for.
 logging.getLogger("great_expectations.expectations.type_comparison").setLevel(logging.ERROR)
 
-RESULTS_DIR = PROJECT_ROOT / "build" / "gx" / "results"
+# A city profile other than the demo city writes under build/<city>/ (ARP_OUTPUT_DIR, orchestration/cities).
+RESULTS_DIR = Path(os.environ.get("ARP_OUTPUT_DIR") or PROJECT_ROOT / "build") / "gx" / "results"
 # Values of unexpected rows shown per expectation (GX's SUMMARY format returns up to 20).
 SAMPLE_SIZE = 5
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -46,7 +47,8 @@ from orchestration import contract
 from orchestration.contract import PROJECT_ROOT
 from orchestration.quality.settings import EXPECTATIONS_DIR, QualityConfigError, Settings
 
-SEEDS_DIR = PROJECT_ROOT / "seeds"
+# The city profile's reference tables (ARP_CITY_SEED_PATH, orchestration/cities), as dbt reads them.
+SEEDS_DIR = PROJECT_ROOT / os.environ.get("ARP_CITY_SEED_PATH", "seeds")
 SEVERITIES = ("error", "warn")
 TABLE_BATCH = "table"
 SCHEMA_CHECK = "gx_schema"

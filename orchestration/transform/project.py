@@ -21,7 +21,8 @@ from dagster_dbt.dbt_project import using_dagster_dev
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Dagster's own parse goes beside the dbt CLI's target so the two never fight over partial parsing.
-DAGSTER_TARGET_PATH = Path("build/dbt/dagster_target")
+# A city profile other than the demo city parses into its own build/<city>/ (its seeds differ).
+DAGSTER_TARGET_PATH = Path(os.environ.get("ARP_DAGSTER_DBT_TARGET") or "build/dbt/dagster_target")
 
 
 def dbt_target() -> str:
@@ -35,7 +36,7 @@ def dbt_executable() -> str:
     return shutil.which("dbt") or "dbt"
 
 
-PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt", "snapshots",
+PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "cities", "tests/dbt", "snapshots",
                   "analyses", "docs/dbt")
 
 

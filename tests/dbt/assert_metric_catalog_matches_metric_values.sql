@@ -1,9 +1,12 @@
--- Fails with one row per metric that is in the catalog but has no rows in fct_metric_values, or
--- has rows there but is missing from the catalog.
+-- Fails with one row per metric that is in the catalog and available for the city but has no rows
+-- in fct_metric_values, or has rows there but is missing from the catalog. A metric the city cannot
+-- compute (dim_metric_availability, with its reason) is expected to have no rows.
 with
 
 catalog as (
-    select metric_id from {{ ref('metric_catalog') }}
+    select metric_id
+    from {{ ref('dim_metric_availability') }}
+    where is_available
 ),
 
 computed as (

@@ -83,7 +83,7 @@ def test_jobs_and_schedule_select_the_right_assets():
     assert cad_incremental_job.selection.resolve(graph) == raw_cad
     assert full_pipeline_job.selection == dg.AssetSelection.all()
     assert daily_full_pipeline.job_name == "full_pipeline"
-    assert daily_full_pipeline.execution_timezone == "America/New_York"  # dbt var city_timezone
+    assert daily_full_pipeline.execution_timezone == "America/New_York"  # the city profile's time zone
     for key in raw_cad | raw_cms:
         assert graph.get(key).group_name == key.path[0]
 

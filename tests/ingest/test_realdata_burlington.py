@@ -1,4 +1,4 @@
-"""All 10,830 Burlington VT incidents through mappings/burlington_vt.yml, checked against the file itself."""
+"""All 10,830 Burlington VT incidents through cities/burlington/burlington_vt.yml, checked against the file itself."""
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
@@ -13,7 +13,7 @@ from tests.ingest.helpers import realdata_file
 
 pytestmark = pytest.mark.realdata
 
-MAPPING = PROJECT_ROOT / "mappings" / "burlington_vt.yml"
+MAPPING = PROJECT_ROOT / "cities" / "burlington" / "burlington_vt.yml"
 EXPORT = "burlington_vt_police_incidents_2022H1.csv"
 ROWS = 10_830
 

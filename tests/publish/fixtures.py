@@ -60,7 +60,9 @@ def periods() -> list[tuple[str, dt.date, int]]:
 
 def catalog_rows() -> list[dict]:
     with open(PROJECT_ROOT / "seeds" / "metric_catalog.csv", newline="", encoding="utf-8") as fh:
-        return [{k: v for k, v in row.items() if k != "source_model"} for row in csv.DictReader(fh)]
+        # Every metric available, as for the demo city (a CAD-only city: tests/cities).
+        return [{**{k: v for k, v in row.items() if k != "source_model"}, "unavailable_reason": None}
+                for row in csv.DictReader(fh)]
 
 
 def _suppress(rows: list[dict], value_col: str, group_cols: tuple[str, ...]) -> None:

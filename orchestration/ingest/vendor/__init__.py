@@ -1,4 +1,5 @@
-"""Vendor exports (CSV / Parquet files, database tables) mapped onto the source contract by a YAML file in mappings/."""
+"""Vendor exports (CSV / Parquet / spreadsheet files, database tables) mapped onto the source contract by a YAML
+file in a city profile (cities/<name>/)."""
 from orchestration.ingest.vendor.engine import MappingResult, apply_mapping
 from orchestration.ingest.vendor.load import (
     VendorLoadReport, check_quarantine_share, load_vendor_file, map_export, stage_export,

@@ -1,4 +1,4 @@
-"""The declarative vendor-export mapping (`mappings/<city>.yml`), parsed and validated up front.
+"""The declarative vendor-export mapping (`cities/<name>/<mapping>.yml`), parsed and validated up front.
 
 A mapping says, for every column of every contract table it fills, where the value comes from
 and how it is cleaned. See docs/ingestion.md for the full reference; in short, a column rule has
@@ -199,7 +199,7 @@ def _parse(doc: Any, path: Path) -> Mapping:
         system = get_system(_req(doc, "system", where))
     except ContractError as exc:
         raise MappingError(f"{where}: system: {exc}") from None
-    timezone = _req(doc, "timezone", where)
+    timezone = _mapping_timezone(doc, path, where)
     _check_zone(timezone, f"{where}: timezone")
     source = _req(doc, "source", where)
     _only(source, {"format", "path", "null_tokens", "record_id", "csv", "encoding", "filter",
@@ -254,6 +254,18 @@ def _parse(doc: Any, path: Path) -> Mapping:
         csv_options=csv_options, encoding=encoding, filter=source.get("filter"),
         max_quarantine_share=float(share), url=url, query=query, sheet=source.get("sheet"),
     )
+
+
+def _mapping_timezone(doc: dict, path: Path | None, where: str) -> str:
+    """A mapping in a city profile folder takes the profile's time zone (stated once, in city.yml)."""
+    city = path.parent / "city.yml" if path is not None else None
+    if city is None or not city.exists():
+        return _req(doc, "timezone", where)
+    city_zone = (yaml.safe_load(city.read_text()) or {}).get("timezone")
+    if doc.get("timezone") and doc["timezone"] != city_zone:
+        raise MappingError(f"{where}: timezone {doc['timezone']!r} disagrees with {city}'s {city_zone!r}; "
+                           f"state the zone once, in city.yml")
+    return city_zone or _req(doc, "timezone", where)
 
 
 def _parse_table(table: Table, tdoc: dict, codes: dict, timezone: str, where: str) -> TableRule:
