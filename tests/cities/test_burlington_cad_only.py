@@ -69,7 +69,7 @@ def test_the_whole_pipeline_exits_0_and_publishes(city_build):
 
 def test_tests_of_tables_the_city_lacks_are_skipped_with_the_reason(city_build):
     skipped = pd.read_csv(city_build["build"] / "dbt" / "skipped_tests.csv").set_index("test").reason
-    assert skipped["source_not_null_raw_cms_follow_ups_follow_up_id"] == "needs Care Navigation follow-ups"
+    assert skipped["source_not_null_raw_cms_follow_ups_follow_up_id"] == "needs case-management follow-ups (Care Navigation and CCD call backs)"
     assert skipped["source_unique_raw_cad_unit_assignments_assignment_id"] == \
         "needs CAD unit assignments (dispatch to clear times)"
     assert not skipped.index.str.contains("stg_cad__incidents_incident_number").any()  # incidents are tested
