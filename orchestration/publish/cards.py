@@ -12,7 +12,8 @@ from pathlib import Path
 
 from orchestration.publish.content import Copy, load_copy, load_story
 from orchestration.publish.figures import Figure, Figures, answered_share
-from orchestration.publish.locale import LANGS, period_label, quarter_id
+from orchestration.business_rules import business_rules
+from orchestration.publish.locale import LANGS, period_end, period_label, quarter_id
 from orchestration.publish.pdf import write_card_pdf
 from orchestration.publish.questions import answer
 from orchestration.publish.site import STATIC, _date_text, dates_line, environment, write_csv
@@ -54,6 +55,7 @@ class Card:
     program_chart: str = ""
     csv_href: str = ""
     dates: dict = field(default_factory=dict)
+    provisional: str = ""  # the sentence saying the quarter's figures can still change, if they can
 
 
 def make_card(figs: Figures, copy: Copy, start: dt.date, generated: dt.date, content_dir: Path | None = None) -> Card:
@@ -85,6 +87,10 @@ def make_card(figs: Figures, copy: Copy, start: dt.date, generated: dt.date, con
                  for r in sorted(figs.marts.summaries, key=lambda r: r["program"])
                  if r["period_start"] == start and r.get(f"summary_{lang}")]
     other = "es" if lang == "en" else "en"
+    provisional = ""
+    if figs.is_provisional("quarter", start):
+        until = period_end(start, "quarter") + dt.timedelta(days=business_rules().follow_up_window_days)
+        provisional = copy.get("card.provisional").format(date=_date_text(until, lang))
     card = Card(
         quarter=qid, lang=lang, title=copy.get("card.title"), period=period_label(start, "quarter", lang),
         lead_text=answer(figs, "Q1", start, copy, as_html=False), lead=answer(figs, "Q1", start, copy, as_html=True),
@@ -92,7 +98,8 @@ def make_card(figs: Figures, copy: Copy, start: dt.date, generated: dt.date, con
         story_paragraphs=story.paragraphs if story else None, story=story.html() if story else None,
         summaries=summaries, generated=copy.get("site.generated").format(date=_date_text(generated, lang)),
         generated_on=generated,
-        notes=[copy.get("notes.small_cell"), copy.get("notes.small_base"), copy.get("notes.complementary"),
+        provisional=provisional,
+        notes=[*([provisional] if provisional else []), copy.get("notes.small_cell"), copy.get("notes.small_base"), copy.get("notes.complementary"),
                f"{copy.get('notes.missing_zero')} {copy.get('notes.not_available')}"],
         pdf_href=f"{qid}.{lang}.pdf", other_href=f"{qid}.{other}.html", other_lang=other,
         csv_href=f"{qid}.{lang}.programs.csv", dates=dates_line(figs, copy, generated),

@@ -130,6 +130,9 @@ class Figures:
                       for r in marts.staff},
         }
         self.guarded = 0  # cells this guard hid because the mart printed a count of 1-10
+        # Periods late follow-ups and case records can still change (every output says so).
+        self.provisional = {(r["period_grain"], r["period_start"]) for r in marts.metric_values
+                            if r.get("is_provisional")}
 
     def unit(self, metric_id: str) -> str:
         return self.units.get(metric_id, "")
@@ -171,6 +174,9 @@ class Figures:
         return fig
 
     # -- what exists ---------------------------------------------------------------------------
+    def is_provisional(self, grain: str, start: dt.date) -> bool:
+        return (grain, start) in self.provisional
+
     def periods(self, grain: str) -> list[dt.date]:
         return sorted({k[2] for k in self._mv if k[1] == grain})
 

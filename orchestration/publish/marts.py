@@ -17,7 +17,7 @@ SCHEMA = "public_marts"
 # Each table the publisher reads, with the exact columns of the public marts' interface.
 TABLES: dict[str, tuple[str, ...]] = {
     "pub_metric_values": ("metric_id", "period_grain", "period_start", "program", "dimension",
-                          "dimension_value", "value", "is_suppressed", "suppression_reason"),
+                          "dimension_value", "value", "is_suppressed", "suppression_reason", "is_provisional"),
     "pub_metric_catalog": ("metric_id", "question", "guiding_question", "category", "definition",
                            "unit", "grain", "dimension", "unavailable_reason"),
     "pub_people_served_demographics": ("period_grain", "period_start", "program", "attribute", "category",
@@ -148,7 +148,7 @@ def _num(value) -> float | None:
 def _metric_row(r: dict) -> dict:
     return {**r, "period_start": _date(r["period_start"]), "value": _num(r["value"]),
             "dimension": r["dimension"] or "", "dimension_value": r["dimension_value"] or "",
-            "is_suppressed": bool(r["is_suppressed"])}
+            "is_suppressed": bool(r["is_suppressed"]), "is_provisional": bool(r["is_provisional"])}
 
 
 def _demo_row(r: dict, value_col: str) -> dict:

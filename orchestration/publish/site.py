@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jinja2
 
+from orchestration.business_rules import business_rules
 from orchestration.publish.content import Copy, load_copy, load_site_settings
 from orchestration.publish.figures import Figures, answered_share
 from babel import dates as babel_dates
@@ -203,7 +204,7 @@ def dashboard_data(figs: Figures, copy: Copy) -> dict:
         "months": [m.isoformat()[:7] for m in months],
         "month_labels": {m.isoformat()[:7]: period_short(m, "month", lang) for m in months},
         "periods": {g: [p.isoformat() for p in ps] for g, ps in grains.items()},
-        "period_labels": {g: {p.isoformat(): period_label(p, g, lang) for p in ps} for g, ps in grains.items()},
+        "period_labels": {g: {p.isoformat(): _marked_period(figs, copy, p, g) for p in ps} for g, ps in grains.items()},
         "period_short": {g: {p.isoformat(): period_short(p, g, lang) for p in ps} for g, ps in grains.items()},
         "programs": [[p, copy.label("programs", p)] for p in figs.programs()],
         "program_labels": {p: copy.label("programs", p) for p in figs.programs()},
@@ -247,11 +248,12 @@ def question_page(figs: Figures, copy: Copy, question: str) -> dict:
                               copy.label("units", unit), na),
         "columns": [column_label(copy, c, with_metric=False) for c in table_cols],
         "header": _header(copy, table_cols),
-        "rows": [{"label": period_label(q, "quarter", lang), "cells": [f.html(lang, na) for f in row]}
+        "rows": [{"label": _marked_period(figs, copy, q, "quarter"), "cells": [f.html(lang, na) for f in row]}
                  for q, row in zip(quarters, grid)],
         "csv": {"header": [copy.get("site.period"), *[column_label(copy, c) for c in table_cols]],
-                "rows": [[period_label(q, "quarter", lang), *[f.csv(lang, na) for f in row]]
+                "rows": [[_marked_period(figs, copy, q, "quarter"), *[f.csv(lang, na) for f in row]]
                          for q, row in zip(quarters, grid)]},
+        "provisional_note": _provisional_note(figs, copy, quarters),
         "beats": None,
         "heat_maps": None,
     }
@@ -273,6 +275,18 @@ def question_page(figs: Figures, copy: Copy, question: str) -> dict:
     if question == "Q3" and latest and figs.dimension_values("eligible_by_dow_hour", "ALL"):
         page["heat_maps"] = _heat_maps(figs, copy, latest)
     return page
+
+
+def _marked_period(figs: Figures, copy: Copy, start: dt.date, grain: str) -> str:
+    """A period's label, marked when its figures can still change."""
+    label = period_label(start, grain, copy.lang)
+    return f"{label} {copy.get('site.provisional_mark')}" if figs.is_provisional(grain, start) else label
+
+
+def _provisional_note(figs: Figures, copy: Copy, quarters: list[dt.date]) -> str:
+    if not any(figs.is_provisional("quarter", q) for q in quarters):
+        return ""
+    return copy.get("site.provisional_note").format(days=business_rules().follow_up_window_days)
 
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -161,8 +161,12 @@ def build_public_marts(path: Path, seed: int = 11) -> Path:
         "pub_call_summaries": [{"period_start": dt.date(YEAR, m, 1), "program": p, "summary_en": en, "summary_es": es}
                                for m in (4, 7, 10) for p, en, es in SUMMARIES],
     }
+    # The data run through December 31: December, Q4 and the year are still open to late follow-ups.
+    for r in tables["pub_metric_values"]:
+        r["is_provisional"] = (r["period_grain"], r["period_start"].month) in {
+            ("month", 12), ("quarter", 10), ("year", 1)}
     types = {"period_start": "date", "value": "double", "people_served": "double", "staff_count": "double",
-             "is_suppressed": "boolean"}
+             "is_suppressed": "boolean", "is_provisional": "boolean"}
     path.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(path)) as con:
         con.execute("create schema if not exists public_marts")

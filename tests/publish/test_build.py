@@ -260,3 +260,21 @@ def test_a_fallback_that_needs_a_figure_is_refused():
     bad = Copy("en", {"not_available": "n/a", "answers": {"Q1": [{**clause, "fallback": "{heart_incidents} or so."}]}}, None)
     with pytest.raises(ContentError, match="fallback"):
         answer(Figures(marts), "Q1", q1, bad, as_html=False)
+
+
+def test_provisional_periods_are_marked_on_every_output(published):
+    """Q4 is still open to late follow-ups: its card (HTML, PDF, both languages) says its figures can
+    still change and until when, and the question tables and CSVs mark the quarter; Q3 is final."""
+    cards, site = published.cards, published.site
+    for lang, words, until in (("en", "Provisional figures", "January 30, 2025"),
+                               ("es", "Cifras provisionales", "30 de enero de 2025")):
+        q4 = _text((cards / f"2024-Q4.{lang}.html").read_text(encoding="utf-8"))
+        assert words in q4 and until in q4, q4[:400]
+        assert words in " ".join(pdf_text(cards / f"2024-Q4.{lang}.pdf").split())
+        assert words not in _text((cards / f"2024-Q3.{lang}.html").read_text(encoding="utf-8"))
+    q1 = _text((site / "questions" / "q1.html").read_text(encoding="utf-8"))
+    assert "(provisional)" in q1 and "Provisional: a period stays open for 30 days" in q1
+    marked = [line for line in q1.split("(provisional)")[:-1]]
+    assert len(marked) == 1, "only the last quarter is provisional"
+    csv_files = list((site / "questions").glob("q1*.csv")) + list(site.rglob("q1*.csv"))
+    assert csv_files and any("(provisional)" in f.read_text(encoding="utf-8") for f in csv_files)

@@ -22,6 +22,15 @@ rules as (
     select * from {{ ref('public_metric_rules') }}
 ),
 
+-- a period is provisional for every metric alike (late follow-ups and case records)
+provisional_periods as (
+    select distinct
+        period_grain,
+        period_start,
+        is_provisional
+    from {{ ref('fct_metric_values') }}
+),
+
 -- A share whose numerator is 0 has no fct_metric_values row. Without a cell it would print as 0%
 -- whatever its denominator, even 1-10 incidents; with one it follows the rule of every other
 -- share. Each program and dimension value the share has anywhere gets a cell wherever its
@@ -140,9 +149,14 @@ cells as (
         end as complement_count,
         -- a hidden count is at least 1 (zeros are never hidden to protect another cell); a hidden
         -- share's numerator may be 0 when its denominator is small
-        case when rules.cell_kind in ('share', 'rate') then 0 else 1 end as value_floor
+        case when rules.cell_kind in ('share', 'rate') then 0 else 1 end as value_floor,
+        coalesce(provisional_periods.is_provisional, false) as is_provisional
     from all_values
     inner join rules on all_values.metric_id = rules.metric_id
+    left join provisional_periods
+        on
+            all_values.period_grain = provisional_periods.period_grain
+            and all_values.period_start = provisional_periods.period_start
     where
         (all_values.period_grain = 'month' and rules.publish_month)
         or (all_values.period_grain = 'quarter' and rules.publish_quarter)
