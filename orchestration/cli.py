@@ -137,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     demo_p.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     os.environ.setdefault("ARP_TARGET", "duckdb")
+    # The synthetic city holds no real person: the published demo hash key is allowed.
+    os.environ.setdefault("ARP_MODE", "demo")
     os.environ.setdefault("DBT_TARGET_PATH", str(BUILD / "dbt" / "target"))
     os.environ.setdefault("DBT_LOG_PATH", str(BUILD / "dbt" / "logs"))
     return demo(args.tier, args.seed)

@@ -2,8 +2,13 @@
 in dependency order, and each dbt test is reported as an asset check of the model it tests.
 
 (No `from __future__ import annotations` here: Dagster reads the context annotation at runtime.)"""
+import contextlib
+import os
+
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
+
+from orchestration.privacy.hash_key import dbt_environment
 
 from orchestration.transform.project import dbt_executable, dbt_project
 from orchestration.transform.translator import AltResponseDbtTranslator
@@ -15,7 +20,24 @@ from orchestration.transform.translator import AltResponseDbtTranslator
     dagster_dbt_translator=AltResponseDbtTranslator(),
 )
 def alt_response_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt.cli(["build"], context=context).stream()
+    with hash_key_for_dbt():
+        yield from dbt.cli(["build"], context=context).stream()
+
+
+@contextlib.contextmanager
+def hash_key_for_dbt():
+    """The key reaches dbt's PostgreSQL sessions through PGOPTIONS, which dagster-dbt copies from
+    this process's environment into the dbt process; it is removed again when dbt has finished,
+    and never enters the run config or event log (orchestration/privacy/hash_key.py)."""
+    before = os.environ.get("PGOPTIONS")
+    os.environ["PGOPTIONS"] = dbt_environment()["PGOPTIONS"]
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("PGOPTIONS", None)
+        else:
+            os.environ["PGOPTIONS"] = before
 
 
 def dbt_resource() -> DbtCliResource:
