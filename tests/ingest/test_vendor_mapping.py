@@ -210,3 +210,19 @@ def test_timestamps_are_stored_as_contract_types(tmp_path, export, duck):
         created, weapon = wh.query("SELECT created_at, weapon_involved FROM raw_cad.incidents "
                                    "WHERE incident_number = '2024-0000015'")[0]
     assert created == dt.datetime(2024, 1, 6, 5, 30) and weapon is False
+
+
+@pytest.mark.parametrize("name", ["../../../outside", "/tmp/outside", "a/b", "..", "x.sqlite", "name with space", ""])
+def test_a_mapping_name_that_could_lead_outside_build_is_refused(tmp_path, name):
+    path = tmp_path / "escape.yml"
+    path.write_text(MAPPING.replace("name: testville", f"name: {name!r}", 1))
+    with pytest.raises(MappingError, match=r"escape.yml: name .* must be 1-64 letters"):
+        load_mapping(path)
+
+
+def test_the_staging_file_stays_under_build_even_for_a_mapping_built_in_code():
+    from orchestration.ingest.vendor.load import STAGE_DIR, staging_file
+
+    assert staging_file("burlington_vt").parent == STAGE_DIR.resolve()
+    with pytest.raises(MappingError, match="outside"):
+        staging_file("../../../../tmp/outside")

@@ -22,7 +22,7 @@ from orchestration.contract import PROJECT_ROOT, sqlalchemy_table
 from orchestration.ingest.destination import Destination
 from orchestration.ingest.loader import LoadReport, load_system
 from orchestration.ingest.vendor.engine import MappingResult, apply_mapping, read_export
-from orchestration.ingest.vendor.spec import Mapping, load_mapping
+from orchestration.ingest.vendor.spec import Mapping, MappingError, load_mapping
 from orchestration.ingest.warehouse import Warehouse, q
 
 log = logging.getLogger(__name__)
@@ -50,13 +50,21 @@ class VendorLoadReport:
         return self.mapping.summary() + "\n" + self.load.summary()
 
 
+def staging_file(name: str) -> Path:
+    """build/sources/vendor/<name>.sqlite, refused if the name would lead anywhere else."""
+    staged = (STAGE_DIR / f"{name}.sqlite").resolve()
+    if staged.parent != STAGE_DIR.resolve():
+        raise MappingError(f"mapping name {name!r} would write its staging file to {staged}, outside {STAGE_DIR}")
+    return staged
+
+
 def stage_export(mapping: Mapping | str | Path, export: str | Path | None = None,
                  staged_path: str | Path | None = None) -> tuple[MappingResult, Path]:
     """Map an export and write the contract-shaped SQLite staging file; returns (result, path)."""
     mapping = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
     frame, export_path = read_export(mapping, export)
     result = apply_mapping(mapping, frame, export_path)
-    staged = Path(staged_path) if staged_path else STAGE_DIR / f"{mapping.name}.sqlite"
+    staged = Path(staged_path) if staged_path else staging_file(mapping.name)
     _write_stage(mapping, result, staged)
     log.info("%s", result.summary())
     return result, staged
