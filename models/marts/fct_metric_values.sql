@@ -19,8 +19,7 @@ metric_values as (
 ),
 
 data_current_through as (
-    select max(created_date_local) as as_of_date
-    from {{ ref('stg_cad__incidents') }}
+    select as_of_date from {{ ref('int_data_coverage') }}
 )
 
 select
