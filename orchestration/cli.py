@@ -34,7 +34,11 @@ def _dagster_home() -> Path:
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n")
+        # Run monitoring lets the daemon fail a run whose worker died before its first step (later
+        # deaths the CAD sensor catches itself: orchestration/run_liveness.py).
+        config.write_text("telemetry:\n  enabled: false\n"
+                          "run_monitoring:\n  enabled: true\n  start_timeout_seconds: 300\n"
+                          "  poll_interval_seconds: 60\n  max_resume_run_attempts: 0\n")
     return home
 
 

@@ -9,6 +9,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.privacy.hash_key import dbt_environment
+from orchestration.run_liveness import record_child, record_worker
 
 from orchestration.transform.project import dbt_executable, dbt_project
 from orchestration.transform.translator import AltResponseDbtTranslator
@@ -20,8 +21,12 @@ from orchestration.transform.translator import AltResponseDbtTranslator
     dagster_dbt_translator=AltResponseDbtTranslator(),
 )
 def alt_response_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    record_worker(context)
     with hash_key_for_dbt():
-        yield from dbt.cli(["build"], context=context).stream()
+        invocation = dbt.cli(["build"], context=context)
+    # A killed run leaves dbt running on its own; the tag lets the CAD sensor end it (run_liveness).
+    record_child(context, invocation.process.pid)
+    yield from invocation.stream()
 
 
 @contextlib.contextmanager
