@@ -9,6 +9,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.privacy.hash_key import dbt_environment
+from orchestration.retention import prune
 from orchestration.run_liveness import record_child, record_worker
 
 from orchestration.transform.project import dbt_executable, dbt_project
@@ -22,6 +23,7 @@ from orchestration.transform.translator import AltResponseDbtTranslator
 )
 def alt_response_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     record_worker(context)
+    context.log.info(prune(context.instance))
     with hash_key_for_dbt():
         invocation = dbt.cli(["build"], context=context)
     # A killed run leaves dbt running on its own; the tag lets the CAD sensor end it (run_liveness).
