@@ -21,7 +21,9 @@ hours_saved_parts as (
         program,
         sum(case when response_status = 'responded' and heart_program in ('CRT', 'CCD') then 1 else 0 end)
             as answered_without_police,
-        {{ exact_sum("case when response_status = 'responded' and heart_program in ('CRT', 'CCD') then police_minutes else 0 end") }}
+        {{ exact_sum(
+            "case when response_status = 'responded' and heart_program in ('CRT', 'CCD') then police_minutes else 0 end"
+        ) }}
             as police_minutes_on_answered,
         sum(case when is_forgone then 1 else 0 end) as forgone_incidents,
         sum(case when is_forgone then police_units else 0 end) as forgone_police_units,
