@@ -36,8 +36,11 @@ test: $(SYNCED)
 	@command -v chromium >/dev/null 2>&1 || test -x "$${ARP_CHROMIUM:-/nonexistent}" || echo -e "\n*** NO BROWSER FOUND: tests/publish needs Debian's chromium (apt-get install -y chromium, or ARP_CHROMIUM=<path>); its browser tests are SKIPPED here and FAIL under CI=true ***\n" >&2
 	$(PY) -m pytest
 
+# The embedded DuckDB holds the synthetic city, so it runs in demo mode (the published demo hash
+# key); PostgreSQL is production unless ARP_MODE=demo is set (docs/privacy.md).
 ui: $(SYNCED)
 	@mkdir -p $(DAGSTER_HOME)
+	ARP_MODE=$${ARP_MODE:-$$( [ "$${ARP_TARGET:-duckdb}" = duckdb ] && echo demo || echo production)} \
 	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000 -m orchestration.definitions
 
 clean:

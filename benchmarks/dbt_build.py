@@ -21,6 +21,9 @@ import sys
 import time
 from pathlib import Path
 
+# Synthetic cities only: the published demo hash key is allowed (orchestration/privacy/hash_key.py).
+os.environ.setdefault("ARP_MODE", "demo")
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 

@@ -24,6 +24,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+# Synthetic cities only: the published demo hash key is allowed (orchestration/privacy/hash_key.py).
+os.environ.setdefault("ARP_MODE", "demo")
+
 import psycopg2
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]

@@ -17,3 +17,12 @@
 {% macro safe_ratio(numerator, denominator) -%}
     (cast({{ numerator }} as {{ type_double() }}) / nullif(cast({{ denominator }} as {{ type_double() }}), 0))
 {%- endmacro %}
+
+{#- The sum of a float column, the same to the last bit whatever order the rows arrive in. A
+    floating-point sum depends on the order of its terms, and parallel aggregation (DuckDB) gives
+    a different order on each run, so a re-run rewrote the last bit of every mean and total. Each
+    term is rounded to 1e-9 (far below any printed precision) and the terms are summed exactly as
+    decimals; only the total goes back to a float. -#}
+{% macro exact_sum(expr) -%}
+    cast(sum(cast({{ expr }} as decimal(38, 9))) as {{ type_double() }})
+{%- endmacro %}

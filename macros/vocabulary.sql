@@ -46,3 +46,50 @@
 {% macro placeholder_before() -%}
     cast('{{ var("placeholder_before") }}' as timestamp)
 {%- endmacro %}
+
+{#- The plausibility window of source event times (vars plausible_from, plausible_days_ahead): from
+    the program's start to now plus a day. A time outside it is a typo or a clock fault (a year of
+    2100, an epoch 0), and one such row would otherwise make its own month, quarter and year of
+    public figures, so the row is quarantined, never staged. Now is UTC, like every source time. -#}
+{% macro plausible_from() -%}
+    cast('{{ var("plausible_from") }}' as timestamp)
+{%- endmacro %}
+
+{% macro plausible_until() -%}
+    {{ return(adapter.dispatch('plausible_until', 'alt_response')()) }}
+{%- endmacro %}
+
+{% macro postgres__plausible_until() -%}
+    ((now() at time zone 'UTC') + interval '{{ plausible_days_ahead() }} days')
+{%- endmacro %}
+
+{% macro duckdb__plausible_until() -%}
+    ((now() at time zone 'UTC') + interval '{{ plausible_days_ahead() }} days')
+{%- endmacro %}
+
+{% macro plausible_days_ahead() -%}
+    {%- set days = var("plausible_days_ahead") -%}
+    {%- if days is not number or days < 0 or days > 366 -%}
+        {{ exceptions.raise_compiler_error("dbt var plausible_days_ahead must be a whole number of days from 0 to 366, got " ~ days) }}
+    {%- endif -%}
+    {{ return(days | int) }}
+{%- endmacro %}
+
+{#- True when a set timestamp lies outside the plausibility window (null is left to other rules). -#}
+{% macro is_implausible(ts) -%}
+    ({{ ts }} < {{ plausible_from() }} or {{ ts }} > {{ plausible_until() }})
+{%- endmacro %}
+
+{#- True for a (period_grain, period_start) row that overlaps the days the data covers
+    (int_data_coverage): public periods come from the data's own flow, not from a stray row. -#}
+{% macro period_in_coverage(grain='period_grain', start='period_start') -%}
+    exists (
+        select 1 from {{ ref('int_data_coverage') }} as coverage
+        where {{ start }} <= coverage.as_of_date
+            and case {{ grain }}
+                {%- for g, months in [('month', 1), ('quarter', 3), ('year', 12)] %}
+                when '{{ g }}' then {{ dbt.dateadd('month', months, start) }}
+                {%- endfor %}
+            end > coverage.first_date
+    )
+{%- endmacro %}

@@ -43,7 +43,11 @@ def _dagster_home() -> Path:
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n")
+        # Run monitoring lets the daemon fail a run whose worker died before its first step (later
+        # deaths the CAD sensor catches itself: orchestration/run_liveness.py).
+        config.write_text("telemetry:\n  enabled: false\n"
+                          "run_monitoring:\n  enabled: true\n  start_timeout_seconds: 300\n"
+                          "  poll_interval_seconds: 60\n  max_resume_run_attempts: 0\n")
     return home
 
 
@@ -188,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
                          "(docs/onboarding.md)")
     profile.apply()
     os.environ.setdefault("ARP_TARGET", "duckdb")
+    # The synthetic city holds no real person: the published demo hash key is allowed.
+    os.environ.setdefault("ARP_MODE", "demo")
     os.environ.setdefault("DBT_TARGET_PATH", str(BUILD / "dbt" / "target"))
     os.environ.setdefault("DBT_LOG_PATH", str(BUILD / "dbt" / "logs"))
     if not profile.is_default:

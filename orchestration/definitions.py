@@ -3,6 +3,11 @@ from __future__ import annotations
 
 import dagster as dg
 
+from orchestration.privacy.hash_key import require_hash_key
+
+# Outside demo mode, no job may start without a secret hash key (orchestration/privacy/hash_key.py).
+require_hash_key()
+
 # Modules, not their `defs` objects: Dagster refuses a module that holds more than one
 # Definitions object at module scope (`dagster dev -m orchestration.definitions`).
 from orchestration.ingest import defs as ingest

@@ -13,6 +13,10 @@ from pathlib import Path
 
 import pytest
 
+# The tests hash synthetic people only, so they run in demo mode (the published demo hash key)
+# unless a test sets the mode itself; tests/privacy checks the refusal outside demo mode.
+os.environ.setdefault("ARP_MODE", "demo")
+
 from orchestration.ingest.destination import Destination
 from orchestration.ingest.loader import load_sources
 from orchestration.synthetic import GeneratorConfig, generate

@@ -39,7 +39,8 @@ per_incident as (
         max(case when has_valid_clear then cleared_at end) as last_heart_cleared_at,
         -- time on task: every HEART unit's dispatch-to-clear minutes, summed; only when all of
         -- them are timed, since a partial sum would understate it
-        sum(case when has_valid_dispatch_to_clear then dispatch_to_clear_minutes end) as timed_heart_unit_minutes,
+        {{ exact_sum('case when has_valid_dispatch_to_clear then dispatch_to_clear_minutes end') }}
+            as timed_heart_unit_minutes,
         min(case when has_valid_dispatch_to_clear then 1 else 0 end) = 1 as has_all_heart_units_timed,
         max(case when has_valid_on_scene then 1 else 0 end) = 1 as has_heart_arrival,
         max(case when dispatched_at is not null and not has_valid_dispatch then 1 else 0 end) = 1

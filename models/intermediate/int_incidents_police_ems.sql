@@ -12,10 +12,8 @@ select
     sum(case when is_police_unit then 1 else 0 end) as police_assignments,
     count(distinct case when is_police_unit then unit_id end) as police_units,
     sum(case when is_police_unit and has_valid_dispatch_to_clear then 1 else 0 end) as valid_police_assignments,
-    cast(
-        sum(case when is_police_unit then coalesce(dispatch_to_clear_minutes, 0) else 0 end)
-        as {{ type_double() }}
-    ) as police_minutes,
+    {{ exact_sum('case when is_police_unit then coalesce(dispatch_to_clear_minutes, 0) else 0 end') }}
+        as police_minutes,
     sum(case when is_ems_unit then 1 else 0 end) as ems_assignments,
     sum(case when is_ems_unit then 1 else 0 end) > 0 as has_ems_unit
 from assignments

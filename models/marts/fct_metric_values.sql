@@ -27,8 +27,7 @@ available_metrics as (
 ),
 
 data_current_through as (
-    select max(created_date_local) as as_of_date
-    from {{ ref('stg_cad__incidents') }}
+    select as_of_date from {{ ref('int_data_coverage') }}
 )
 
 select

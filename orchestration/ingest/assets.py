@@ -11,6 +11,7 @@ from orchestration.contract import ContractError, System, get_system
 from orchestration.ingest.loader import SYSTEMS
 from orchestration.ingest.resources import IngestResource
 from orchestration.ingest.source import SourceUnreachable
+from orchestration.run_liveness import record_worker
 
 # Runs tagged with this read every source row and compare (the daily schedule sets it).
 FULL_COMPARE_TAG = "arp/ingest_full_compare"
@@ -52,6 +53,7 @@ def _system_assets(system: System, retry_policy: dg.RetryPolicy) -> dg.AssetsDef
                     f"(merge on primary keys, cursor on updated_at, one transaction).",
     )
     def _ingest(context: dg.AssetExecutionContext, ingest: IngestResource):
+        record_worker(context)
         tables = sorted(key.path[-1] for key in context.selected_asset_keys)
         source = ingest.describe_source(system.name)
         context.log.info(f"loading {system.name} from {source} into {ingest.destination().describe()}")

@@ -3,7 +3,8 @@
 * `cad_source_sensor` polls the CAD source (a cheap count + max(updated_at) per table, or the
   export file's size and mtime) and, when it changed, starts `cad_incremental`: the raw_cad
   assets and everything downstream of them. It never starts a second run while one is going;
-  the next tick catches up with everything that changed meanwhile.
+  the next tick catches up with everything that changed meanwhile. A run whose process died is
+  marked failed first (orchestration/run_liveness.py), so it never blocks the sensor.
 * `daily_full_pipeline` runs `full_pipeline` (every asset: ingestion, dbt, checks, publishing)
   once a day in the city's time zone; its ingestion compares every source row, not just the
   cursor window, so a change stamped too early for the window is still caught within a day.
@@ -17,6 +18,7 @@ from orchestration.contract import ContractError
 from orchestration.ingest.assets import FULL_COMPARE_TAG
 from orchestration.ingest.resources import IngestResource
 from orchestration.ingest.source import SourceUnreachable
+from orchestration.run_liveness import end_dead_runs
 
 SENSOR_INTERVAL_SECONDS = int(os.environ.get("ARP_CAD_SENSOR_INTERVAL_SECONDS", "30"))
 DAILY_CRON = os.environ.get("ARP_DAILY_CRON", "0 5 * * *")
@@ -65,15 +67,22 @@ def cad_source_sensor(context: dg.SensorEvaluationContext, ingest: IngestResourc
         fingerprint = ingest.cad_fingerprint()
     except (SourceUnreachable, ContractError, OSError) as exc:
         return dg.SkipReason(f"cannot read the CAD source: {exc}")
-    if fingerprint == context.cursor:
-        return dg.SkipReason("no new or updated CAD rows")
     active = context.instance.get_run_records(
-        dg.RunsFilter(job_name=cad_incremental_job.name, statuses=_ACTIVE), limit=1)
+        dg.RunsFilter(job_name=cad_incremental_job.name, statuses=_ACTIVE), limit=5)
+    # A run whose process was killed would stay STARTED and hold this sensor back forever.
+    ended = end_dead_runs(context.instance, active)
+    for run_id in ended:
+        context.log.warning(f"run {run_id} had died: marked failed, starting the next run now")
+    active = [r for r in active if r.dagster_run.run_id not in ended]
+    if fingerprint == context.cursor and not ended:
+        return dg.SkipReason("no new or updated CAD rows")
     if active:
         # Leave the cursor alone: the next tick after this run sees the change and starts another.
         return dg.SkipReason(f"CAD changed; waiting for run {active[0].dagster_run.run_id} to finish")
     context.update_cursor(fingerprint)
-    return dg.RunRequest(run_key=f"cad-{fingerprint}", tags={"arp/trigger": "cad_source_sensor"})
+    # A new key after a dead run: the same rows must run again, and Dagster drops a repeated key.
+    run_key = f"cad-{fingerprint}" + (f"-after-{ended[0]}" if ended else "")
+    return dg.RunRequest(run_key=run_key, tags={"arp/trigger": "cad_source_sensor"})
 
 
 daily_full_pipeline = dg.ScheduleDefinition(

@@ -24,9 +24,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+import pyarrow as pa
+
 from orchestration.contract import PROJECT_ROOT, ContractError, System, Table, get_system
 from orchestration.ingest.destination import Destination
 from orchestration.ingest.source import ContractMismatch, check_source, open_source, read_batches
+from orchestration.ingest.text_normalization import REJECTS_TABLE, normalize_batch
 from orchestration.ingest.warehouse import Warehouse, connect, q
 
 log = logging.getLogger(__name__)
@@ -57,6 +60,8 @@ class TableLoad:
     cursor_before: dt.datetime | None = None
     cursor_after: dt.datetime | None = None
     seconds: float = 0.0
+    nul_bytes_stripped: dict[str, int] = field(default_factory=dict)  # column -> values cleaned
+    rows_rejected: int = 0    # rows not loaded (key too long), listed in <schema>._load_rejects
 
     @property
     def key(self) -> str:
@@ -243,12 +248,26 @@ def _load_table(
         since = min(result.cursor_before, now) - lookback
 
     wh.execute(wh.create_table_sql(table, stage, temporary=True))
+    rejected: list[tuple[str, str]] = []
     for batch in read_batches(conn, system, table, names, since=since, schema=source_schema):
-        wh.insert_arrow(stage, batch)
         result.rows_read += batch.num_rows
+        normalized = normalize_batch(batch, list(table.primary_key))
+        for column, count in normalized.nul_bytes.items():
+            result.nul_bytes_stripped[column] = result.nul_bytes_stripped.get(column, 0) + count
+        rejected += normalized.rejected
+        batch = normalized.batch
+        if batch.num_rows:
+            wh.insert_arrow(stage, batch)
         if result.rows_read % 500_000 < batch.num_rows and result.rows_read >= 500_000:
             logger.info("%s.%s: %s rows read so far", schema, table.name, f"{result.rows_read:,}")
 
+    for column, count in result.nul_bytes_stripped.items():
+        logger.warning("%s.%s: NUL bytes stripped from %s value(s) of column %s", schema, table.name, count, column)
+    if rejected:
+        result.rows_rejected = len(rejected)
+        _record_rejects(wh, schema, table.name, rejected)
+        logger.warning("%s.%s: %s row(s) not loaded, recorded in %s.%s: %s", schema, table.name, len(rejected),
+                       schema, REJECTS_TABLE, rejected[0][1])
     _check_keys(wh, system, table, stage)
     cols = [q(c.name) for c in table.columns]
     key_match = " AND ".join(f"r.{q(k)} = {stage}.{q(k)}" for k in table.primary_key)
@@ -283,6 +302,17 @@ def _load_table(
                 schema, table.name, result.rows_loaded, result.rows_inserted, result.rows_updated,
                 result.rows_read, result.raw_rows)
     return result
+
+
+def _record_rejects(wh: Warehouse, schema: str, table: str, rejected: list[tuple[str, str]]) -> None:
+    target = f"{q(schema)}.{q(REJECTS_TABLE)}"
+    wh.execute(f"CREATE TABLE IF NOT EXISTS {target} (source_table {wh.types['string']}, "
+               f"record_key {wh.types['string']}, reason {wh.types['string']}, rejected_at {wh.types['timestamp']})")
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    batch = pa.table({"source_table": [f"{schema}.{table}"] * len(rejected),
+                      "record_key": [key for key, _ in rejected], "reason": [reason for _, reason in rejected],
+                      "rejected_at": pa.array([now] * len(rejected), pa.timestamp("us"))})
+    wh.insert_arrow(target, batch)
 
 
 def _ensure_raw_table(wh: Warehouse, table: Table, schema: str, target: str, full_refresh: bool) -> None:

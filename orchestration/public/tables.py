@@ -4,7 +4,8 @@ dbt builds the candidate cells and their relations (models/intermediate/public);
 reads them, runs the suppression (orchestration/public/suppression.py) and writes the public
 tables: published values rounded as printed, and one marker for every hidden cell. Their columns, types and descriptions come from the dbt source definition
 models/public_marts/_public_marts__sources.yml, so dbt docs, Power BI / Metabase (column
-comments) and this writer share one definition. Each table is replaced atomically.
+comments) and this writer share one definition. New versions are written as candidates and
+replace the published tables, all in one transaction, only when their blocking checks pass.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import yaml
 from orchestration.contract import PROJECT_ROOT
 from orchestration.ingest.destination import Destination
 from orchestration.ingest.warehouse import connect, q
+from orchestration.public.publication_gate import candidate_name, publish_checked
 from orchestration.public.suppression import SuppressionResult, suppress
 
 SOURCES_FILE = PROJECT_ROOT / "models/public_marts/_public_marts__sources.yml"
@@ -54,10 +56,11 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def write_table(dest: Destination, spec: TableSpec, frame: pd.DataFrame) -> None:
-    """Replace the table in one transaction: readers see the old or the new table, never half."""
+def write_table(dest: Destination, spec: TableSpec, frame: pd.DataFrame, table_name: str | None = None) -> None:
+    """Replace the table in one transaction: readers see the old or the new table, never half.
+    `table_name` writes the table under another name (a candidate checked before it is published)."""
     names = [name for name, _, _ in spec.columns]
-    table = f"{PUBLIC_SCHEMA}.{q(spec.name)}"
+    table = f"{PUBLIC_SCHEMA}.{q(table_name or spec.name)}"
     batch = pa.Table.from_pandas(frame[names].astype(object).where(frame[names].notna(), None),
                                  preserve_index=False)
     with connect(dest) as warehouse:
@@ -142,7 +145,7 @@ def publish_public_tables(dest: Destination | None = None) -> dict[str, dict]:
 
     metrics, result = _suppressed(dest, "int_public_metric_cells", "int_public_metric_relations")
     metrics["value"] = metrics["published_value"].where(~metrics.is_suppressed)
-    write_table(dest, specs["pub_metric_values"], _mark(metrics))
+    write_table(dest, specs["pub_metric_values"], _mark(metrics), candidate_name("pub_metric_values"))
     report["pub_metric_values"] = _figures(metrics, result)
 
     demographics, result = _suppressed(dest, "int_public_demographic_cells", "int_public_demographic_relations")
@@ -151,8 +154,10 @@ def publish_public_tables(dest: Destination | None = None) -> dict[str, dict]:
                                           ("staff", "pub_staff_demographics", "staff_count")]:
         part = demographics[demographics.table_name == table_name].rename(columns={"cell_count": column})
         part[column] = part[column].astype("Int64")
-        write_table(dest, specs[spec_name], _mark(part))
+        write_table(dest, specs[spec_name], _mark(part), candidate_name(spec_name))
         report[spec_name] = _figures(part, result)
+    # The new versions become readable only when their blocking checks pass (publication_gate).
+    publish_checked(dest, list(report))
     return report
 
 

@@ -2,8 +2,8 @@
 and `<out>/cards/` (quarterly data cards). Called by the Dagster assets and by `make demo`."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +14,7 @@ from orchestration.publish.cards import build_cards
 from orchestration.publish.figures import Figures
 from orchestration.publish.marts import PublicMartsError, read_public_marts
 from orchestration.publish.site import build_site
+from orchestration.publish.swap import publish_folder
 
 DEFAULT_OUT = PROJECT_ROOT / "build"
 
@@ -37,13 +38,6 @@ class PublishReport:
         return self.read_seconds + self.site_seconds + self.cards_seconds
 
 
-def _replace_dir(path: Path) -> None:
-    # A re-run replaces the previous outputs whole, so a page for a period no longer published cannot linger.
-    if path.exists():
-        shutil.rmtree(path)
-    path.mkdir(parents=True)
-
-
 def build_public_outputs(destination: Destination | str | None = None, out_dir: Path | str = DEFAULT_OUT, *,
                          generated: dt.date | None = None, site: bool = True, cards: bool = True,
                          content_dir: Path | None = None) -> PublishReport:
@@ -60,15 +54,20 @@ def build_public_outputs(destination: Destination | str | None = None, out_dir: 
     report.row_counts, report.source = marts.row_counts, marts.source
     report.quarters = [q.isoformat() for q in marts.quarters()]
     generated = generated or dt.date.today()
-    if site:
-        started = time.perf_counter()
-        _replace_dir(report.site_dir)
-        report.site_files = build_site(figs, report.site_dir, generated)
-        report.site_seconds = time.perf_counter() - started
-    if cards:
-        started = time.perf_counter()
-        _replace_dir(report.cards_dir)
-        report.card_files = build_cards(figs, report.cards_dir, generated, content_dir=content_dir)
-        report.cards_seconds = time.perf_counter() - started
+    # Each folder is written beside the live one and swapped in only when complete and checked;
+    # a failure while writing either leaves both live folders as they were.
+    with contextlib.ExitStack() as folders:
+        site_dir = folders.enter_context(publish_folder(report.site_dir)) if site else None
+        cards_dir = folders.enter_context(publish_folder(report.cards_dir)) if cards else None
+        if site_dir is not None:
+            started = time.perf_counter()
+            written = build_site(figs, site_dir, generated)
+            report.site_files = [report.site_dir / p.relative_to(site_dir) for p in written]
+            report.site_seconds = time.perf_counter() - started
+        if cards_dir is not None:
+            started = time.perf_counter()
+            written = build_cards(figs, cards_dir, generated, content_dir=content_dir)
+            report.card_files = [report.cards_dir / p.relative_to(cards_dir) for p in written]
+            report.cards_seconds = time.perf_counter() - started
     report.guarded_cells = figs.guarded
     return report

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import html
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,8 +65,18 @@ class Copy:
         return text if isinstance(text, str) else str(code).replace("_", " ").capitalize()
 
 
+def content_root(content_dir: Path | str | None = None) -> Path:
+    """The content folder: the one given, else ARP_CONTENT_DIR (a city's own reviewed text, or a
+    test's), else the repository's content/."""
+    return Path(content_dir or os.environ.get("ARP_CONTENT_DIR") or CONTENT_DIR)
+
+
+def load_copy(lang: str, content_dir: Path | None = None) -> Copy:
+    return _load_copy(lang, content_root(content_dir))
+
+
 @functools.lru_cache(maxsize=8)
-def load_copy(lang: str, content_dir: Path = CONTENT_DIR) -> Copy:
+def _load_copy(lang: str, content_dir: Path) -> Copy:
     if lang not in LANGS:
         raise ContentError(f"no copy for language {lang!r}; languages are {LANGS}")
     path = Path(content_dir) / "copy" / f"{lang}.yml"
@@ -114,9 +125,9 @@ def _yaml_mapping(path: Path) -> dict:
     return data
 
 
-def load_glossary(lang: str, content_dir: Path = CONTENT_DIR) -> dict:
+def load_glossary(lang: str, content_dir: Path | None = None) -> dict:
     """The one list of program and category names of a language."""
-    path = Path(content_dir) / "glossary" / f"{lang}.yml"
+    path = content_root(content_dir) / "glossary" / f"{lang}.yml"
     data = _yaml_mapping(path)
     unknown = set(data) - set(GLOSSARY_SECTIONS)
     if unknown:
@@ -124,16 +135,20 @@ def load_glossary(lang: str, content_dir: Path = CONTENT_DIR) -> dict:
     return data
 
 
-def load_catalog_text(lang: str, content_dir: Path = CONTENT_DIR) -> dict:
+def load_catalog_text(lang: str, content_dir: Path | None = None) -> dict:
     """The metric catalog's words in a language: {metrics: {id: {definition, grain}}, categories,
     dimensions}. English is the catalog itself, so it has no file."""
-    path = Path(content_dir) / "catalog" / f"{lang}.yml"
+    path = content_root(content_dir) / "catalog" / f"{lang}.yml"
     return _yaml_mapping(path) if path.exists() else {}
 
 
-@functools.lru_cache(maxsize=1)
-def load_site_settings(content_dir: Path = CONTENT_DIR) -> dict:
-    return _yaml_mapping(Path(content_dir) / "site.yml")
+def load_site_settings(content_dir: Path | None = None) -> dict:
+    return _load_site_settings(content_root(content_dir))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_site_settings(content_dir: Path) -> dict:
+    return _yaml_mapping(content_dir / "site.yml")
 
 
 @dataclass(frozen=True)
@@ -148,9 +163,9 @@ class Story:
         return "\n".join(f"<p>{html.escape(p)}</p>" for p in self.paragraphs)
 
 
-def load_story(quarter: str, lang: str, content_dir: Path = CONTENT_DIR) -> Story | None:
+def load_story(quarter: str, lang: str, content_dir: Path | None = None) -> Story | None:
     """The reviewed story of a quarter (e.g. '2024-Q3') in a language, or None when none is written yet."""
-    path = Path(content_dir) / "cards" / f"{quarter}.{lang}.md"
+    path = content_root(content_dir) / "cards" / f"{quarter}.{lang}.md"
     if not path.exists():
         return None
     text = path.read_text(encoding="utf-8").replace("\r\n", "\n")

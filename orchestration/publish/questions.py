@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from orchestration.publish.content import ContentError, Copy
 from orchestration.publish.figures import Figure, Figures
 from orchestration.publish.locale import period_from_to
+from orchestration.publish.markup import copy_html
 
 QUESTIONS = ("Q1", "Q2", "Q3", "Q4", "Q5", "L")
 
@@ -148,5 +149,5 @@ def answer(figs: Figures, question: str, quarter: dt.date, copy: Copy, *, as_htm
             continue
         if not _fields(template) <= usable:
             raise ContentError(f"answers.{question}: the fallback {template!r} needs a figure that is not available")
-        sentences.append(template.format(**values))
+        sentences.append(copy_html(template, **values) if as_html else template.format(**values))
     return " ".join(sentences)

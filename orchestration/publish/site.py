@@ -20,6 +20,7 @@ from babel import dates as babel_dates
 from orchestration.publish.locale import (
     LANGS, LOCALES, format_date, format_settings, period_end, period_from_to, period_label, period_short, quarter_id,
 )
+from orchestration.publish.markup import copy_html, mailto_html
 from orchestration.publish.questions import QUESTIONS, SPECS, column_label, columns, answer, ordered_values
 from orchestration.publish.svg import COLORS, grouped_bars, heat_map
 
@@ -69,7 +70,8 @@ def dates_line(figs: Figures, copy: Copy, generated: dt.date) -> dict:
     return {"current_through": copy.get("site.current_through").format(date=format_date(through, copy.lang))
             if through else "",
             "published_on": copy.get("site.published_on").format(date=format_date(generated, copy.lang)),
-            "contact_email": load_site_settings()["contact_email"]}
+            "contact_email": load_site_settings()["contact_email"],
+            "contact_html": copy_html(copy.get("site.contact"), email=mailto_html(load_site_settings()["contact_email"]))}
 
 
 def headline(figs: Figures, copy: Copy) -> dict | None:
@@ -82,11 +84,11 @@ def headline(figs: Figures, copy: Copy) -> dict | None:
     opening = period_from_to(latest, "quarter", copy.lang)
     na = copy.get("not_available")
     if fig.printable:
-        sentence = copy.get("site.headline").format(period=_esc(opening), share=fig.html(copy.lang, na))
+        sentence = copy_html(copy.get("site.headline"), period=_esc(opening), share=fig.html(copy.lang, na))
     elif fig.not_computed:
         sentence = _esc(f"{copy.get('site.headline_label')}: {fig.text(copy.lang)}.")
     else:
-        sentence = copy.get("site.headline_fallback").format(period=_esc(opening))
+        sentence = copy_html(copy.get("site.headline_fallback"), period=_esc(opening))
     return {"sentence": sentence, "label": copy.get("site.headline_label"),
             "tile": fig.tile_html(copy.lang, copy.get("unavailable.label"), copy.get("unavailable"))}
 

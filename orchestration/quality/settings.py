@@ -7,7 +7,9 @@ in live mode), so an operator tunes a threshold without editing the committed fi
 """
 from __future__ import annotations
 
+import math
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -58,11 +60,32 @@ class Settings(Mapping[str, Any]):
         return Settings({**self._values, **overrides}, self.source)
 
 
-def _parse_env_value(name: str, text: str) -> Any:
-    value = yaml.safe_load(text) if text.strip() else None
-    if isinstance(value, (dict, list)):
-        raise QualityConfigError(f"{name}={text!r}: expected a number, a string or empty")
-    return value
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def _number(where: str, raw: Any, default: Any) -> int | float | None:
+    """A setting's value as a number of the committed default's kind, or None (a check turned off).
+
+    Settings are written into check SQL, so anything but a plain finite number is refused here
+    rather than quoted there: a value like `240 or 1=1` once turned a blocking range check into
+    one that passes on bad data."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if default is None:
+            return None
+        raise QualityConfigError(f"{where}: empty; expected a number like the default {default!r}")
+    if isinstance(raw, bool):
+        raise QualityConfigError(f"{where}={raw!r}: expected a number, not true/false")
+    text = raw.strip() if isinstance(raw, str) else repr(raw)
+    if not isinstance(raw, (int, float, str)) or not _NUMBER.fullmatch(text):
+        raise QualityConfigError(f"{where}={raw!r}: expected a plain number (digits, one '.', an exponent)")
+    value = float(text)
+    if not math.isfinite(value):
+        raise QualityConfigError(f"{where}={raw!r}: expected a finite number")
+    if isinstance(default, int) and not isinstance(default, bool):
+        if not value.is_integer():
+            raise QualityConfigError(f"{where}={raw!r}: expected a whole number like the default {default!r}")
+        return int(value)
+    return int(value) if value.is_integer() and re.fullmatch(r"[+-]?\d+", text) else value
 
 
 def load_settings(path: Path = SETTINGS_FILE, environ: Mapping[str, str] | None = None) -> Settings:
@@ -73,15 +96,20 @@ def load_settings(path: Path = SETTINGS_FILE, environ: Mapping[str, str] | None 
         raise QualityConfigError(f"quality settings file {path} is missing") from None
     if not isinstance(values, dict):
         raise QualityConfigError(f"{path}: expected a mapping of setting name -> value")
+    for key, value in list(values.items()):
+        values[key] = _number(f"{path}: {key}", value, value)
+    for key in list(values):
+        env_name = ENV_PREFIX + key.upper()
+        if env_name in environ:
+            values[key] = _number(env_name, environ[env_name], values[key])
     # The business rules the suites share with dbt have their one home in dbt_project.yml.
     rules = business_rules()
     for key, value in (("duplicate_call_seconds", rules.duplicate_call_seconds),
                        ("placeholder_before", rules.placeholder_before.isoformat())):
         if key in values:
             raise QualityConfigError(f"{path}: {key} is a business rule; set it in dbt_project.yml vars, not here")
+        if ENV_PREFIX + key.upper() in environ:
+            raise QualityConfigError(f"{ENV_PREFIX + key.upper()}: {key} is a business rule; "
+                                     "set it in dbt_project.yml vars, not in the environment")
         values[key] = value
-    for key in list(values):
-        env_name = ENV_PREFIX + key.upper()
-        if env_name in environ:
-            values[key] = _parse_env_value(env_name, environ[env_name])
     return Settings(values, str(path))

@@ -2,6 +2,7 @@
 in dependency order, and each dbt test is reported as an asset check of the model it tests.
 
 (No `from __future__ import annotations` here: Dagster reads the context annotation at runtime.)"""
+import contextlib
 import os
 from pathlib import Path
 
@@ -9,6 +10,9 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.contract import PROJECT_ROOT
+from orchestration.privacy.hash_key import dbt_environment
+from orchestration.retention import prune
+from orchestration.run_liveness import record_child, record_worker
 from orchestration.transform.city_tests import city_skipped_tests, write_skipped_tests
 from orchestration.transform.project import dbt_executable, dbt_project
 from orchestration.transform.translator import AltResponseDbtTranslator
@@ -28,7 +32,29 @@ def alt_response_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResour
         record = write_skipped_tests(SKIPPED_TESTS, Path(os.environ.get("ARP_OUTPUT_DIR") or PROJECT_ROOT / "build") / "dbt")
         context.log.info(f"{len(SKIPPED_TESTS)} dbt tests skipped: they test tables this city does not have "
                          f"(reasons in {record}), e.g. " + "; ".join(f"{t}: {r}" for t, r in list(SKIPPED_TESTS.items())[:3]))
-    yield from dbt.cli(["build"], context=context).stream()
+    record_worker(context)
+    context.log.info(prune(context.instance))
+    with hash_key_for_dbt():
+        invocation = dbt.cli(["build"], context=context)
+    # A killed run leaves dbt running on its own; the tag lets the CAD sensor end it (run_liveness).
+    record_child(context, invocation.process.pid)
+    yield from invocation.stream()
+
+
+@contextlib.contextmanager
+def hash_key_for_dbt():
+    """The key reaches dbt's PostgreSQL sessions through PGOPTIONS, which dagster-dbt copies from
+    this process's environment into the dbt process; it is removed again when dbt has finished,
+    and never enters the run config or event log (orchestration/privacy/hash_key.py)."""
+    before = os.environ.get("PGOPTIONS")
+    os.environ["PGOPTIONS"] = dbt_environment()["PGOPTIONS"]
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("PGOPTIONS", None)
+        else:
+            os.environ["PGOPTIONS"] = before
 
 
 def dbt_resource() -> DbtCliResource:

@@ -229,3 +229,19 @@ def test_a_failing_expression_names_its_setting(tmp_path, export):
     message = str(err.value)
     assert message.startswith("testville.yml: tables.incidents.columns.beat.expr: expression 'upper(Bet)' fails: ")
     assert '"Bet" not found' in message and "TRY_CAST" in message
+
+
+@pytest.mark.parametrize("name", ["../../../outside", "/tmp/outside", "a/b", "..", "x.sqlite", "name with space", ""])
+def test_a_mapping_name_that_could_lead_outside_build_is_refused(tmp_path, name):
+    path = tmp_path / "escape.yml"
+    path.write_text(MAPPING.replace("name: testville", f"name: {name!r}", 1))
+    with pytest.raises(MappingError, match=r"escape.yml: name .* must be 1-64 letters"):
+        load_mapping(path)
+
+
+def test_the_staging_file_stays_under_build_even_for_a_mapping_built_in_code():
+    from orchestration.ingest.vendor.load import STAGE_DIR, staging_file
+
+    assert staging_file("burlington_vt").parent == STAGE_DIR.resolve()
+    with pytest.raises(MappingError, match="outside"):
+        staging_file("../../../../tmp/outside")

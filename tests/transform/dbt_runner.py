@@ -43,7 +43,10 @@ class Warehouse:
             env.update({"ARP_PG_HOST": PG_HOST, "ARP_PG_PORT": str(PG_PORT), "ARP_PG_USER": PG_USER,
                         "ARP_PG_PASSWORD": "", "ARP_PG_DATABASE": self.pg_database})
         env.update(self.extra_env)
-        return env
+        # The hash key reaches dbt's PostgreSQL sessions as a session setting, like in the pipeline.
+        from orchestration.privacy.hash_key import dbt_environment
+
+        return dbt_environment(env)
 
     @property
     def pg_dsn(self) -> str:

@@ -77,7 +77,7 @@ response_times as (
         period_start,
         program,
         count(*) as response_times,
-        sum(response_minutes) as total_minutes,
+        {{ exact_sum('response_minutes') }} as total_minutes,
         {{ percentile_linear('response_minutes', 0.5) }} as median_minutes,
         {{ percentile_linear('response_minutes', 0.9) }} as p90_minutes
     from heart
@@ -91,7 +91,7 @@ time_on_task as (
         period_start,
         program,
         count(*) as timed_incidents,
-        sum(heart_time_on_task_minutes) as total_minutes
+        {{ exact_sum('heart_time_on_task_minutes') }} as total_minutes
     from heart
     where heart_time_on_task_minutes is not null
     group by period_grain, period_start, program

@@ -65,7 +65,7 @@ eligible_by_beat as (
 police_minutes_per_forgone_incident as (
     select
         {{ metric_columns("'police_minutes_per_forgone_incident'", "''", "''",
-            'sum(police_minutes) / count(*)', 'sum(police_minutes)', 'count(*)') }}
+            exact_sum('police_minutes') ~ ' / count(*)', exact_sum('police_minutes'), 'count(*)') }}
     from eligible
     where is_forgone
     group by period_grain, period_start, program
@@ -75,7 +75,7 @@ police_minutes_per_forgone_incident as (
 eligible_response_minutes_mean as (
     select
         {{ metric_columns("'eligible_response_minutes_mean'", "''", "''",
-            'sum(response_minutes) / count(*)', 'sum(response_minutes)', 'count(*)') }}
+            exact_sum('response_minutes') ~ ' / count(*)', exact_sum('response_minutes'), 'count(*)') }}
     from eligible
     where response_status = 'responded' and response_time_status = 'valid'
     group by period_grain, period_start, program

@@ -21,12 +21,14 @@ hours_saved_parts as (
         program,
         sum(case when response_status = 'responded' and heart_program in ('CRT', 'CCD') then 1 else 0 end)
             as answered_without_police,
-        sum(case when response_status = 'responded' and heart_program in ('CRT', 'CCD') then police_minutes else 0 end)
+        {{ exact_sum(
+            "case when response_status = 'responded' and heart_program in ('CRT', 'CCD') then police_minutes else 0 end"
+        ) }}
             as police_minutes_on_answered,
         sum(case when is_forgone then 1 else 0 end) as forgone_incidents,
         sum(case when is_forgone then police_units else 0 end) as forgone_police_units,
         sum(case when is_forgone then valid_police_assignments else 0 end) as forgone_timed_police_assignments,
-        sum(case when is_forgone then police_minutes else 0 end) as forgone_police_minutes
+        {{ exact_sum('case when is_forgone then police_minutes else 0 end') }} as forgone_police_minutes
     from eligible
     group by period_grain, period_start, program
 ),

@@ -26,7 +26,7 @@ periods as (
         period_grain,
         period_start
     from {{ ref('fct_metric_values') }}
-    where period_grain in ('quarter', 'year')
+    where period_grain in ('quarter', 'year') and {{ period_in_coverage() }}
 ),
 
 encounter_periods as (

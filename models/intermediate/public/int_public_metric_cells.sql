@@ -16,6 +16,8 @@ metric_values as (
         numerator,
         denominator
     from {{ ref('fct_metric_values') }}
+    -- only periods the data's steady flow covers: a stray row opens no public period
+    where {{ period_in_coverage() }}
 ),
 
 rules as (

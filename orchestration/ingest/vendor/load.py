@@ -24,7 +24,7 @@ from orchestration.ingest.destination import Destination
 from orchestration.ingest.loader import LoadReport, load_system
 from orchestration.ingest.vendor.engine import MappingResult, apply_mapping
 from orchestration.ingest.vendor.readers import read_export
-from orchestration.ingest.vendor.spec import BadExport, Mapping, load_mapping
+from orchestration.ingest.vendor.spec import BadExport, Mapping, MappingError, load_mapping
 from orchestration.ingest.warehouse import Warehouse, q
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,14 @@ class VendorLoadReport:
         return self.mapping.summary() + "\n" + self.load.summary()
 
 
+def staging_file(name: str) -> Path:
+    """build/sources/vendor/<name>.sqlite, refused if the name would lead anywhere else."""
+    staged = (STAGE_DIR / f"{name}.sqlite").resolve()
+    if staged.parent != STAGE_DIR.resolve():
+        raise MappingError(f"mapping name {name!r} would write its staging file to {staged}, outside {STAGE_DIR}")
+    return staged
+
+
 def map_export(mapping: Mapping | str | Path, export=None) -> MappingResult:
     """Read and map an export (one file, several, or the mapping's database source) without writing anything."""
     mapping = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
@@ -68,7 +76,7 @@ def stage_export(mapping: Mapping | str | Path, export=None, staged_path: str | 
     result = map_export(mapping, export)
     if max_quarantine_share is not None:
         check_quarantine_share(result, max_quarantine_share)
-    staged = Path(staged_path) if staged_path else STAGE_DIR / f"{mapping.name}.sqlite"
+    staged = Path(staged_path) if staged_path else staging_file(mapping.name)
     _write_stage(mapping, result, staged)
     log.info("%s", result.summary())
     return result, staged

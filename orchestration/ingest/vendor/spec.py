@@ -247,7 +247,7 @@ def _parse(doc: Any, path: Path) -> Mapping:
                                f"(have {', '.join(t.name for t in system.tables)})") from None
         tables.append(_parse_table(table, tdoc or {}, codes, timezone, f"{where}: tables.{table_name}"))
     return Mapping(
-        name=_req(doc, "name", where), path=path, system=system, format=fmt,
+        name=_mapping_name(_req(doc, "name", where), where), path=path, system=system, format=fmt,
         source_paths=tuple(str(_resolve_source(p)) for p in paths),
         null_tokens=tuple(str(t) for t in source.get("null_tokens", [""])),
         record_id=source.get("record_id"), timezone=timezone, tables=tuple(tables),
@@ -442,6 +442,18 @@ def _check_zone(name: str, where: str) -> None:
         ZoneInfo(str(name))
     except (ZoneInfoNotFoundError, ValueError):
         raise MappingError(f"{where}: {name!r} is not an IANA time zone (e.g. America/New_York)") from None
+
+
+_MAPPING_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+
+
+def _mapping_name(name: Any, where: str) -> str:
+    """The mapping's name names its staging file (build/sources/vendor/<name>.sqlite), so it may
+    hold no path separator, dot or anything else that could lead the file outside build/."""
+    if not isinstance(name, str) or not _MAPPING_NAME.fullmatch(name):
+        raise MappingError(f"{where}: name {name!r} must be 1-64 letters, digits, '_' or '-', starting with "
+                           "a letter or digit (it names the staging file under build/sources/vendor/)")
+    return name
 
 
 def _req(doc: dict, key: str, where: str):

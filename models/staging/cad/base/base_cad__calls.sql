@@ -29,6 +29,7 @@ checked as (
         case
             when normalized.incident_number is null then 'invalid_incident_number'
             when incidents.incident_number is null then 'orphan_incident'
+            when {{ is_implausible('normalized.received_at') }} then 'implausible_received_at'
         end as rule_failure
     from normalized
     left join incidents on normalized.incident_number = incidents.incident_number

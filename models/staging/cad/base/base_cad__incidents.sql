@@ -43,6 +43,8 @@ checked as (
             when incident_number is null then 'invalid_incident_number'
             when created_at is null or created_at < {{ placeholder_before() }}
                 then 'placeholder_created_at'
+            when {{ is_implausible('created_at') }} then 'implausible_created_at'
+            when closed_at > {{ plausible_until() }} then 'implausible_closed_at'
         end as rule_failure
     from normalized
 ),

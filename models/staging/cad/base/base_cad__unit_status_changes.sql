@@ -32,6 +32,7 @@ checked as (
                 then 'unknown_status'
             when normalized.changed_at is null or normalized.changed_at < {{ placeholder_before() }}
                 then 'placeholder_changed_at'
+            when {{ is_implausible('normalized.changed_at') }} then 'implausible_changed_at'
         end as rule_failure
     from normalized
     left join units on normalized.unit_id = units.unit_id

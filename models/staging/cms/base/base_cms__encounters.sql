@@ -32,6 +32,8 @@ checked as (
         case
             when program is null or program not in ({{ quoted_list(encounter_programs()) }}) then 'unknown_program'
             when started_at is null or started_at < {{ placeholder_before() }} then 'placeholder_started_at'
+            when {{ is_implausible('started_at') }} then 'implausible_started_at'
+            when ended_at > {{ plausible_until() }} then 'implausible_ended_at'
         end as rule_failure
     from normalized
 ),

@@ -1,0 +1,109 @@
+"""A cad_incremental run killed with SIGKILL while dbt builds: the CAD sensor's next tick marks it
+failed, ends the dbt process it left behind and starts the next run, and the CAD rows inserted
+after the kill reach marts.fct_incidents; all within two sensor ticks."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import dagster as dg
+import duckdb
+import pandas as pd
+
+from orchestration.ingest.destination import Destination
+from orchestration.ingest.loader import load_sources
+from orchestration.ingest.resources import IngestResource
+from orchestration.run_liveness import DBT_TAG, WORKER_TAG, is_alive
+from orchestration.synthetic import GeneratorConfig, generate
+from orchestration.synthetic.live import LiveCity
+
+from transform.dbt_runner import PROJECT_ROOT, Warehouse, run_dbt
+
+RUN_CAD_INCREMENTAL = """
+import dagster as dg
+from orchestration.definitions import defs
+defs.resolve_job_def("cad_incremental").execute_in_process(instance=dg.DagsterInstance.get())
+"""
+
+
+def _incidents(path) -> set[str]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return {r[0] for r in con.execute("select incident_number from marts.fct_incidents").fetchall()}
+
+
+def _new_numbers(cfg, before: set[str]) -> set[str]:
+    import sqlalchemy as sa
+
+    with sa.create_engine(cfg.resolved_cad_url).connect() as con:
+        rows = con.execute(sa.text("select incident_number from incidents")).fetchall()
+    return {r[0] for r in rows} - before
+
+
+def test_a_killed_run_is_failed_and_the_next_insert_reaches_fct_incidents(tmp_path, monkeypatch):
+    cfg = GeneratorConfig(tier="tiny", seed=11, out_dir=tmp_path / "city")
+    generate(cfg, progress=False)
+    warehouse = tmp_path / "warehouse.duckdb"
+    load_sources(cfg.resolved_cad_url, cfg.resolved_cms_url, Destination.duckdb(warehouse), full_refresh=True)
+    run_dbt(Warehouse("duckdb", tmp_path / "dbt", duckdb_path=warehouse), ["build"], echo=False)
+
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    env = {"DAGSTER_HOME": str(home), "ARP_MODE": "demo", "ARP_TARGET": "duckdb", "ARP_DUCKDB_PATH": str(warehouse),
+           "ARP_CAD_URL": cfg.resolved_cad_url, "ARP_CMS_URL": cfg.resolved_cms_url,
+           "DBT_TARGET_PATH": str(tmp_path / "dbt" / "target"), "DBT_LOG_PATH": str(tmp_path / "dbt" / "logs")}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    live = LiveCity(cfg, clock=lambda: pd.Timestamp("2024-11-10 12:00:00", tz="UTC").timestamp())
+    known = _incidents(warehouse)
+    live.step(new_incidents=3, updates=0)
+
+    worker = subprocess.Popen([sys.executable, "-c", RUN_CAD_INCREMENTAL], cwd=PROJECT_ROOT, env={**os.environ, **env},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    instance = dg.DagsterInstance.get()
+    run = None
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and worker.poll() is None:
+        records = instance.get_run_records(dg.RunsFilter(job_name="cad_incremental"), limit=1)
+        if records and DBT_TAG in records[0].dagster_run.tags:
+            run = records[0].dagster_run
+            break
+        time.sleep(0.5)
+    assert run is not None, "the run never reached dbt"
+    time.sleep(1.0)  # dbt is now building
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+    dbt_process = run.tags[DBT_TAG]
+    assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.STARTED, "Dagster noticed by itself"
+    orphan_alive = is_alive(dbt_process)
+    assert is_alive(run.tags[WORKER_TAG]) is False
+
+    live.step(new_incidents=2, updates=0)  # the next insert, after the kill
+    inserted = _new_numbers(cfg, known)
+
+    from orchestration.definitions import defs
+    from orchestration.ingest.automation import cad_source_sensor
+
+    resource = IngestResource()
+    cursor = "fingerprint of the killed run's rows"
+    started_runs = []
+    for tick in (1, 2):
+        context = dg.build_sensor_context(instance=instance, cursor=cursor, resources={"ingest": resource})
+        result = cad_source_sensor(context)
+        cursor = context.cursor
+        if isinstance(result, dg.RunRequest):
+            done = defs.resolve_job_def("cad_incremental").execute_in_process(instance=instance, tags=result.tags)
+            assert done.success
+            started_runs.append(tick)
+        if inserted <= _incidents(warehouse):
+            break
+    killed = instance.get_run_by_id(run.run_id)
+    print(f"\nkilled run {run.run_id[:8]}: {killed.status.value}; orphaned dbt alive after the kill: {orphan_alive}, "
+          f"after the tick: {is_alive(dbt_process)}; next run started on tick {started_runs}")
+    assert killed.status == dg.DagsterRunStatus.FAILURE
+    assert not is_alive(dbt_process), "the killed run's dbt process is still running"
+    assert started_runs and started_runs[0] == 1, "the sensor did not start the next run on its first tick"
+    assert inserted <= _incidents(warehouse), f"{sorted(inserted - _incidents(warehouse))} missing from fct_incidents"
