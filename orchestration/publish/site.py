@@ -256,6 +256,7 @@ def question_page(figs: Figures, copy: Copy, question: str) -> dict:
                 "rows": [[_marked_period(figs, copy, q, "quarter"), *[f.csv(lang, na) for f in row]]
                          for q, row in zip(quarters, grid)]},
         "provisional_note": _provisional_note(figs, copy, quarters),
+        "note": (copy.get("question_notes") or {}).get(question, ""),
         "beats": None,
         "heat_maps": None,
     }

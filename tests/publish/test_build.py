@@ -278,3 +278,8 @@ def test_provisional_periods_are_marked_on_every_output(published):
     assert len(marked) == 1, "only the last quarter is provisional"
     csv_files = list((site / "questions").glob("q1*.csv")) + list(site.rglob("q1*.csv"))
     assert csv_files and any("(provisional)" in f.read_text(encoding="utf-8") for f in csv_files)
+
+
+def test_the_comparison_page_says_what_it_cannot_claim(published):
+    for page, words in (("questions/q5.html", "not a control group"), ("es/questions/q5.html", "no son un grupo de control")):
+        assert words in _text((published.site / page).read_text(encoding="utf-8")), page
