@@ -12,6 +12,9 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.business_rules import business_rules
+from orchestration.publish.locale import period_end
+
 from .fixtures import PROJECT_ROOT
 
 NBSP = "\u00a0"
@@ -129,6 +132,14 @@ def reviewed_text_numbers(marts: dict) -> set[str]:
     texts.append((PROJECT_ROOT / "seeds" / "metric_catalog.csv").read_text(encoding="utf-8"))
     texts += [s["summary_en"] + " " + s["summary_es"] for s in marts["summaries"]]
     return {n for t in texts for n in NUMBER.findall(t)}
+
+
+def provisional_numbers(marts: dict) -> set[str]:
+    """A provisional quarter's notes name the follow-up window and the day its figures settle."""
+    window = business_rules().follow_up_window_days
+    settle = [period_end(dt.date.fromisoformat(str(r["period_start"])[:10]), "quarter") + dt.timedelta(days=window)
+              for r in marts["mv"].values() if r["period_grain"] == "quarter" and r.get("is_provisional")]
+    return {str(window)} | date_numbers(*settle)
 
 
 def date_numbers(*days: dt.date) -> set[str]:

@@ -17,7 +17,7 @@ from orchestration.publish.marts import TABLES
 
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 PG_TYPES = {"period_start": "date", "value": "double precision", "people_served": "double precision",
-            "staff_count": "double precision", "is_suppressed": "boolean"}
+            "staff_count": "double precision", "is_suppressed": "boolean", "is_provisional": "boolean"}
 
 
 @pytest.fixture
