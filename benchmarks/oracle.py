@@ -55,7 +55,9 @@ def build(tier: str, rate: float, seed: int) -> tuple[Path, Path]:
     print(f"[{tier}] loaded in {time.perf_counter() - started:.0f}s", flush=True)
     env = {"ARP_TARGET": "duckdb", "ARP_DUCKDB_PATH": str(warehouse), "DBT_PROFILES_DIR": str(PROJECT_ROOT),
            "DBT_PROJECT_DIR": str(PROJECT_ROOT), "DBT_TARGET_PATH": str(out / "target"),
-           "DBT_LOG_PATH": str(out / "logs"), "PATH": str(DBT.parent)}
+           "DBT_LOG_PATH": str(out / "logs"), "PATH": str(DBT.parent),
+           # the hash key's settings (demo mode unless a key is given) reach dbt, nothing else
+           **{k: v for k, v in os.environ.items() if k in ("ARP_MODE", "ARP_HASH_KEY", "ARP_HASH_KEY_FILE")}}
     started = time.perf_counter()
     proc = subprocess.run([str(DBT), "build", "--exclude", "path:models/public_marts",
                            "path:models/intermediate/public"], cwd=PROJECT_ROOT, env={**env},
