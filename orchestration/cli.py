@@ -126,18 +126,9 @@ def demo(tier: str, seed: int) -> int:
     build_dbt_docs()
     build_quality_docs()
     scan_for_canaries()
-    print(f"\nmake demo finished in {time.perf_counter() - started:.0f} s. Outputs:")
-    for label, path in [
-        ("source systems", BUILD / "sources"),
-        ("true metric values", BUILD / "truth" / "metric_values.csv"),
-        ("warehouse", BUILD / "warehouse.duckdb"),
-        ("dbt docs", BUILD / "docs" / "dbt" / "index.html"),
-        ("data quality docs", BUILD / "docs" / "quality" / "index.html"),
-        ("public dashboard", BUILD / "site" / "index.html"),
-        ("data cards", BUILD / "cards" / "index.html"),
-    ]:
-        mark = "ok " if path.exists() else "MISSING"
-        print(f"  [{mark}] {label:20s} {path.relative_to(PROJECT_ROOT)}")
+    _report_outputs(f"make demo finished in {time.perf_counter() - started:.0f} s", BUILD,
+                    [("source systems", BUILD / "sources"),
+                     ("true metric values", BUILD / "truth" / "metric_values.csv")])
     print("\n`make ui` opens the Dagster UI on http://127.0.0.1:3000 with this run.")
     return 0
 
@@ -155,8 +146,15 @@ def city_demo(profile) -> int:
     run_pipeline()
     build_dbt_docs(out)
     build_quality_docs(out)
-    print(f"\nmake demo CITY={profile.name} finished in {time.perf_counter() - started:.0f} s. Outputs:")
+    _report_outputs(f"make demo CITY={profile.name} finished in {time.perf_counter() - started:.0f} s", out)
+    return 0
+
+
+def _report_outputs(heading: str, out: Path, inputs: list[tuple[str, Path]] = ()) -> None:
+    """What a run wrote under `out`, each marked ok or MISSING."""
+    print(f"\n{heading}. Outputs:")
     for label, path in [
+        *inputs,
         ("warehouse", out / "warehouse.duckdb"),
         ("dbt docs", out / "docs" / "dbt" / "index.html"),
         ("data quality docs", out / "docs" / "quality" / "index.html"),
@@ -165,7 +163,6 @@ def city_demo(profile) -> int:
     ]:
         mark = "ok " if path.exists() else "MISSING"
         print(f"  [{mark}] {label:20s} {_shown(path)}")
-    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,9 @@
 -- Q5 "How is the traditional emergency response system impacted by alternative response teams?"
 -- police_hours_saved, police_hours_saved_net, arrests_per_100, hospital_transports_per_100, care_center_transports_per_100
 -- and the three rates standardized by hour band and call type (program ALL).
+{%- set rate_columns = [('arrests_per_100', 'arrests'),
+                        ('hospital_transports_per_100', 'hospital_transports'),
+                        ('care_center_transports_per_100', 'care_center_transports')] %}
 with
 
 eligible as (
@@ -69,40 +72,11 @@ compared as (
     from eligible
 ),
 
-per_status as (
-    select
-        period_grain,
-        period_start,
-        program,
-        comparison_status as response_status,
-        count(*) as eligible_incidents,
-        sum(arrests) as arrests,
-        sum(case when has_hospital_transport then 1 else 0 end) as hospital_transports,
-        sum(case when has_care_center_transport then 1 else 0 end) as care_center_transports
-    from compared
-    where comparison_status is not null
-    group by period_grain, period_start, program, comparison_status
-),
-
-rates as (
-    {%- for metric_id, column in [('arrests_per_100', 'arrests'),
-                                  ('hospital_transports_per_100', 'hospital_transports'),
-                                  ('care_center_transports_per_100', 'care_center_transports')] %}
-    select
-        {{ metric_columns("'" ~ metric_id ~ "'", "'response_status'", 'response_status',
-            '100.0 * ' ~ column ~ ' / eligible_incidents', column, 'eligible_incidents') }}
-    from per_status
-    where {{ column }} > 0
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
-),
-
--- Direct standardization: the rate of each side within each stratum (hour band x call type as
--- known at dispatch), weighted by the stratum's eligible incidents on both sides together, over
--- the strata both sides have incidents in. Night-time or call-type mix then no longer drives the
--- gap; what is left can still come from anything else that differs between the two sides.
+-- Direct standardization (standardized_rates below) weighs each side's rate within each stratum
+-- (hour band x call type as known at dispatch) by the stratum's eligible incidents on both sides
+-- together, over the strata both sides have incidents in. Night-time or call-type mix then no
+-- longer drives the gap; what is left can still come from anything else that differs between the
+-- two sides. The crude rates add the same strata up.
 strata as (
     select
         period_grain,
@@ -118,6 +92,33 @@ strata as (
     from compared
     where comparison_status is not null
     group by period_grain, period_start, program, comparison_status, hour_band, eligibility_call_type
+),
+
+per_status as (
+    select
+        period_grain,
+        period_start,
+        program,
+        response_status,
+        sum(eligible_incidents) as eligible_incidents,
+        sum(arrests) as arrests,
+        sum(hospital_transports) as hospital_transports,
+        sum(care_center_transports) as care_center_transports
+    from strata
+    group by period_grain, period_start, program, response_status
+),
+
+rates as (
+    {%- for metric_id, column in rate_columns %}
+    select
+        {{ metric_columns("'" ~ metric_id ~ "'", "'response_status'", 'response_status',
+            '100.0 * ' ~ column ~ ' / eligible_incidents', column, 'eligible_incidents') }}
+    from per_status
+    where {{ column }} > 0
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
 ),
 
 common_strata as (
@@ -148,11 +149,9 @@ weighted as (
 ),
 
 standardized_rates as (
-    {%- for metric_id, column in [('arrests_per_100_standardized', 'arrests'),
-                                  ('hospital_transports_per_100_standardized', 'hospital_transports'),
-                                  ('care_center_transports_per_100_standardized', 'care_center_transports')] %}
+    {%- for metric_id, column in rate_columns %}
     select
-        {{ metric_columns("'" ~ metric_id ~ "'", "'response_status'", 'response_status',
+        {{ metric_columns("'" ~ metric_id ~ "_standardized'", "'response_status'", 'response_status',
             '100.0 * sum(stratum_weight * cast(' ~ column ~ ' as ' ~ type_double() ~ ') / eligible_incidents)'
             ~ ' / sum(stratum_weight)', 'null', 'sum(eligible_incidents)') }}
     from weighted
