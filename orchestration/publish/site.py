@@ -236,7 +236,9 @@ def question_page(figs: Figures, copy: Copy, question: str) -> dict:
     chart_cols = columns(figs, copy, spec.chart)
     table_cols = columns(figs, copy, spec.table)
     cats = [period_short(q, "quarter", lang) for q in quarters]
-    series = [(column_label(copy, c, with_metric=not c.dimension),
+    # a breakdown value alone names a series only when one metric is charted
+    several = len({c.metric_id for c in chart_cols}) > 1
+    series = [(column_label(copy, c, with_metric=several or not c.dimension),
                [figs.metric(c.metric_id, "quarter", q, "ALL", c.dimension, c.dimension_value) for q in quarters])
               for c in chart_cols]
     unit = figs.unit(spec.chart[0])
