@@ -115,8 +115,8 @@ rates as (
     select
         {{ metric_columns("'" ~ metric_id ~ "'", "'response_status'", 'response_status',
             '100.0 * ' ~ column ~ ' / eligible_incidents', column, 'eligible_incidents') }}
+    -- a rate of 0 is a finding (no arrest in any of HEART's responses), not a missing figure
     from per_status
-    where {{ column }} > 0
     {%- if not loop.last %}
     union all
     {%- endif %}
@@ -158,7 +158,6 @@ standardized_rates as (
             ~ ' / sum(stratum_weight)', 'sum(' ~ column ~ ')', 'sum(eligible_incidents)') }}
     from weighted
     group by period_grain, period_start, program, response_status
-    having sum({{ column }}) > 0
     {%- if not loop.last %}
     union all
     {%- endif %}
