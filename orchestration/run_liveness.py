@@ -7,9 +7,13 @@ pid is not mistaken for it), and dbt's process when dbt starts (`arp/dbt`). The 
 `end_dead_runs` before it waits for a run: a run whose worker is gone is marked failed, and its dbt
 process, which a killed worker leaves running on its own, is ended with it.
 
-The Dagster daemon's run monitoring (dagster.yaml `run_monitoring`) does the same for runs whose
-worker never reached a step; this check needs no daemon, so it also works under `dagster dev`
-restarts and in tests.
+Under `dagster-daemon` (or `dagster dev`) the code server that launched a run notices when its
+worker dies and marks the run failed itself, but it knows nothing of the dbt process the worker
+started, which keeps building on its own and, on DuckDB, holds the warehouse's only write lock
+so the next run fails. `end_orphaned_children` therefore also ends the dbt process of every
+recently failed or canceled run. The daemon's run monitoring (dagster.yaml `run_monitoring`)
+fails runs whose worker never reached a step; the checks here need no daemon, so they also work
+when the code server died with the worker, and in tests.
 """
 from __future__ import annotations
 
@@ -99,3 +103,10 @@ def end_dead_runs(instance: dg.DagsterInstance, records) -> list[str]:
                                                 f"({run.tags[WORKER_TAG]}) is gone{child}; marked failed")
         ended.append(run.run_id)
     return ended
+
+
+def end_orphaned_children(records) -> list[str]:
+    """End the dbt process each finished run of `records` left running; returns those runs' ids.
+
+    A pid is only signalled when its start time matches the tag, so a reused pid is left alone."""
+    return [record.dagster_run.run_id for record in records if _end(record.dagster_run.tags.get(DBT_TAG))]

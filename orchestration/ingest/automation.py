@@ -18,10 +18,11 @@ from orchestration.contract import ContractError
 from orchestration.ingest.assets import FULL_COMPARE_TAG
 from orchestration.ingest.resources import IngestResource
 from orchestration.ingest.source import SourceUnreachable
-from orchestration.run_liveness import end_dead_runs
+from orchestration.run_liveness import end_dead_runs, end_orphaned_children
 
 SENSOR_INTERVAL_SECONDS = int(os.environ.get("ARP_CAD_SENSOR_INTERVAL_SECONDS", "30"))
 DAILY_CRON = os.environ.get("ARP_DAILY_CRON", "0 5 * * *")
+_ENDED = [dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED]
 _ACTIVE = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED,
            dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
 
@@ -73,6 +74,12 @@ def cad_source_sensor(context: dg.SensorEvaluationContext, ingest: IngestResourc
     ended = end_dead_runs(context.instance, active)
     for run_id in ended:
         context.log.warning(f"run {run_id} had died: marked failed, starting the next run now")
+    # The code server fails a run whose worker died by itself, but leaves its dbt process running.
+    orphaned = end_orphaned_children(context.instance.get_run_records(
+        dg.RunsFilter(job_name=cad_incremental_job.name, statuses=_ENDED), limit=5))
+    for run_id in orphaned:
+        context.log.warning(f"run {run_id} had failed but its dbt process was still running: ended it")
+    ended += [run_id for run_id in orphaned if run_id not in ended]
     active = [r for r in active if r.dagster_run.run_id not in ended]
     if fingerprint == context.cursor and not ended:
         return dg.SkipReason("no new or updated CAD rows")
