@@ -2,7 +2,8 @@
 
 Each card: the quarter's one-sentence answer, highlights, HEART incidents by program, the reviewed
 story for the quarter from `content/cards/` (never from warehouse text), the curated call summaries
-and the suppression notes. Both formats are made from the same `Card`, so they say the same thing.
+and the suppression notes. The PDF is the HTML card printed (`pdf.py`), so the two formats cannot
+disagree: there is one layout, and the print rules of `style.css` adapt it to paper.
 """
 from __future__ import annotations
 
@@ -127,10 +128,10 @@ def build_cards(figs: Figures, out_dir: Path, generated: dt.date, langs: tuple[s
                                      [[p["label"], p["figure"].csv(lang, copy.get("not_available"))]
                                       for p in card.programs]))
             html_path = out_dir / f"{card.quarter}.{lang}.html"
-            html_path.write_text(env.get_template("card.html.j2").render(lang=lang, copy=copy, card=card, css=css, page_js=page_js),
-                                 encoding="utf-8")
-            pdf_path = out_dir / f"{card.quarter}.{lang}.pdf"
-            write_card_pdf(card, copy, pdf_path)
+            card_html = env.get_template("card.html.j2").render(lang=lang, copy=copy, card=card, css=css, page_js=page_js)
+            html_path.write_text(card_html, encoding="utf-8")
+            # The PDF is this same HTML printed: one layout, two formats.
+            pdf_path = write_card_pdf(card_html, out_dir / f"{card.quarter}.{lang}.pdf")
             written += [html_path, pdf_path]
     index = out_dir / "index.html"
     index.write_text(env.get_template("cards_index.html.j2").render(
