@@ -29,9 +29,7 @@ CARD_PROGRAMS = ("CRT", "CORESPONSE", "CARENAV", "CCD")
 class Highlight:
     label: str
     figure: Figure
-    text: str       # the number, or "Not available" (the PDF prints it with `reason`)
-    html: str
-    reason: str = ""
+    html: str       # the number, or "Not available" and why: a headline is never a bare mark
 
 
 @dataclass
@@ -40,11 +38,9 @@ class Card:
     lang: str
     title: str
     period: str
-    lead_text: str
     lead: str
     highlights: list[Highlight]
     programs: list[dict]
-    story_paragraphs: tuple[str, ...] | None
     story: str | None
     summaries: list[dict]
     generated: str
@@ -65,9 +61,7 @@ def make_card(figs: Figures, copy: Copy, start: dt.date, generated: dt.date, con
     qid = quarter_id(start)
 
     def highlight(label: str, f: Figure) -> Highlight:
-        if f.printable:
-            return Highlight(label, f, f.text(lang, na), f.tile_html(lang, unavailable, reasons))
-        return Highlight(label, f, unavailable, f.tile_html(lang, unavailable, reasons), f.reason_text(lang, reasons))
+        return Highlight(label, f, f.tile_html(lang, unavailable, reasons))
 
     # The share of eligible incidents HEART answered leads, as on the dashboard.
     highlights = [highlight(copy.get("site.headline_label"), answered_share(figs, "quarter", start))]
@@ -81,8 +75,7 @@ def make_card(figs: Figures, copy: Copy, start: dt.date, generated: dt.date, con
         f = figs.metric("heart_incidents", "quarter", start, p)
         if f.missing:
             continue
-        programs.append({"code": p, "label": copy.label("programs", p), "figure": f,
-                         "text": f.text(lang, na), "html": f.html(lang, na)})
+        programs.append({"code": p, "label": copy.label("programs", p), "figure": f, "html": f.html(lang, na)})
     story = load_story(qid, lang, content_dir) if content_dir else load_story(qid, lang)
     summaries = [{"program": copy.label("programs", r["program"]), "text": r[f"summary_{lang}"]}
                  for r in sorted(figs.marts.summaries, key=lambda r: r["program"])
@@ -94,9 +87,9 @@ def make_card(figs: Figures, copy: Copy, start: dt.date, generated: dt.date, con
         provisional = copy.get("card.provisional").format(date=_date_text(until, lang))
     card = Card(
         quarter=qid, lang=lang, title=copy.get("card.title"), period=period_label(start, "quarter", lang),
-        lead_text=answer(figs, "Q1", start, copy, as_html=False), lead=answer(figs, "Q1", start, copy, as_html=True),
+        lead=answer(figs, "Q1", start, copy, as_html=True),
         highlights=highlights, programs=programs,
-        story_paragraphs=story.paragraphs if story else None, story=story.html() if story else None,
+        story=story.html() if story else None,
         summaries=summaries, generated=copy.get("site.generated").format(date=_date_text(generated, lang)),
         generated_on=generated,
         provisional=provisional,
