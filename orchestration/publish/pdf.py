@@ -6,7 +6,7 @@ PDF/UA-1 (headings, paragraphs, lists, tables and the document language are in i
 so a screen reader can read it.
 
 Nothing is fetched while printing: the card inlines its style and its SVG charts, and any other URL
-is refused. Fonts are the machine's own, found through fontconfig, never downloaded: the print rules
+is refused (`OutsideResourceError` names it). Fonts are the machine's own, found through fontconfig, never downloaded: the print rules
 ask for Liberation Sans, then DejaVu Sans (Debian's fonts-liberation and fonts-dejavu-core, which
 `.ci/run` installs beside pango); both cover Spanish, and WeasyPrint embeds the glyphs it uses, so
 the PDF reads the same on any computer.
@@ -21,13 +21,17 @@ PRINT_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation fonts-dejavu
 
 try:
     from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
 except OSError as missing:  # WeasyPrint loads pango when imported
     raise RuntimeError(f"printing the PDF data cards needs Debian's pango and fonts ({missing}): "
                        f"apt-get install -y {PRINT_PACKAGES}") from missing
 
 PDF_VARIANT = "pdf/ua-1"
 SVG = "http://www.w3.org/2000/svg"
+
+
+class OutsideResourceError(RuntimeError):
+    """The card refers to something outside itself: printing never fetches."""
 
 
 def _inline_only() -> URLFetcher:
@@ -44,7 +48,11 @@ def write_card_pdf(card_html: str, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     html = HTML(string=card_html, url_fetcher=_inline_only(), media_type="print")
     _name_charts(html.etree_element)
-    document = html.render(pdf_variant=PDF_VARIANT)
+    try:
+        document = html.render(pdf_variant=PDF_VARIANT)
+    except FatalURLFetchingError as refused:
+        raise OutsideResourceError(f"{path.name}: {refused}: a card must carry everything it shows "
+                                   "(only data: URLs are read while printing)") from refused
     # The document identifier is derived from the content rather than drawn at random.
     document.write_pdf(str(path), pdf_variant=PDF_VARIANT, pdf_identifier=_identifier(card_html))
     return path

@@ -11,6 +11,7 @@ import pytest
 
 from orchestration.ingest.destination import Destination
 from orchestration.publish import build_public_outputs
+from orchestration.publish.pdf import OutsideResourceError, write_card_pdf
 
 from .conftest import GENERATED
 from .mart_check import NUMBER, date_numbers, read_marts
@@ -90,3 +91,12 @@ def test_english_pdf_card_uses_english_formats(published):
 def test_pdf_card_has_dates_and_contact(published, lang, through, contact):
     text = " ".join(pdf_text(published.cards / f"2024-Q2.{lang}.pdf").split())
     assert through in text and contact in text and "heart-data@example.org" in text
+
+
+@pytest.mark.parametrize("src", ["https://example.org/logo.png", "file:///etc/hostname"])
+def test_printing_a_card_fetches_nothing(tmp_path, src):
+    page = (f'<!doctype html><html lang="en"><head><title>t</title></head><body><main><p>card</p>'
+            f'<img alt="logo" src="{src}"></main></body></html>')
+    with pytest.raises(OutsideResourceError, match=re.escape(src)):
+        write_card_pdf(page, tmp_path / "card.pdf")
+    assert not (tmp_path / "card.pdf").exists()
