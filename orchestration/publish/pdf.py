@@ -6,10 +6,10 @@ PDF/UA-1 (headings, paragraphs, lists, tables and the document language are in i
 so a screen reader can read it.
 
 Nothing is fetched while printing: the card inlines its style and its SVG charts, and any other URL
-is refused (`OutsideResourceError` names it). Fonts are the machine's own, found through fontconfig, never downloaded: the print rules
-ask for Liberation Sans, then DejaVu Sans (Debian's fonts-liberation and fonts-dejavu-core, which
-`.ci/run` installs beside pango); both cover Spanish, and WeasyPrint embeds the glyphs it uses, so
-the PDF reads the same on any computer.
+is refused (`OutsideResourceError` names it). Fonts are the machine's own, found through fontconfig,
+never downloaded: the print rules ask for Liberation Sans, then DejaVu Sans (Debian's fonts-liberation
+and fonts-dejavu-core, which `.ci/run` installs beside pango); both cover Spanish, and WeasyPrint
+embeds the glyphs it uses, so the PDF reads the same on any computer.
 """
 from __future__ import annotations
 
