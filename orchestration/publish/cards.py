@@ -2,7 +2,8 @@
 
 Each card: the quarter's one-sentence answer, highlights, HEART incidents by program, the reviewed
 story for the quarter from `content/cards/` (never from warehouse text), the curated call summaries
-and the suppression notes. Both formats are made from the same `Card`, so they say the same thing.
+and the suppression notes. The PDF is the HTML card printed (`pdf.py`), so the two formats cannot
+disagree: there is one layout, and the print rules of `style.css` adapt it to paper.
 """
 from __future__ import annotations
 
@@ -28,9 +29,7 @@ CARD_PROGRAMS = ("CRT", "CORESPONSE", "CARENAV", "CCD")
 class Highlight:
     label: str
     figure: Figure
-    text: str       # the number, or "Not available" (the PDF prints it with `reason`)
-    html: str
-    reason: str = ""
+    html: str       # the number, or "Not available" and why: a headline is never a bare mark
 
 
 @dataclass
@@ -39,11 +38,9 @@ class Card:
     lang: str
     title: str
     period: str
-    lead_text: str
     lead: str
     highlights: list[Highlight]
     programs: list[dict]
-    story_paragraphs: tuple[str, ...] | None
     story: str | None
     summaries: list[dict]
     generated: str
@@ -64,9 +61,7 @@ def make_card(figs: Figures, copy: Copy, start: dt.date, generated: dt.date, con
     qid = quarter_id(start)
 
     def highlight(label: str, f: Figure) -> Highlight:
-        if f.printable:
-            return Highlight(label, f, f.text(lang, na), f.tile_html(lang, unavailable, reasons))
-        return Highlight(label, f, unavailable, f.tile_html(lang, unavailable, reasons), f.reason_text(lang, reasons))
+        return Highlight(label, f, f.tile_html(lang, unavailable, reasons))
 
     # The share of eligible incidents HEART answered leads, as on the dashboard.
     highlights = [highlight(copy.get("site.headline_label"), answered_share(figs, "quarter", start))]
@@ -80,8 +75,7 @@ def make_card(figs: Figures, copy: Copy, start: dt.date, generated: dt.date, con
         f = figs.metric("heart_incidents", "quarter", start, p)
         if f.missing:
             continue
-        programs.append({"code": p, "label": copy.label("programs", p), "figure": f,
-                         "text": f.text(lang, na), "html": f.html(lang, na)})
+        programs.append({"code": p, "label": copy.label("programs", p), "figure": f, "html": f.html(lang, na)})
     story = load_story(qid, lang, content_dir) if content_dir else load_story(qid, lang)
     summaries = [{"program": copy.label("programs", r["program"]), "text": r[f"summary_{lang}"]}
                  for r in sorted(figs.marts.summaries, key=lambda r: r["program"])
@@ -93,9 +87,9 @@ def make_card(figs: Figures, copy: Copy, start: dt.date, generated: dt.date, con
         provisional = copy.get("card.provisional").format(date=_date_text(until, lang))
     card = Card(
         quarter=qid, lang=lang, title=copy.get("card.title"), period=period_label(start, "quarter", lang),
-        lead_text=answer(figs, "Q1", start, copy, as_html=False), lead=answer(figs, "Q1", start, copy, as_html=True),
+        lead=answer(figs, "Q1", start, copy, as_html=True),
         highlights=highlights, programs=programs,
-        story_paragraphs=story.paragraphs if story else None, story=story.html() if story else None,
+        story=story.html() if story else None,
         summaries=summaries, generated=copy.get("site.generated").format(date=_date_text(generated, lang)),
         generated_on=generated,
         provisional=provisional,
@@ -127,10 +121,10 @@ def build_cards(figs: Figures, out_dir: Path, generated: dt.date, langs: tuple[s
                                      [[p["label"], p["figure"].csv(lang, copy.get("not_available"))]
                                       for p in card.programs]))
             html_path = out_dir / f"{card.quarter}.{lang}.html"
-            html_path.write_text(env.get_template("card.html.j2").render(lang=lang, copy=copy, card=card, css=css, page_js=page_js),
-                                 encoding="utf-8")
-            pdf_path = out_dir / f"{card.quarter}.{lang}.pdf"
-            write_card_pdf(card, copy, pdf_path)
+            card_html = env.get_template("card.html.j2").render(lang=lang, copy=copy, card=card, css=css, page_js=page_js)
+            html_path.write_text(card_html, encoding="utf-8")
+            # The PDF is this same HTML printed: one layout, two formats.
+            pdf_path = write_card_pdf(card_html, out_dir / f"{card.quarter}.{lang}.pdf")
             written += [html_path, pdf_path]
     index = out_dir / "index.html"
     index.write_text(env.get_template("cards_index.html.j2").render(

@@ -1,167 +1,74 @@
-"""The PDF form of a data card, drawn with fpdf2 (pure Python: no system package or font needed).
+"""The PDF form of a data card: the HTML card itself, printed by WeasyPrint.
 
-The PDF core fonts in WinAnsi (windows-1252) encoding cover Spanish (á é í ó ú ü ñ ¿ ¡ « » – —);
-any other character a summary might carry is replaced by its closest plain form, never dropped
-silently into a broken glyph.
+There is one layout. The card's HTML is laid out for paper by the print rules of `style.css`
+(`@page`, `@media print`), so the PDF says exactly what the web card says. The PDF is tagged as
+PDF/UA-1 (headings, paragraphs, lists, tables and the document language are in its structure tree),
+so a screen reader can read it.
+
+Nothing is fetched while printing: the card inlines its style and its SVG charts, and any other URL
+is refused (`OutsideResourceError` names it). Fonts are the machine's own, found through fontconfig,
+never downloaded: the print rules ask for Liberation Sans, then DejaVu Sans (Debian's fonts-liberation
+and fonts-dejavu-core, which `.ci/run` installs beside pango); both cover Spanish, and WeasyPrint
+embeds the glyphs it uses, so the PDF reads the same on any computer.
 """
 from __future__ import annotations
 
-import datetime as dt
-import unicodedata
+import hashlib
 from pathlib import Path
+from xml.etree import ElementTree
 
-from fpdf import FPDF
+PRINT_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation fonts-dejavu-core"
 
-from orchestration.publish.content import Copy
+try:
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+except OSError as missing:  # WeasyPrint loads pango when imported
+    raise RuntimeError(f"printing the PDF data cards needs Debian's pango and fonts ({missing}): "
+                       f"apt-get install -y {PRINT_PACKAGES}") from missing
 
-ACCENT = (27, 94, 140)
-INK = (29, 36, 51)
-MUTED = (91, 100, 117)
-PANEL = (246, 248, 251)
-BAR_COLORS = [(27, 94, 140), (224, 123, 36), (60, 141, 82), (178, 58, 72)]
-ENCODING = "windows-1252"
-
-
-def pdf_text(text: str) -> str:
-    """Text the WinAnsi core fonts can show: unsupported characters become their closest form."""
-    out = []
-    for ch in text:
-        try:
-            ch.encode(ENCODING)
-            out.append(ch)
-        except UnicodeEncodeError:
-            plain = unicodedata.normalize("NFKD", ch).encode(ENCODING, "ignore").decode(ENCODING)
-            out.append(plain or "?")
-    return "".join(out)
+PDF_VARIANT = "pdf/ua-1"
+SVG = "http://www.w3.org/2000/svg"
 
 
-class CardPDF(FPDF):
-    def __init__(self, footer_text: str):
-        super().__init__(orientation="P", unit="mm", format="Letter")
-        self.core_fonts_encoding = ENCODING
-        self.footer_text = footer_text
-        self.set_auto_page_break(auto=True, margin=16)
-        self.set_margins(16, 14, 16)
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font("helvetica", size=7)
-        self.set_text_color(*MUTED)
-        self.cell(0, 5, pdf_text(f"{self.footer_text}  ·  {self.page_no()}/{{nb}}"), align="C")
+class OutsideResourceError(RuntimeError):
+    """The card refers to something outside itself: printing never fetches."""
 
 
-def write_card_pdf(card, copy: Copy, path: Path) -> Path:
-    pdf = CardPDF(card.generated)
-    pdf.set_title(pdf_text(f"{card.title} - {card.period}"))
-    pdf.set_lang(card.lang)
-    pdf.set_creator("alt-response-platform publisher")
-    # A fixed creation date (the publication day) keeps re-runs of one day's build identical.
-    pdf.set_creation_date(dt.datetime.combine(card.generated_on, dt.time(), tzinfo=dt.timezone.utc))
-    pdf.add_page()
-    width = pdf.epw
+def _inline_only() -> URLFetcher:
+    """A fetcher for `data:` URLs only; any other URL stops the print with an error naming it."""
+    return URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
 
-    # Header band.
-    pdf.set_fill_color(*ACCENT)
-    pdf.rect(0, 0, pdf.w, 30, style="F")
-    pdf.set_xy(16, 7)
-    pdf.set_text_color(255, 255, 255)
-    pdf.set_font("helvetica", size=8)
-    pdf.cell(width, 4, pdf_text(copy.get("site.org")), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("helvetica", "B", 18)
-    pdf.cell(width, 9, pdf_text(card.title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("helvetica", size=12)
-    pdf.cell(width, 6, pdf_text(card.period), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_y(33)
-    pdf.set_font("helvetica", size=8)
-    pdf.set_text_color(*MUTED)
-    pdf.cell(width, 4, pdf_text(f"{card.dates.get('current_through', '')} · {card.dates.get('published_on', '')}"),
-             new_x="LMARGIN", new_y="NEXT")
-    pdf.set_y(39)
 
-    # Lead sentence.
-    pdf.set_text_color(*INK)
-    pdf.set_font("helvetica", size=11)
-    pdf.set_fill_color(*PANEL)
-    pdf.multi_cell(width, 5.6, pdf_text(card.lead_text), fill=True, padding=3, align="L",
-                   new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
+def write_card_pdf(card_html: str, path: Path) -> Path:
+    """Print one card's HTML (the very text written to `<quarter>.<lang>.html`) to `path`.
 
-    # Highlights: a grid of boxes, four per row.
-    _heading(pdf, copy.get("card.highlights"))
-    per_row, gap, box_h = 4, 3, 24
-    box_w = (width - gap * (per_row - 1)) / per_row
-    for i, h in enumerate(card.highlights):
-        col = i % per_row
-        if col == 0:
-            if i:
-                pdf.set_y(y0 + box_h + gap)
-            y0 = pdf.get_y()
-        x = pdf.l_margin + col * (box_w + gap)
-        pdf.set_fill_color(*PANEL)
-        pdf.rect(x, y0, box_w, box_h, style="F")
-        pdf.set_xy(x + 2, y0 + 2)
-        pdf.set_font("helvetica", "B", 15 if not h.reason else 11)
-        pdf.set_text_color(*ACCENT)
-        pdf.cell(box_w - 4, 8 if not h.reason else 5, pdf_text(h.text))
-        if h.reason:
-            pdf.set_xy(x + 2, y0 + 7)
-            pdf.set_font("helvetica", size=6.5)
-            pdf.set_text_color(*MUTED)
-            pdf.multi_cell(box_w - 4, 2.8, pdf_text(h.reason), align="L")
-        pdf.set_xy(x + 2, y0 + 15 if h.reason else y0 + 11)
-        pdf.set_font("helvetica", size=8)
-        pdf.set_text_color(*INK)
-        pdf.multi_cell(box_w - 4, 3.8, pdf_text(h.label), align="L")
-    pdf.set_y(y0 + box_h + 5)
-
-    # HEART incidents by program: bars with their published value.
-    if card.programs:
-        _heading(pdf, copy.get("card.by_program"))
-        shown = [p["figure"].value for p in card.programs if p["figure"].shown]
-        top = max(shown, default=1.0) or 1.0
-        label_w, value_w, bar_max = 62, 22, width - 62 - 22 - 4
-        for i, p in enumerate(card.programs):
-            y = pdf.get_y()
-            pdf.set_font("helvetica", size=9)
-            pdf.set_text_color(*INK)
-            pdf.cell(label_w, 6, pdf_text(p["label"]))
-            if p["figure"].shown:
-                pdf.set_fill_color(*BAR_COLORS[i % len(BAR_COLORS)])
-                pdf.rect(pdf.l_margin + label_w, y + 1, max(0.5, bar_max * p["figure"].value / top), 4, style="F")
-            pdf.set_x(pdf.l_margin + label_w + bar_max + 4)
-            pdf.cell(value_w, 6, pdf_text(p["text"]), align="R", new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(3)
-
-    # The reviewed story.
-    _heading(pdf, copy.get("card.story"))
-    pdf.set_font("helvetica", size=10)
-    pdf.set_text_color(*INK)
-    for para in card.story_paragraphs or (copy.get("card.story_missing"),):
-        pdf.multi_cell(width, 5, pdf_text(para), align="L", new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(1.5)
-
-    if card.summaries:
-        _heading(pdf, copy.get("card.summaries"))
-        for s in card.summaries:
-            pdf.set_text_color(*INK)
-            pdf.set_font("helvetica", "B", 9)
-            pdf.cell(width, 5, pdf_text(s["program"]), new_x="LMARGIN", new_y="NEXT")
-            pdf.set_font("helvetica", size=9.5)
-            pdf.multi_cell(width, 4.6, pdf_text(s["text"]), align="L", new_x="LMARGIN", new_y="NEXT")
-            pdf.ln(1.5)
-
-    pdf.ln(2)
-    pdf.set_font("helvetica", size=8)
-    pdf.set_text_color(*MUTED)
-    contact = copy.get("site.contact").format(email=card.dates.get("contact_email", ""))
-    for line in [copy.get("card.about"), *card.notes, contact]:
-        pdf.multi_cell(width, 4, pdf_text(" ".join(line.split())), align="L", new_x="LMARGIN", new_y="NEXT")
+    The PDF's title, language and dates come from the HTML's `<title>`, `lang` and `dcterms` meta
+    tags; with the same HTML the PDF is the same, byte for byte, so re-runs of one day's build match.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    pdf.output(str(path))
+    html = HTML(string=card_html, url_fetcher=_inline_only(), media_type="print")
+    _name_charts(html.etree_element)
+    try:
+        document = html.render(pdf_variant=PDF_VARIANT)
+    except FatalURLFetchingError as refused:
+        raise OutsideResourceError(f"{path.name}: {refused}: a card must carry everything it shows "
+                                   "(only data: URLs are read while printing)") from refused
+    # The document identifier is derived from the content rather than drawn at random.
+    document.write_pdf(str(path), pdf_variant=PDF_VARIANT, pdf_identifier=_identifier(card_html))
     return path
 
 
-def _heading(pdf: FPDF, text: str) -> None:
-    pdf.set_font("helvetica", "B", 12)
-    pdf.set_text_color(*ACCENT)
-    pdf.cell(pdf.epw, 7, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
+def _name_charts(root) -> None:
+    """Give every chart its alternative text in the PDF. A tagged PDF takes a figure's text from the
+    SVG's own <title>; the card's charts name themselves with aria-label (as the browser reads them),
+    so that label becomes the title of any chart that has none."""
+    for svg in root.iter(f"{{{SVG}}}svg"):
+        label = (svg.get("aria-label") or "").strip()
+        if label and svg.find(f"{{{SVG}}}title") is None:
+            title = ElementTree.Element(f"{{{SVG}}}title")
+            title.text = label
+            svg.insert(0, title)
+
+
+def _identifier(card_html: str) -> bytes:
+    return hashlib.sha256(card_html.encode("utf-8")).hexdigest()[:32].encode("ascii")
