@@ -26,11 +26,11 @@ import duckdb  # noqa: E402
 import pandas as pd  # noqa: E402
 
 TABLES = {
-    "pub_metric_values": ("int_public_metric_cells",
+    "pub_metric_values": ("candidate_metric_cells",
                           ["metric_id", "period_grain", "period_start", "program", "dimension", "dimension_value"]),
-    "pub_people_served_demographics": ("int_public_demographic_cells",
+    "pub_people_served_demographics": ("candidate_demographic_cells",
                                        ["period_grain", "period_start", "program", "attribute", "category"]),
-    "pub_staff_demographics": ("int_public_demographic_cells",
+    "pub_staff_demographics": ("candidate_demographic_cells",
                                ["period_grain", "period_start", "program", "attribute", "category"]),
 }
 

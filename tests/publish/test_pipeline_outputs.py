@@ -78,7 +78,7 @@ def _hidden_values_absent(path, hidden_keys: set[str], data: dict, rel: str) -> 
     whose numerator is 0) appears nowhere in the page data."""
     with duckdb.connect(str(path), read_only=True) as con:
         rows = con.execute("select metric_id, period_grain, cast(period_start as varchar), program, dimension, "
-                           "dimension_value, value from intermediate.int_public_metric_cells").fetchall()
+                           "dimension_value, value from public_candidates.candidate_metric_cells").fetchall()
     truth = {"|".join(str(x or "") for x in r[:6]): r[6] for r in rows}
     embedded = {"|".join(r[:6]): r[6] for r in data["mv"]}
     for key in hidden_keys:
