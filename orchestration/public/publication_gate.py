@@ -12,6 +12,7 @@ run after the step: this gate is what keeps a bad version from ever being readab
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -143,15 +144,23 @@ def build_candidates(dest: Destination) -> str | None:
     same build through its dbt resource); what failed, or None."""
     dbt = str(Path(sys.executable).with_name("dbt"))
     with tempfile.TemporaryDirectory(prefix="arp_public_candidates_") as work:
-        proc = subprocess.run([dbt, "build", "--select", CANDIDATE_SELECTION, "--vars", CANDIDATE_VARS],
+        proc = subprocess.run([dbt, "--no-use-colors", "build", "--select", CANDIDATE_SELECTION,
+                               "--vars", CANDIDATE_VARS],
                               cwd=PROJECT_ROOT, env=dbt_environment_for(dest, Path(work)),
                               capture_output=True, text=True)
-    if proc.returncode == 0:
+        if proc.returncode == 0:
+            return None
+        return _failed_nodes(Path(work) / "target" / "run_results.json") or (proc.stdout[-2000:] + proc.stderr[-1000:])
+
+
+def _failed_nodes(run_results: Path) -> str | None:
+    """Each failed dbt node with dbt's message (the database error, or the failing test's count)."""
+    if not run_results.exists():
         return None
-    failing = [line for line in proc.stdout.splitlines()
-               if any(k in line for k in ("FAIL ", "ERROR ", "Failure in", "Error in", "Compilation Error",
-                                          "Database Error", "Runtime Error", "Parsing Error"))]
-    return "; ".join(failing[:8]) or proc.stdout[-2000:] + proc.stderr[-1000:]
+    results = json.loads(run_results.read_text())["results"]
+    failed = [f"{r['unique_id']}: {' '.join(str(r.get('message') or r['status']).split())}"
+              for r in results if r["status"] in ("error", "fail")]
+    return "; ".join(failed) or None
 
 
 def publish_gated_tables(dest: Destination) -> None:
