@@ -19,8 +19,8 @@ from .pdf_check import check_pdf_card
 
 # dataset_default / duckdb_default: the shared tiny-city session fixtures of tests/conftest.py.
 
-# Catalog and summaries are dbt models; the three suppressed tables are written by the
-# orchestration.public step after `dbt build` (small cells and their complementary cells hidden).
+# Catalog and summaries are built with the rest of the dbt project; the three suppressed tables are
+# dbt models built after the suppression decisions (orchestration.public.tables, as the pipeline).
 GENERATED = dt.date(2025, 1, 31)
 TABS = ("volume", "response", "backup", "outcomes", "people", "staff", "summaries")
 
@@ -28,7 +28,7 @@ TABS = ("volume", "response", "backup", "outcomes", "people", "staff", "summarie
 @pytest.fixture(scope="module")
 def pipeline_outputs(duckdb_default, tmp_path_factory):
     path = duckdb_default.warehouse.duckdb_path
-    publish_public_tables(Destination.duckdb(path))  # idempotent: rewrites the three suppressed tables
+    publish_public_tables(Destination.duckdb(path))  # idempotent: decides and rebuilds the three suppressed tables
     out = tmp_path_factory.mktemp("pipeline_publish")
     report = build_public_outputs(Destination.duckdb(path), out, generated=GENERATED)
     return path, out, report
