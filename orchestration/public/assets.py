@@ -75,6 +75,9 @@ def public_tables_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResou
         failed_checks = [f"{e.asset_key.to_user_string()} {e.check_name}" for e in events
                          if isinstance(e, dg.AssetCheckResult) and not e.passed]
         failure = "; ".join(failed_checks) or str(invocation.get_error())
-    publish_checked(Destination.from_env(), GATED_TABLES, dbt_failure=failure)
-    context.log.info("public tables swapped in: " + ", ".join(GATED_TABLES))
+    # a run may select some of the tables: only those were built as candidates
+    tables = [key.path[-1] for key in context.selected_asset_keys
+              if key.path[0] == "public_marts" and key.path[-1] in GATED_TABLES]
+    publish_checked(Destination.from_env(), tables, dbt_failure=failure)
+    context.log.info("public tables swapped in: " + ", ".join(tables))
     yield from events

@@ -34,7 +34,7 @@ CANDIDATE_VARS = "{publication_candidate: true}"
 
 
 class PublicTableCheckFailed(RuntimeError):
-    """A blocking check failed on a new version of a public table; the published one is unchanged."""
+    """A dbt test or blocking check failed on a new version of a public table; the published one is unchanged."""
 
 
 def candidate_name(table: str) -> str:
