@@ -49,7 +49,7 @@ def figures(path: Path) -> dict[str, dict]:
     result = {}
     for table, (cells_model, keys) in TABLES.items():
         public = _read(path, f"select * from public_marts.{table}")
-        cells = _read(path, f"select * from intermediate.{cells_model}")
+        cells = _read(path, f"select * from public_candidates.{cells_model}")
         if "table_name" in cells:
             cells = cells[cells.table_name.eq("staff" if table == "pub_staff_demographics" else "people_served")]
         merged = public.merge(cells[keys + ["disclosed_count", "is_primary"]], on=keys, how="left")
