@@ -60,7 +60,7 @@ def build(tier: str, rate: float, seed: int) -> tuple[Path, Path]:
            **{k: v for k, v in os.environ.items() if k in ("ARP_MODE", "ARP_HASH_KEY", "ARP_HASH_KEY_FILE")}}
     started = time.perf_counter()
     proc = subprocess.run([str(DBT), "build", "--exclude", "path:models/public_marts",
-                           "path:models/intermediate/public"], cwd=PROJECT_ROOT, env={**env},
+                           "path:models/public_candidates"], cwd=PROJECT_ROOT, env={**env},
                           capture_output=True, text=True)
     print(f"[{tier}] dbt build exit {proc.returncode} in {time.perf_counter() - started:.0f}s", flush=True)
     if proc.returncode != 0:

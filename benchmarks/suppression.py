@@ -26,11 +26,11 @@ import duckdb  # noqa: E402
 import pandas as pd  # noqa: E402
 
 TABLES = {
-    "pub_metric_values": ("int_public_metric_cells",
+    "pub_metric_values": ("candidate_metric_cells",
                           ["metric_id", "period_grain", "period_start", "program", "dimension", "dimension_value"]),
-    "pub_people_served_demographics": ("int_public_demographic_cells",
+    "pub_people_served_demographics": ("candidate_demographic_cells",
                                        ["period_grain", "period_start", "program", "attribute", "category"]),
-    "pub_staff_demographics": ("int_public_demographic_cells",
+    "pub_staff_demographics": ("candidate_demographic_cells",
                                ["period_grain", "period_start", "program", "attribute", "category"]),
 }
 
@@ -49,7 +49,7 @@ def figures(path: Path) -> dict[str, dict]:
     result = {}
     for table, (cells_model, keys) in TABLES.items():
         public = _read(path, f"select * from public_marts.{table}")
-        cells = _read(path, f"select * from intermediate.{cells_model}")
+        cells = _read(path, f"select * from public_candidates.{cells_model}")
         if "table_name" in cells:
             cells = cells[cells.table_name.eq("staff" if table == "pub_staff_demographics" else "people_served")]
         merged = public.merge(cells[keys + ["disclosed_count", "is_primary"]], on=keys, how="left")

@@ -2,7 +2,8 @@
 
 Three tiers, least privilege:
 * `data_team`     - owns and reads everything (the pipeline's own login is made a member);
-* `analyst`       - reads `staging`, `intermediate`, `marts` and `public_marts`; nothing in `raw_*`;
+* `analyst`       - reads `staging`, `intermediate`, `marts`, `public_candidates`, `suppression` and
+                    `public_marts`; nothing in `raw_*`;
 * `public_reader` - reads `public_marts` only (what BI-public dashboards and the publisher use).
 
 `python -m orchestration.access setup` is idempotent: run it once per database before the first
@@ -23,7 +24,8 @@ from psycopg2 import sql
 
 from orchestration.ingest.destination import Destination
 
-WAREHOUSE_SCHEMAS = ("raw_cad", "raw_cms", "staging", "intermediate", "marts", "public_marts")
+WAREHOUSE_SCHEMAS = ("raw_cad", "raw_cms", "staging", "intermediate", "marts", "public_candidates", "suppression",
+                     "public_marts")
 # Which tier reads which schema; data_team reads all of them.
 SCHEMA_READERS: dict[str, tuple[str, ...]] = {
     "raw_cad": (),
@@ -31,6 +33,9 @@ SCHEMA_READERS: dict[str, tuple[str, ...]] = {
     "staging": ("analyst",),
     "intermediate": ("analyst",),
     "marts": ("analyst",),
+    # every cell before suppression, and which cells are small: never the public tier's
+    "public_candidates": ("analyst",),
+    "suppression": ("analyst",),
     "public_marts": ("analyst", "public_reader"),
 }
 LOGIN_ROLES = {"analyst": "ARP_ANALYST_PASSWORD", "public_reader": "ARP_PUBLIC_READER_PASSWORD"}

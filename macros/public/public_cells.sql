@@ -1,4 +1,4 @@
-{#- Helpers for the candidate public cells (models/intermediate/public). Suppression itself runs
+{#- Helpers for the candidate public cells (models/public_candidates). Suppression itself runs
     in Python (orchestration/public/suppression.py): choosing the complementary cells is an integer
     program, and bounding what a reader can derive from all published cells together is linear
     programming, not SQL. -#}

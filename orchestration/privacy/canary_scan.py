@@ -3,7 +3,7 @@
 The synthetic generator plants distinctive names, phone numbers, dates of birth, addresses and
 note sentences in the raw source systems and lists them in `truth/canaries.json`. Direct
 identifiers and notes must never leave the raw layer (docs/interfaces.md), so finding any
-canary in staging, intermediate, marts, public_marts or in a published file is a leak.
+canary in any schema past raw (staging to public_marts) or in a published file is a leak.
 
     python -m orchestration.privacy.canary_scan --canaries build/truth/canaries.json build/site build/cards
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 from orchestration.ingest.destination import Destination
 from orchestration.ingest.warehouse import connect, q
 
-SCANNED_SCHEMAS = ("staging", "intermediate", "marts", "public_marts")
+SCANNED_SCHEMAS = ("staging", "intermediate", "marts", "public_candidates", "suppression", "public_marts")
 TEXT_SUFFIXES = {".html", ".htm", ".json", ".csv", ".js", ".txt", ".md", ".svg", ".xml", ".pdf"}
 
 

@@ -1,47 +1,83 @@
-"""Dagster assets of the suppressed public tables (schema public_marts)."""
+"""Dagster assets of publication: the suppression decisions (Python), then the public tables that
+read them (dbt), built as candidates and swapped in only when their blocking checks pass.
 
+    dbt step 1 (transform/assets.py) -> public_candidates.*
+    -> suppression/cell_decisions (this module, Python: which cells to hide)
+    -> dbt step 2 (this module): public_marts.pub_* as __candidate tables, dbt tests,
+       blocking quality checks, swap in one transaction -> publish/public_site, publish/data_cards
+
+(No `from __future__ import annotations` here: Dagster reads the context annotation at runtime.)
+"""
 import dagster as dg
+from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.ingest.destination import Destination
-from orchestration.public.tables import publish_public_tables, table_specs
+from orchestration.public.decisions import CANDIDATE_SCHEMA, CELL_SETS, DECISIONS_SCHEMA, DECISIONS_TABLE, \
+    decide_and_write
+from orchestration.public.publication_gate import CANDIDATE_SELECTION, CANDIDATE_VARS, GATED_TABLES, publish_checked
 from orchestration.quality.suites import load_suites
+from orchestration.run_liveness import record_child, record_worker
+from orchestration.transform.assets import SKIPPED_TESTS, hash_key_for_dbt
+from orchestration.transform.project import dbt_project
+from orchestration.transform.translator import AltResponseDbtTranslator
 
-UPSTREAM = {
-    "pub_metric_values": [["intermediate", "int_public_metric_cells"], ["intermediate", "int_public_metric_relations"]],
-    "pub_people_served_demographics": [["intermediate", "int_public_demographic_cells"],
-                                       ["intermediate", "int_public_demographic_relations"]],
-    "pub_staff_demographics": [["intermediate", "int_public_demographic_cells"],
-                               ["intermediate", "int_public_demographic_relations"]],
-}
+DECISIONS_KEY = dg.AssetKey([DECISIONS_SCHEMA, DECISIONS_TABLE])
+CANDIDATE_KEYS = sorted({dg.AssetKey([CANDIDATE_SCHEMA, model]) for models in CELL_SETS.values() for model in models},
+                        key=lambda k: k.path)
 
 
-def _blocking_checked_assets() -> list[list[str]]:
-    """Every warehouse asset (raw excepted) with a blocking quality check. dbt builds in one step,
-    so Dagster stops only what reads a checked asset directly: depending on all of them makes any
-    failing blocking check upstream stop publication, which is what blocking means here."""
+def _blocking_checked_assets() -> list[dg.AssetKey]:
+    """Every warehouse asset (raw excepted) with a blocking quality check. dbt builds its first step
+    as one Dagster step, so Dagster stops only what reads a checked asset directly: the decisions
+    depend on all of them, so any failing blocking check upstream stops the decisions and, through
+    them, every public table, which is what blocking means here."""
     return sorted(
-        list(suites.asset_key) for suites in load_suites()
-        if suites.asset_key[0] not in ("raw_cad", "raw_cms", "public_marts")
-        and any(check.blocking for check in suites.checks)
+        (dg.AssetKey(list(suites.asset_key)) for suites in load_suites()
+         if suites.asset_key[0] not in ("raw_cad", "raw_cms", "public_marts")
+         and any(check.blocking for check in suites.checks)),
+        key=lambda k: k.path,
     )
 
 
 GATES = _blocking_checked_assets()
 
 
-@dg.multi_asset(
-    name="public_suppressed_tables",
-    specs=[
-        dg.AssetSpec(["public_marts", name], deps=UPSTREAM[name] + [g for g in GATES if g not in UPSTREAM[name]],
-                     group_name="public_marts",
-                     description=spec.description, kinds={"python"})
-        for name, spec in table_specs().items()
-    ],
-)
-def public_suppressed_tables(context: dg.AssetExecutionContext):
-    """Hide counts of 1-10 and the complementary cells that protect them at least loss, then write the public tables."""
-    dest = Destination.from_env()
-    report = publish_public_tables(dest)
+@dg.asset(key=DECISIONS_KEY, group_name=DECISIONS_SCHEMA, kinds={"python"},
+          deps=CANDIDATE_KEYS + [g for g in GATES if g not in CANDIDATE_KEYS],
+          description="Which candidate public cells are hidden (counts of 1-10, and the complementary cells that "
+                      "protect them at least loss) and why. The only table Python writes for publication.")
+def suppression_decisions(context: dg.AssetExecutionContext):
+    report = decide_and_write(Destination.from_env())
     for name, figures in report.items():
         context.log.info(f"{name}: {figures}")
-        yield dg.MaterializeResult(asset_key=["public_marts", name], metadata=figures)
+    return dg.MaterializeResult(metadata={name: dg.MetadataValue.json(figures) for name, figures in report.items()})
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=AltResponseDbtTranslator(),
+    select=CANDIDATE_SELECTION,
+    exclude=" ".join(SKIPPED_TESTS) or None,
+    name="public_tables_dbt_assets",
+)
+def public_tables_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """dbt builds the new versions as `__candidate` tables and tests them; the blocking checks run on
+    the candidates, which replace the published tables together only when all pass. Nothing is
+    reported as materialized before the swap: a failed version leaves yesterday's tables and fails."""
+    record_worker(context)
+    with hash_key_for_dbt():
+        invocation = dbt.cli(["build", "--vars", CANDIDATE_VARS], context=context, raise_on_error=False)
+    record_child(context, invocation.process.pid)
+    events = list(invocation.stream())
+    failure = None
+    if not invocation.is_successful():
+        failed_checks = [f"{e.asset_key.to_user_string()} {e.check_name}" for e in events
+                         if isinstance(e, dg.AssetCheckResult) and not e.passed]
+        failure = "; ".join(failed_checks) or str(invocation.get_error())
+    # a run may select some of the tables: only those were built as candidates
+    tables = [key.path[-1] for key in context.selected_asset_keys
+              if key.path[0] == "public_marts" and key.path[-1] in GATED_TABLES]
+    publish_checked(Destination.from_env(), tables, dbt_failure=failure)
+    context.log.info("public tables swapped in: " + ", ".join(tables))
+    yield from events

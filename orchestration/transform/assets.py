@@ -1,5 +1,10 @@
-"""One Dagster multi-asset for the whole dbt project; `dbt build` runs models, seeds and tests
-in dependency order, and each dbt test is reported as an asset check of the model it tests.
+"""The dbt project as Dagster multi-assets; `dbt build` runs models, seeds and tests in dependency
+order, and each dbt test is reported as an asset check of the model it tests.
+
+The project is built in two steps because Python decides between them: this one builds everything
+up to the public candidates (and the public tables that need no suppression); then the
+suppression step writes its decisions (orchestration/public/assets.py), and the public tables that
+read them are built, checked and swapped in by their own dbt step there.
 
 (No `from __future__ import annotations` here: Dagster reads the context annotation at runtime.)"""
 import contextlib
@@ -19,13 +24,15 @@ from orchestration.transform.translator import AltResponseDbtTranslator
 
 # Tests of tables the city profile lacks are left out of this city's build (orchestration/transform/city_tests.py).
 SKIPPED_TESTS = city_skipped_tests(dbt_project.manifest_path)
+# Everything that reads the suppression decisions is built after them (orchestration/public/assets.py).
+AFTER_DECISIONS = "source:suppression+"
 
 
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=AltResponseDbtTranslator(),
-    exclude=" ".join(SKIPPED_TESTS) or None,
+    exclude=" ".join([AFTER_DECISIONS, *SKIPPED_TESTS]),
 )
 def alt_response_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     if SKIPPED_TESTS:

@@ -12,7 +12,7 @@ from typing import Any
 
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
-LAYER_GROUPS = {"staging", "intermediate", "marts", "public_marts"}
+LAYER_GROUPS = {"staging", "intermediate", "marts", "public_candidates", "public_marts"}
 
 
 class AltResponseDbtTranslator(DagsterDbtTranslator):

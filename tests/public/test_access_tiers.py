@@ -11,7 +11,7 @@ pytestmark = pytest.mark.postgres
 
 # What each tier may read; everything else must be denied.
 ALLOWED = {
-    "analyst": {"staging", "intermediate", "marts", "public_marts"},
+    "analyst": {"staging", "intermediate", "marts", "public_candidates", "suppression", "public_marts"},
     "public_reader": {"public_marts"},
 }
 

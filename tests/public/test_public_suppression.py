@@ -22,7 +22,7 @@ SMALL = range(1, 11)
 def published(duckdb_default, duckdb_public_tables):
     """The published cells with the true counts behind them (candidate cells, zero shares included)."""
     cells = published_metric_cells(duckdb_default)
-    candidates = read(duckdb_default, "select * from intermediate.int_public_metric_cells")
+    candidates = read(duckdb_default, "select * from public_candidates.candidate_metric_cells")
     candidates["period_start"] = pd.to_datetime(candidates.period_start).dt.strftime("%Y-%m-%d")
     candidates["key"] = list(zip(*(candidates[k].astype(str) for k in KEYS)))
     fct = read(duckdb_default, "select * from marts.fct_metric_values")

@@ -264,7 +264,7 @@ def test_no_hidden_small_demographic_count_can_be_narrowed(duckdb_default, duckd
 
 def demographic_reader(built) -> tuple[pd.DataFrame, Reader, dict]:
     cells, relations = demographic_cells_and_relations(built)
-    truth = read(built, "select * from intermediate.int_public_demographic_cells")
+    truth = read(built, "select * from public_candidates.candidate_demographic_cells")
     table = {"people_served": "pub_people_served_demographics", "staff": "pub_staff_demographics"}
     true = {(table[r.table_name], r.period_grain, pd.Timestamp(r.period_start).strftime("%Y-%m-%d"), r.program,
              r.attribute, r.category): r.cell_count

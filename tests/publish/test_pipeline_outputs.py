@@ -19,8 +19,8 @@ from .pdf_check import check_pdf_card
 
 # dataset_default / duckdb_default: the shared tiny-city session fixtures of tests/conftest.py.
 
-# Catalog and summaries are dbt models; the three suppressed tables are written by the
-# orchestration.public step after `dbt build` (small cells and their complementary cells hidden).
+# Catalog and summaries are built with the rest of the dbt project; the three suppressed tables are
+# dbt models built after the suppression decisions (orchestration.public.tables, as the pipeline).
 GENERATED = dt.date(2025, 1, 31)
 TABS = ("volume", "response", "backup", "outcomes", "people", "staff", "summaries")
 
@@ -28,7 +28,7 @@ TABS = ("volume", "response", "backup", "outcomes", "people", "staff", "summarie
 @pytest.fixture(scope="module")
 def pipeline_outputs(duckdb_default, tmp_path_factory):
     path = duckdb_default.warehouse.duckdb_path
-    publish_public_tables(Destination.duckdb(path))  # idempotent: rewrites the three suppressed tables
+    publish_public_tables(Destination.duckdb(path))  # idempotent: decides and rebuilds the three suppressed tables
     out = tmp_path_factory.mktemp("pipeline_publish")
     report = build_public_outputs(Destination.duckdb(path), out, generated=GENERATED)
     return path, out, report
@@ -78,7 +78,7 @@ def _hidden_values_absent(path, hidden_keys: set[str], data: dict, rel: str) -> 
     whose numerator is 0) appears nowhere in the page data."""
     with duckdb.connect(str(path), read_only=True) as con:
         rows = con.execute("select metric_id, period_grain, cast(period_start as varchar), program, dimension, "
-                           "dimension_value, value from intermediate.int_public_metric_cells").fetchall()
+                           "dimension_value, value from public_candidates.candidate_metric_cells").fetchall()
     truth = {"|".join(str(x or "") for x in r[:6]): r[6] for r in rows}
     embedded = {"|".join(r[:6]): r[6] for r in data["mv"]}
     for key in hidden_keys:

@@ -14,7 +14,7 @@ from .dbt_runner import PROJECT_ROOT
 LINTED = [
     "models/staging",
     "models/intermediate/metrics",
-    "models/intermediate/public",
+    "models/public_candidates",
     "models/public_marts",
     *sorted(str(p.relative_to(PROJECT_ROOT)) for p in (PROJECT_ROOT / "models/intermediate").glob("*.sql")),
     "models/marts",

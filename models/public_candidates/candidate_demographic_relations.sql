@@ -4,7 +4,7 @@
 with
 
 cells as (
-    select * from {{ ref('int_public_demographic_cells') }}
+    select * from {{ ref('candidate_demographic_cells') }}
 ),
 
 category_members as (

@@ -5,7 +5,7 @@
 with
 
 cells as (
-    select * from {{ ref('int_public_metric_cells') }}
+    select * from {{ ref('candidate_metric_cells') }}
 ),
 
 -- Months add up to their quarter, quarters to their year (same metric, program and dimension value).
