@@ -66,7 +66,8 @@ def figures(path: Path) -> dict[str, dict]:
         }
         if table == "pub_metric_values":
             rule = merged.metric_id.map(headline_rule).fillna("")
-            headline = rule.eq("every_program") | (rule.eq("all_programs") & merged.program.eq("ALL"))
+            headline = (rule.isin(["all_programs", "every_program_by_quarter"]) & merged.program.eq("ALL")
+                        | rule.eq("every_program_by_quarter") & merged.period_grain.ne("month"))
             figures_["headline_hidden_11_or_more"] = int((headline & hidden & (counted >= 11)).sum())
         result[table] = figures_
     return result

@@ -130,8 +130,11 @@ cells as (
         rules.additive_over_programs,
         rules.dimension_total_metric,
         rules.status_partition,
+        -- a program's month is detail, not a headline: when one program's month is small, its
+        -- relations hold nothing else that could be hidden to protect it (docs/privacy.md)
         coalesce(
-            rules.headline = 'every_program' or (rules.headline = 'all_programs' and all_values.program = 'ALL'),
+            (rules.headline in ('all_programs', 'every_program_by_quarter') and all_values.program = 'ALL')
+            or (rules.headline = 'every_program_by_quarter' and all_values.period_grain <> 'month'),
             false
         ) as is_headline,
         case when rules.denominator_metric is not null then
