@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.publish.svg import COLORS
+from orchestration.publish.charts import COLORS
 
 from .browser import open_page
 from .layout import LAYOUT_PROBLEMS_JS, TABLE_JS
@@ -59,10 +59,13 @@ def test_layout_check_catches_small_text_and_overflow(browser, tmp_path):
     page.write_text(
         '<!doctype html><html lang="en"><body style="margin:0">'
         '<figure class="chart-figure"><figcaption class="chart-title">T</figcaption>'
-        '<svg class="chart" viewBox="0 0 760 100" style="width:380px"><text x="5" y="20" style="font-size:12px">a</text>'
-        '<text class="axis-title" x="5" y="40">x</text><text class="axis-title" x="5" y="60">y</text></svg>'
-        '<ul class="legend"><li><span class="swatch" style="background:red"></span>a</li>'
-        '<li style="margin-left:600px"><span class="swatch" style="background:red"></span>b</li></ul></figure>'
+        '<svg class="chart" viewBox="0 0 760 200" style="width:380px"><text x="5" y="20" style="font-size:12px">a</text>'
+        '<text class="axis-title" x="5" y="40" style="font-size:24px">x</text>'
+        '<text class="axis-title" x="5" y="60" style="font-size:24px">y</text>'
+        '<g class="role-legend"><g class="role-legend-symbol"><path fill="red" d="M0,0h5v5h-5z"/>'
+        '<path fill="red" d="M0,0h5v5h-5z"/></g><g class="role-legend-label">'
+        '<text x="10" y="120" style="font-size:24px">first series</text><text x="20" y="125" style="font-size:24px">second</text>'
+        '<text x="700" y="160" style="font-size:24px">a label past the edge</text></g></g></svg></figure>'
         '<figure><div class="table-wrap" style="overflow-x:auto;width:200px"><table id="t"><tr><td style="white-space:nowrap">'
         + "x" * 200 + '</td></tr></table></div></figure><p class="answer">HEART answered — incidents</p></body></html>',
         encoding="utf-8")
@@ -71,8 +74,8 @@ def test_layout_check_catches_small_text_and_overflow(browser, tmp_path):
         problems = "\n".join(_problems(opened))
     finally:
         opened.close()
-    for expected in ("renders at 6.0px", "scrolls with no visible cue", "is clipped", "uses 1 colours",
-                     "wider than the 390px window", "suppression mark"):
+    for expected in ("renders at 6.0px", "scrolls with no visible cue", "is clipped by the chart's edge",
+                     "uses 1 colours", "overlap", "wider than the 390px window", "suppression mark"):
         assert expected in problems, f"the layout check missed {expected!r}:\n{problems}"
 
 
