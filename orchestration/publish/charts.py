@@ -170,10 +170,12 @@ def beat_map(rows: list[dict], geojson: dict, *, value_title: str, beat_title: s
     features = []
     for feature in geojson["features"]:
         beat = str(feature["properties"]["beat"])
-        row = by_beat.get(beat)
-        if row is None:
+        if beat not in by_beat:
             continue
-        features.append({**feature, "properties": {**row, "beat": beat}})
+        ring = feature["geometry"]["coordinates"][0][:-1] if feature["geometry"]["type"] == "Polygon" else []
+        # The label's place: the ring's vertex mean, inside any convex beat and near enough otherwise.
+        centre = {"lon": sum(p[0] for p in ring) / len(ring), "lat": sum(p[1] for p in ring) / len(ring)} if ring else {}
+        features.append({**feature, "properties": {**by_beat[beat], **centre, "beat": beat}})
     tooltip = [{"field": f"properties.{f}", "type": "nominal", "title": t}
                for f, t in (("beat", beat_title), ("text", value_title))]
     shown = {"transform": [{"filter": "datum.properties.value != null"}], "mark": {"type": "geoshape", "stroke": "#fff"},
@@ -182,11 +184,10 @@ def beat_map(rows: list[dict], geojson: dict, *, value_title: str, beat_title: s
                                     "scale": {"scheme": SEQUENTIAL_SCHEME},
                                     "legend": {"format": ",~f", "orient": "top", "direction": "horizontal",
                                                "gradientLength": 200}}}}
-    labels = {"mark": {"type": "text", "fontSize": FONT_PX, "color": "#1d2433"},
-              "transform": [{"calculate": "geoCentroid(null, datum)", "as": "c"},
-                            {"calculate": "datum.c[0]", "as": "lon"}, {"calculate": "datum.c[1]", "as": "lat"}],
-              "encoding": {"longitude": {"field": "lon", "type": "quantitative"},
-                           "latitude": {"field": "lat", "type": "quantitative"},
+    labels = {"transform": [{"filter": "isValid(datum.properties.lon)"}],
+              "mark": {"type": "text", "fontSize": FONT_PX, "color": "#1d2433"},
+              "encoding": {"longitude": {"field": "properties.lon", "type": "quantitative"},
+                           "latitude": {"field": "properties.lat", "type": "quantitative"},
                            "text": {"field": "properties.beat"}, "tooltip": tooltip}}
     layers = [shown]
     if any(f["properties"]["hidden"] for f in features):

@@ -24,7 +24,8 @@ from orchestration.publish.locale import (
 )
 from orchestration.publish.markup import copy_html, mailto_html
 from orchestration.publish.questions import QUESTIONS, SPECS, column_label, columns, answer, ordered_values
-from orchestration.publish.charts import d3_locale, embedded_figure, figure_row, heat_map, period_chart, bar_list
+from orchestration.cities import load_profile
+from orchestration.publish.charts import bar_list, beat_map, d3_locale, embedded_figure, figure_row, heat_map, period_chart
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -285,6 +286,7 @@ def question_page(figs: Figures, copy: Copy, question: str) -> dict:
         "provisional_note": _provisional_note(figs, copy, quarters),
         "note": (copy.get("question_notes") or {}).get(question, ""),
         "beats": None,
+        "beat_map": None,
         "heat_maps": None,
     }
     if question == "Q3" and latest:
@@ -302,6 +304,7 @@ def question_page(figs: Figures, copy: Copy, question: str) -> dict:
             "csv": {"header": [copy.get("site.beat"), *cols],
                     "rows": [[label, *[f.csv(lang, na) for f in row]] for label, row in zip(labels, grid)]},
         }
+        page["beat_map"] = _beat_maps(figs, copy, latest, [b for b in beats if b != "UNKNOWN"])
     if question == "Q3" and latest and figs.dimension_values("eligible_by_dow_hour", "ALL"):
         page["heat_maps"] = _heat_maps(figs, copy, latest)
     return page
@@ -343,6 +346,28 @@ def _heat_maps(figs: Figures, copy: Copy, quarter: dt.date) -> dict:
                      for day, row in zip(days, grid)]
     return {"charts": charts, "csv": {"header": [copy.get("site.response_status"), copy.get("site.axis_day"), *hours],
                                       "rows": csv_rows}}
+
+
+def _beat_maps(figs: Figures, copy: Copy, quarter: dt.date, beats: list[str]) -> dict:
+    """Eligible incidents by beat on a map, one per response status, from the beat boundaries the city
+    profile supplies; without them, the reason there is no map."""
+    path = load_profile().beat_map
+    if path is None:
+        return {"charts": [], "unavailable": copy.get("site.beat_map_unavailable")}
+    geojson = json.loads(path.read_text(encoding="utf-8"))
+    # Every mapped beat is drawn: one with no published row had no eligible incidents (a zero count).
+    beats = sorted(set(beats) | {str(f["properties"]["beat"]) for f in geojson["features"]})
+    lang, na, reasons = copy.lang, copy.get("not_available"), copy.get("unavailable")
+    period = period_label(quarter, "quarter", lang)
+    charts = []
+    for status in ("responded", "forgone"):
+        rows = [figure_row(figs.metric("eligible_by_beat", "quarter", quarter, "ALL", "beat_status", f"{b}|{status}"),
+                           lang, na, reasons, beat=b) for b in beats]
+        title = copy.get("site.beat_map_title").format(status=copy.dim_value("response_status", status), period=period)
+        charts.append(embedded_figure(beat_map(rows, geojson, value_title=copy.label("units", "incidents"),
+                                               beat_title=copy.get("site.beat"), hidden_label=copy.get("site.hidden_mark"),
+                                               description=title), title, lang))
+    return {"charts": charts, "unavailable": ""}
 
 
 def _chart_title(copy: Copy, metrics: tuple[str, ...]) -> str:

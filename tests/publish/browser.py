@@ -22,10 +22,11 @@ _PLAIN_TEXT_JS = """() => {
   return parts.join('\\n');
 }"""
 # The rows of every drawn chart in view (Vega's own copy of the data it plots, named "figures" by
-# charts.py), so each number a chart can show is checked like a printed one.
+# charts.py; a map's rows are GeoJSON features holding the figure in `properties`), so each number a
+# chart can show is checked like a printed one.
 _CHART_ROWS_JS = """() => Array.from(document.querySelectorAll('.vega-chart')).filter(e => e.offsetParent !== null)
-  .map(e => e.__view ? e.__view.data('figures').map(r => ({src: r.src, key: r.key, state: r.state, text: r.text,
-    value: r.value, hidden: r.hidden})) : null)"""
+  .map(e => e.__view ? e.__view.data('figures').map(r => r.properties || r).map(r => ({src: r.src, key: r.key,
+    state: r.state, text: r.text, value: r.value, hidden: r.hidden})) : null)"""
 # Every chart in view has been drawn by Vega (charts draw after the page's load event).
 CHARTS_DRAWN_JS = """() => Array.from(document.querySelectorAll('.vega-chart'))
   .every(e => e.offsetParent === null || (e.dataset.drawn === 'yes' && e.querySelector('svg')))"""

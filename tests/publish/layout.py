@@ -18,7 +18,8 @@ LAYOUT_PROBLEMS_JS = r"""(minPx) => {
     if (!title || !title.textContent.trim()) problems.push('a chart without a title');
     // Axis titles: Vega's (role-axis-title) or a hand-made chart's (text.axis-title).
     const axes = Array.from(svg.querySelectorAll('.role-axis-title text, text.axis-title')).filter((t) => t.textContent.trim());
-    if (axes.length < 2) problems.push(`chart "${name}" has ${axes.length} axis titles`);
+    // A map (geographic shapes) has no axes; every other chart names both of its axes.
+    if (axes.length < 2 && !svg.querySelector('.mark-shape')) problems.push(`chart "${name}" has ${axes.length} axis titles`);
     const box = svg.getBoundingClientRect();
     for (const t of svg.querySelectorAll('text')) {
       if (!visible(t) || !t.textContent.trim()) continue;
