@@ -27,7 +27,7 @@ COLORS = ["#332288", "#CC6677", "#44AA99", "#DDCC77", "#882255", "#88CCEE", "#11
 HIDDEN_COLOR = "#b0b0b0"  # a hidden cell's fill: grey, off every scale
 HIDDEN_MARK = "#6b7280"  # the cross marking a hidden cell on a bar or line chart
 # Single-hue and so readable with every colour-vision deficiency; hidden cells are grey, off the scale.
-SEQUENTIAL_SCHEME = "blues"
+SEQUENTIAL_SCHEME = "blues"  # from zero, so the palest shade is a count near zero, not the smallest one
 FONT_PX = 12
 # Static drawings: the wide one for desktop and print, the narrow one for phones (shown at its own
 # size, so its text stays at FONT_PX; style.css picks one by the window width).
@@ -148,7 +148,7 @@ def heat_map(rows: list[dict], *, day_title: str, hour_title: str, value_title: 
     shown = {"transform": [{"filter": "datum.value != null"}], "mark": {"type": "rect", "stroke": "#fff"},
              "encoding": {"x": x, "y": y, "tooltip": tooltip,
                           "color": {"field": "value", "type": "quantitative", "title": value_title,
-                                    "scale": {"scheme": SEQUENTIAL_SCHEME},
+                                    "scale": {"scheme": SEQUENTIAL_SCHEME, "zero": True},
                                     "legend": {"format": ",~f", "orient": "top", "direction": "horizontal",
                                                "gradientLength": 200}}}}
     layers = [shown]
@@ -181,7 +181,7 @@ def beat_map(rows: list[dict], geojson: dict, *, value_title: str, beat_title: s
     shown = {"transform": [{"filter": "datum.properties.value != null"}], "mark": {"type": "geoshape", "stroke": "#fff"},
              "encoding": {"tooltip": tooltip,
                           "color": {"field": "properties.value", "type": "quantitative", "title": value_title,
-                                    "scale": {"scheme": SEQUENTIAL_SCHEME},
+                                    "scale": {"scheme": SEQUENTIAL_SCHEME, "zero": True},
                                     "legend": {"format": ",~f", "orient": "top", "direction": "horizontal",
                                                "gradientLength": 200}}}}
     labels = {"transform": [{"filter": "isValid(datum.properties.lon)"}],
