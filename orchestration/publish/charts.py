@@ -184,10 +184,15 @@ def beat_map(rows: list[dict], geojson: dict, *, value_title: str, beat_title: s
                                     "scale": {"scheme": SEQUENTIAL_SCHEME, "zero": True},
                                     "legend": {"format": ",~f", "orient": "top", "direction": "horizontal",
                                                "gradientLength": 200}}}}
-    labels = {"transform": [{"filter": "isValid(datum.properties.lon)"}],
-              "mark": {"type": "text", "fontSize": FONT_PX, "color": "#1d2433"},
+    # Beat names in dark ink, white on the darker half of the scale so they stay readable.
+    labels = {"transform": [{"filter": "isValid(datum.properties.lon)"},
+                            {"calculate": "datum.properties.value", "as": "v"},
+                            {"joinaggregate": [{"op": "max", "field": "v", "as": "top"}]}],
+              "mark": {"type": "text", "fontSize": FONT_PX},
               "encoding": {"longitude": {"field": "properties.lon", "type": "quantitative"},
                            "latitude": {"field": "properties.lat", "type": "quantitative"},
+                           "color": {"condition": {"test": "isValid(datum.v) && datum.v > 0.55 * datum.top",
+                                                   "value": "#ffffff"}, "value": "#1d2433"},
                            "text": {"field": "properties.beat"}, "tooltip": tooltip}}
     layers = [shown]
     if any(f["properties"]["hidden"] for f in features):

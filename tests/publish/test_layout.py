@@ -276,3 +276,31 @@ def test_monthly_view_draws_trend_lines(browser, published, width):
         opened.assert_clean("monthly view")
     finally:
         opened.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_q3_map_draws_every_beat_of_the_profile(browser, published, lang):
+    """The map of beats: one shape per beat of the city profile's GeoJSON in each of the two maps, each
+    holding its published figure (checked against the marts with the rest of the page), hidden beats grey."""
+    import json
+
+    from orchestration.cities import load_profile
+
+    features = json.loads(load_profile().beat_map.read_text(encoding="utf-8"))["features"]
+    rel = "questions/q3.html" if lang == "en" else "es/questions/q3.html"
+    opened = open_page(browser, published.site / rel, width=390)
+    try:
+        page = opened.page
+        maps = [rows for rows in opened.chart_rows() if rows and rows[0]["key"].startswith("eligible_by_beat|")]
+        assert len(maps) == 2 and all(len(rows) == len(features) for rows in maps), [len(m) for m in maps]
+        shapes = page.eval_on_selector_all(".vega-chart", """cs => cs.map(c => Array.from(c.querySelectorAll(
+            '.mark-shape path')).map(p => p.getAttribute('fill')))""")
+        shapes = [s for s in shapes if s]
+        assert [len(s) for s in shapes] == [len(features)] * 2, [len(s) for s in shapes]
+        for fills, rows in zip(shapes, maps):
+            assert fills.count(HIDDEN_COLOR) == sum(r["hidden"] for r in rows)
+        tip = hover_tooltip(page, ".vega-chart .mark-shape path", 0)
+        assert any(v and v[0].isdigit() for v in tip.values()), tip
+        assert not _problems(opened)
+    finally:
+        opened.close()
