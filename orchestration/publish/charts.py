@@ -26,8 +26,9 @@ COLORS = ["#332288", "#CC6677", "#44AA99", "#DDCC77", "#882255", "#88CCEE", "#11
           "#555555"]
 HIDDEN_COLOR = "#b0b0b0"  # a hidden cell's fill: grey, off every scale
 HIDDEN_MARK = "#6b7280"  # the cross marking a hidden cell on a bar or line chart
-# Single-hue and so readable with every colour-vision deficiency; hidden cells are grey, off the scale.
-SEQUENTIAL_SCHEME = "blues"  # from zero, so the palest shade is a count near zero, not the smallest one
+# Heat maps and maps: single-hue, so read alike with every colour-vision deficiency, and started at
+# zero (the palest shade is a count near zero, not merely the smallest one).
+SEQUENTIAL_SCHEME = "blues"
 FONT_PX = 12
 # Static drawings: the wide one for desktop and print, the narrow one for phones (shown at its own
 # size, so its text stays at FONT_PX; style.css picks one by the window width).
@@ -68,7 +69,7 @@ def figure_row(fig: Figure, lang: str, not_available: str, reasons: dict, **fiel
     value = fig.value if fig.shown else (0.0 if fig.printable else None)
     row = {**fields, "value": value, "text": fig.text(lang, not_available), "src": fig.source,
            "key": "|".join(fig.key), "state": state, "hidden": value is None}
-    if value is None:
+    if value is None and not fig.not_computed:  # a not-computed figure's text already says why
         row["text"] = f"{row['text']} ({fig.reason_text(lang, reasons)})"
     return row
 
@@ -237,13 +238,15 @@ def static_figure(spec: dict, lang: str, title: str) -> str:
     return _figure(title, "".join(svgs))
 
 
-def embedded_figure(spec: dict, title: str, lang: str) -> str:
-    """A titled figure the page's script draws from the spec (static/charts.js), with tooltips."""
+def embedded_figure(spec: dict, title: str, lang: str, compact: bool = False) -> str:
+    """A titled figure the page's script draws from the spec (static/charts.js), with tooltips.
+    `compact`: a grid or a map, which reads best no wider than a column of text."""
     spec = {**spec, "usermeta": {"formatLocale": d3_locale(lang)}}
     data = json.dumps(spec, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-    return _figure(title, f'<div class="vega-chart"></div><script type="application/json" class="vega-spec">{data}</script>')
+    return _figure(title, f'<div class="vega-chart"></div><script type="application/json" class="vega-spec">{data}</script>',
+                   "chart-figure compact" if compact else "chart-figure")
 
 
-def _figure(title: str, inner: str) -> str:
-    return (f'<figure class="chart-figure"><figcaption class="chart-title">{html.escape(title)}</figcaption>'
+def _figure(title: str, inner: str, css_class: str = "chart-figure") -> str:
+    return (f'<figure class="{css_class}"><figcaption class="chart-title">{html.escape(title)}</figcaption>'
             f'{inner}</figure>')

@@ -341,7 +341,8 @@ def _heat_maps(figs: Figures, copy: Copy, quarter: dt.date) -> dict:
                 for di, row in enumerate(grid) for h, f in enumerate(row)]
         charts.append(embedded_figure(heat_map(rows, day_title=copy.get("site.axis_day"), hour_title=copy.get("site.axis_hour"),
                                                value_title=copy.label("units", "incidents"),
-                                               hidden_label=copy.get("site.hidden_mark"), description=title), title, lang))
+                                               hidden_label=copy.get("site.hidden_mark"), description=title), title, lang,
+                                      compact=True))
         csv_rows += [[copy.dim_value("response_status", status), day, *[f.csv(lang, na) for f in row]]
                      for day, row in zip(days, grid)]
     return {"charts": charts, "csv": {"header": [copy.get("site.response_status"), copy.get("site.axis_day"), *hours],
@@ -366,7 +367,7 @@ def _beat_maps(figs: Figures, copy: Copy, quarter: dt.date, beats: list[str]) ->
         title = copy.get("site.beat_map_title").format(status=copy.dim_value("response_status", status), period=period)
         charts.append(embedded_figure(beat_map(rows, geojson, value_title=copy.label("units", "incidents"),
                                                beat_title=copy.get("site.beat"), hidden_label=copy.get("site.hidden_mark"),
-                                               description=title), title, lang))
+                                               description=title), title, lang, compact=True))
     return {"charts": charts, "unavailable": ""}
 
 
