@@ -76,9 +76,11 @@ def report(out: Path, warehouse: Path) -> dict:
     exact = truth_compare.compare(truth, ours, exact=True)
     tolerant = truth_compare.compare(truth, ours)
     figures: dict = {"truth_rows": int(exact.truth_rows), "missing_from_mart": len(exact.missing),
-                     "only_in_mart": len(exact.extra)}
+                     "only_in_mart": len(exact.extra), "mart_counts_against_a_true_zero": len(exact.implied_zero_truth),
+                     "true_counts_against_a_mart_zero": len(exact.implied_zero_mart)}
     print(f"\nmetric rows: {exact.truth_rows} in the truth, {len(exact.missing)} missing from the mart, "
-          f"{len(exact.extra)} only in the mart")
+          f"{len(exact.extra)} only in the mart; counts written on one side only, compared with zero: "
+          f"{len(exact.implied_zero_truth)} in the mart, {len(exact.implied_zero_mart)} in the truth")
     by_kind = []
     for kind, rows in exact.merged[exact.merged.value_truth.notna()].groupby("kind"):
         tol_rows = tolerant.merged.loc[rows.index]

@@ -20,8 +20,14 @@
     {{ return(var('eligibility_programs')) }}
 {%- endmacro %}
 
+{#- Programs case-management staff belong to (dbt var). -#}
 {% macro staff_programs() -%}
-    {{ return(['CRT', 'CORESPONSE', 'CARENAV', 'CCD']) }}
+    {{ return(var('staff_programs')) }}
+{%- endmacro %}
+
+{#- Programs that answer without a police officer (dbt var): Durham's A in police hours saved. -#}
+{% macro police_free_programs() -%}
+    {{ return(var('police_free_programs')) }}
 {%- endmacro %}
 
 {% macro quoted_list(values) -%}

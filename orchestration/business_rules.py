@@ -25,6 +25,7 @@ class BusinessRules:
     follow_up_window_days: int      # a period stays provisional this long after it ends
     eligibility_programs: tuple[str, ...]   # programs a call can be eligible for
     dispatchable_programs: tuple[str, ...]  # programs that send a team (their CAD unit type)
+    small_cell_max: int             # counts 1..small_cell_max are never published
 
     @property
     def placeholder_before_epoch(self) -> int:
@@ -43,8 +44,9 @@ def business_rules() -> BusinessRules:
             follow_up_window_days=int(values["follow_up_window_days"]),
             eligibility_programs=tuple(values["eligibility_programs"]),
             dispatchable_programs=tuple(values["dispatchable_programs"]),
+            small_cell_max=int(values["public_small_cell_max"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"{DBT_PROJECT}: vars must define city_timezone, placeholder_before (YYYY-MM-DD), "
-                         f"duplicate_call_seconds, follow_up_window_days, eligibility_programs and "
-                         f"dispatchable_programs ({exc!r})") from exc
+                         f"duplicate_call_seconds, follow_up_window_days, eligibility_programs, "
+                         f"dispatchable_programs and public_small_cell_max ({exc!r})") from exc

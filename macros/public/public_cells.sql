@@ -13,7 +13,7 @@
 
 {#- Whether a count discloses a small number (1..10; 0 and absent cells are public knowledge). -#}
 {% macro is_small_count(expression) -%}
-    coalesce({{ expression }} between 1 and {{ var('public_small_cell_max', 10) }}, false)
+    coalesce({{ expression }} between 1 and {{ var('public_small_cell_max') }}, false)
 {%- endmacro %}
 
 

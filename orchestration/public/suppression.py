@@ -43,9 +43,11 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
+from orchestration.business_rules import business_rules
+
 LOG = logging.getLogger(__name__)
 TOLERANCE = 1e-9
-SMALL_MAX = 10
+SMALL_MAX = business_rules().small_cell_max
 DEFAULT_PROTECTION_WIDTH = SMALL_MAX - 1
 # Seconds HiGHS may spend on one complement-selection integer program; the best solution found by
 # then is used (it is always audited, so a time-out costs information, never protection).

@@ -20,7 +20,7 @@ from orchestration.contract import PROJECT_ROOT
 from orchestration.ingest.destination import Destination
 from orchestration.ingest.warehouse import connect, q
 from orchestration.public.publication_gate import candidate_name, publish_checked
-from orchestration.public.suppression import SuppressionResult, suppress
+from orchestration.public.suppression import SMALL_MAX, SuppressionResult, suppress
 
 SOURCES_FILE = PROJECT_ROOT / "models/public_marts/_public_marts__sources.yml"
 PUBLIC_SCHEMA = "public_marts"
@@ -107,8 +107,8 @@ def _share_protection(cells: pd.DataFrame) -> pd.Series:
     """A share hidden only because its denominator is small (numerator 0 or over 10, complement
     small) discloses that denominator, which is a hidden small cell with its own protection:
     the share's own range need not be wide."""
-    small = set(cells.cell_id[cells.is_primary.astype(bool) & cells.disclosed_count.between(1, 10)])
-    numerator_small = cells.disclosed_count.between(1, 10)
+    small = set(cells.cell_id[cells.is_primary.astype(bool) & cells.disclosed_count.between(1, SMALL_MAX)])
+    numerator_small = cells.disclosed_count.between(1, SMALL_MAX)
     covered = cells.is_primary.astype(bool) & ~numerator_small & cells.denominator_cell_id.isin(small)
     return cells.protection_width.where(~covered, 0)
 

@@ -11,11 +11,12 @@ import datetime as dt
 import html as html_lib
 from dataclasses import dataclass
 
+from orchestration.business_rules import business_rules
 from orchestration.publish.locale import COUNT_UNITS, csv_value, format_cell
 from orchestration.publish.marts import PublicMarts
 
-# Counts 1-10 are never printed; the marts suppress them, and this guard would hide one they missed.
-MIN_PUBLISHED_COUNT = 11
+# Small counts are never printed; the marts suppress them, and this guard would hide one they missed.
+MIN_PUBLISHED_COUNT = business_rules().small_cell_max + 1
 
 
 @dataclass(frozen=True)

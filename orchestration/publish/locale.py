@@ -13,11 +13,13 @@ import math
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
+from orchestration.business_rules import business_rules
+
 LANGS = ("en", "es")
 LOCALES = {"en": "en_US", "es": "es_US"}
-SUPPRESSED_SMALL = "<11"
+SUPPRESSED_SMALL = f"<{business_rules().small_cell_max + 1}"
 # A share, mean or rate computed over 1-10 incidents is hidden too; "<11" would read as its value.
-SUPPRESSED_SMALL_BASE = "n<11"
+SUPPRESSED_SMALL_BASE = f"n{SUPPRESSED_SMALL}"
 # A complementary-suppressed cell is not small: it is hidden so a small one cannot be worked out.
 SUPPRESSED_COMPLEMENTARY = "—"
 NBSP = "\u00a0"

@@ -260,9 +260,11 @@ def question_page(figs: Figures, copy: Copy, question: str) -> dict:
     chart_cols = columns(figs, copy, spec.chart)
     table_cols = columns(figs, copy, spec.table)
     reasons = copy.get("unavailable")
+    # a breakdown value alone names a series only when one metric is charted
+    several = len({c.metric_id for c in chart_cols}) > 1
     chart_rows = [figure_row(figs.metric(c.metric_id, "quarter", q, "ALL", c.dimension, c.dimension_value), lang, na,
                              reasons, period=period_short(q, "quarter", lang), order=qi,
-                             series=column_label(copy, c, with_metric=not c.dimension), series_order=ci)
+                             series=column_label(copy, c, with_metric=several or not c.dimension), series_order=ci)
                   for ci, c in enumerate(chart_cols) for qi, q in enumerate(quarters)]
     unit = figs.unit(spec.chart[0])
     chart_title = _chart_title(copy, spec.chart)

@@ -3,7 +3,8 @@
 Each `step()` appends incidents created in the last minutes (with their calls and the units already
 dispatched, still open) and closes some open incidents (units arrive and clear, a disposition is set,
 HEART work gets its encounter), bumping `updated_at` to the current time so incremental loaders see
-them. Times come from the wall clock (UTC). The truth files describe the generated period only.
+them. HEART units' status history follows their work as CAD records it: ASSIGNED at dispatch,
+AVAILABLE at clear, so "no unit available" keeps being derived from status in live mode too. Times come from the wall clock (UTC). The truth files describe the generated period only.
 """
 from __future__ import annotations
 
@@ -193,11 +194,24 @@ class LiveCity:
                      "en_route_at": ts(a.en_route), "on_scene_at": ts(a.on_scene), "cleared_at": ts(a.cleared),
                      "transport_destination": a.transport_destination, "updated_at": ts(now)}
                     for k, a in enumerate(asg.sort_values(["dispatched", "incident"], kind="stable").itertuples())]
+        status_rows = self._status_rows(
+            [(a["unit_id"], a["unit_type"], a["dispatched_at"], "ASSIGNED") for a in asg_rows]
+            + [(a["unit_id"], a["unit_type"], a["cleared_at"], "AVAILABLE") for a in asg_rows], now)
         with self.cad.begin() as conn:
-            for name, rows in (("incidents", inc_rows), ("calls", call_rows), ("unit_assignments", asg_rows)):
+            for name, rows in (("incidents", inc_rows), ("calls", call_rows), ("unit_assignments", asg_rows),
+                               ("unit_status_changes", status_rows)):
                 if rows:
                     conn.execute(self.tables[name].insert(), rows)
                 counts[name]["inserted"] += len(rows)
+
+    def _status_rows(self, changes: list[tuple], now: int) -> list[dict]:
+        """unit_status_changes rows for HEART units' (unit, unit type, time, status) changes; a change
+        with no time (a unit not yet cleared) has not happened."""
+        happened = sorted((t, unit, status) for unit, unit_type, t, status in changes
+                          if unit_type in DISPATCHABLE and t is not None)
+        first = self._max(self.cad, "unit_status_changes", "status_change_id") or 0
+        return [{"status_change_id": int(first) + 1 + k, "unit_id": unit, "status": status, "changed_at": t,
+                 "updated_at": _ts(now)} for k, (t, unit, status) in enumerate(happened)]
 
     def _close_open(self, rng, now: int, limit: int, counts) -> None:
         if limit <= 0:
@@ -249,6 +263,8 @@ class LiveCity:
                 encounters.append({"program": heart_arrived["unit_type"], "unit_id": heart_arrived["unit_id"],
                                    "cad_incident_number": num, "started_at": heart_arrived["on_scene_at"],
                                    "ended_at": heart_arrived["cleared_at"], "block_address": row["block_address"]})
+        status_rows = self._status_rows(
+            [(a["unit_id"], a["unit_type"], a["cleared_at"], "AVAILABLE") for a in asg_updates], now)
         with self.cad.begin() as conn:
             conn.execute(it.update().where(it.c.incident_number == sa.bindparam("b_key")).values(
                 final_call_type=sa.bindparam("b_final"), disposition=sa.bindparam("b_disposition"),
@@ -261,8 +277,11 @@ class LiveCity:
                     updated_at=sa.bindparam("b_updated")),
                     [{"b_key": a["assignment_id"], "b_on_scene": a["on_scene_at"], "b_cleared": a["cleared_at"],
                       "b_updated": a["updated_at"]} for a in asg_updates])
+            if status_rows:
+                conn.execute(self.tables["unit_status_changes"].insert(), status_rows)
         counts["incidents"]["updated"] += len(inc_updates)
         counts["unit_assignments"]["updated"] += len(asg_updates)
+        counts["unit_status_changes"]["inserted"] += len(status_rows)
         if encounters:
             first = self._max(self.cms, "encounters", "encounter_id") or 0
             rows = []

@@ -395,7 +395,7 @@ def metric_values(facts: IncidentFacts, rules: Rules) -> pd.DataFrame:
         for metric, num in (("arrests_per_100", g.arrests.sum()),
                             ("hospital_transports_per_100", g.hospital_transport.sum()),
                             ("care_center_transports_per_100", g.care_center_transport.sum())):
-            num = num[num > 0]
+            # a rate of 0 over incidents that exist is a value, written like any other
             rows(metric, grain, (100.0 * num / den.reindex(num.index)).rename("value"), "response_status", "status")
         # The same, standardized: per stratum (hour band x call type at dispatch) rates weighted by
         # the stratum's incidents on both sides, over the strata both sides have incidents in.
@@ -410,7 +410,6 @@ def metric_values(facts: IncidentFacts, rules: Rules) -> pd.DataFrame:
                             ("care_center_transports_per_100_standardized", "care_center")):
             side = st.assign(w_rate=st.weight * st[col] / st.n).groupby(["period_start", "status"]).agg(
                 w_rate=("w_rate", "sum"), weight=("weight", "sum"), events=(col, "sum"))
-            side = side[side.events > 0]
             rows(metric, grain, (100.0 * side.w_rate / side.weight).rename("value"), "response_status", "status")
 
         fam = eligible.groupby("period_start").familiar_caller.sum()

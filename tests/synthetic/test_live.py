@@ -6,6 +6,8 @@ import pytest
 
 from orchestration.synthetic import GeneratorConfig, LiveCity, generate
 
+from orchestration.synthetic.rules import DISPATCHABLE
+
 from .conftest import read_system
 
 
@@ -51,3 +53,31 @@ def test_step_appends_and_updates(live_city):
 def test_live_requires_generated_sources(tmp_path):
     with pytest.raises(RuntimeError, match="run `python -m orchestration.synthetic generate` first"):
         LiveCity(GeneratorConfig(tier="tiny", out_dir=tmp_path))
+
+
+def test_heart_units_status_follows_their_live_work(live_city):
+    """Live steps write the status history "no unit available" is derived from: a HEART unit is
+    ASSIGNED from its dispatch and AVAILABLE again from its clear, and nothing else changes."""
+    cfg = live_city
+    before = read_system(cfg.resolved_cad_url, "cad_replica")
+    clock = [pd.Timestamp("2026-01-15 15:00:00", tz="UTC").timestamp()]
+    live = LiveCity(cfg, clock=lambda: clock[0])
+    for _ in range(6):
+        live.step(new_incidents=40, updates=40)
+        clock[0] += 900
+    live.close()
+    after = read_system(cfg.resolved_cad_url, "cad_replica")
+    old_ids = set(before["unit_status_changes"].status_change_id)
+    status = after["unit_status_changes"][~after["unit_status_changes"].status_change_id.isin(old_ids)]
+    asg = after["unit_assignments"][~after["unit_assignments"].assignment_id.isin(before["unit_assignments"].assignment_id)]
+    heart = asg[asg.unit_type.isin(list(DISPATCHABLE))]
+    assert len(heart) > 0, "six live steps of 40 incidents dispatch some HEART unit"
+    assigned = status[status.status == "ASSIGNED"]
+    available = status[status.status == "AVAILABLE"]
+    assert sorted(zip(assigned.unit_id, assigned.changed_at)) == sorted(zip(heart.unit_id, heart.dispatched_at))
+    cleared = heart[heart.cleared_at.notna()]
+    assert len(cleared) > 0
+    assert sorted(zip(available.unit_id, available.changed_at)) == sorted(zip(cleared.unit_id, cleared.cleared_at))
+    assert set(status.status) <= {"ASSIGNED", "AVAILABLE"}
+    assert status.status_change_id.is_unique and after["unit_status_changes"].status_change_id.is_unique
+    assert not status.unit_id.isin(asg[~asg.unit_type.isin(list(DISPATCHABLE))].unit_id).any()

@@ -17,7 +17,13 @@ police time saved is Durham's estimate, while its truth is the police time the s
 saved, so its tolerance is the bound on the estimator's bias (measured in benchmarks/oracle.py); a
 month holds few answered and forgone incidents (a partial month at the edge of the data fewer still),
 so its estimate is looser.
-A truth row missing from the mart, or a mart row missing from the truth, is always a failure.
+A truth row missing from the mart, or a mart row missing from the truth, is always a failure, with one
+reading made explicit: neither side writes a count of zero. A count row present on one side only is
+compared with zero on the other when its key is one the metric has (its period, program and
+dimension value occur in the comparison): a garbled call type that moves one incident into an
+otherwise empty day-and-hour cell is then a count of 1 against a true 0, inside the count tolerance
+with defects, and a failure when the comparison is exact. Such rows are reported apart
+(`implied_zero_truth`, `implied_zero_mart`); any other one-sided row stays missing.
 """
 from __future__ import annotations
 
@@ -95,8 +101,18 @@ def normalize_ours(frame: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass
 class Comparison:
-    merged: pd.DataFrame           # truth rows and mart rows (outer join), with `ok`
+    merged: pd.DataFrame           # truth rows and mart rows (outer join), with `ok` and `implied_zero`
     kinds: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def implied_zero_truth(self) -> pd.DataFrame:
+        """Mart counts compared with the zero the truth does not write."""
+        return self.merged[self.merged["implied_zero"] == "truth"]
+
+    @property
+    def implied_zero_mart(self) -> pd.DataFrame:
+        """Truth counts compared with the zero the mart does not write."""
+        return self.merged[self.merged["implied_zero"] == "mart"]
 
     @property
     def truth_rows(self) -> int:
@@ -117,10 +133,30 @@ class Comparison:
         return self.merged[self.merged["value_truth"].isna()]
 
 
+def _fill_implied_zeros(merged: pd.DataFrame) -> pd.DataFrame:
+    """A one-sided count row whose period, program and dimension value the other side has for that
+    metric in other rows is a zero on the other side (module docstring); mark it and fill the zero."""
+    merged["implied_zero"] = ""
+    for side, other in (("truth", "value_truth"), ("mart", "value_ours")):
+        present = merged[merged[other].notna()]
+        periods = set(zip(present["period_grain"], present["period_start"]))
+        programs = set(zip(present["metric_id"], present["program"]))
+        values = set(zip(present["metric_id"], present["dimension"], present["dimension_value"]))
+        one_sided = merged[other].isna() & (merged["kind"] == "count")
+        in_domain = [(g, p) in periods and (m, pr) in programs and (m, d, v) in values
+                     for g, p, m, pr, d, v in zip(merged["period_grain"], merged["period_start"], merged["metric_id"],
+                                                  merged["program"], merged["dimension"], merged["dimension_value"])]
+        fill = one_sided & pd.Series(in_domain, index=merged.index)
+        merged.loc[fill, other] = 0.0
+        merged.loc[fill, "implied_zero"] = side
+    return merged
+
+
 def compare(truth: pd.DataFrame, ours: pd.DataFrame, exact: bool = False) -> Comparison:
     kinds = metric_kinds()
     merged = truth.merge(normalize_ours(ours)[KEY + ["value"]], on=KEY, how="outer", suffixes=("_truth", "_ours"))
     merged["kind"] = merged["metric_id"].map(kinds)
+    merged = _fill_implied_zeros(merged)
     merged["ok"] = [not pd.isna(t) and within_tolerance(k, t, None if pd.isna(o) else o, exact, g)
                     for k, t, o, g in zip(merged["kind"], merged["value_truth"], merged["value_ours"],
                                           merged["period_grain"])]
@@ -128,5 +164,5 @@ def compare(truth: pd.DataFrame, ours: pd.DataFrame, exact: bool = False) -> Com
 
 
 def describe(rows: pd.DataFrame, limit: int = 30) -> str:
-    cols = KEY + ["kind", "value_truth", "value_ours"]
+    cols = KEY + ["kind", "value_truth", "value_ours", "implied_zero"]
     return rows[cols].head(limit).to_string()

@@ -4,6 +4,8 @@
 {%- set rate_columns = [('arrests_per_100', 'arrests'),
                         ('hospital_transports_per_100', 'hospital_transports'),
                         ('care_center_transports_per_100', 'care_center_transports')] %}
+{%- set answered_without_police = "response_status = 'responded' and heart_program in ("
+    ~ quoted_list(police_free_programs()) ~ ")" %}
 with
 
 eligible as (
@@ -22,11 +24,8 @@ hours_saved_parts as (
         period_grain,
         period_start,
         program,
-        sum(case when response_status = 'responded' and heart_program in ('CRT', 'CCD') then 1 else 0 end)
-            as answered_without_police,
-        {{ exact_sum(
-            "case when response_status = 'responded' and heart_program in ('CRT', 'CCD') then police_minutes else 0 end"
-        ) }}
+        sum(case when {{ answered_without_police }} then 1 else 0 end) as answered_without_police,
+        {{ exact_sum('case when ' ~ answered_without_police ~ ' then police_minutes else 0 end') }}
             as police_minutes_on_answered,
         sum(case when is_forgone then 1 else 0 end) as forgone_incidents,
         sum(case when is_forgone then police_units else 0 end) as forgone_police_units,
@@ -64,7 +63,8 @@ compared as (
     select
         *,
         case
-            when response_status = 'responded' and heart_program in ('CRT', 'CORESPONSE') then 'responded'
+            when response_status = 'responded' and heart_program in ({{ quoted_list(dispatchable_programs()) }})
+                then 'responded'
             when response_status = 'forgone' then 'forgone'
         end as comparison_status,
         -- night, morning, afternoon, evening: the standardization strata with the call type
@@ -76,7 +76,9 @@ compared as (
 -- (hour band x call type as known at dispatch) by the stratum's eligible incidents on both sides
 -- together, over the strata both sides have incidents in. Night-time or call-type mix then no
 -- longer drives the gap; what is left can still come from anything else that differs between the
--- two sides. The crude rates add the same strata up.
+-- two sides. The crude rates add the same strata up. A standardized rate's numerator is the side's
+-- events in the common strata: not value x denominator / 100, but the count the small-cell rule
+-- protects (a rate resting on 1-10 arrests is hidden like the crude one).
 strata as (
     select
         period_grain,
@@ -113,8 +115,8 @@ rates as (
     select
         {{ metric_columns("'" ~ metric_id ~ "'", "'response_status'", 'response_status',
             '100.0 * ' ~ column ~ ' / eligible_incidents', column, 'eligible_incidents') }}
+    -- a rate of 0 is a finding (no arrest in any of HEART's responses), not a missing figure
     from per_status
-    where {{ column }} > 0
     {%- if not loop.last %}
     union all
     {%- endif %}
@@ -153,10 +155,9 @@ standardized_rates as (
     select
         {{ metric_columns("'" ~ metric_id ~ "_standardized'", "'response_status'", 'response_status',
             '100.0 * sum(stratum_weight * cast(' ~ column ~ ' as ' ~ type_double() ~ ') / eligible_incidents)'
-            ~ ' / sum(stratum_weight)', 'null', 'sum(eligible_incidents)') }}
+            ~ ' / sum(stratum_weight)', 'sum(' ~ column ~ ')', 'sum(eligible_incidents)') }}
     from weighted
     group by period_grain, period_start, program, response_status
-    having sum({{ column }}) > 0
     {%- if not loop.last %}
     union all
     {%- endif %}

@@ -1,0 +1,23 @@
+"""Every catalog metric has a dbt unit test of its boundary cases: its metric id is among the rows
+some unit test expects (models/intermediate/_intermediate__unit_tests.yml). `dbt build` runs them
+(tests/transform/test_dbt_build.py); this keeps a new metric from arriving without one."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_catalog_metric_has_a_unit_test():
+    tested = set()
+    for path in sorted((PROJECT_ROOT / "models").rglob("*unit_tests.yml")):
+        for unit_test in yaml.safe_load(path.read_text())["unit_tests"]:
+            tested |= {row["metric_id"] for row in unit_test["expect"].get("rows", []) if "metric_id" in row}
+    with open(PROJECT_ROOT / "seeds" / "metric_catalog.csv", newline="") as fh:
+        catalog = [row["metric_id"] for row in csv.DictReader(fh)]
+    untested = [m for m in catalog if m not in tested]
+    assert len(catalog) >= 30
+    assert not untested, f"metrics with no dbt unit test expecting a row of theirs: {untested}"
