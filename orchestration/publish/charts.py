@@ -74,6 +74,13 @@ def figure_row(fig: Figure, lang: str, not_available: str, reasons: dict, **fiel
     return row
 
 
+# Legend labels wrap at word boundaries to lines of at most this many characters (about 200 px at
+# 12 px), so a long series name stays inside a phone-width chart instead of running off its edge.
+WRAP_CHARS = 32
+WRAP_LABEL = ("split(trim(replace(datum.label, regexp('(.{1,%d})( +|$)', 'g'), '$1\\n')), '\\n')"
+              % WRAP_CHARS)
+
+
 def _y_format(unit: str) -> str:
     return ",.0~%" if unit == SHARE_UNIT else ",~f"
 
@@ -93,7 +100,7 @@ def period_chart(*, unit: str, x_title: str, y_title: str, series_title: str, va
     x = {"field": "period", "type": "ordinal", "title": x_title, "sort": {"field": "order"},
          "axis": {"labelAngle": -45 if line else 0, "labelOverlap": True}}
     color = {"field": "series", "type": "nominal", "title": series_title, "sort": {"field": "series_order"},
-             "scale": {"range": COLORS}}
+             "scale": {"range": COLORS}, "legend": {"labelExpr": WRAP_LABEL}}
     tooltip = _tooltip(("series", series_title), ("period", x_title), ("text", value_title))
     y = {"field": "value", "type": "quantitative", "title": y_title, "axis": {"format": _y_format(unit)}}
     offset = {"field": "series", "sort": {"field": "series_order"}}
