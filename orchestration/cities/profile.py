@@ -75,6 +75,12 @@ class CityProfile:
         folder = self.folder / "seeds"
         return sorted(folder.glob("*.csv")) if folder.is_dir() else []
 
+    @property
+    def beat_map(self) -> Path | None:
+        """The beats' boundaries (`beats.geojson`) for the public map of beats, when the profile has them."""
+        path = self.folder / "beats.geojson"
+        return path if path.is_file() else None
+
     def has_system(self, system: str) -> bool:
         return system in self.sources
 

@@ -18,7 +18,7 @@ from orchestration.publish.locale import LANGS, period_end, period_label, quarte
 from orchestration.publish.pdf import write_card_pdf
 from orchestration.publish.questions import answer
 from orchestration.publish.site import STATIC, _date_text, dates_line, environment, write_csv
-from orchestration.publish.svg import horizontal_bars
+from orchestration.publish.charts import bar_list, figure_row, static_figure
 
 HIGHLIGHTS = ("heart_incidents", "eligible_incidents", "response_minutes_median", "felt_safe_share",
               "police_backup_share", "ems_support_share", "ccd_incidents", "police_hours_saved")
@@ -98,10 +98,14 @@ def make_card(figs: Figures, copy: Copy, start: dt.date, generated: dt.date, con
         pdf_href=f"{qid}.{lang}.pdf", other_href=f"{qid}.{other}.html", other_lang=other,
         csv_href=f"{qid}.{lang}.programs.csv", dates=dates_line(figs, copy, generated),
     )
-    card.program_chart = horizontal_bars([p["label"] for p in programs], [p["figure"] for p in programs], lang,
-                                         f'{copy.get("card.by_program")}, {period_label(start, "quarter", lang)}',
-                                         copy.label("units", "incidents"),
-                                         copy.get("site.axis_program"), na)
+    chart_title = f'{copy.get("card.by_program")}, {period_label(start, "quarter", lang)}'
+    rows = [figure_row(p["figure"], lang, na, copy.get("unavailable"), label=p["label"], order=i)
+            for i, p in enumerate(programs)]
+    # A card is printed, so its chart is drawn to SVG here rather than in the page.
+    card.program_chart = static_figure(bar_list(rows=rows, x_title=copy.label("units", "incidents"),
+                                                y_title=copy.get("site.axis_program"), value_title=copy.get("site.value"),
+                                                hidden_label=copy.get("site.hidden_mark"), description=chart_title),
+                                       lang, chart_title) if rows else ""
     return card
 
 

@@ -1,6 +1,7 @@
 """The public site: dashboard (tabs + filters), Major Questions pages and the Definitions page, in
-English (`<out>/`) and Spanish (`<out>/es/`). Every page is self-contained: styles, script and
-data are inlined and charts are SVG, so nothing is requested from anywhere when it is viewed."""
+English (`<out>/`) and Spanish (`<out>/es/`). Styles, page scripts and data are inlined; charts are
+Vega-Lite specs (charts.py) drawn by the vega bundle copied beside the pages (`<out>/vendor/`), so
+nothing is requested from anywhere but the site itself when a page is viewed."""
 from __future__ import annotations
 
 import csv
@@ -8,6 +9,7 @@ import datetime as dt
 import html
 import io
 import json
+import shutil
 from pathlib import Path
 
 import jinja2
@@ -22,10 +24,14 @@ from orchestration.publish.locale import (
 )
 from orchestration.publish.markup import copy_html, mailto_html
 from orchestration.publish.questions import QUESTIONS, SPECS, column_label, columns, answer, ordered_values
-from orchestration.publish.svg import COLORS, grouped_bars, heat_map
+from orchestration.cities import load_profile
+from orchestration.publish.charts import bar_list, beat_map, d3_locale, embedded_figure, figure_row, heat_map, period_chart
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
+VENDOR = STATIC / "vendor"
+# Loaded in this order: vega-lite and vega-embed need vega; the interpreter extends it.
+VENDOR_SCRIPTS = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js", "vega-interpreter.js")
 # Metrics the dashboard embeds (the large hour-of-week and beat breakdowns live on the Q3 page).
 TABS = [
     ("volume", "metrics", [("heart_incidents", True), ("eligible_incidents", True),
@@ -124,6 +130,8 @@ def _page_context(copy: Copy, depth: int, active: str, generated: dt.date, page_
         "cards_href": f"{site_root}../cards/index.html",
         "other_lang": _other(lang),
         "other_lang_href": site_root + _lang_root(_other(lang)) + other_path,
+        "chart_scripts": [site_root + "vendor/" + name for name in VENDOR_SCRIPTS],
+        "charts_js": (STATIC / "charts.js").read_text(encoding="utf-8"),
     }
 
 
@@ -162,6 +170,14 @@ def dashboard_data(figs: Figures, copy: Copy) -> dict:
                                  "unit": figs.unit(col.metric_id),
                                  "chart": charted or tab_id == "outcomes"})
             tab["columns"] = cols
+            unit = next((c["unit"] for c in cols if c["chart"]), "")
+            tab["specs"] = {kind: period_chart(unit=unit, x_title=copy.get("site.axis_period"),
+                                               y_title=copy.label("units", unit) if unit else "",
+                                               series_title=copy.get("site.series"), value_title=copy.get("site.value"),
+                                               hidden_label=copy.get("site.hidden_mark"),
+                                               description=copy.get("site.chart_title_by_period").format(title=tab["title"]),
+                                               line=kind.startswith("line"), with_hidden=kind.endswith("+hidden"))
+                            for kind in ("bars", "line", "bars+hidden", "line+hidden")}
         elif kind == "demographics":
             tab["source"] = spec
             rows = marts.people_served if spec == "ppl" else marts.staff
@@ -172,8 +188,15 @@ def dashboard_data(figs: Figures, copy: Copy) -> dict:
                     continue
                 known = list((copy.data.get("categories", {}).get(attribute) or {}).keys())
                 cats = [c for c in known if c in present] + sorted(present - set(known))
-                attrs.append({"id": attribute, "label": copy.label("attributes", attribute),
-                              "categories": [{"code": c, "label": copy.category(attribute, c)} for c in cats]})
+                label = copy.label("attributes", attribute)
+                attrs.append({"id": attribute, "label": label,
+                              "categories": [{"code": c, "label": copy.category(attribute, c)} for c in cats],
+                              "specs": {kind: bar_list(x_title=copy.label("units", "people" if spec == "ppl" else "staff"),
+                                                       y_title=label, value_title=copy.get("site.value"),
+                                                       hidden_label=copy.get("site.hidden_mark"),
+                                                       description=f"{tab['title']} · {label}",
+                                                       with_hidden=kind == "bars+hidden")
+                                        for kind in ("bars", "bars+hidden")}})
             tab["attributes"] = attrs
         tabs.append(tab)
 
@@ -201,7 +224,8 @@ def dashboard_data(figs: Figures, copy: Copy) -> dict:
                    "chart_title_by_period": copy.get("site.chart_title_by_period"),
                    "scroll_hint": copy.get("site.scroll_hint")},
         "unit_labels": copy.get("units"),
-        "colors": COLORS,
+        "reasons": copy.get("unavailable"),
+        "d3_locale": d3_locale(lang),
         "grains": [[g, copy.get(f"site.grains.{g}")] for g in ("month", "quarter", "year") if grains[g]],
         "months": [m.isoformat()[:7] for m in months],
         "month_labels": {m.isoformat()[:7]: period_short(m, "month", lang) for m in months},
@@ -235,12 +259,13 @@ def question_page(figs: Figures, copy: Copy, question: str) -> dict:
     latest = quarters[-1] if quarters else None
     chart_cols = columns(figs, copy, spec.chart)
     table_cols = columns(figs, copy, spec.table)
-    cats = [period_short(q, "quarter", lang) for q in quarters]
+    reasons = copy.get("unavailable")
     # a breakdown value alone names a series only when one metric is charted
     several = len({c.metric_id for c in chart_cols}) > 1
-    series = [(column_label(copy, c, with_metric=several or not c.dimension),
-               [figs.metric(c.metric_id, "quarter", q, "ALL", c.dimension, c.dimension_value) for q in quarters])
-              for c in chart_cols]
+    chart_rows = [figure_row(figs.metric(c.metric_id, "quarter", q, "ALL", c.dimension, c.dimension_value), lang, na,
+                             reasons, period=period_short(q, "quarter", lang), order=qi,
+                             series=column_label(copy, c, with_metric=several or not c.dimension), series_order=ci)
+                  for ci, c in enumerate(chart_cols) for qi, q in enumerate(quarters)]
     unit = figs.unit(spec.chart[0])
     chart_title = _chart_title(copy, spec.chart)
     grid = [[figs.metric(c.metric_id, "quarter", q, "ALL", c.dimension, c.dimension_value) for c in table_cols]
@@ -248,8 +273,11 @@ def question_page(figs: Figures, copy: Copy, question: str) -> dict:
     page = {
         "id": question, "text": copy.get(f"questions.{question}"), "short": copy.get(f"question_short.{question}"),
         "answer": answer(figs, question, latest, copy, as_html=True) if latest else copy.get("site.no_data"),
-        "chart": grouped_bars(cats, series, unit, lang, chart_title, copy.get("site.axis_period"),
-                              copy.label("units", unit), na),
+        "chart": embedded_figure(period_chart(
+            rows=chart_rows, unit=unit, x_title=copy.get("site.axis_period"), y_title=copy.label("units", unit),
+            series_title=copy.get("site.series"), value_title=copy.get("site.value"),
+            hidden_label=copy.get("site.hidden_mark"), description=chart_title, line=False), chart_title, lang)
+        if chart_rows else "",
         "columns": [column_label(copy, c, with_metric=False) for c in table_cols],
         "header": _header(copy, table_cols),
         "rows": [{"label": _marked_period(figs, copy, q, "quarter"), "cells": [f.html(lang, na) for f in row]}
@@ -260,6 +288,7 @@ def question_page(figs: Figures, copy: Copy, question: str) -> dict:
         "provisional_note": _provisional_note(figs, copy, quarters),
         "note": (copy.get("question_notes") or {}).get(question, ""),
         "beats": None,
+        "beat_map": None,
         "heat_maps": None,
     }
     if question == "Q3" and latest:
@@ -277,6 +306,7 @@ def question_page(figs: Figures, copy: Copy, question: str) -> dict:
             "csv": {"header": [copy.get("site.beat"), *cols],
                     "rows": [[label, *[f.csv(lang, na) for f in row]] for label, row in zip(labels, grid)]},
         }
+        page["beat_map"] = _beat_maps(figs, copy, latest, [b for b in beats if b != "UNKNOWN"])
     if question == "Q3" and latest and figs.dimension_values("eligible_by_dow_hour", "ALL"):
         page["heat_maps"] = _heat_maps(figs, copy, latest)
     return page
@@ -304,16 +334,43 @@ def _heat_maps(figs: Figures, copy: Copy, quarter: dt.date) -> dict:
     hours = [babel_dates.format_skeleton("h", dt.datetime(2024, 1, 1, h), locale=LOCALES[lang]) for h in range(24)]
     period = period_label(quarter, "quarter", lang)
     charts, csv_rows = [], []
+    reasons = copy.get("unavailable")
     for status in ("responded", "forgone"):
         grid = [[figs.metric("eligible_by_dow_hour", "quarter", quarter, "ALL", "dow_hour_status", f"{d}|{h:02d}|{status}")
                  for h in range(24)] for d in DAYS]
         title = copy.get("site.heat_map_title").format(status=copy.dim_value("response_status", status), period=period)
-        charts.append(heat_map(days, hours, grid, lang, title, copy.get("site.axis_hour"), copy.get("site.axis_day"),
-                               copy.get("site.hidden_cell"), na))
+        rows = [figure_row(f, lang, na, reasons, day=days[di], day_order=di, hour=hours[h], hour_order=h)
+                for di, row in enumerate(grid) for h, f in enumerate(row)]
+        charts.append(embedded_figure(heat_map(rows, day_title=copy.get("site.axis_day"), hour_title=copy.get("site.axis_hour"),
+                                               value_title=copy.label("units", "incidents"),
+                                               hidden_label=copy.get("site.hidden_mark"), description=title), title, lang,
+                                      compact=True))
         csv_rows += [[copy.dim_value("response_status", status), day, *[f.csv(lang, na) for f in row]]
                      for day, row in zip(days, grid)]
     return {"charts": charts, "csv": {"header": [copy.get("site.response_status"), copy.get("site.axis_day"), *hours],
                                       "rows": csv_rows}}
+
+
+def _beat_maps(figs: Figures, copy: Copy, quarter: dt.date, beats: list[str]) -> dict:
+    """Eligible incidents by beat on a map, one per response status, from the beat boundaries the city
+    profile supplies; without them, the reason there is no map."""
+    path = load_profile().beat_map
+    if path is None:
+        return {"charts": [], "unavailable": copy.get("site.beat_map_unavailable")}
+    geojson = json.loads(path.read_text(encoding="utf-8"))
+    # Every mapped beat is drawn: one with no published row had no eligible incidents (a zero count).
+    beats = sorted(set(beats) | {str(f["properties"]["beat"]) for f in geojson["features"]})
+    lang, na, reasons = copy.lang, copy.get("not_available"), copy.get("unavailable")
+    period = period_label(quarter, "quarter", lang)
+    charts = []
+    for status in ("responded", "forgone"):
+        rows = [figure_row(figs.metric("eligible_by_beat", "quarter", quarter, "ALL", "beat_status", f"{b}|{status}"),
+                           lang, na, reasons, beat=b) for b in beats]
+        title = copy.get("site.beat_map_title").format(status=copy.dim_value("response_status", status), period=period)
+        charts.append(embedded_figure(beat_map(rows, geojson, value_title=copy.label("units", "incidents"),
+                                               beat_title=copy.get("site.beat"), hidden_label=copy.get("site.hidden_mark"),
+                                               description=title), title, lang, compact=True))
+    return {"charts": charts, "unavailable": ""}
 
 
 def _chart_title(copy: Copy, metrics: tuple[str, ...]) -> str:
@@ -344,7 +401,7 @@ def build_site(figs: Figures, out_dir: Path, generated: dt.date, langs: tuple[st
     """Write every page, and a CSV of every table a static page shows; returns the paths written."""
     env = environment()
     js = (STATIC / "dashboard.js").read_text(encoding="utf-8")
-    written = []
+    written = copy_vendor(out_dir)
 
     def write(path: Path, template: str, ctx: dict) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -386,6 +443,17 @@ def build_site(figs: Figures, out_dir: Path, generated: dt.date, langs: tuple[st
             write(base / "questions" / p["href"], "question.html.j2",
                   {**_page_context(copy, 1, "questions", generated, p["short"], f"questions/{p['href']}", figs),
                    "q": p})
+    return written
+
+
+def copy_vendor(out_dir: Path) -> list[Path]:
+    """The vega bundle and its licenses beside the pages, which load it from the site itself."""
+    target = out_dir / "vendor"
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in sorted(VENDOR.iterdir()):
+        shutil.copyfile(path, target / path.name)
+        written.append(target / path.name)
     return written
 
 

@@ -10,34 +10,41 @@ LAYOUT_PROBLEMS_JS = r"""(minPx) => {
   const over = document.documentElement.scrollWidth - vw;
   if (over > 0) problems.push(`the page is ${over}px wider than the ${vw}px window`);
   const shown = Array.from(document.querySelectorAll('svg.chart')).filter(visible);
+  const overlaps = (r, q) => r.left < q.right - 0.5 && q.left < r.right - 0.5 && r.top < q.bottom - 0.5 && q.top < r.bottom - 0.5;
   for (const svg of shown) {
     const fig = svg.closest('figure.chart-figure');
     const title = fig && fig.querySelector('.chart-title');
+    const name = title ? title.textContent : '?';
     if (!title || !title.textContent.trim()) problems.push('a chart without a title');
-    const axes = Array.from(svg.querySelectorAll('text.axis-title')).filter((t) => t.textContent.trim());
-    if (axes.length < 2) problems.push(`chart "${title && title.textContent}" has ${axes.length} axis titles`);
+    // Axis titles: Vega's (role-axis-title) or a hand-made chart's (text.axis-title).
+    const axes = Array.from(svg.querySelectorAll('.role-axis-title text, text.axis-title')).filter((t) => t.textContent.trim());
+    // A map (geographic shapes) has no axes; every other chart names both of its axes.
+    if (axes.length < 2 && !svg.querySelector('.mark-shape')) problems.push(`chart "${name}" has ${axes.length} axis titles`);
+    const box = svg.getBoundingClientRect();
     for (const t of svg.querySelectorAll('text')) {
       if (!visible(t) || !t.textContent.trim()) continue;
       const m = t.getScreenCTM();
       const px = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
       if (px < minPx) problems.push(`chart text "${t.textContent}" renders at ${px.toFixed(1)}px`);
+      // Text cut by the chart's own edge (a legend or label wider than the drawing) is clipped.
+      const r = t.getBoundingClientRect();
+      if (r.right > box.right + 1 || r.left < box.left - 1 || r.bottom > box.bottom + 1 || r.top < box.top - 1)
+        problems.push(`chart "${name}": text "${t.textContent}" is clipped by the chart's edge`);
     }
-    const r = svg.getBoundingClientRect();
-    if (r.right > vw + 0.5 || r.left < -0.5) problems.push(`chart "${title && title.textContent}" is cut off`);
-  }
-  for (const legend of Array.from(document.querySelectorAll('ul.legend')).filter(visible)) {
-    const items = Array.from(legend.querySelectorAll('li'));
-    const rects = items.map((li) => li.getBoundingClientRect());
-    rects.forEach((r, i) => {
-      if (r.right > vw + 0.5 || r.left < -0.5) problems.push(`legend entry "${items[i].textContent}" is clipped`);
-      if (items[i].scrollWidth > items[i].clientWidth + 1) problems.push(`legend entry "${items[i].textContent}" overflows`);
-      rects.slice(i + 1).forEach((q, j) => {
-        if (r.left < q.right - 0.5 && q.left < r.right - 0.5 && r.top < q.bottom - 0.5 && q.top < r.bottom - 0.5)
-          problems.push(`legend entries "${items[i].textContent}" and "${items[i + 1 + j].textContent}" overlap`);
-      });
-    });
-    const colors = new Set(items.map((li) => getComputedStyle(li.querySelector('.swatch')).backgroundColor));
-    if (colors.size !== items.length) problems.push(`a legend of ${items.length} series uses ${colors.size} colours`);
+    if (box.right > vw + 0.5 || box.left < -0.5) problems.push(`chart "${name}" is cut off`);
+    // Legends drawn in the chart: entries never overlap, and each entry of a symbol legend has its own colour.
+    for (const legend of svg.querySelectorAll('.role-legend')) {
+      const labels = Array.from(legend.querySelectorAll('.role-legend-label text')).filter((t) => t.textContent.trim());
+      const rects = labels.map((t) => t.getBoundingClientRect());
+      rects.forEach((r, i) => rects.slice(i + 1).forEach((q, j) => {
+        if (overlaps(r, q)) problems.push(`legend entries "${labels[i].textContent}" and "${labels[i + 1 + j].textContent}" overlap`);
+      }));
+      const symbols = Array.from(legend.querySelectorAll('.role-legend-symbol path'));
+      if (symbols.length > 1) {
+        const colors = new Set(symbols.map((p) => (p.getAttribute('fill') !== 'none' && p.getAttribute('fill')) || p.getAttribute('stroke')));
+        if (colors.size !== symbols.length) problems.push(`a legend of ${symbols.length} series uses ${colors.size} colours`);
+      }
+    }
   }
   for (const wrap of Array.from(document.querySelectorAll('.table-wrap')).filter(visible)) {
     const hint = wrap.parentElement.querySelector('.scroll-hint');

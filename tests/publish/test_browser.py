@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .browser import check_page_figures, embedded_data, open_page, stray_numbers
+from .browser import CHARTS_DRAWN_JS, check_page_figures, embedded_data, open_page, stray_numbers
 from .conftest import GENERATED
 from .mart_check import date_numbers, provisional_numbers, read_marts, reviewed_text_numbers
 
@@ -51,6 +51,7 @@ def test_page_loads_offline_and_prints_only_mart_figures(browser, published, mar
 def _select(page, select_id: str, value: str) -> None:
     page.select_option(f"#{select_id}", value)
     page.wait_for_function(f"document.body.dataset.rendered.includes({value!r})")
+    page.wait_for_function(CHARTS_DRAWN_JS)
 
 
 def _visible_rows(page, tab: str) -> list[str]:
@@ -66,7 +67,7 @@ def test_dashboard_tabs_and_filters(browser, published, marts, lang):
         data = embedded_data(opened)
         # Every tab shows its own panel only, and its figures match the marts.
         for tab in TABS:
-            page.click(f"#tab-{tab}")
+            opened.click_tab(tab)
             assert page.get_attribute(f"#tab-{tab}", "aria-selected") == "true"
             visible = page.eval_on_selector_all("[role=tabpanel]", "ps => ps.filter(p => !p.hidden).map(p => p.id)")
             assert visible == [f"panel-{tab}"], f"{path}: tab {tab} shows panels {visible}"
@@ -78,7 +79,7 @@ def test_dashboard_tabs_and_filters(browser, published, marts, lang):
             opened.screenshot(f"dashboard-{lang}-{tab}")
 
         # Period grain and date range filter the rows.
-        page.click("#tab-volume")
+        opened.click_tab("volume")
         assert len(_visible_rows(page, "volume")) == 4, "quarterly view of 2024 has 4 rows"
         _select(page, "f-grain", "month")
         assert len(_visible_rows(page, "volume")) == 12
@@ -111,14 +112,14 @@ def test_dashboard_tabs_and_filters(browser, published, marts, lang):
 
         # Demographics follow the program filter; the monthly view shows quarters with a note.
         _select(page, "f-program", "CRT")
-        page.click("#tab-people")
+        opened.click_tab("people")
         assert page.locator("#panel-people .note").first.inner_text().strip(), "monthly demographics need a note"
         keys = page.eval_on_selector_all("#panel-people .num", "els => els.map(e => e.dataset.key)")
         assert keys and all(k.split("|")[2] == "CRT" and k.split("|")[0] == "quarter" for k in keys), keys[:5]
         check_page_figures(opened, marts, lang, f"{path}#people CRT")
 
         # Summaries filter by program and date, in the page's language.
-        page.click("#tab-summaries")
+        opened.click_tab("summaries")
         _select(page, "f-program", "CCD")
         programs = page.eval_on_selector_all("#panel-summaries .summary", "els => els.map(e => e.dataset.program)")
         expected = [s for s in marts["summaries"] if s["program"] == "CCD"]

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.publish.svg import COLORS
+from orchestration.publish.charts import COLORS, HIDDEN_COLOR
+from orchestration.publish.content import load_copy
 
 from .browser import open_page
 from .layout import LAYOUT_PROBLEMS_JS, TABLE_JS
@@ -40,7 +41,7 @@ def test_page_layout(browser, published, kind, lang, rel, width):
         problems = _problems(opened)
         if rel in ("index.html", "es/index.html") and kind == "site":
             for tab in DASHBOARD_TABS:
-                opened.page.click(f"#tab-{tab}")
+                opened.click_tab(tab)
                 problems += [f"#{tab}: {p}" for p in _problems(opened)]
                 if tab in ("volume", "outcomes"):
                     opened.screenshot(f"layout-{lang}-{tab}-{width}")
@@ -59,10 +60,13 @@ def test_layout_check_catches_small_text_and_overflow(browser, tmp_path):
     page.write_text(
         '<!doctype html><html lang="en"><body style="margin:0">'
         '<figure class="chart-figure"><figcaption class="chart-title">T</figcaption>'
-        '<svg class="chart" viewBox="0 0 760 100" style="width:380px"><text x="5" y="20" style="font-size:12px">a</text>'
-        '<text class="axis-title" x="5" y="40">x</text><text class="axis-title" x="5" y="60">y</text></svg>'
-        '<ul class="legend"><li><span class="swatch" style="background:red"></span>a</li>'
-        '<li style="margin-left:600px"><span class="swatch" style="background:red"></span>b</li></ul></figure>'
+        '<svg class="chart" viewBox="0 0 760 200" style="width:380px"><text x="5" y="20" style="font-size:12px">a</text>'
+        '<text class="axis-title" x="5" y="40" style="font-size:24px">x</text>'
+        '<text class="axis-title" x="5" y="60" style="font-size:24px">y</text>'
+        '<g class="role-legend"><g class="role-legend-symbol"><path fill="red" d="M0,0h5v5h-5z"/>'
+        '<path fill="red" d="M0,0h5v5h-5z"/></g><g class="role-legend-label">'
+        '<text x="10" y="120" style="font-size:24px">first series</text><text x="20" y="125" style="font-size:24px">second</text>'
+        '<text x="700" y="160" style="font-size:24px">a label past the edge</text></g></g></svg></figure>'
         '<figure><div class="table-wrap" style="overflow-x:auto;width:200px"><table id="t"><tr><td style="white-space:nowrap">'
         + "x" * 200 + '</td></tr></table></div></figure><p class="answer">HEART answered — incidents</p></body></html>',
         encoding="utf-8")
@@ -71,8 +75,8 @@ def test_layout_check_catches_small_text_and_overflow(browser, tmp_path):
         problems = "\n".join(_problems(opened))
     finally:
         opened.close()
-    for expected in ("renders at 6.0px", "scrolls with no visible cue", "is clipped", "uses 1 colours",
-                     "wider than the 390px window", "suppression mark"):
+    for expected in ("renders at 6.0px", "scrolls with no visible cue", "is clipped by the chart's edge",
+                     "uses 1 colours", "overlap", "wider than the 390px window", "suppression mark"):
         assert expected in problems, f"the layout check missed {expected!r}:\n{problems}"
 
 
@@ -135,7 +139,7 @@ def test_dashboard_downloads_equal_their_tables(browser, published, lang):
     try:
         for tab, program in (("volume", "ALL"), ("outcomes", "CRT"), ("people", "ALL"), ("backup", "CCD")):
             page.select_option("#f-program", program)
-            page.click(f"#tab-{tab}")
+            opened.click_tab(tab)
             ids = page.eval_on_selector_all(f"#panel-{tab} table[id]", "ts => ts.map(t => t.id)")
             assert ids, f"{path}#{tab}: no table"
             for table_id in ids:
@@ -156,7 +160,7 @@ def test_filters_are_kept_in_the_url(browser, published):
     opened = open_page(browser, path)
     try:
         page = opened.page
-        page.click("#tab-outcomes")
+        opened.click_tab("outcomes")
         page.select_option("#f-grain", "month")
         page.select_option("#f-from", "2024-03")
         page.select_option("#f-program", "CRT")
@@ -175,46 +179,68 @@ def test_filters_are_kept_in_the_url(browser, published):
         again.close()
 
 
+# Vega's tooltip (vega-tooltip, inside the vendored vega-embed) as [[key, value], ...].
+TOOLTIP_JS = """() => { const t = document.getElementById('vg-tooltip-element');
+  if (!t || !t.classList.contains('visible')) return null;
+  return Array.from(t.querySelectorAll('tr')).map(tr => Array.from(tr.cells).map(c => c.textContent)); }"""
+
+
+def hover_tooltip(page, selector: str, index: int) -> dict:
+    """Hover the index-th mark matched by selector and return its tooltip as {key: value}."""
+    page.locator(selector).nth(index).hover(force=True)
+    page.wait_for_function(TOOLTIP_JS)
+    tip = dict(page.evaluate(TOOLTIP_JS))
+    page.mouse.move(0, 0)
+    return tip
+
+
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("rel,panel", [("index.html", "#panel-volume"), ("es/index.html", "#panel-outcomes"),
                                        ("questions/q2.html", "main"), ("es/questions/q1.html", "main")])
-def test_chart_tooltips_show_values(browser, published, rel, panel):
-    """Hovering a bar names its series, its period and its value, as printed in the table beside it."""
-    opened = open_page(browser, published.site / rel)
+def test_chart_tooltips_show_values(browser, published, rel, panel, width):
+    """Hovering a bar names its series and period and gives its value as the table beside it prints it."""
+    opened = open_page(browser, published.site / rel, width=width)
     try:
         page = opened.page
         if panel.startswith("#panel-"):
-            page.click("#tab-" + panel.removeprefix("#panel-"))
-        tips = page.eval_on_selector_all(f"{panel} svg.chart:not(.chart-narrow) rect title", "ts => ts.map(t => t.textContent)")
+            opened.click_tab(panel.removeprefix("#panel-"))
+        value_key = load_copy("es" if rel.startswith("es/") else "en").get("site.value")
+        bars = f"{panel} .vega-chart .mark-rect path"
+        count = page.locator(bars).count()
         cells = set(page.eval_on_selector_all(f"{panel} table .num", "ns => ns.map(n => n.textContent)"))
-        assert len(tips) >= 4, f"{rel}: {len(tips)} bars with a tooltip"
-        for tip in tips:
-            label, _, value = tip.rpartition(": ")
-            assert label and value in cells, f"{rel}: tooltip {tip!r} does not give a value printed in the table"
+        assert count >= 4, f"{rel}: {count} bars"
+        for i in range(0, count, max(1, count // 5)):
+            tip = hover_tooltip(page, bars, i)
+            assert len(tip) == 3 and tip.get(value_key) in cells, \
+                f"{rel} at {width}px: tooltip {tip} does not give a value printed in the table"
     finally:
         opened.close()
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
-def test_q3_heat_map_shades_published_cells_and_hatches_hidden_ones(browser, published, lang, tmp_path):
-    """The day x hour heat map: 7 x 24 cells per response status, each tooltip giving the cell's printed
-    figure, hidden cells hatched (never shaded as a low count), and its CSV holding the same figures."""
+def test_q3_heat_map_shades_published_cells_and_greys_hidden_ones(browser, published, lang, tmp_path):
+    """The day x hour heat map: 7 x 24 cells per response status, each datum the cell's printed figure;
+    hidden cells drawn grey (never shaded as a low count) with their reason on hover; its CSV holds the
+    same figures."""
     rel = "questions/q3.html" if lang == "en" else "es/questions/q3.html"
     opened = open_page(browser, published.site / rel, width=390)
     try:
         page = opened.page
-        heat = page.eval_on_selector_all("svg.heat.chart-narrow", """ss => ss.map(s => Array.from(s.querySelectorAll(
-            ':scope > rect')).filter(r => r.querySelector('title'))
-            .map(r => [r.getAttribute('fill'), r.querySelector('title').textContent]))""")
-        assert len(heat) == 2 and all(len(cells) == 7 * 24 for cells in heat), [len(c) for c in heat]
-        fills = [fill for cells in heat for fill, _ in cells]
-        tips = [tip for cells in heat for _, tip in cells]
-        hidden = [t for f, t in zip(fills, tips) if f.startswith("url(#hatch")]
-        assert hidden and all(t.endswith(("<11", "\u2014")) for t in hidden), hidden[:3]
-        assert all(not t.endswith(("<11", "\u2014")) for f, t in zip(fills, tips) if not f.startswith("url(")), \
-            "a hidden cell is shaded like a published count"
+        charts = [rows for rows in opened.chart_rows() if rows
+                  and rows[0]["key"].startswith("eligible_by_dow_hour|")]
+        assert len(charts) == 2 and all(len(rows) == 7 * 24 for rows in charts), [len(c) for c in charts]
+        hidden = [r for rows in charts for r in rows if r["hidden"]]
+        assert hidden and all(r["value"] is None and r["text"].startswith(("<11 (", "\u2014 (")) for r in hidden), hidden[:3]
+        # Grey fills: exactly the hidden cells, in both maps.
+        greys = page.eval_on_selector_all(".vega-chart .mark-rect path",
+                                          f"ps => ps.filter(p => p.getAttribute('fill') === {HIDDEN_COLOR!r}).length")
+        assert greys == len(hidden), f"{greys} grey cells for {len(hidden)} hidden figures"
+        tip = hover_tooltip(page, f".vega-chart .mark-rect path[fill='{HIDDEN_COLOR}']", 0)
+        reasons = load_copy(lang).get("unavailable")
+        assert any(any(reason in v for reason in reasons.values()) for v in tip.values()), tip
         href = page.get_attribute("a.csv[href$='-day-hour.csv']", "href")
         rows = _read_csv((published.site / rel).parent.joinpath(href).read_text(encoding="utf-8"))
-        printed = [t.rpartition(": ")[2] for t in tips]
+        printed = [r["text"].partition(" (")[0] for rows in charts for r in rows]
         from_csv = [v for r in rows[1:] for v in r[2:]]
         assert len(from_csv) == len(printed)
         for value, text in zip(from_csv, printed):
@@ -232,17 +258,49 @@ def test_monthly_view_draws_trend_lines(browser, published, width):
         page = opened.page
         page.select_option("#f-grain", "month")
         page.wait_for_function("document.body.dataset.rendered.includes('|month|')")
+        value_key = load_copy("es").get("site.value")
         for tab in ("volume", "backup"):
-            page.click(f"#tab-{tab}")
-            lines = page.eval_on_selector_all(f"#panel-{tab} svg.chart.line path", "ps => ps.length")
-            legend = page.eval_on_selector_all(f"#panel-{tab} ul.legend li", "ls => ls.length")
-            assert lines >= 2 and lines == legend, f"{tab}: {lines} lines for {legend} legend entries"
-            tips = page.eval_on_selector_all(f"#panel-{tab} svg.chart.line circle title", "ts => ts.map(t => t.textContent)")
+            opened.click_tab(tab)
+            series = {r["key"].split("|")[0] + r["key"].split("|")[5] for r in opened.chart_rows()[0]}
+            lines = page.eval_on_selector_all(f"#panel-{tab} .vega-chart .mark-line path", "ps => ps.length")
+            assert lines >= 2 and lines == len(series), f"{tab}: {lines} lines for {len(series)} series"
+            points = f"#panel-{tab} .vega-chart .mark-symbol path"
             cells = set(page.eval_on_selector_all(f"#panel-{tab} table .num", "ns => ns.map(n => n.textContent)"))
-            assert len(tips) >= 12 and all(t.rpartition(": ")[2] in cells for t in tips), tips[:3]
+            assert page.locator(points).count() >= 12
+            for i in (0, 5, 11):
+                tip = hover_tooltip(page, points, i)
+                assert tip.get(value_key) in cells, tip
             problems = _problems(opened)
             assert not problems, f"{tab} monthly at {width}px:\n" + "\n".join(problems)
         opened.screenshot(f"layout-es-backup-monthly-{width}")
         opened.assert_clean("monthly view")
+    finally:
+        opened.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_q3_map_draws_every_beat_of_the_profile(browser, published, lang):
+    """The map of beats: one shape per beat of the city profile's GeoJSON in each of the two maps, each
+    holding its published figure (checked against the marts with the rest of the page), hidden beats grey."""
+    import json
+
+    from orchestration.cities import load_profile
+
+    features = json.loads(load_profile().beat_map.read_text(encoding="utf-8"))["features"]
+    rel = "questions/q3.html" if lang == "en" else "es/questions/q3.html"
+    opened = open_page(browser, published.site / rel, width=390)
+    try:
+        page = opened.page
+        maps = [rows for rows in opened.chart_rows() if rows and rows[0]["key"].startswith("eligible_by_beat|")]
+        assert len(maps) == 2 and all(len(rows) == len(features) for rows in maps), [len(m) for m in maps]
+        shapes = page.eval_on_selector_all(".vega-chart", """cs => cs.map(c => Array.from(c.querySelectorAll(
+            '.mark-shape path')).map(p => p.getAttribute('fill')))""")
+        shapes = [s for s in shapes if s]
+        assert [len(s) for s in shapes] == [len(features)] * 2, [len(s) for s in shapes]
+        for fills, rows in zip(shapes, maps):
+            assert fills.count(HIDDEN_COLOR) == sum(r["hidden"] for r in rows)
+        tip = hover_tooltip(page, ".vega-chart .mark-shape path", 0)
+        assert any(v and v[0].isdigit() for v in tip.values()), tip
+        assert not _problems(opened)
     finally:
         opened.close()

@@ -1,5 +1,6 @@
-// Public dashboard: tabs, filters (period grain, date range, program), SVG charts and tables,
-// all drawn in the page from the data embedded in it. No request leaves the page.
+// Public dashboard: tabs, filters (period grain, date range, program), charts and tables, all drawn
+// in the page from the data embedded in it (charts through charts.js and the vendored Vega). No
+// request leaves the site.
 (function () {
   "use strict";
   const D = JSON.parse(document.getElementById("dashboard-data").textContent);
@@ -17,7 +18,6 @@
   const SUPPRESSED = { small_cell: "<11", complementary: "\u2014" };
   const COUNT_UNITS = ["incidents", "people", "staff", "contacts"];
   const SHARE = "share (0..1)";
-  const COLORS = D.colors;
 
   // Index the mart rows by key.
   const mv = new Map();
@@ -69,133 +69,34 @@
   }
 
   // ---- charts -------------------------------------------------------------------------------
-  // Drawn at the width of their box (viewBox = pixels), so text is 12 px on a phone and on a desktop.
-  const FONT = 12;
-  function niceScale(v) {
-    if (!(v > 0)) return [1, 0.25];
-    const raw = v / 4, p = Math.pow(10, Math.floor(Math.log10(raw)));
-    let step = 10 * p;
-    for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= raw) { step = m * p; break; }
-    return [step * Math.ceil(v / step - 1e-9), step];
+  // The specs come from the publisher (charts.py); the page only fills in the rows its filters select.
+  // A row carries the figure's mart key and its printed text, as the publisher's own rows do.
+  function reasonOf(c) {
+    if (c.missing) return "missing";
+    if (c.reason === "complementary" || c.reason === "suppressed") return c.reason;
+    return COUNT_UNITS.includes(c.unit) ? "small_cell" : "small_base";
   }
-  function tickText(v, unit) {
-    const x = unit === SHARE ? v * 100 : v;
-    const text = nf(Math.abs(x - Math.round(x)) < 1e-9 ? 0 : 1).format(x);
-    return unit === SHARE ? percent(text) : text;
+  function chartRow(c, fields) {
+    const printable = c.value !== null && c.value !== undefined || (c.missing && COUNT_UNITS.includes(c.unit));
+    const value = printable ? (c.missing ? 0 : c.value) : null;
+    const state = c.missing ? "missing" : (c.reason || "value");
+    let text = cellText(c);
+    if (value === null) text += ` (${D.reasons[reasonOf(c)] || ""})`;
+    return Object.assign({}, fields, { value, text, src: c.src, key: c.key, state, hidden: value === null });
   }
-  function legendHtml(labels) {
-    if (labels.length < 2) return "";
-    return `<ul class="legend">` + labels.map((l, i) =>
-      `<li><span class="swatch" style="background:${COLORS[i % COLORS.length]}"></span>${esc(l)}</li>`).join("") + "</ul>";
+  function chartFigure(title) {
+    return `<figure class="chart-figure"><figcaption class="chart-title">${esc(title)}</figcaption><div class="vega-chart"></div></figure>`;
   }
-  function figureHtml(title, svg, legend) {
-    return `<figure class="chart-figure"><figcaption class="chart-title">${esc(title)}</figcaption>${svg}${legend || ""}</figure>`;
+  // Charts are drawn once their figure is in the page: [element selector, spec, rows] per chart.
+  let pending = [];
+  function withRows(spec, rows) {
+    return Object.assign({}, spec, { data: Object.assign({}, spec.data, { values: rows }) });
   }
-  function axisTitles(W, H, left, plotW, top, plotH, xTitle, yTitle) {
-    return `<text class="axis-title" x="${left + plotW / 2}" y="${H - 6}" text-anchor="middle">${esc(xTitle)}</text>` +
-      `<text class="axis-title" transform="translate(14 ${top + plotH / 2}) rotate(-90)" text-anchor="middle">${esc(yTitle)}</text>`;
-  }
-  // Vertical grouped bars: categories along x, one bar per series; each bar's tooltip gives its value.
-  function barChart(categories, series, unit, title, xTitle, yTitle, width) {
-    if (!categories.length || !series.length) return "";
-    const W = Math.max(280, Math.round(width)), H = W < 500 ? 260 : 300;
-    const left = 68, right = 10, top = 14, bottom = 62;
-    const shown = series.flatMap((s) => s.cells.filter((c) => c.value !== null).map((c) => c.value));
-    const [max, step] = niceScale(Math.max(0, ...shown));
-    const plotW = W - left - right, plotH = H - top - bottom;
-    const band = plotW / categories.length, barW = Math.max(1.5, (band * 0.8) / series.length);
-    const y = (v) => top + plotH - (v / max) * plotH;
-    const longest = Math.max(...categories.map((c) => Math.max(...c.split(" ").map((p) => p.length))));
-    const every = Math.max(1, Math.ceil((longest * FONT * 0.65 + 6) / band));
-    let out = `<svg class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(title)}" xmlns="http://www.w3.org/2000/svg">`;
-    for (let i = 0; i <= Math.round(max / step); i++) {
-      const v = step * i, yy = y(v);
-      out += `<line x1="${left}" x2="${W - right}" y1="${yy}" y2="${yy}" class="grid"/>`;
-      out += `<text class="tick" x="${left - 6}" y="${yy + 4}" text-anchor="end">${esc(tickText(v, unit))}</text>`;
-    }
-    categories.forEach((cat, ci) => {
-      const x0 = left + ci * band + band * 0.1;
-      series.forEach((s, si) => {
-        const c = s.cells[ci];
-        if (c.value === null || c.value === undefined) return;
-        const tip = `${s.label} \u00b7 ${cat}: ${cellText(c)}`;
-        out += `<rect x="${x0 + si * barW}" y="${y(c.value)}" width="${Math.max(1, barW - 1)}" height="${top + plotH - y(c.value)}" fill="${COLORS[si % COLORS.length]}"><title>${esc(tip)}</title></rect>`;
-      });
-      const cx = left + ci * band + band / 2, cut = cat.lastIndexOf(" ");
-      const lines = cut > 0 ? [cat.slice(0, cut), cat.slice(cut + 1)] : [cat];
-      if (ci % every === 0) out += `<text class="tick" x="${cx}" y="${top + plotH + 16}" text-anchor="middle">` +
-        lines.map((l, i) => `<tspan x="${cx}" dy="${i ? 14 : 0}">${esc(l)}</tspan>`).join("") + "</text>";
-    });
-    out += `<line x1="${left}" x2="${W - right}" y1="${top + plotH}" y2="${top + plotH}" class="axis"/>`;
-    out += axisTitles(W, H, left, plotW, top, plotH, xTitle, yTitle);
-    return figureHtml(title, out + "</svg>", legendHtml(series.map((s) => s.label)));
-  }
-  // Monthly series as lines, so a trend reads at a glance; a hidden month leaves a gap, never a dip to zero.
-  function lineChart(categories, series, unit, title, xTitle, yTitle, width) {
-    if (!categories.length || !series.length) return "";
-    const W = Math.max(280, Math.round(width)), H = W < 500 ? 260 : 300;
-    const left = 68, right = 14, top = 14, bottom = 62;
-    const shown = series.flatMap((s) => s.cells.filter((c) => c.value !== null).map((c) => c.value));
-    const [max, step] = niceScale(Math.max(0, ...shown));
-    const plotW = W - left - right, plotH = H - top - bottom;
-    const band = plotW / categories.length;
-    const x = (i) => left + band * i + band / 2, y = (v) => top + plotH - (v / max) * plotH;
-    const longest = Math.max(...categories.map((c) => Math.max(...c.split(" ").map((p) => p.length))));
-    const every = Math.max(1, Math.ceil((longest * FONT * 0.65 + 6) / band));
-    let out = `<svg class="chart line" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(title)}" xmlns="http://www.w3.org/2000/svg">`;
-    for (let i = 0; i <= Math.round(max / step); i++) {
-      const v = step * i, yy = y(v);
-      out += `<line x1="${left}" x2="${W - right}" y1="${yy}" y2="${yy}" class="grid"/>`;
-      out += `<text class="tick" x="${left - 6}" y="${yy + 4}" text-anchor="end">${esc(tickText(v, unit))}</text>`;
-    }
-    series.forEach((s, si) => {
-      const color = COLORS[si % COLORS.length];
-      let path = "", pen = false;
-      s.cells.forEach((c, ci) => {
-        if (c.value === null || c.value === undefined) { pen = false; return; }
-        path += `${pen ? "L" : "M"}${x(ci).toFixed(1)} ${y(c.value).toFixed(1)} `;
-        pen = true;
-      });
-      if (path) out += `<path d="${path.trim()}" fill="none" stroke="${color}" stroke-width="2.5"/>`;
-      s.cells.forEach((c, ci) => {
-        if (c.value === null || c.value === undefined) return;
-        out += `<circle cx="${x(ci)}" cy="${y(c.value)}" r="4" fill="${color}"><title>${esc(`${s.label} \u00b7 ${categories[ci]}: ${cellText(c)}`)}</title></circle>`;
-      });
-    });
-    categories.forEach((cat, ci) => {
-      if (ci % every) return;
-      const cut = cat.lastIndexOf(" "), lines = cut > 0 ? [cat.slice(0, cut), cat.slice(cut + 1)] : [cat];
-      out += `<text class="tick" x="${x(ci)}" y="${top + plotH + 16}" text-anchor="middle">` +
-        lines.map((l, i) => `<tspan x="${x(ci)}" dy="${i ? 14 : 0}">${esc(l)}</tspan>`).join("") + "</text>";
-    });
-    out += `<line x1="${left}" x2="${W - right}" y1="${top + plotH}" y2="${top + plotH}" class="axis"/>`;
-    out += axisTitles(W, H, left, plotW, top, plotH, xTitle, yTitle);
-    return figureHtml(title, out + "</svg>", legendHtml(series.map((s) => s.label)));
-  }
-  // Horizontal bars for one period (demographics): the label sits above its bar, so it never collides.
-  function hbarChart(labels, cells, title, xTitle, yTitle, width) {
-    const W = Math.max(280, Math.round(width)), row = 40, left = 34, right = 16, top = 6;
-    const H = top + labels.length * row + 44, base = top + labels.length * row, plotW = W - left - right;
-    const shown = cells.filter((c) => c.value !== null).map((c) => c.value);
-    const [max, step] = niceScale(Math.max(0, ...shown));
-    const x = (v) => left + (v / max) * plotW;
-    let out = `<svg class="chart hbar" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(title)}" xmlns="http://www.w3.org/2000/svg">`;
-    for (let i = 0; i <= Math.round(max / step); i++) {
-      const v = step * i, anchor = i === 0 ? "start" : x(v) > W - 40 ? "end" : "middle";
-      out += `<line x1="${x(v)}" x2="${x(v)}" y1="${top}" y2="${base}" class="grid"/>`;
-      out += `<text class="tick" x="${x(v)}" y="${base + 16}" text-anchor="${anchor}">${esc(tickText(v, "people"))}</text>`;
-    }
-    labels.forEach((lab, i) => {
-      const c = cells[i], yy = top + i * row;
-      out += `<text class="legend" x="${left}" y="${yy + 14}">${esc(lab)}</text>`;
-      if (c.value !== null) {
-        out += `<rect x="${left}" y="${yy + 20}" width="${Math.max(1, x(c.value) - left)}" height="14" fill="${COLORS[0]}"><title>${esc(lab + ": " + cellText(c))}</title></rect>`;
-      } else if (c.reason) {
-        out += `<text class="tick suppressed" x="${left}" y="${yy + 32}">${esc(cellText(c))}</text>`;
-      }
-    });
-    out += axisTitles(W, H, left, plotW, top, labels.length * row, xTitle, yTitle);
-    return figureHtml(title, out + "</svg>", "");
+  function drawPending(panel) {
+    const charts = panel.querySelectorAll(".vega-chart");
+    const jobs = pending.map(([spec, rows], i) => window.arpCharts.embed(charts[i], withRows(spec, rows), D.d3_locale));
+    pending = [];
+    return Promise.all(jobs);
   }
 
   // ---- tables and their downloads -------------------------------------------------------------
@@ -246,8 +147,6 @@
   }
 
   function flatLabel(c) { return c.group ? `${c.group}: ${c.label}` : c.label; }
-  // The width a chart figure gets (the stylesheet caps figures at 900 px).
-  function viewWidth(panel) { return Math.min(900, panel.querySelector(".view").clientWidth || 700); }
 
   function renderMetricTab(tab, panel) {
     const periods = periodsIn(state.grain);
@@ -255,20 +154,27 @@
     if (!periods.length || !cols.length) { panel.querySelector(".view").innerHTML = `<p class="empty">${esc(L.no_data)}</p>`; return; }
     const grid = cols.map((c) => periods.map((p) => metricCell(c.metric, state.grain, p, state.program, c.dim, c.dv)));
     const chartCols = cols.map((c, i) => [c, i]).filter(([c]) => c.chart);
-    const series = chartCols.map(([c, i]) => ({ label: c.label, cells: grid[i] }));
-    const unit = chartCols.length ? chartCols[0][0].unit : "";
-    const draw = state.grain === "month" && periods.length > 2 ? lineChart : barChart;
-    let out = draw(periods.map((p) => D.period_short[state.grain][p]), series, unit,
-      L.chart_title_by_period.replace("{title}", tab.title), L.axis_period, D.unit_labels[unit] || unit, viewWidth(panel));
+    const rows = [];
+    chartCols.forEach(([c, i], si) => periods.forEach((p, pi) => rows.push(chartRow(grid[i][pi], {
+      period: D.period_short[state.grain][p], order: pi, series: c.label, series_order: si }))));
+    // Monthly figures read as a trend line; quarters and years as grouped bars.
+    const kind = (state.grain === "month" && periods.length > 2 ? "line" : "bars") + (rows.some((r) => r.hidden) ? "+hidden" : "");
+    const spec = tab.specs[kind];
+    let out = "";
+    if (rows.length) {
+      pending.push([spec, rows]);
+      out += chartFigure(L.chart_title_by_period.replace("{title}", tab.title));
+    }
     let inner = tableHead(cols) + "<tbody>";
-    const rows = [[L.period, ...cols.map(flatLabel)]];
+    const csvRows = [[L.period, ...cols.map(flatLabel)]];
     periods.forEach((p, pi) => {
       inner += `<tr><th scope="row">${esc(periodLabel(p, state.grain))}</th>` + cols.map((c, ci) => `<td>${cellHtml(grid[ci][pi])}</td>`).join("") + "</tr>";
-      rows.push([periodLabel(p, state.grain), ...cols.map((c, ci) => cellCsv(grid[ci][pi]))]);
+      csvRows.push([periodLabel(p, state.grain), ...cols.map((c, ci) => cellCsv(grid[ci][pi]))]);
     });
-    out += tableFigure(`table-${tab.id}`, tab.title + " \u00b7 " + (D.program_labels[state.program] || state.program), inner + "</tbody>", rows,
+    out += tableFigure(`table-${tab.id}`, tab.title + " \u00b7 " + (D.program_labels[state.program] || state.program), inner + "</tbody>", csvRows,
       `${tab.id}-${state.grain}-${state.from}-${state.to}-${state.program}.csv`);
     panel.querySelector(".view").innerHTML = out;
+    return drawPending(panel);
   }
 
   function renderDemoTab(tab, panel) {
@@ -280,13 +186,13 @@
     let out = state.grain === "month" ? `<p class="note">${esc(L.demographics_grain_note)}</p>` : "";
     const latest = periods[periods.length - 1];
     out += `<p class="note">${esc(L.latest_period.replace("{period}", periodLabel(latest, grain)))}</p>`;
-    const width = viewWidth(panel);
     for (const attr of tab.attributes) {
       const cats = attr.categories;
       const grid = cats.map((cat) => periods.map((p) => demoCell(src, grain, p, state.program, attr.id, cat.code)));
       out += `<section class="attribute" data-attribute="${esc(attr.id)}"><h3>${esc(attr.label)}</h3>`;
-      out += hbarChart(cats.map((c) => c.label), grid.map((r) => r[r.length - 1]),
-        `${attr.label} \u00b7 ${periodLabel(latest, grain)}`, D.unit_labels[src === "ppl" ? "people" : "staff"], attr.label, width);
+      const barRows = cats.map((cat, i) => chartRow(grid[i][grid[i].length - 1], { label: cat.label, order: i }));
+      pending.push([attr.specs[barRows.some((r) => r.hidden) ? "bars+hidden" : "bars"], barRows]);
+      out += chartFigure(`${attr.label} \u00b7 ${periodLabel(latest, grain)}`);
       let inner = `<thead><tr><th scope="col">${esc(attr.label)}</th>`;
       inner += periods.map((p) => `<th scope="col">${esc(D.period_short[grain][p])}</th>`).join("") + "</tr></thead><tbody>";
       const rows = [[attr.label, ...periods.map((p) => D.period_short[grain][p])]];
@@ -299,6 +205,7 @@
       out += "</section>";
     }
     panel.querySelector(".view").innerHTML = out;
+    return drawPending(panel);
   }
 
   function renderSummaries(tab, panel) {
@@ -310,6 +217,8 @@
   }
 
   function render() {
+    pending = [];
+    let drawn = Promise.resolve();
     for (const tab of D.tabs) {
       const btn = $("tab-" + tab.id), panel = $("panel-" + tab.id);
       const active = tab.id === state.tab;
@@ -317,11 +226,13 @@
       btn.tabIndex = active ? 0 : -1;
       panel.hidden = !active;
       if (!active) continue;
-      if (tab.kind === "metrics") renderMetricTab(tab, panel);
-      else if (tab.kind === "demographics") renderDemoTab(tab, panel);
+      if (tab.kind === "metrics") drawn = renderMetricTab(tab, panel) || drawn;
+      else if (tab.kind === "demographics") drawn = renderDemoTab(tab, panel) || drawn;
       else renderSummaries(tab, panel);
     }
-    document.body.dataset.rendered = [state.tab, state.grain, state.from, state.to, state.program].join("|");
+    // Set once the charts are drawn, so a reader (or a test) of this state sees the finished view.
+    const rendered = [state.tab, state.grain, state.from, state.to, state.program].join("|");
+    drawn.then(() => { document.body.dataset.rendered = rendered; });
     writeUrl();
     if (window.arpMarkTables) window.arpMarkTables();
   }
@@ -379,20 +290,10 @@
       }
     });
   }
-  // Charts are drawn to their box's width: redraw when the box changes size (phone rotation, window).
-  let lastWidth = 0, timer = null;
-  window.addEventListener("resize", () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      const w = document.getElementById("main").clientWidth;
-      if (w !== lastWidth) { lastWidth = w; render(); }
-    }, 120);
-  });
   window.addEventListener("hashchange", () => {
     readUrl();
     $("f-grain").value = state.grain; $("f-from").value = state.from; $("f-to").value = state.to; $("f-program").value = state.program;
     render();
   });
-  lastWidth = document.getElementById("main").clientWidth;
   render();
 })();

@@ -1,0 +1,61 @@
+"""Rewrite the screenshots in docs/screenshots/ from the test fixture's site, in Debian's Chromium:
+the Call volume tab and the Q3 day x hour heat map, in English and Spanish, at 1400 px and 390 px.
+
+    .venv/bin/python -m tests.publish.docs_screenshots
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from orchestration.ingest.destination import Destination
+from orchestration.publish import build_public_outputs
+
+from .browser import open_page
+from .conftest import CHROMIUM_ARGS, GENERATED, chromium_path
+from .fixtures import PROJECT_ROOT, build_public_marts
+
+OUT = PROJECT_ROOT / "docs" / "screenshots"
+WIDTHS = (1400, 390)
+
+
+def shoot(site: Path, browser) -> list[Path]:
+    OUT.mkdir(parents=True, exist_ok=True)
+    written = []
+    for lang in ("en", "es"):
+        root = site if lang == "en" else site / "es"
+        for width in WIDTHS:
+            opened = open_page(browser, root / "index.html", width=width)
+            try:
+                opened.click_tab("volume")
+                path = OUT / f"volume-{lang}-{width}.png"
+                opened.page.locator("#panel-volume").screenshot(path=str(path))
+                written.append(path)
+            finally:
+                opened.close()
+            opened = open_page(browser, root / "questions" / "q3.html", width=width)
+            try:
+                heat = opened.page.locator("figure.chart-figure", has=opened.page.locator(".vega-chart")).nth(1)
+                path = OUT / f"heat-map-{lang}-{width}.png"
+                heat.screenshot(path=str(path))
+                written.append(path)
+            finally:
+                opened.close()
+    return written
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        warehouse = build_public_marts(Path(tmp) / "warehouse.duckdb")
+        build_public_outputs(Destination.duckdb(warehouse), Path(tmp) / "out", generated=GENERATED)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            for path in shoot(Path(tmp) / "out" / "site", browser):
+                print(f"{path.relative_to(PROJECT_ROOT)}  {path.stat().st_size // 1024} KiB")
+            browser.close()
+
+
+if __name__ == "__main__":
+    main()
