@@ -1,5 +1,6 @@
 """Rewrite the screenshots in docs/screenshots/ from the test fixture's site, in Debian's Chromium:
-the Call volume tab and the Q3 day x hour heat map, in English and Spanish, at 1400 px and 390 px.
+the Call volume tab and the Q3 day x hour heat map, in English and Spanish, and the latest Spanish
+data card, at 1400 px and 390 px.
 
     .venv/bin/python -m tests.publish.docs_screenshots
 """
@@ -46,13 +47,29 @@ def shoot(site: Path, browser) -> list[Path]:
     return written
 
 
+def shoot_card(cards: Path, browser) -> list[Path]:
+    """The latest quarter's Spanish card, whole page."""
+    card = sorted(cards.glob("*.es.html"))[-1]
+    written = []
+    for width in WIDTHS:
+        opened = open_page(browser, card, width=width)
+        try:
+            path = OUT / f"card-es-{width}.png"
+            opened.page.screenshot(path=str(path), full_page=True)
+            written.append(path)
+        finally:
+            opened.close()
+    return written
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         warehouse = build_public_marts(Path(tmp) / "warehouse.duckdb")
         build_public_outputs(Destination.duckdb(warehouse), Path(tmp) / "out", generated=GENERATED)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-            for path in shoot(Path(tmp) / "out" / "site", browser):
+            out = Path(tmp) / "out"
+            for path in shoot(out / "site", browser) + shoot_card(out / "cards", browser):
                 print(f"{path.relative_to(PROJECT_ROOT)}  {path.stat().st_size // 1024} KiB")
             browser.close()
 
