@@ -16,7 +16,7 @@ import jinja2
 
 from orchestration.business_rules import business_rules
 from orchestration.publish.content import Copy, load_copy, load_site_settings
-from orchestration.publish.figures import Figures, answered_share
+from orchestration.publish.figures import Figures, answered_share, not_computed_text
 from babel import dates as babel_dates
 
 from orchestration.publish.locale import (
@@ -224,6 +224,8 @@ def dashboard_data(figs: Figures, copy: Copy) -> dict:
                    "chart_title_by_period": copy.get("site.chart_title_by_period"),
                    "scroll_hint": copy.get("site.scroll_hint")},
         "unit_labels": copy.get("units"),
+        # a metric the city cannot compute prints why ("not available: needs ..."), never 0 or n/a
+        "not_computed": {m: not_computed_text(reason, lang) for m, reason in figs.not_computed.items()},
         "reasons": copy.get("unavailable"),
         "d3_locale": d3_locale(lang),
         "grains": [[g, copy.get(f"site.grains.{g}")] for g in ("month", "quarter", "year") if grains[g]],

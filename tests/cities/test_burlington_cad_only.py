@@ -137,3 +137,36 @@ def test_hours_of_day_agree_with_the_files_own_hour_column(city_build):
     eligible = joined[joined.is_eligible.astype(bool)]
     file_hours = pd.to_datetime(eligible.Hour, format="%I %p").dt.hour.value_counts()
     assert metric.astype(int).to_dict() == file_hours.sort_index().to_dict()
+
+
+def test_the_dashboard_says_what_a_metric_needs_instead_of_a_zero(city_build):
+    """The dashboard's tables fill in on the page: a metric the city cannot compute prints its
+    "not available: needs ..." in every cell, never 0 (a count with no row) or n/a."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.publish.browser import open_page
+    from tests.publish.conftest import CHROMIUM_ARGS, chromium_path
+
+    path = chromium_path()
+    if path is None:
+        pytest.skip("no chromium")
+    catalog = _query(city_build, "select metric_id, unavailable_reason from public_marts.pub_metric_catalog "
+                                 "where unavailable_reason is not null")
+    needs = dict(zip(catalog.metric_id, catalog.unavailable_reason))
+    assert "heart_incidents" in needs
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        opened = open_page(browser, city_build["build"] / "site" / "index.html")
+        try:
+            opened.click_tab("volume")
+            cells = opened.page.eval_on_selector_all(
+                "#panel-volume span.num[data-src='mv']",
+                "els => els.map(e => [e.dataset.key, e.dataset.state, e.textContent])")
+        finally:
+            opened.close()
+            browser.close()
+    blocked = [(key, state, text) for key, state, text in cells if key.split("|")[0] in needs]
+    assert blocked, "the Call volume tab shows no cell of a metric Burlington cannot compute"
+    wrong = [(key, state, text) for key, state, text in blocked
+             if state != "not_computed" or text != needs[key.split("|")[0]]]
+    assert not wrong, f"cells of metrics the city cannot compute that do not say what they need: {wrong[:5]}"

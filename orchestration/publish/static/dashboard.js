@@ -41,6 +41,7 @@
     return { src, key, unit, value: reason ? null : row[valueIdx], reason: reason || null, missing: false };
   }
   function cellText(c) {
+    if (c.notComputed) return c.notComputed;
     if (c.missing) return COUNT_UNITS.includes(c.unit) ? formatValue(0, c.unit) : L.not_available;
     if (c.reason === "complementary" || c.reason === "suppressed") return SUPPRESSED.complementary;
     if (c.reason) return COUNT_UNITS.includes(c.unit) ? SUPPRESSED.small_cell : "n<11";
@@ -52,16 +53,19 @@
       const d = DECIMALS[c.unit] !== undefined ? DECIMALS[c.unit] : 1;
       return (c.unit === SHARE ? c.value * 100 : c.value).toFixed(d);
     }
-    if (c.missing && COUNT_UNITS.includes(c.unit)) return "0";
+    if (c.missing && !c.notComputed && COUNT_UNITS.includes(c.unit)) return "0";
     return cellText(c);
   }
   function cellHtml(c) {
-    const state = c.missing ? "missing" : (c.reason || "value");
+    const state = c.notComputed ? "not_computed" : c.missing ? "missing" : (c.reason || "value");
     return `<span class="num" data-src="${c.src}" data-key="${esc(c.key)}" data-state="${state}">${esc(cellText(c))}</span>`;
   }
   function metricCell(metric, grain, start, program, dim, dv) {
     const key = [metric, grain, start, program, dim, dv].join("|");
-    return cell("mv", key, D.units[metric] || "", mv.get(key), 6);
+    const c = cell("mv", key, D.units[metric] || "", mv.get(key), 6);
+    // the city lacks the data this metric needs: say so instead of a zero
+    if (D.not_computed && D.not_computed[metric]) c.notComputed = D.not_computed[metric];
+    return c;
   }
   function demoCell(src, grain, start, program, attribute, category) {
     const key = [grain, start, program, attribute, category].join("|");
@@ -77,11 +81,12 @@
     return COUNT_UNITS.includes(c.unit) ? "small_cell" : "small_base";
   }
   function chartRow(c, fields) {
-    const printable = c.value !== null && c.value !== undefined || (c.missing && COUNT_UNITS.includes(c.unit));
+    const printable = !c.notComputed && (c.value !== null && c.value !== undefined
+      || (c.missing && COUNT_UNITS.includes(c.unit)));
     const value = printable ? (c.missing ? 0 : c.value) : null;
-    const state = c.missing ? "missing" : (c.reason || "value");
+    const state = c.notComputed ? "not_computed" : c.missing ? "missing" : (c.reason || "value");
     let text = cellText(c);
-    if (value === null) text += ` (${D.reasons[reasonOf(c)] || ""})`;
+    if (value === null && !c.notComputed) text += ` (${D.reasons[reasonOf(c)] || ""})`;
     return Object.assign({}, fields, { value, text, src: c.src, key: c.key, state, hidden: value === null });
   }
   function chartFigure(title) {
@@ -150,10 +155,11 @@
 
   function renderMetricTab(tab, panel) {
     const periods = periodsIn(state.grain);
-    const cols = tab.columns.filter((c) => D.has[[c.metric, state.program].join("|")]);
+    // a metric the city cannot compute keeps its column, which says what it needs (not a silent gap)
+    const cols = tab.columns.filter((c) => D.has[[c.metric, state.program].join("|")] || D.not_computed[c.metric]);
     if (!periods.length || !cols.length) { panel.querySelector(".view").innerHTML = `<p class="empty">${esc(L.no_data)}</p>`; return; }
     const grid = cols.map((c) => periods.map((p) => metricCell(c.metric, state.grain, p, state.program, c.dim, c.dv)));
-    const chartCols = cols.map((c, i) => [c, i]).filter(([c]) => c.chart);
+    const chartCols = cols.map((c, i) => [c, i]).filter(([c]) => c.chart && !D.not_computed[c.metric]);
     const rows = [];
     chartCols.forEach(([c, i], si) => periods.forEach((p, pi) => rows.push(chartRow(grid[i][pi], {
       period: D.period_short[state.grain][p], order: pi, series: c.label, series_order: si }))));
