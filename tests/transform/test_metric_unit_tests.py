@@ -21,3 +21,13 @@ def test_every_catalog_metric_has_a_unit_test():
     untested = [m for m in catalog if m not in tested]
     assert len(catalog) >= 30
     assert not untested, f"metrics with no dbt unit test expecting a row of theirs: {untested}"
+
+
+def test_unit_test_names_fit_a_postgresql_identifier():
+    """dbt names a unit test's relation after the test, and PostgreSQL refuses identifiers over 63
+    bytes: a longer name builds on DuckDB and fails the whole PostgreSQL build."""
+    names = [unit_test["name"] for path in sorted((PROJECT_ROOT / "models").rglob("*.yml"))
+             for unit_test in (yaml.safe_load(path.read_text()) or {}).get("unit_tests", [])]
+    assert len(names) >= 20
+    too_long = [n for n in names if len(n.encode()) > 63]
+    assert not too_long, f"unit test names over 63 bytes: {too_long}"
