@@ -44,15 +44,13 @@ def _read(path: Path, sql: str) -> pd.DataFrame:
 
 
 def figures(path: Path) -> dict[str, dict]:
-    rules = pd.read_csv(PROJECT_ROOT / "seeds/public_metric_rules.csv", keep_default_na=False)
-    headline_rule = dict(zip(rules.metric_id, rules.get("headline", pd.Series("", index=rules.index))))
     result = {}
     for table, (cells_model, keys) in TABLES.items():
         public = _read(path, f"select * from public_marts.{table}")
         cells = _read(path, f"select * from public_candidates.{cells_model}")
         if "table_name" in cells:
             cells = cells[cells.table_name.eq("staff" if table == "pub_staff_demographics" else "people_served")]
-        merged = public.merge(cells[keys + ["disclosed_count", "is_primary"]], on=keys, how="left")
+        merged = public.merge(cells[keys + ["disclosed_count", "is_primary", "is_headline"]], on=keys, how="left")
         counted = merged.disclosed_count.fillna(0).astype(float)
         hidden = merged.is_suppressed.astype(bool)
         figures_ = {
@@ -65,9 +63,8 @@ def figures(path: Path) -> dict[str, dict]:
             "share_of_count_hidden": round(float(counted[hidden].sum() / counted.sum()), 5) if counted.sum() else 0.0,
         }
         if table == "pub_metric_values":
-            rule = merged.metric_id.map(headline_rule).fillna("")
-            headline = (rule.isin(["all_programs", "every_program_by_quarter"]) & merged.program.eq("ALL")
-                        | rule.eq("every_program_by_quarter") & merged.period_grain.ne("month"))
+            # the candidate cells' own is_headline: the seed's rule is applied in one place, the model
+            headline = merged.is_headline.fillna(False).astype(bool)
             figures_["headline_hidden_11_or_more"] = int((headline & hidden & (counted >= 11)).sum())
         result[table] = figures_
     return result

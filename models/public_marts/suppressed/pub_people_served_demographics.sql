@@ -1,26 +1,3 @@
--- The people served demographic cells as the public may see them: the count unless the suppression
--- step decided to hide it, with one marker for every hidden cell (small or complementary). A cell
--- without a decision gets a null is_suppressed, which the contract's not_null refuses.
-with
-
-cells as (
-    select * from {{ ref('candidate_demographic_cells') }}
-    where table_name = 'people_served'
-),
-
-decisions as (
-    select * from {{ source('suppression', 'cell_decisions') }}
-    where cell_set = 'demographic'
-)
-
-select
-    cells.period_grain,
-    cells.period_start,
-    cells.program,
-    cells.attribute,
-    cells.category,
-    case when decisions.is_suppressed then null else cells.cell_count end as people_served,
-    decisions.is_suppressed,
-    case when decisions.is_suppressed then 'suppressed' end as suppression_reason
-from cells
-left join decisions on cells.cell_id = decisions.cell_id
+-- People served by demographic category, as the public may see them (macro
+-- suppressed_demographic_cells: the count unless the suppression step hid it).
+{{ suppressed_demographic_cells('people_served', 'people_served') }}
