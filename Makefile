@@ -13,7 +13,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_TARGET_PATH := $(CURDIR)/build/dbt/target
 export DBT_LOG_PATH := $(CURDIR)/build/dbt/logs
 
-.PHONY: demo test ui lint env clean
+.PHONY: demo test ui lint env clean pr-check
 
 env: $(SYNCED)
 
@@ -54,3 +54,12 @@ lint: $(SYNCED)
 
 clean:
 	rm -rf build
+
+# What the branch does to the published numbers: slim dbt build of the changed models against
+# main's manifest and a cell-by-cell diff of the metric tables (build/pr/metric_diff.md).
+# PR_BASE=<branch> compares against another base; PR_TIER=demo uses the year-long city.
+PR_BASE ?= main
+PR_TIER ?= tiny
+
+pr-check: $(SYNCED)
+	$(PY) -m orchestration.dev.pr_check --base $(PR_BASE) --tier $(PR_TIER)

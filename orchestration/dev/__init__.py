@@ -1,0 +1,1 @@
+"""Developer tooling: the pull-request check and the pre-commit hooks."""
