@@ -87,8 +87,14 @@ def _share_protection(cells: pd.DataFrame) -> pd.Series:
 def decide_cell_set(dest: Destination, cell_set: str) -> tuple[pd.DataFrame, SuppressionResult]:
     """The candidate cells of one set with is_suppressed and suppression_reason added."""
     cells_model, relations_model = CELL_SETS[cell_set]
-    cells = read_frame(dest, f"select * from {CANDIDATE_SCHEMA}.{cells_model}")
-    relations = read_frame(dest, f"select group_id, cell_id, coefficient from {CANDIDATE_SCHEMA}.{relations_model}")
+    # In a fixed order: the integer program settles ties by the order of its variables and rows, and
+    # two publications of the same data that hid different complements could be combined to recover
+    # what each one hides.
+    cells = read_frame(dest, f"select * from {CANDIDATE_SCHEMA}.{cells_model} order by cell_id")
+    relations = read_frame(
+        dest,
+        f"select group_id, cell_id, coefficient from {CANDIDATE_SCHEMA}.{relations_model} order by group_id, cell_id",
+    )
     if cells.empty:
         # Nothing to protect: a city without case management has no demographic cells at all.
         result = SuppressionResult(
