@@ -1,0 +1,175 @@
+-- The probabilistic half of the linkage, step one: every encounter the rules left unlinked paired
+-- with the CAD incidents it could belong to, and how each pair compares.
+--
+-- Window: incidents created from a day before to a day after the encounter start (entry dated the
+-- wrong day near midnight is a typing error the model should see). Every pair in the window is
+-- kept, because pairs taken at random are what the u probabilities are estimated from; only pairs
+-- where at least one comparison agrees at all (passes_blocking: number exact or close, the unit
+-- assigned, the block or its number) are scored and fitted.
+-- Comparison levels (null = not comparable, e.g. no number typed; the model skips it):
+--   incident_number: exact | close (one digit changed or two swapped) | different;
+--   unit: assigned (the encounter's unit, on unit_key, was on the incident) | other_heart_unit |
+--       no_heart_unit; null for phone work, so the program shapes what is compared;
+--   address: exact (normalized block) | similar_street (same block number, street of the same
+--       first letter, last word and length within one: a misspelling) | same_block_number | different;
+--   time: prompt (start up to 30 minutes after creation) | in_window (from an hour before creation
+--       to two hours after closing) | day_shifted (in the window once moved a day) | near (within 12
+--       hours) | far.
+{%- set s = linkage_settings() %}
+with
+
+unlinked as (
+    select
+        encounters.encounter_id,
+        encounters.program,
+        {{ unit_key('encounters.unit_id') }} as unit_key,
+        encounters.cad_incident_number as typed_incident_number,
+        encounters.started_at,
+        encounters.block_address,
+        {{ epoch_seconds('encounters.started_at') }} as started_s
+    from {{ ref('int_encounter_links_by_rule') }} as by_rule
+    inner join {{ ref('stg_cms__encounters') }} as encounters
+        on by_rule.encounter_id = encounters.encounter_id
+    where by_rule.link_method = 'unlinked'
+),
+
+-- the days whose incidents an encounter is compared with, so the window join is an equi-join
+encounter_days as (
+    select
+        unlinked.*,
+        cast(floor(unlinked.started_s / 86400) as bigint) + day_offsets.day_offset as day_bucket
+    from unlinked
+    cross join (values (-2), (-1), (0), (1), (2)) as day_offsets (day_offset)
+),
+
+incidents as (
+    select
+        incident_number,
+        block_address,
+        {{ epoch_seconds('created_at') }} as created_s,
+        {{ epoch_seconds('coalesce(closed_at, created_at)') }} as closed_s,
+        cast(floor({{ epoch_seconds('created_at') }} / 86400) as bigint) as day_bucket
+    from {{ ref('stg_cad__incidents') }}
+),
+
+assigned_units as (
+    select distinct
+        incident_number,
+        {{ unit_key('unit_id') }} as unit_key
+    from {{ ref('int_unit_assignments_timed') }}
+    where is_heart_unit
+),
+
+heart_incidents as (
+    select distinct incident_number
+    from assigned_units
+),
+
+windowed as (
+    select
+        encounter_days.encounter_id,
+        encounter_days.program,
+        encounter_days.unit_key,
+        encounter_days.typed_incident_number,
+        encounter_days.block_address as encounter_block_address,
+        encounter_days.started_s,
+        incidents.incident_number,
+        incidents.block_address as incident_block_address,
+        regexp_replace(encounter_days.block_address, '^[0-9]+ BLOCK ', '') as encounter_street,
+        regexp_replace(incidents.block_address, '^[0-9]+ BLOCK ', '') as incident_street,
+        incidents.created_s,
+        incidents.closed_s
+    from encounter_days
+    inner join incidents
+        on
+            encounter_days.day_bucket = incidents.day_bucket
+            and incidents.created_s >= encounter_days.started_s - {{ s.fs_day_window_hours * 3600 }}
+            and incidents.created_s <= encounter_days.started_s + {{ s.fs_day_window_hours * 3600 }}
+),
+
+compared as (
+    select
+        windowed.encounter_id,
+        windowed.incident_number,
+        windowed.program,
+        case
+            when windowed.typed_incident_number is null then null
+            when windowed.typed_incident_number = windowed.incident_number then 'exact'
+            when
+                length(windowed.typed_incident_number) = 12
+                and {{ digit_mismatches('windowed.typed_incident_number', 'windowed.incident_number') }} <= 2
+                then 'close'
+            else 'different'
+        end as incident_number_level,
+        case
+            when windowed.unit_key is null then null
+            when assigned_units.unit_key is not null then 'assigned'
+            when heart_incidents.incident_number is not null then 'other_heart_unit'
+            else 'no_heart_unit'
+        end as unit_level,
+        case
+            when windowed.encounter_block_address is null or windowed.incident_block_address is null then null
+            when windowed.encounter_block_address = windowed.incident_block_address then 'exact'
+            when
+                windowed.encounter_block_address like '% BLOCK %'
+                and split_part(windowed.encounter_block_address, ' ', 1)
+                = split_part(windowed.incident_block_address, ' ', 1)
+                and left(windowed.encounter_street, 1) = left(windowed.incident_street, 1)
+                and split_part(reverse(windowed.encounter_street), ' ', 1)
+                = split_part(reverse(windowed.incident_street), ' ', 1)
+                and abs(length(windowed.encounter_street) - length(windowed.incident_street)) <= 1
+                then 'similar_street'
+            when
+                windowed.encounter_block_address like '% BLOCK %'
+                and split_part(windowed.encounter_block_address, ' ', 1)
+                = split_part(windowed.incident_block_address, ' ', 1)
+                then 'same_block_number'
+            else 'different'
+        end as address_level,
+        case
+            when
+                windowed.started_s >= windowed.created_s
+                and windowed.started_s <= windowed.created_s + {{ s.fs_prompt_minutes * 60 }}
+                then 'prompt'
+            when
+                windowed.started_s >= windowed.created_s - {{ s.fs_before_minutes * 60 }}
+                and windowed.started_s <= windowed.closed_s + {{ s.fs_after_hours * 3600 }}
+                then 'in_window'
+            when
+                (
+                    windowed.started_s + 86400 >= windowed.created_s - {{ s.fs_before_minutes * 60 }}
+                    and windowed.started_s + 86400 <= windowed.closed_s + {{ s.fs_after_hours * 3600 }}
+                )
+                or (
+                    windowed.started_s - 86400 >= windowed.created_s - {{ s.fs_before_minutes * 60 }}
+                    and windowed.started_s - 86400 <= windowed.closed_s + {{ s.fs_after_hours * 3600 }}
+                )
+                then 'day_shifted'
+            when abs(windowed.started_s - windowed.created_s) <= {{ s.fs_near_hours * 3600 }} then 'near'
+            else 'far'
+        end as time_level,
+        abs(windowed.started_s - windowed.created_s) as seconds_from_creation
+    from windowed
+    left join assigned_units
+        on
+            windowed.incident_number = assigned_units.incident_number
+            and windowed.unit_key = assigned_units.unit_key
+    left join heart_incidents on windowed.incident_number = heart_incidents.incident_number
+)
+
+select
+    encounter_id,
+    incident_number,
+    program,
+    incident_number_level,
+    unit_level,
+    address_level,
+    time_level,
+    seconds_from_creation,
+    coalesce(
+        incident_number_level in ('exact', 'close')
+        or unit_level = 'assigned'
+        or address_level in ('exact', 'similar_street', 'same_block_number'),
+        false
+    ) as passes_blocking
+from compared
