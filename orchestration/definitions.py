@@ -11,10 +11,11 @@ require_hash_key()
 # Modules, not their `defs` objects: Dagster refuses a module that holds more than one
 # Definitions object at module scope (`dagster dev -m orchestration.definitions`).
 from orchestration.ingest import defs as ingest
+from orchestration.linkage import defs as linkage
 from orchestration.public import defs as public
 from orchestration.publish import defs as publish
 from orchestration.quality import defs as quality
 from orchestration.transform import defs as transform
 
 defs = dg.Definitions.merge(dg.Definitions(assets=[]), ingest.defs, quality.defs, public.defs, transform.defs,
-                            publish.defs)
+                            publish.defs, linkage.defs)
