@@ -7,9 +7,12 @@
 -- which all but a handful are false. m and lambda are fitted by EM on the pairs that pass blocking,
 -- with u held fixed: a fixed number of iterations (var linkage_em_iterations) unrolled as CTEs, on
 -- the distinct comparison patterns with their pair counts (a few hundred rows however many pairs).
--- The rules leave few true pairs, so plain EM could settle on any cluster (say, "same block
--- number") as the matches; m is therefore estimated with the prior of macro linkage_fs_start worth
--- var linkage_m_prior_pairs true pairs (maximum a posteriori EM), which keeps the fit anchored.
+-- EM fits on the leftovers and a sample of the encounters the rules linked (about
+-- var linkage_em_training_encounters): the leftovers alone are few and mostly walk-ups with no
+-- incident, on which EM would settle on any cluster (say, "same block number") as the matches or
+-- call every pair one. m is also estimated with the prior of macro linkage_fs_start worth
+-- var linkage_m_prior_pairs true pairs (maximum a posteriori EM), which keeps a level that the
+-- sample rarely shows (a misspelled street) from swinging.
 -- Splink would fit a similar model, but as a Python step between two halves of the dbt build; in SQL
 -- it runs inside the build on DuckDB and PostgreSQL alike.
 {%- set fs = linkage_fs_start() %}
@@ -53,17 +56,20 @@ u_estimates as (
 
 patterns as (
     select
-        {% for c in comparisons %}{{ c }}_level,
-        {% endfor %}count(*) as pair_count
+        incident_number_level,
+        unit_level,
+        address_level,
+        time_level,
+        count(*) as pair_count
     from pairs
-    group by {% for c in comparisons %}{{ c }}_level{% if not loop.last %}, {% endif %}{% endfor %}
+    group by incident_number_level, unit_level, address_level, time_level
 ),
 
 keyed_patterns as (
     select
         *,
         row_number() over (
-            order by {% for c in comparisons %}{{ c }}_level{% if not loop.last %}, {% endif %}{% endfor %}
+            order by incident_number_level, unit_level, address_level, time_level
         ) as pattern_id
     from patterns
 ),

@@ -1,5 +1,6 @@
--- The probabilistic half of the linkage, step one: every encounter the rules left unlinked paired
--- with the CAD incidents it could belong to, and how each pair compares.
+-- The probabilistic half of the linkage, step one: every encounter the rules left unlinked (to be
+-- scored), and a sample of those they linked (to fit the model on), paired with the CAD incidents
+-- it could belong to, and how each pair compares.
 --
 -- Window: incidents created from a day before to a day after the encounter start (entry dated the
 -- wrong day near midnight is a typing error the model should see). Every pair in the window is
@@ -18,19 +19,40 @@
 {%- set s = linkage_settings() %}
 with
 
+by_rule as (
+    select
+        by_rule.encounter_id,
+        by_rule.link_method,
+        count(*) over () as encounter_count
+    from {{ ref('int_encounter_links_by_rule') }} as by_rule
+),
+
+-- the encounters paired: every one the rules left (scored), and an evenly spread sample of those
+-- they linked, which gives EM plenty of true pairs to learn m from (the leftovers alone are few,
+-- and mostly walk-ups with no incident at all)
+in_scope as (
+    select
+        encounter_id,
+        link_method = 'unlinked' as is_scored
+    from by_rule
+    where
+        link_method = 'unlinked'
+        or encounter_id % greatest(1, floor(encounter_count / {{ var('linkage_em_training_encounters') }})) = 0
+),
+
 unlinked as (
     select
         encounters.encounter_id,
+        in_scope.is_scored,
         encounters.program,
         {{ unit_key('encounters.unit_id') }} as unit_key,
         encounters.cad_incident_number as typed_incident_number,
         encounters.started_at,
         encounters.block_address,
         {{ epoch_seconds('encounters.started_at') }} as started_s
-    from {{ ref('int_encounter_links_by_rule') }} as by_rule
+    from in_scope
     inner join {{ ref('stg_cms__encounters') }} as encounters
-        on by_rule.encounter_id = encounters.encounter_id
-    where by_rule.link_method = 'unlinked'
+        on in_scope.encounter_id = encounters.encounter_id
 ),
 
 -- the days whose incidents an encounter is compared with, so the window join is an equi-join
@@ -68,6 +90,7 @@ heart_incidents as (
 windowed as (
     select
         encounter_days.encounter_id,
+        encounter_days.is_scored,
         encounter_days.program,
         encounter_days.unit_key,
         encounter_days.typed_incident_number,
@@ -91,6 +114,7 @@ compared as (
     select
         windowed.encounter_id,
         windowed.incident_number,
+        windowed.is_scored,
         windowed.program,
         case
             when windowed.typed_incident_number is null then null
@@ -160,6 +184,7 @@ compared as (
 select
     encounter_id,
     incident_number,
+    is_scored,
     program,
     incident_number_level,
     unit_level,

@@ -1,39 +1,54 @@
--- Every candidate pair of the probabilistic linkage (the window pairs that pass blocking) with its
--- match probability under the fitted
--- Fellegi-Sunter model (int_encounter_link_model): prior odds lambda / (1 - lambda) times m/u of
--- each comparable level. The rank orders an encounter's candidates, best first.
-{%- set comparisons = ['incident_number', 'unit', 'address', 'time'] %}
+-- Every candidate pair of the encounters the rules left (window pairs that pass blocking) with its
+-- match probability under the fitted Fellegi-Sunter model (int_encounter_link_model): prior odds
+-- lambda / (1 - lambda) times the Bayes factor m/u of each comparable level. The rank orders an
+-- encounter's candidates, best first.
 with
 
 pairs as (
     select * from {{ ref('int_encounter_link_pairs') }}
-    where passes_blocking
+    where passes_blocking and is_scored
 ),
 
-model as (
-    select * from {{ ref('int_encounter_link_model') }}
+fitted_model as (
+    select
+        comparison,
+        comparison_level,
+        m_probability / u_probability as bayes_factor
+    from {{ ref('int_encounter_link_model') }}
 ),
 
-prior as (
-    select max(match_share) as match_share
-    from model
+priors as (
+    select max(match_share) / (1 - max(match_share)) as prior_odds
+    from {{ ref('int_encounter_link_model') }}
 ),
 
 scored as (
     select
         pairs.*,
-        prior.match_share / (1 - prior.match_share)
-        {%- for c in comparisons %}
-        * coalesce({{ c }}_model.m_probability / {{ c }}_model.u_probability, 1)
-        {%- endfor %} as match_odds
+        -- a level that is null (not comparable) adds no evidence: factor 1
+        priors.prior_odds
+        * coalesce(incident_number_factor.bayes_factor, 1)
+        * coalesce(unit_factor.bayes_factor, 1)
+        * coalesce(address_factor.bayes_factor, 1)
+        * coalesce(time_factor.bayes_factor, 1) as match_odds
     from pairs
-    cross join prior
-    {%- for c in comparisons %}
-    left join model as {{ c }}_model
+    cross join priors
+    left join fitted_model as incident_number_factor
         on
-            {{ c }}_model.comparison = '{{ c }}'
-            and pairs.{{ c }}_level = {{ c }}_model.comparison_level
-    {%- endfor %}
+            pairs.incident_number_level = incident_number_factor.comparison_level
+            and incident_number_factor.comparison = 'incident_number'
+    left join fitted_model as unit_factor
+        on
+            pairs.unit_level = unit_factor.comparison_level
+            and unit_factor.comparison = 'unit'
+    left join fitted_model as address_factor
+        on
+            pairs.address_level = address_factor.comparison_level
+            and address_factor.comparison = 'address'
+    left join fitted_model as time_factor
+        on
+            pairs.time_level = time_factor.comparison_level
+            and time_factor.comparison = 'time'
 )
 
 select

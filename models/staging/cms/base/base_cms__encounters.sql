@@ -17,7 +17,7 @@ normalized as (
         nullif(upper(trim(unit_id)), '') as unit_id,
         started_at,
         ended_at,
-        {{ normalize_block_address('block_address') }} as block_address,
+        {{ abbreviate_street_types('block_address') }} as block_address,
         {{ normalize_code('outcome') }} as outcome,
         responder_felt_safe,
         police_backup_requested,
@@ -55,7 +55,7 @@ select
     started_at,
     -- an end before the start is impossible: keep the encounter, drop the end
     case when ended_at >= started_at then ended_at end as ended_at,
-    block_address,
+    {{ generalize_house_number('block_address') }} as block_address,
     outcome,
     responder_felt_safe,
     police_backup_requested,
