@@ -37,7 +37,8 @@ in_scope as (
     from by_rule
     where
         link_method = 'unlinked'
-        or encounter_id % greatest(1, floor(encounter_count / {{ var('linkage_em_training_encounters') }})) = 0
+        or encounter_id
+        % cast(greatest(1, floor(encounter_count / {{ var('linkage_em_training_encounters') }})) as bigint) = 0
 ),
 
 unlinked as (

@@ -34,33 +34,35 @@ def test_links_match_the_true_ones(duckdb_default):
 
 
 def test_a_reviewers_decision_changes_the_link(duckdb_default, tmp_path):
-    """Accept a pair for an encounter nothing linked, reject the model's link of another: after
-    rebuilding the two models that read the seed, the first is linked by clerical_review and the
-    second is no longer linked to the rejected incident. The tiny tier leaves the model few sure
-    pairs, so both builds lower the accept threshold to 0.5 (a dbt var, as an analyst would)."""
+    """Accept a pair for an encounter a rule linked, reject the model's link of another: after
+    rebuilding the two models that read the seed, the first is linked by clerical_review to the
+    accepted incident and the second is no longer linked to the rejected one; nothing else moves.
+    The tiny tier leaves the model no sure pair, so both builds set the accept threshold to 0 (a dbt
+    var, as an analyst would): every leftover with a candidate is linked to its best one."""
     copy = tmp_path / "warehouse.duckdb"
     shutil.copy(duckdb_default.warehouse.duckdb_path, copy)
     wh = Warehouse("duckdb", tmp_path, duckdb_path=copy)
     rebuild = ["run", "--select", "int_encounter_link_review", "int_encounters_linked",
-               "--vars", "{linkage_thresholds: {accept: 0.5, review_from: 0.1}}"]
+               "--vars", "{linkage_thresholds: {accept: 0, review_from: 0}}"]
     run_dbt(wh, rebuild)
     before = _links(wh).set_index("encounter_id")
     modelled = before[before.link_method == "fellegi_sunter"].sort_index()
-    assert len(modelled), "the model should link at least one tiny-tier encounter at probability 0.5"
+    assert len(modelled), "every leftover with a candidate should be linked at threshold 0"
     rejected_id = int(modelled.index[0])
     rejected_incident = modelled.incident_number.iloc[0]
-    unlinked = int(before[before.link_method == "unlinked"].index.min())
-    some_incident = read_sql(wh, "select min(incident_number) as n from staging.stg_cad__incidents").n[0]
+    accepted_id = int(before[before.link_method == "exact_number"].index.min())
+    accepted_incident = read_sql(wh, "select min(incident_number) as n from staging.stg_cad__incidents").n[0]
+    assert before.loc[accepted_id, "incident_number"] != accepted_incident
     with duckdb.connect(str(copy)) as con:
         con.execute("insert into staging.linkage_review_decisions values "
                     "(?, ?, 'accept', date '2024-12-01', 'test'), (?, ?, 'reject', date '2024-12-01', 'test')",
-                    [unlinked, some_incident, rejected_id, rejected_incident])
+                    [accepted_id, accepted_incident, rejected_id, rejected_incident])
     run_dbt(wh, rebuild)
     after = _links(wh).set_index("encounter_id")
-    assert after.loc[unlinked, "link_method"] == "clerical_review"
-    assert after.loc[unlinked, "incident_number"] == some_incident
+    assert after.loc[accepted_id, "link_method"] == "clerical_review"
+    assert after.loc[accepted_id, "incident_number"] == accepted_incident
     assert after.loc[rejected_id, "incident_number"] != rejected_incident
-    untouched = before.index.difference([unlinked, rejected_id])
+    untouched = before.index.difference([accepted_id, rejected_id])
     pd.testing.assert_frame_equal(before.loc[untouched], after.loc[untouched])
     review = read_sql(wh, "select encounter_id, review_status from intermediate.int_encounter_link_review")
     assert set(review[review.review_status != "pending"].review_status) == {"accept", "reject"}
