@@ -10,6 +10,7 @@
         'open_window_hours': 4,
         'max_window_hours': 12,
         'phone_before_minutes': 30,
+        'typed_early_minutes': 10,
         'fs_day_window_hours': 27,
         'fs_before_minutes': 60,
         'fs_prompt_minutes': 30,

@@ -13,7 +13,8 @@
 --       no_heart_unit; null for phone work, so the program shapes what is compared;
 --   address: exact (normalized block) | similar_street (same block number, street of the same
 --       first letter, last word and length within one: a misspelling) | same_block_number | different;
---   time: prompt (start up to 30 minutes after creation) | in_window (from an hour before creation
+--   time: prompt (start from 10 minutes before creation, a time typed rounded down, to 30 minutes
+--       after) | in_window (from an hour before creation
 --       to two hours after closing) | day_shifted (in the window once moved a day) | near (within 12
 --       hours) | far.
 {%- set s = linkage_settings() %}
@@ -153,7 +154,7 @@ compared as (
         end as address_level,
         case
             when
-                windowed.started_s >= windowed.created_s
+                windowed.started_s >= windowed.created_s - {{ s.typed_early_minutes * 60 }}
                 and windowed.started_s <= windowed.created_s + {{ s.fs_prompt_minutes * 60 }}
                 then 'prompt'
             when

@@ -123,7 +123,8 @@ phone_candidates as (
     inner join incidents
         on
             encounters.block_address = incidents.block_address
-            and encounters.started_at >= incidents.created_at
+            -- a start typed rounded down can read a few minutes before the call was created
+            and encounters.started_at >= incidents.created_at - interval '{{ s.typed_early_minutes }} minutes'
             and encounters.started_at - interval '{{ s.phone_before_minutes }} minutes' <= incidents.created_at
     where encounters.program = 'CCD' and encounters.unit_id is null
 ),
