@@ -52,3 +52,16 @@
         },
     }) }}
 {%- endmacro %}
+
+
+{#- The parts of a normalized block address ('2900 BLOCK MLK JR PKWY') the linkage compares, computed
+    once per row rather than once per pair: the block number (null when the address is not in
+    block form), and the street's first letter, last word (its type) and length. -#}
+{% macro address_parts(col) -%}
+    case
+        when {{ col }} like '% BLOCK %' then split_part({{ col }}, ' ', 1)
+    end as block_number,
+    left(regexp_replace({{ col }}, '^[0-9]+ BLOCK ', ''), 1) as street_initial,
+    split_part(reverse(regexp_replace({{ col }}, '^[0-9]+ BLOCK ', '')), ' ', 1) as street_type,
+    length(regexp_replace({{ col }}, '^[0-9]+ BLOCK ', '')) as street_length
+{%- endmacro %}

@@ -1,20 +1,19 @@
 -- The Fellegi-Sunter model of the pairs the rules leave (int_encounter_link_pairs), fitted in SQL:
 -- one row per comparison level with its m probability (share of true pairs at the level), u
--- probability (share of false pairs), match weight log2(m/u), and the share of scored pairs that
+-- probability (share of false pairs), match weight log2(m/u), and the share of window pairs that
 -- match (lambda). Comparisons are assumed independent given match status, as Fellegi-Sunter does.
 --
--- u is estimated as Splink does, from pairs taken at random: every pair in the date window, of
--- which all but a handful are false. m and lambda are fitted by EM on the pairs that pass blocking,
--- with u held fixed: a fixed number of iterations (var linkage_em_iterations) unrolled as CTEs, on
--- the distinct comparison patterns with their pair counts (a few hundred rows however many pairs).
--- EM fits on the leftovers and a sample of the encounters the rules linked (about
--- var linkage_em_training_encounters): the leftovers alone are few and mostly walk-ups with no
--- incident, on which EM would settle on any cluster (say, "same block number") as the matches or
--- call every pair one. m is also estimated with the prior of macro linkage_fs_start worth
--- var linkage_m_prior_pairs true pairs (maximum a posteriori EM), which keeps a level that the
--- sample rarely shows (a misspelled street) from swinging.
--- Splink would fit a similar model, but as a Python step between two halves of the dbt build; in SQL
--- it runs inside the build on DuckDB and PostgreSQL alike.
+-- u is estimated as Splink does, from pairs taken at random: every pair in the date window of a
+-- sample of encounters (gives_u), of which all but a handful are false. m and lambda are fitted by
+-- EM on the same random pairs with u held fixed: a fixed number of iterations (var
+-- linkage_em_iterations) unrolled as CTEs, on the distinct comparison patterns with their pair
+-- counts (a few hundred rows however many pairs). The sample holds leftovers and encounters the
+-- rules linked (var linkage_em_training_encounters): the leftovers alone are few and mostly
+-- walk-ups with no incident, on which EM calls every pair a match. m is also estimated with the
+-- prior of macro linkage_fs_start worth var linkage_m_prior_pairs true pairs (maximum a posteriori
+-- EM), which keeps a level that the sample rarely shows (a misspelled street) from swinging.
+-- Splink would fit a similar model, but as a Python step between two halves of the dbt build; in
+-- SQL it runs inside the build on DuckDB and PostgreSQL alike.
 {%- set fs = linkage_fs_start() %}
 {%- set iterations = var('linkage_em_iterations') %}
 {%- set comparisons = fs.comparisons.keys() | list %}
@@ -24,9 +23,11 @@ all_pairs as (
     select * from {{ ref('int_encounter_link_pairs') }}
 ),
 
+-- EM fits on the same random pairs: on blocked pairs alone, the non-matches would not follow u
+-- (blocking keeps the false pairs that agree on something) and EM would call them matches
 pairs as (
     select * from all_pairs
-    where passes_blocking
+    where gives_u
 ),
 
 -- u: each level's share among all pairs in the window (a null level is not comparable)
@@ -37,7 +38,7 @@ random_levels as (
         {{ c }}_level as comparison_level,
         count(*) as pair_count
     from all_pairs
-    where {{ c }}_level is not null
+    where gives_u and {{ c }}_level is not null
     group by {{ c }}_level
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}

@@ -3,10 +3,11 @@
 -- it could belong to, and how each pair compares.
 --
 -- Window: incidents created from a day before to a day after the encounter start (entry dated the
--- wrong day near midnight is a typing error the model should see). Every pair in the window is
--- kept, because pairs taken at random are what the u probabilities are estimated from; only pairs
--- where at least one comparison agrees at all (passes_blocking: number exact or close, the unit
--- assigned, the block or its number) are scored and fitted.
+-- wrong day near midnight is a typing error the model should see). Only pairs where a comparison
+-- agrees (passes_blocking: number exact, the unit assigned, the block or its number) are fitted
+-- and scored; every pair in the window of every few encounters (gives_u, var
+-- linkage_u_sample_every) is kept too, because pairs taken at random are what the u probabilities
+-- are estimated from.
 -- Comparison levels (null = not comparable, e.g. no number typed; the model skips it):
 --   incident_number: exact | close (one digit changed or two swapped) | different;
 --   unit: assigned (the encounter's unit, on unit_key, was on the incident) | other_heart_unit |
@@ -42,19 +43,30 @@ in_scope as (
         % cast(greatest(1, floor(encounter_count / {{ var('linkage_em_training_encounters') }})) as bigint) = 0
 ),
 
+-- every pair of every few of them, blocked or not, is kept for the u probabilities
+sampled as (
+    select
+        encounter_id,
+        is_scored,
+        row_number() over (order by encounter_id) % {{ var('linkage_u_sample_every') }} = 0 as gives_u
+    from in_scope
+),
+
 unlinked as (
     select
         encounters.encounter_id,
-        in_scope.is_scored,
+        sampled.is_scored,
+        sampled.gives_u,
         encounters.program,
         {{ unit_key('encounters.unit_id') }} as unit_key,
         encounters.cad_incident_number as typed_incident_number,
         encounters.started_at,
         encounters.block_address,
+        {{ address_parts('encounters.block_address') }},
         {{ epoch_seconds('encounters.started_at') }} as started_s
-    from in_scope
+    from sampled
     inner join {{ ref('stg_cms__encounters') }} as encounters
-        on in_scope.encounter_id = encounters.encounter_id
+        on sampled.encounter_id = encounters.encounter_id
 ),
 
 -- the days whose incidents an encounter is compared with, so the window join is an equi-join
@@ -70,6 +82,7 @@ incidents as (
     select
         incident_number,
         block_address,
+        {{ address_parts('block_address') }},
         {{ epoch_seconds('created_at') }} as created_s,
         {{ epoch_seconds('coalesce(closed_at, created_at)') }} as closed_s,
         cast(floor({{ epoch_seconds('created_at') }} / 86400) as bigint) as day_bucket
@@ -93,15 +106,22 @@ windowed as (
     select
         encounter_days.encounter_id,
         encounter_days.is_scored,
+        encounter_days.gives_u,
         encounter_days.program,
         encounter_days.unit_key,
         encounter_days.typed_incident_number,
         encounter_days.block_address as encounter_block_address,
+        encounter_days.block_number as encounter_block_number,
+        encounter_days.street_initial as encounter_street_initial,
+        encounter_days.street_type as encounter_street_type,
+        encounter_days.street_length as encounter_street_length,
         encounter_days.started_s,
         incidents.incident_number,
         incidents.block_address as incident_block_address,
-        regexp_replace(encounter_days.block_address, '^[0-9]+ BLOCK ', '') as encounter_street,
-        regexp_replace(incidents.block_address, '^[0-9]+ BLOCK ', '') as incident_street,
+        incidents.block_number as incident_block_number,
+        incidents.street_initial as incident_street_initial,
+        incidents.street_type as incident_street_type,
+        incidents.street_length as incident_street_length,
         incidents.created_s,
         incidents.closed_s
     from encounter_days
@@ -117,6 +137,7 @@ compared as (
         windowed.encounter_id,
         windowed.incident_number,
         windowed.is_scored,
+        windowed.gives_u,
         windowed.program,
         case
             when windowed.typed_incident_number is null then null
@@ -137,18 +158,13 @@ compared as (
             when windowed.encounter_block_address is null or windowed.incident_block_address is null then null
             when windowed.encounter_block_address = windowed.incident_block_address then 'exact'
             when
-                windowed.encounter_block_address like '% BLOCK %'
-                and split_part(windowed.encounter_block_address, ' ', 1)
-                = split_part(windowed.incident_block_address, ' ', 1)
-                and left(windowed.encounter_street, 1) = left(windowed.incident_street, 1)
-                and split_part(reverse(windowed.encounter_street), ' ', 1)
-                = split_part(reverse(windowed.incident_street), ' ', 1)
-                and abs(length(windowed.encounter_street) - length(windowed.incident_street)) <= 1
+                windowed.encounter_block_number = windowed.incident_block_number
+                and windowed.encounter_street_initial = windowed.incident_street_initial
+                and windowed.encounter_street_type = windowed.incident_street_type
+                and abs(windowed.encounter_street_length - windowed.incident_street_length) <= 1
                 then 'similar_street'
             when
-                windowed.encounter_block_address like '% BLOCK %'
-                and split_part(windowed.encounter_block_address, ' ', 1)
-                = split_part(windowed.incident_block_address, ' ', 1)
+                windowed.encounter_block_number = windowed.incident_block_number
                 then 'same_block_number'
             else 'different'
         end as address_level,
@@ -181,22 +197,32 @@ compared as (
             windowed.incident_number = assigned_units.incident_number
             and windowed.unit_key = assigned_units.unit_key
     left join heart_incidents on windowed.incident_number = heart_incidents.incident_number
+),
+
+-- a close number alone is no agreement: in a busy city a day's numbers differ in a digit or two
+blocked as (
+    select
+        *,
+        coalesce(
+            incident_number_level = 'exact'
+            or unit_level = 'assigned'
+            or address_level in ('exact', 'similar_street', 'same_block_number'),
+            false
+        ) as passes_blocking
+    from compared
 )
 
 select
     encounter_id,
     incident_number,
     is_scored,
+    gives_u,
     program,
     incident_number_level,
     unit_level,
     address_level,
     time_level,
     seconds_from_creation,
-    coalesce(
-        incident_number_level in ('exact', 'close')
-        or unit_level = 'assigned'
-        or address_level in ('exact', 'similar_street', 'same_block_number'),
-        false
-    ) as passes_blocking
-from compared
+    passes_blocking
+from blocked
+where passes_blocking or gives_u
