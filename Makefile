@@ -24,11 +24,12 @@ $(SYNCED): uv.lock pyproject.toml
 	@rm -f $(VENV)/.synced-* && touch $@
 
 # CITY=<name> runs a city profile (cities/<name>/) into build/<name>/; default: the synthetic demo city.
+# VERBOSE=1 prints Dagster's and dbt's own output instead of one line per step.
 CITY ?= demo
 
 demo: $(SYNCED)
 	@mkdir -p $(DAGSTER_HOME)
-	$(PY) -m orchestration.cli demo --city $(CITY)
+	$(PY) -m orchestration.cli demo --city $(CITY) $(if $(VERBOSE),--verbose)
 
 test: $(SYNCED)
 	@mkdir -p $(DAGSTER_HOME)

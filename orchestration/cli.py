@@ -12,6 +12,7 @@ its own sources (no synthetic data), reference tables and time zone, into build/
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import subprocess
@@ -60,18 +61,30 @@ def generate_city(tier: str, seed: int) -> None:
     _done(started)
 
 
-def run_pipeline() -> None:
+def run_pipeline(verbose: bool = False) -> None:
     import dagster as dg
+
+    from orchestration.console import QUIET_RUN_CONFIG, RunSummary
 
     _dagster_home()
     started = _step("running the Dagster job 'full_pipeline' (ingest -> dbt -> checks -> outputs)")
     from orchestration.definitions import defs
 
-    job = defs.get_job_def("full_pipeline")
-    result = job.execute_in_process(instance=dg.DagsterInstance.get(), raise_on_error=False)
+    job = defs.resolve_job_def("full_pipeline")
+    if verbose:
+        result = job.execute_in_process(instance=dg.DagsterInstance.get(), raise_on_error=False)
+    else:
+        # dbt's per-node lines (written to stdout by dagster-dbt) go to a file; one line per step here.
+        log_path = Path(os.environ["DBT_LOG_PATH"]) / "full_pipeline_console.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+            result = job.execute_in_process(instance=dg.DagsterInstance.get(), raise_on_error=False,
+                                            run_config=QUIET_RUN_CONFIG)
+        print(f"    dbt's output: {_shown(log_path)}; every event: `make ui` (run {result.run_id[:8]})")
+    summary = RunSummary.from_events(result.all_events)
+    print("\n".join(summary.lines()))
     if not result.success:
-        failed = [e.step_key for e in result.all_events if e.is_step_failure]
-        raise SystemExit(f"full_pipeline failed in step(s): {', '.join(failed) or 'unknown'}; "
+        raise SystemExit(f"full_pipeline failed in step(s): {', '.join(summary.failed_steps) or 'unknown'}; "
                          f"see `make ui` (run {result.run_id})")
     _done(started)
 
@@ -119,10 +132,10 @@ def scan_for_canaries() -> None:
     _done(started)
 
 
-def demo(tier: str, seed: int) -> int:
+def demo(tier: str, seed: int, verbose: bool = False) -> int:
     started = time.perf_counter()
     generate_city(tier, seed)
-    run_pipeline()
+    run_pipeline(verbose)
     build_dbt_docs()
     build_quality_docs()
     scan_for_canaries()
@@ -133,7 +146,7 @@ def demo(tier: str, seed: int) -> int:
     return 0
 
 
-def city_demo(profile) -> int:
+def city_demo(profile, verbose: bool = False) -> int:
     """The whole pipeline for one city profile: its declared sources, no synthetic data."""
     started = time.perf_counter()
     out = profile.build_dir
@@ -143,7 +156,7 @@ def city_demo(profile) -> int:
     missing = profile.missing_data()
     if missing:
         print(f"    not in this city's data (metrics needing them are 'not available'): {', '.join(missing)}")
-    run_pipeline()
+    run_pipeline(verbose)
     build_dbt_docs(out)
     build_quality_docs(out)
     _report_outputs(f"make demo CITY={profile.name} finished in {time.perf_counter() - started:.0f} s", out)
@@ -172,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     demo_p.add_argument("--tier", default=os.environ.get("ARP_DEMO_TIER", "demo"),
                         help="generator tier (tiny, demo, city); default demo")
     demo_p.add_argument("--seed", type=int, default=7)
+    demo_p.add_argument("-v", "--verbose", action="store_true",
+                        help="Dagster's and dbt's own output instead of one line per step (make demo VERBOSE=1)")
     demo_p.add_argument("--city", default=os.environ.get("ARP_CITY") or "demo",
                         help="city profile under cities/ (default demo, the synthetic city)")
     args = parser.parse_args(argv)
@@ -194,8 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DBT_TARGET_PATH", str(BUILD / "dbt" / "target"))
     os.environ.setdefault("DBT_LOG_PATH", str(BUILD / "dbt" / "logs"))
     if not profile.is_default:
-        return city_demo(profile)
-    return demo(args.tier, args.seed)
+        return city_demo(profile, args.verbose)
+    return demo(args.tier, args.seed, args.verbose)
 
 
 if __name__ == "__main__":

@@ -170,6 +170,9 @@ def heat_map(rows: list[dict], *, day_title: str, hour_title: str, value_title: 
                  height={"step": 16})
 
 
+BEAT_LABELS_MIN_WIDTH = 560
+
+
 def beat_map(rows: list[dict], geojson: dict, *, value_title: str, beat_title: str, hidden_label: str,
              description: str) -> dict:
     """Police beats as shapes (from the city profile's GeoJSON), each shaded by its count; a hidden
@@ -193,7 +196,9 @@ def beat_map(rows: list[dict], geojson: dict, *, value_title: str, beat_title: s
                                     "legend": {"format": ",~f", "orient": "top", "direction": "horizontal",
                                                "gradientLength": 200}}}}
     # Beat names in dark ink, white on the darker half of the scale so they stay readable.
-    labels = {"transform": [{"filter": "isValid(datum.properties.lon)"},
+    # Beat names only where the map is wide enough to hold them apart (not on a phone, where the
+    # tooltip and the table beside the map name each beat).
+    labels = {"transform": [{"filter": f"width >= {BEAT_LABELS_MIN_WIDTH} && isValid(datum.properties.lon)"},
                             {"calculate": "datum.properties.value", "as": "v"},
                             {"joinaggregate": [{"op": "max", "field": "v", "as": "top"}]}],
               "mark": {"type": "text", "fontSize": FONT_PX},

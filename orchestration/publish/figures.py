@@ -181,6 +181,9 @@ class Figures:
     def periods(self, grain: str) -> list[dt.date]:
         return sorted({k[2] for k in self._mv if k[1] == grain})
 
+    def metric_periods(self, metric_id: str, grain: str) -> list[dt.date]:
+        return sorted({k[2] for k in self._mv if k[0] == metric_id and k[1] == grain})
+
     def dimension_values(self, metric_id: str, program: str | None = None) -> list[str]:
         return sorted({k[5] for k in self._mv if k[0] == metric_id and (program is None or k[3] == program)})
 

@@ -309,8 +309,9 @@ def question_page(figs: Figures, copy: Copy, question: str) -> dict:
                     "rows": [[label, *[f.csv(lang, na) for f in row]] for label, row in zip(labels, grid)]},
         }
         page["beat_map"] = _beat_maps(figs, copy, latest, [b for b in beats if b != "UNKNOWN"])
-    if question == "Q3" and latest and figs.dimension_values("eligible_by_dow_hour", "ALL"):
-        page["heat_maps"] = _heat_maps(figs, copy, latest)
+    heat_year = _latest_heat_map_year(figs) if question == "Q3" else None
+    if heat_year:
+        page["heat_maps"] = _heat_maps(figs, copy, heat_year)
     return page
 
 
@@ -329,16 +330,24 @@ def _provisional_note(figs: Figures, copy: Copy, quarters: list[dt.date]) -> str
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def _heat_maps(figs: Figures, copy: Copy, quarter: dt.date) -> dict:
-    """Eligible incidents by local day of week and hour, one grid per response status, with the CSV of both."""
+def _latest_heat_map_year(figs: Figures) -> dt.date | None:
+    """The latest year with day x hour figures. The grid is published by year only: a quarter spread over
+    336 day-hour-status cells would leave most of them 1-10 and hidden."""
+    years = figs.metric_periods("eligible_by_dow_hour", "year")
+    return years[-1] if years else None
+
+
+def _heat_maps(figs: Figures, copy: Copy, year: dt.date) -> dict:
+    """Eligible incidents by local day of week and hour over one year, one grid per response status,
+    with the CSV of both."""
     lang, na = copy.lang, copy.get("not_available")
     days = [babel_dates.get_day_names("abbreviated", locale=LOCALES[lang])[i] for i in range(7)]
     hours = [babel_dates.format_skeleton("h", dt.datetime(2024, 1, 1, h), locale=LOCALES[lang]) for h in range(24)]
-    period = period_label(quarter, "quarter", lang)
+    period = _marked_period(figs, copy, year, "year")
     charts, csv_rows = [], []
     reasons = copy.get("unavailable")
     for status in ("responded", "forgone"):
-        grid = [[figs.metric("eligible_by_dow_hour", "quarter", quarter, "ALL", "dow_hour_status", f"{d}|{h:02d}|{status}")
+        grid = [[figs.metric("eligible_by_dow_hour", "year", year, "ALL", "dow_hour_status", f"{d}|{h:02d}|{status}")
                  for h in range(24)] for d in DAYS]
         title = copy.get("site.heat_map_title").format(status=copy.dim_value("response_status", status), period=period)
         rows = [figure_row(f, lang, na, reasons, day=days[di], day_order=di, hour=hours[h], hour_order=h)

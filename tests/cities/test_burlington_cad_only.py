@@ -173,3 +173,23 @@ def test_the_dashboard_says_what_a_metric_needs_instead_of_a_zero(city_build):
     wrong = [(key, state, text) for key, state, text in blocked
              if state != "not_computed" or text != needs[key.split("|")[0]]]
     assert not wrong, f"cells of metrics the city cannot compute that do not say what they need: {wrong[:5]}"
+
+
+def test_the_console_is_quiet_and_names_every_failed_check(city_build):
+    """`make demo` prints one line per step, not Dagster's and dbt's every event, and its summary names
+    each check that failed, as the run's own events in the Dagster instance record them."""
+    import dagster as dg
+    from dagster._core.instance.ref import InstanceRef
+
+    proc = city_build["proc"]
+    printed = proc.stdout + proc.stderr
+    assert printed.count("\n") < 80, printed
+    instance = dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(city_build["build"].parent / "dagster_home")))
+    run = instance.get_runs(limit=1)[0]
+    evaluations = [e.dagster_event.event_specific_data for e in instance.all_logs(
+        run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)]
+    assert evaluations, "the run recorded its checks"
+    failed = [f"{'/'.join(e.asset_key.path)} {e.check_name}" for e in evaluations if not e.passed]
+    for check in failed:
+        assert check in proc.stdout, f"failed check {check} is not named in the summary"
+    assert f"{len(evaluations) - len(failed)} checks passed" in proc.stdout, proc.stdout[-2000:]

@@ -101,7 +101,7 @@ def metric_rows(rng: random.Random) -> list[dict]:
                     if unit == "incidents":
                         base = {"heart_incidents": 700, "eligible_incidents": 1900, "ccd_incidents": 120,
                                 "heart_incidents_by_origin": 700 / (1 + 3 * i), "eligible_by_beat": 90 / (1 + i),
-                                "eligible_by_dow_hour": (4 if 8 <= (i // 2) % 24 <= 20 else 1) * (3 if i % 2 else 2),
+                                "eligible_by_dow_hour": (4 if 8 <= (i // 2) % 24 <= 20 else 0.08) * (3 if i % 2 else 2),
                                 "follow_up_incidents": 40 / (1 + 4 * i)}.get(metric_id, 60 / (1 + i))
                         count = max(0, round(base * months * scale * rng.uniform(0.8, 1.2)))
                         if program == "CCD" and dv == "self_initiated":

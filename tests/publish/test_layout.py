@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.publish.charts import COLORS, HIDDEN_COLOR
+from orchestration.publish.charts import BEAT_LABELS_MIN_WIDTH, COLORS, HIDDEN_COLOR
 from orchestration.publish.content import load_copy
 
 from .browser import open_page
@@ -279,16 +279,18 @@ def test_monthly_view_draws_trend_lines(browser, published, width):
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
-def test_q3_map_draws_every_beat_of_the_profile(browser, published, lang):
+@pytest.mark.parametrize("width", WIDTHS)
+def test_q3_map_draws_every_beat_of_the_profile(browser, published, lang, width):
     """The map of beats: one shape per beat of the city profile's GeoJSON in each of the two maps, each
-    holding its published figure (checked against the marts with the rest of the page), hidden beats grey."""
+    holding its published figure (checked against the marts with the rest of the page), hidden beats grey;
+    beat names are written on a map wide enough to hold them apart, and left to the tooltip on a phone."""
     import json
 
     from orchestration.cities import load_profile
 
     features = json.loads(load_profile().beat_map.read_text(encoding="utf-8"))["features"]
     rel = "questions/q3.html" if lang == "en" else "es/questions/q3.html"
-    opened = open_page(browser, published.site / rel, width=390)
+    opened = open_page(browser, published.site / rel, width=width)
     try:
         page = opened.page
         maps = [rows for rows in opened.chart_rows() if rows and rows[0]["key"].startswith("eligible_by_beat|")]
@@ -299,6 +301,12 @@ def test_q3_map_draws_every_beat_of_the_profile(browser, published, lang):
         assert [len(s) for s in shapes] == [len(features)] * 2, [len(s) for s in shapes]
         for fills, rows in zip(shapes, maps):
             assert fills.count(HIDDEN_COLOR) == sum(r["hidden"] for r in rows)
+        labels = page.eval_on_selector_all(".vega-chart", """cs => cs.filter(c => c.querySelector('.mark-shape'))
+            .map(c => [c.querySelector('svg').getAttribute('width'), c.querySelectorAll('.mark-text.role-mark text').length])""")
+        assert len(labels) == 2
+        for svg_width, count in labels:
+            wide = float(svg_width) >= BEAT_LABELS_MIN_WIDTH
+            assert count == (len(features) if wide else 0), (width, svg_width, count)
         tip = hover_tooltip(page, ".vega-chart .mark-shape path", 0)
         assert any(v and v[0].isdigit() for v in tip.values()), tip
         assert not _problems(opened)

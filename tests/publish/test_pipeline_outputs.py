@@ -84,3 +84,32 @@ def _hidden_values_absent(path, hidden_keys: set[str], data: dict, rel: str) -> 
     for key in hidden_keys:
         assert key in truth, f"{rel}: hidden cell {key} has no candidate cell"
         assert embedded[key] is None, f"{rel}: hidden cell {key} is published as {embedded[key]} (true {truth[key]})"
+
+
+def test_the_real_q3_page_draws_the_day_hour_heat_map_by_year(browser, pipeline_outputs):
+    """With the committed publish rules (not the fixture's), the Q3 page carries the day x hour heat map
+    of the latest year: 7 x 24 cells per response status, shaded where the public mart publishes a figure
+    and grey where it hides one."""
+    path, out, _ = pipeline_outputs
+    with duckdb.connect(str(path), read_only=True) as con:
+        latest_year = con.execute("select max(period_start) from public_marts.pub_metric_values "
+                                  "where metric_id = 'eligible_by_dow_hour' and period_grain = 'year'").fetchone()[0]
+        shown, hidden = con.execute(
+            "select count(*) filter (where not is_suppressed), count(*) filter (where is_suppressed) "
+            "from public_marts.pub_metric_values where metric_id = 'eligible_by_dow_hour' and period_grain = 'year' "
+            "and period_start = ?", [latest_year]).fetchone()
+        quarters = con.execute("select count(*) from public_marts.pub_metric_values "
+                               "where metric_id = 'eligible_by_dow_hour' and period_grain <> 'year'").fetchone()[0]
+    assert latest_year is not None, "the publish rules publish eligible_by_dow_hour by year"
+    assert quarters == 0, "eligible_by_dow_hour is published by year only"
+    opened = open_page(browser, out / "site" / "questions" / "q3.html")
+    try:
+        charts = [rows for rows in opened.chart_rows() if rows and rows[0]["key"].startswith("eligible_by_dow_hour|")]
+        assert len(charts) == 2 and all(len(rows) == 7 * 24 for rows in charts), [len(c) for c in charts]
+        keys = {r["key"].split("|")[1:3] == ["year", latest_year.isoformat()] for rows in charts for r in rows}
+        assert keys == {True}, "every heat-map cell is a figure of the latest year"
+        # Each published row is a shaded cell, each hidden row a grey one; a day-hour without a row is 0.
+        assert sum(1 for rows in charts for r in rows if r["value"]) == shown
+        assert sum(1 for rows in charts for r in rows if r["hidden"]) == hidden > 0
+    finally:
+        opened.close()
