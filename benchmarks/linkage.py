@@ -13,6 +13,7 @@ to the build), and prints precision and recall of the links
 count as right when left unlinked), per link method and per entry kind of the encounter.
 Figures go to build/bench/linkage/<tier>.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,15 +37,23 @@ from orchestration.ingest.loader import load_sources  # noqa: E402
 from orchestration.synthetic import GeneratorConfig, generate  # noqa: E402
 
 DBT = Path(sys.executable).with_name("dbt")
-LINKAGE_MODELS = ("int_encounter_links_by_rule int_encounter_link_pairs int_encounter_link_model "
-                  "int_encounter_link_scores int_encounter_link_review int_encounters_linked")
+LINKAGE_MODELS = (
+    "int_encounter_links_by_rule int_encounter_link_pairs int_encounter_link_model "
+    "int_encounter_link_scores int_encounter_link_review int_encounters_linked"
+)
 
 
 def dbt(args: list[str], out: Path, warehouse: Path) -> tuple[int, float, str]:
-    env = {"ARP_TARGET": "duckdb", "ARP_DUCKDB_PATH": str(warehouse), "DBT_PROFILES_DIR": str(PROJECT_ROOT),
-           "DBT_PROJECT_DIR": str(PROJECT_ROOT), "DBT_TARGET_PATH": str(out / "target"),
-           "DBT_LOG_PATH": str(out / "logs"), "PATH": str(DBT.parent),
-           **{k: v for k, v in os.environ.items() if k in ("ARP_MODE", "ARP_HASH_KEY", "ARP_HASH_KEY_FILE")}}
+    env = {
+        "ARP_TARGET": "duckdb",
+        "ARP_DUCKDB_PATH": str(warehouse),
+        "DBT_PROFILES_DIR": str(PROJECT_ROOT),
+        "DBT_PROJECT_DIR": str(PROJECT_ROOT),
+        "DBT_TARGET_PATH": str(out / "target"),
+        "DBT_LOG_PATH": str(out / "logs"),
+        "PATH": str(DBT.parent),
+        **{k: v for k, v in os.environ.items() if k in ("ARP_MODE", "ARP_HASH_KEY", "ARP_HASH_KEY_FILE")},
+    }
     started = time.perf_counter()
     proc = subprocess.run([str(DBT), *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     return proc.returncode, time.perf_counter() - started, proc.stdout
@@ -55,16 +64,21 @@ def build(tier: str, defect_rate: float, entry_rate: float, seed: int) -> tuple[
     out.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    result = generate(GeneratorConfig(tier=tier, seed=seed, defect_rate=defect_rate, entry_rate=entry_rate,
-                                      out_dir=out), progress=False)
+    result = generate(
+        GeneratorConfig(tier=tier, seed=seed, defect_rate=defect_rate, entry_rate=entry_rate, out_dir=out),
+        progress=False,
+    )
     timings["generate"] = time.perf_counter() - started
     warehouse = out / "warehouse.duckdb"
     warehouse.unlink(missing_ok=True)
     started = time.perf_counter()
     load_sources(result.cad_url, result.cms_url, Destination.duckdb(warehouse), full_refresh=True)
     timings["load"] = time.perf_counter() - started
-    code, seconds, stdout = dbt(["build", "--select", "+int_encounters_linked", "+int_encounter_link_review",
-                                 "--exclude", "test_type:data"], out, warehouse)
+    code, seconds, stdout = dbt(
+        ["build", "--select", "+int_encounters_linked", "+int_encounter_link_review", "--exclude", "test_type:data"],
+        out,
+        warehouse,
+    )
     timings["dbt_build_upstream"] = seconds
     if code != 0:
         print("\n".join(line for line in stdout.splitlines() if "ERROR" in line or "FAIL" in line))
@@ -76,19 +90,25 @@ def build(tier: str, defect_rate: float, entry_rate: float, seed: int) -> tuple[
         raise SystemExit(f"dbt run of the linkage models failed ({code})")
     # the models' own execution times, without dbt's start-up
     results = json.loads((out / "target" / "run_results.json").read_text())["results"]
-    timings["linkage_models_execution"] = {r["unique_id"].split(".")[-1]: round(r["execution_time"], 2)
-                                           for r in results}
+    timings["linkage_models_execution"] = {
+        r["unique_id"].split(".")[-1]: round(r["execution_time"], 2) for r in results
+    }
     timings["linkage_models_execution_total"] = round(sum(r["execution_time"] for r in results), 2)
     return out, warehouse, timings
 
 
 def score(out: Path, warehouse: Path) -> dict:
     con = duckdb.connect(str(warehouse), read_only=True)
-    cols = {r[0] for r in con.sql("select column_name from information_schema.columns "
-                                  "where table_name = 'int_encounters_linked'").fetchall()}
+    cols = {
+        r[0]
+        for r in con.sql(
+            "select column_name from information_schema.columns where table_name = 'int_encounters_linked'"
+        ).fetchall()
+    }
     prob = "match_probability" if "match_probability" in cols else "link_confidence"
-    ours = con.sql(f"select encounter_id, incident_number, link_method, {prob} as p "
-                   "from intermediate.int_encounters_linked").df()
+    ours = con.sql(
+        f"select encounter_id, incident_number, link_method, {prob} as p from intermediate.int_encounters_linked"
+    ).df()
     truth = pd.read_csv(out / "truth" / "encounter_links.csv", dtype={"incident_number": str})
     defects = pd.read_csv(out / "truth" / "defects.csv", dtype=str, keep_default_na=False)
     m = truth.merge(ours, on="encounter_id", how="left", suffixes=("_true", "_ours"))
@@ -96,22 +116,34 @@ def score(out: Path, warehouse: Path) -> dict:
     linked = m.incident_number_ours.notna()
     right = linked & (m.incident_number_ours == m.incident_number_true)
     figures = {
-        "encounters": len(m), "with_true_incident": int(has_true.sum()), "linked": int(linked.sum()),
-        "correct_links": int(right.sum()), "wrong_links": int((linked & ~right).sum()),
+        "encounters": len(m),
+        "with_true_incident": int(has_true.sum()),
+        "linked": int(linked.sum()),
+        "correct_links": int(right.sum()),
+        "wrong_links": int((linked & ~right).sum()),
         "missed": int((has_true & ~linked).sum()),
         "precision": float(right.sum() / max(1, linked.sum())),
         "recall": float(right.sum() / max(1, has_true.sum())),
         "staged_encounters": len(ours),
     }
-    figures["by_method"] = (m[linked].assign(right=right[linked]).groupby("link_method")
-                            .agg(links=("right", "size"), correct=("right", "sum")).reset_index()
-                            .to_dict(orient="records"))
+    figures["by_method"] = (
+        m[linked]
+        .assign(right=right[linked])
+        .groupby("link_method")
+        .agg(links=("right", "size"), correct=("right", "sum"))
+        .reset_index()
+        .to_dict(orient="records")
+    )
     kinds = defects[(defects.table == "encounters")][["primary_key", "defect_kind"]].drop_duplicates()
     kinds["encounter_id"] = kinds.primary_key.astype("int64")
     per = kinds.merge(m.assign(right=right, linked=linked, has_true=has_true), on="encounter_id")
-    figures["by_entry_kind"] = (per[per.has_true].groupby("defect_kind")
-                                .agg(encounters=("right", "size"), linked_right=("right", "sum"),
-                                     linked=("linked", "sum")).reset_index().to_dict(orient="records"))
+    figures["by_entry_kind"] = (
+        per[per.has_true]
+        .groupby("defect_kind")
+        .agg(encounters=("right", "size"), linked_right=("right", "sum"), linked=("linked", "sum"))
+        .reset_index()
+        .to_dict(orient="records")
+    )
     missed = m[has_true & ~linked].merge(kinds, on="encounter_id", how="left")
     figures["missed_examples"] = missed.head(15).astype(str).to_dict(orient="records")
     wrong = m[linked & ~right].merge(kinds, on="encounter_id", how="left")
@@ -129,13 +161,22 @@ def main() -> None:
     results = []
     for rate in args.entry_rates:
         out, warehouse, timings = build(args.tier, args.defect_rate, rate, args.seed)
-        figures = {"tier": args.tier, "defect_rate": args.defect_rate, "entry_rate": rate, "seed": args.seed,
-                   "seconds": timings, **score(out, warehouse)}
+        figures = {
+            "tier": args.tier,
+            "defect_rate": args.defect_rate,
+            "entry_rate": rate,
+            "seed": args.seed,
+            "seconds": timings,
+            **score(out, warehouse),
+        }
         results.append(figures)
-        print(f"[{args.tier} entry x{rate:g}] precision {figures['precision']:.4%} recall {figures['recall']:.4%} "
-              f"({figures['correct_links']} right, {figures['wrong_links']} wrong, {figures['missed']} missed of "
-              f"{figures['with_true_incident']}); linkage models {timings['linkage_models_execution_total']:.1f}s "
-              f"(dbt run {timings['dbt_run_linkage_models']:.1f}s)", flush=True)
+        print(
+            f"[{args.tier} entry x{rate:g}] precision {figures['precision']:.4%} recall {figures['recall']:.4%} "
+            f"({figures['correct_links']} right, {figures['wrong_links']} wrong, {figures['missed']} missed of "
+            f"{figures['with_true_incident']}); linkage models {timings['linkage_models_execution_total']:.1f}s "
+            f"(dbt run {timings['dbt_run_linkage_models']:.1f}s)",
+            flush=True,
+        )
         print(pd.DataFrame(figures["by_method"]).to_string(index=False))
         print(pd.DataFrame(figures["by_entry_kind"]).to_string(index=False), flush=True)
     path = PROJECT_ROOT / "build" / "bench" / "linkage" / f"{args.tier}.json"

@@ -6,6 +6,7 @@ The Dagster job runs with the `progress` logger below instead of Dagster's conso
 per-node lines (which dagster-dbt writes to stdout) go to a log file. `make demo VERBOSE=1` keeps
 Dagster's and dbt's own output.
 """
+
 from __future__ import annotations
 
 import logging
@@ -53,17 +54,24 @@ class RunSummary:
                 if evaluation.passed:
                     summary.checks_passed += 1
                 else:
-                    summary.failed_checks.append(CheckOutcome(
-                        asset="/".join(evaluation.asset_key.path), name=evaluation.check_name,
-                        severity=evaluation.severity.value, description=evaluation.description or ""))
+                    summary.failed_checks.append(
+                        CheckOutcome(
+                            asset="/".join(evaluation.asset_key.path),
+                            name=evaluation.check_name,
+                            severity=evaluation.severity.value,
+                            description=evaluation.description or "",
+                        )
+                    )
         return summary
 
     def lines(self) -> list[str]:
         warned = [c for c in self.failed_checks if c.severity == "WARN"]
         blocking = [c for c in self.failed_checks if c.severity != "WARN"]
-        out = [f"    {self.steps} steps succeeded ({self.gx_steps} of them Great Expectations validations, one per "
-               f"table), {len(self.failed_steps)} failed; "
-               f"{self.checks_passed} checks passed, {len(blocking)} blocking and {len(warned)} warning checks failed"]
+        out = [
+            f"    {self.steps} steps succeeded ({self.gx_steps} of them Great Expectations validations, one per "
+            f"table), {len(self.failed_steps)} failed; "
+            f"{self.checks_passed} checks passed, {len(blocking)} blocking and {len(warned)} warning checks failed"
+        ]
         for label, checks in (("BLOCKING CHECK FAILED", blocking), ("warning check failed", warned)):
             out += [f"    {label}: {c.asset} {c.name}" for c in checks]
         return out

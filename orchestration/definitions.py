@@ -1,4 +1,5 @@
 """The Dagster code location: every asset, check, job, schedule and sensor of the platform."""
+
 from __future__ import annotations
 
 import dagster as dg
@@ -20,5 +21,12 @@ from orchestration.transform import defs as transform
 
 # The progress logger is used only when a run's config names it (make demo); other runs keep
 # Dagster's console logger.
-defs = dg.Definitions.merge(dg.Definitions(loggers={PROGRESS_LOGGER: progress_logger}), ingest.defs, quality.defs, public.defs, transform.defs,
-                            publish.defs, linkage.defs)
+defs = dg.Definitions.merge(
+    dg.Definitions(loggers={PROGRESS_LOGGER: progress_logger}),
+    ingest.defs,
+    quality.defs,
+    public.defs,
+    transform.defs,
+    publish.defs,
+    linkage.defs,
+)

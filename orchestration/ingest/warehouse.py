@@ -3,12 +3,13 @@
 Both engines get the same SQL (ANSI merge building blocks: temp table, IS NOT DISTINCT FROM,
 INSERT ... ON CONFLICT); only connecting, bulk insert and type names differ.
 """
+
 from __future__ import annotations
 
 import io
 import logging
 import time
-from typing import Iterable
+from collections.abc import Iterable
 
 import duckdb
 import psycopg2
@@ -21,15 +22,31 @@ from orchestration.ingest.destination import Destination
 log = logging.getLogger(__name__)
 
 ARROW_TYPES = {
-    "string": pa.string(), "integer": pa.int64(), "float": pa.float64(),
-    "boolean": pa.bool_(), "timestamp": pa.timestamp("us"), "date": pa.date32(),
+    "string": pa.string(),
+    "integer": pa.int64(),
+    "float": pa.float64(),
+    "boolean": pa.bool_(),
+    "timestamp": pa.timestamp("us"),
+    "date": pa.date32(),
 }
 # Column types as each engine's information_schema spells them (used both in DDL and to check it).
 ENGINE_TYPES = {
-    "duckdb": {"string": "VARCHAR", "integer": "BIGINT", "float": "DOUBLE", "boolean": "BOOLEAN",
-               "timestamp": "TIMESTAMP", "date": "DATE"},
-    "postgres": {"string": "text", "integer": "bigint", "float": "double precision", "boolean": "boolean",
-                 "timestamp": "timestamp without time zone", "date": "date"},
+    "duckdb": {
+        "string": "VARCHAR",
+        "integer": "BIGINT",
+        "float": "DOUBLE",
+        "boolean": "BOOLEAN",
+        "timestamp": "TIMESTAMP",
+        "date": "DATE",
+    },
+    "postgres": {
+        "string": "text",
+        "integer": "bigint",
+        "float": "double precision",
+        "boolean": "boolean",
+        "timestamp": "timestamp without time zone",
+        "date": "date",
+    },
 }
 # DuckDB allows one writing process per file; Dagster runs CAD and CMS loads (and dbt) in
 # parallel processes, so a writer waits for the lock instead of failing the run.
@@ -121,8 +138,9 @@ class DuckDBWarehouse(Warehouse):
                 if "lock" not in str(exc).lower() or time.monotonic() > deadline:
                     raise
                 if not waited:
-                    log.info("warehouse %s is locked by another process; waiting up to %ss",
-                             path, DUCKDB_LOCK_WAIT_SECONDS)
+                    log.info(
+                        "warehouse %s is locked by another process; waiting up to %ss", path, DUCKDB_LOCK_WAIT_SECONDS
+                    )
                     waited = True
                 time.sleep(0.5)
 

@@ -3,7 +3,6 @@
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import Optional
 
 import dagster as dg
 
@@ -12,19 +11,21 @@ from orchestration.ingest.destination import Destination
 from orchestration.linkage.report import build_linkage_report
 
 GROUP = "linkage"
-LINKAGE_KEYS = [dg.AssetKey(["intermediate", name]) for name in
-                ("int_encounters_linked", "int_encounter_link_model", "int_encounter_link_review")]
+LINKAGE_KEYS = [
+    dg.AssetKey(["intermediate", name])
+    for name in ("int_encounters_linked", "int_encounter_link_model", "int_encounter_link_review")
+]
 
 
 class LinkageReportResource(dg.ConfigurableResource):
     """Where the report reads (None = ARP_TARGET and friends), where it writes, and the synthetic
     city's truth directory, if any (ARP_TRUTH_DIR, else build/truth when it exists)."""
 
-    target: Optional[str] = None
-    duckdb_path: Optional[str] = None
-    pg_database: Optional[str] = None
-    out_dir: Optional[str] = None
-    truth_dir: Optional[str] = None
+    target: str | None = None
+    duckdb_path: str | None = None
+    pg_database: str | None = None
+    out_dir: str | None = None
+    truth_dir: str | None = None
 
     def destination(self) -> Destination:
         dest = Destination.from_env(target=self.target)
@@ -37,7 +38,7 @@ class LinkageReportResource(dg.ConfigurableResource):
     def output_dir(self) -> Path:
         return Path(self.out_dir or os.environ.get("ARP_OUTPUT_DIR") or PROJECT_ROOT / "build") / "linkage"
 
-    def truth(self) -> Optional[Path]:
+    def truth(self) -> Path | None:
         path = self.truth_dir or os.environ.get("ARP_TRUTH_DIR")
         if path:
             return Path(path)
@@ -45,10 +46,15 @@ class LinkageReportResource(dg.ConfigurableResource):
         return default if default.exists() else None
 
 
-@dg.asset(key=[GROUP, "linkage_report"], group_name=GROUP, deps=LINKAGE_KEYS, kinds={"html", "json"},
-          description="Internal linkage report (build/linkage/): links by method, the model's probability "
-                      "histogram and fitted m/u, the review queue, unlinked encounters, precision and recall "
-                      "against the true links when a synthetic truth exists.")
+@dg.asset(
+    key=[GROUP, "linkage_report"],
+    group_name=GROUP,
+    deps=LINKAGE_KEYS,
+    kinds={"html", "json"},
+    description="Internal linkage report (build/linkage/): links by method, the model's probability "
+    "histogram and fitted m/u, the review queue, unlinked encounters, precision and recall "
+    "against the true links when a synthetic truth exists.",
+)
 def linkage_report(context: dg.AssetExecutionContext, linkage: LinkageReportResource) -> dg.MaterializeResult:
     report = build_linkage_report(linkage.destination(), linkage.output_dir(), linkage.truth())
     f = report.figures

@@ -45,8 +45,12 @@ def _check_specs(asset: AssetSuites) -> list[dg.AssetCheckSpec]:
             description=(f"[{'blocking' if check.blocking else 'warning'}] {check.description}").strip(),
             blocking=check.blocking,
             additional_deps=deps or None,
-            metadata={"severity": check.severity, "suite_file": str(Path(asset.source).relative_to(PROJECT_ROOT)),
-                      "expectations": len(check.expectations), "engine": "great_expectations"},
+            metadata={
+                "severity": check.severity,
+                "suite_file": str(Path(asset.source).relative_to(PROJECT_ROOT)),
+                "expectations": len(check.expectations),
+                "engine": "great_expectations",
+            },
         )
         for check in asset.checks
     ]

@@ -6,6 +6,7 @@ Great Expectations reaches it through SQLAlchemy, so every expectation runs as S
 warehouse. DuckDB is opened read-only (through the `duckdb+arp` dialect, see duckdb_dialect.py), and
 a check waits while another process (a load, dbt) holds the file's write lock instead of failing.
 """
+
 from __future__ import annotations
 
 import os
@@ -52,8 +53,14 @@ class Warehouse:
         d = self.destination
         if d.kind == "duckdb":
             return f"duckdb+{duckdb_dialect.DRIVER}:///{d.duckdb_path}"
-        url = sa.URL.create("postgresql+psycopg2", username=d.pg_user, password=d.pg_password or None,
-                            host=d.pg_host, port=d.pg_port, database=d.pg_database)
+        url = sa.URL.create(
+            "postgresql+psycopg2",
+            username=d.pg_user,
+            password=d.pg_password or None,
+            host=d.pg_host,
+            port=d.pg_port,
+            database=d.pg_database,
+        )
         return url.render_as_string(hide_password=False)
 
     def engine_kwargs(self) -> dict:
@@ -68,7 +75,8 @@ class Warehouse:
             return
         if not d.duckdb_path.exists():
             raise FileNotFoundError(
-                f"DuckDB warehouse {d.duckdb_path} does not exist (set ARP_DUCKDB_PATH or load the sources first)")
+                f"DuckDB warehouse {d.duckdb_path} does not exist (set ARP_DUCKDB_PATH or load the sources first)"
+            )
         deadline = time.monotonic() + timeout
         while True:
             try:

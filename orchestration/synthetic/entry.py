@@ -9,6 +9,7 @@ of the applicable encounters at `entry_rate` = 1) and every changed row is writt
 log with the true value, so the true links stay known (truth/encounter_links.csv is the
 simulation's, never derived from the written rows).
 """
+
 from __future__ import annotations
 
 import re
@@ -20,19 +21,28 @@ from .timeutil import format_timestamps
 
 ENTRY_RATES = {
     "entry_address_house_number": 0.30,  # encounters with a block address: '2917 MLK JR PKWY'
-    "entry_address_long_form": 0.15,     # 'MARTIN LUTHER KING JR PARKWAY', 'LAKEWOOD AVENUE'
-    "entry_address_misspelled": 0.03,    # one letter of the street name dropped, doubled or swapped
-    "entry_time_rounded": 0.20,          # start (and end) rounded to 5 or 15 minutes
-    "entry_time_late": 0.04,             # start typed when the note was written: 10-60 minutes late
-    "entry_unit_variant": 0.30,          # 'CRT 3', 'crt3', 'CRT-03' for CAD's 'CRT03'
-    "entry_number_transposed": 0.02,     # two adjacent digits of the sequence swapped
+    "entry_address_long_form": 0.15,  # 'MARTIN LUTHER KING JR PARKWAY', 'LAKEWOOD AVENUE'
+    "entry_address_misspelled": 0.03,  # one letter of the street name dropped, doubled or swapped
+    "entry_time_rounded": 0.20,  # start (and end) rounded to 5 or 15 minutes
+    "entry_time_late": 0.04,  # start typed when the note was written: 10-60 minutes late
+    "entry_unit_variant": 0.30,  # 'CRT 3', 'crt3', 'CRT-03' for CAD's 'CRT03'
+    "entry_number_transposed": 0.02,  # two adjacent digits of the sequence swapped
     "entry_number_missing_callback": 0.10,  # CCD phone work: the callback is logged without a number
-    "entry_wrong_day": 0.30,             # contacts within 45 minutes of local midnight: the other day's date
+    "entry_wrong_day": 0.30,  # contacts within 45 minutes of local midnight: the other day's date
 }
 
 # Long forms staff type for CAD's abbreviations (the inverse is staging's normalization).
-LONG_FORMS = {"ST": "STREET", "AVE": "AVENUE", "RD": "ROAD", "BLVD": "BOULEVARD", "DR": "DRIVE",
-              "HWY": "HIGHWAY", "TER": "TERRACE", "PKWY": "PARKWAY", "MLK": "MARTIN LUTHER KING"}
+LONG_FORMS = {
+    "ST": "STREET",
+    "AVE": "AVENUE",
+    "RD": "ROAD",
+    "BLVD": "BOULEVARD",
+    "DR": "DRIVE",
+    "HWY": "HIGHWAY",
+    "TER": "TERRACE",
+    "PKWY": "PARKWAY",
+    "MLK": "MARTIN LUTHER KING",
+}
 MIDNIGHT_MINUTES = 45
 
 
@@ -69,7 +79,7 @@ def misspell(address: str, rng: np.random.Generator) -> str:
         w[k], w[k + 1] = w[k + 1], w[k]
     new = "".join(w)
     if new == words[i]:  # swapping two equal letters changes nothing: drop one instead
-        new = words[i][:k] + words[i][k + 1:]
+        new = words[i][:k] + words[i][k + 1 :]
     words[i] = new
     return " ".join(words)
 
@@ -79,8 +89,13 @@ def unit_variant(unit: str, variant: int) -> str:
     if not m:
         return unit.lower()
     letters, digits = m.group(1), m.group(2)
-    return [f"{letters} {digits}", f"{letters.lower()}{digits}", f"{letters}-{unit[len(letters):]}",
-            f"{letters.capitalize()} {digits}", f"{letters}{digits}"][variant % 5]
+    return [
+        f"{letters} {digits}",
+        f"{letters.lower()}{digits}",
+        f"{letters}-{unit[len(letters) :]}",
+        f"{letters.capitalize()} {digits}",
+        f"{letters}{digits}",
+    ][variant % 5]
 
 
 def transpose(number: str, rng: np.random.Generator) -> str:
@@ -115,13 +130,14 @@ def apply(enc: pd.DataFrame, cfg, end_utc: float, log, multiplier: float) -> pd.
     # --- addresses: a house number instead of the block, long forms, a misspelled street.
     addr = enc.block_address.to_numpy(dtype=object).copy()
     has_addr = pd.notna(addr)
-    for kind, change in (("entry_address_house_number", lambda a: house_number(a, rng)),
-                         ("entry_address_long_form", long_form),
-                         ("entry_address_misspelled", lambda a: misspell(a, rng))):
+    for kind, change in (
+        ("entry_address_house_number", lambda a: house_number(a, rng)),
+        ("entry_address_long_form", long_form),
+        ("entry_address_misspelled", lambda a: misspell(a, rng)),
+    ):
         pos = pick(has_addr, kind)
         new = [change(addr[i]) for i in pos]
-        log.add(kind, "encounters", ids[pos], "block_address",
-                [f"{addr[i]} typed as {v!r}" for i, v in zip(pos, new)])
+        log.add(kind, "encounters", ids[pos], "block_address", [f"{addr[i]} typed as {v!r}" for i, v in zip(pos, new)])
         addr[pos] = new
     enc["block_address"] = pd.Series(addr, index=enc.index, dtype=object)
 
@@ -135,20 +151,35 @@ def apply(enc: pd.DataFrame, cfg, end_utc: float, log, multiplier: float) -> pd.
     pos = pick(room, "entry_time_rounded")
     step = np.where(rng.random(len(pos)) < 0.6, 300.0, 900.0)
     shift[pos] = np.round(start[pos] / step) * step - start[pos]
-    log.add("entry_time_rounded", "encounters", ids[pos], "started_at",
-            [f"{t} typed as {u}" for t, u in zip(fmt(start[pos]), fmt(start[pos] + shift[pos]))])
+    log.add(
+        "entry_time_rounded",
+        "encounters",
+        ids[pos],
+        "started_at",
+        [f"{t} typed as {u}" for t, u in zip(fmt(start[pos]), fmt(start[pos] + shift[pos]))],
+    )
     late = pick(room, "entry_time_late")
     shift[late] += rng.integers(600, 3600, len(late))
-    log.add("entry_time_late", "encounters", ids[late], "started_at",
-            [f"{t} typed as {u}" for t, u in zip(fmt(start[late]), fmt(start[late] + shift[late]))])
+    log.add(
+        "entry_time_late",
+        "encounters",
+        ids[late],
+        "started_at",
+        [f"{t} typed as {u}" for t, u in zip(fmt(start[late]), fmt(start[late] + shift[late]))],
+    )
     minute_of_day = local_minute_of_day(start, cfg.timezone)
     near = room & ((minute_of_day < MIDNIGHT_MINUTES) | (minute_of_day >= 24 * 60 - MIDNIGHT_MINUTES))
     wrong = pick(near, "entry_wrong_day")
     # after midnight they still think it is yesterday; before it, they date it by the note's day
     day = np.where(minute_of_day[wrong] < MIDNIGHT_MINUTES, -86400.0, 86400.0)
     shift[wrong] += day
-    log.add("entry_wrong_day", "encounters", ids[wrong], "started_at",
-            [f"{t} typed as {u}" for t, u in zip(fmt(start[wrong]), fmt(start[wrong] + shift[wrong]))])
+    log.add(
+        "entry_wrong_day",
+        "encounters",
+        ids[wrong],
+        "started_at",
+        [f"{t} typed as {u}" for t, u in zip(fmt(start[wrong]), fmt(start[wrong] + shift[wrong]))],
+    )
     enc["started_at"] = start + shift
     enc["ended_at"] = end + shift
     # the row cannot have been written before the contact it records
@@ -159,8 +190,9 @@ def apply(enc: pd.DataFrame, cfg, end_utc: float, log, multiplier: float) -> pd.
     unit = enc.unit_id.to_numpy(dtype=object).copy()
     pos = pick(pd.notna(unit), "entry_unit_variant")
     new = [unit_variant(unit[i], int(v)) for i, v in zip(pos, rng.integers(0, 5, len(pos)))]
-    log.add("entry_unit_variant", "encounters", ids[pos], "unit_id",
-            [f"{unit[i]} typed as {v!r}" for i, v in zip(pos, new)])
+    log.add(
+        "entry_unit_variant", "encounters", ids[pos], "unit_id", [f"{unit[i]} typed as {v!r}" for i, v in zip(pos, new)]
+    )
     unit[pos] = new
     enc["unit_id"] = pd.Series(unit, index=enc.index, dtype=object)
 
@@ -172,14 +204,24 @@ def apply(enc: pd.DataFrame, cfg, end_utc: float, log, multiplier: float) -> pd.
     new = [transpose(num[i], rng) for i in pos]
     keep = np.array([a != b for a, b in zip(new, num[pos])], dtype=bool)
     pos, new = pos[keep], [v for v, k in zip(new, keep) if k]
-    log.add("entry_number_transposed", "encounters", ids[pos], "cad_incident_number",
-            [f"{num[i]} typed as {v!r}" for i, v in zip(pos, new)])
+    log.add(
+        "entry_number_transposed",
+        "encounters",
+        ids[pos],
+        "cad_incident_number",
+        [f"{num[i]} typed as {v!r}" for i, v in zip(pos, new)],
+    )
     num[pos] = new
     callback = canonical & (enc.program.to_numpy(dtype=object) == "CCD")
     callback[pos] = False
     pos = pick(callback, "entry_number_missing_callback")
-    log.add("entry_number_missing_callback", "encounters", ids[pos], "cad_incident_number",
-            [f"{num[i]} left empty" for i in pos])
+    log.add(
+        "entry_number_missing_callback",
+        "encounters",
+        ids[pos],
+        "cad_incident_number",
+        [f"{num[i]} left empty" for i in pos],
+    )
     num[pos] = None
     enc["cad_incident_number"] = pd.Series(num, index=enc.index, dtype=object)
     return enc

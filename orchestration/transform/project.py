@@ -7,6 +7,7 @@ the dbt project, and on every load under `dagster dev`, so editing a model never
 The dbt executable is the one installed beside this Python (the project's virtual environment),
 so nothing depends on the caller's PATH.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -36,8 +37,18 @@ def dbt_executable() -> str:
     return shutil.which("dbt") or "dbt"
 
 
-PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "cities", "tests/dbt", "snapshots",
-                  "analyses", "docs/dbt")
+PROJECT_INPUTS = (
+    "dbt_project.yml",
+    "profiles.yml",
+    "models",
+    "macros",
+    "seeds",
+    "cities",
+    "tests/dbt",
+    "snapshots",
+    "analyses",
+    "docs/dbt",
+)
 
 
 def manifest_is_stale(project: DbtProject) -> bool:
@@ -62,12 +73,26 @@ def parse_manifest(project: DbtProject) -> Path:
     env = dict(os.environ, DBT_PROFILES_DIR=str(project.profiles_dir))
     with open(target / ".parse.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        proc = subprocess.run([dbt_executable(), "parse", "--quiet", "--target-path", str(target),
-                               "--target", project.target or dbt_target()],
-                              cwd=project.project_dir, env=env, capture_output=True, text=True)
+        proc = subprocess.run(
+            [
+                dbt_executable(),
+                "parse",
+                "--quiet",
+                "--target-path",
+                str(target),
+                "--target",
+                project.target or dbt_target(),
+            ],
+            cwd=project.project_dir,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
     if proc.returncode != 0 or not project.manifest_path.exists():
-        raise RuntimeError(f"`dbt parse` of {project.project_dir} failed (rc={proc.returncode}); "
-                           f"no manifest at {project.manifest_path}:\n{proc.stdout[-3000:]}{proc.stderr[-2000:]}")
+        raise RuntimeError(
+            f"`dbt parse` of {project.project_dir} failed (rc={proc.returncode}); "
+            f"no manifest at {project.manifest_path}:\n{proc.stdout[-3000:]}{proc.stderr[-2000:]}"
+        )
     return project.manifest_path
 
 

@@ -1,6 +1,7 @@
 """A cad_incremental run killed with SIGKILL while dbt builds: the CAD sensor's next tick marks it
 failed, ends the dbt process it left behind and starts the next run, and the CAD rows inserted
 after the kill reach marts.fct_incidents; all within two sensor ticks."""
+
 from __future__ import annotations
 
 import os
@@ -12,6 +13,7 @@ import time
 import dagster as dg
 import duckdb
 import pandas as pd
+from transform.dbt_runner import PROJECT_ROOT, Warehouse, run_dbt
 
 from orchestration.ingest.destination import Destination
 from orchestration.ingest.loader import load_sources
@@ -19,8 +21,6 @@ from orchestration.ingest.resources import IngestResource
 from orchestration.run_liveness import DBT_TAG, WORKER_TAG, is_alive
 from orchestration.synthetic import GeneratorConfig, generate
 from orchestration.synthetic.live import LiveCity
-
-from transform.dbt_runner import PROJECT_ROOT, Warehouse, run_dbt
 
 RUN_CAD_INCREMENTAL = """
 import dagster as dg
@@ -47,23 +47,38 @@ def test_a_killed_run_is_failed_and_the_next_insert_reaches_fct_incidents(tmp_pa
     generate(cfg, progress=False)
     warehouse = tmp_path / "warehouse.duckdb"
     load_sources(cfg.resolved_cad_url, cfg.resolved_cms_url, Destination.duckdb(warehouse), full_refresh=True)
-    run_dbt(Warehouse("duckdb", tmp_path / "dbt", duckdb_path=warehouse),
-            ["build", "--exclude", "source:suppression+"], echo=False)  # the public tables need the decisions
+    run_dbt(
+        Warehouse("duckdb", tmp_path / "dbt", duckdb_path=warehouse),
+        ["build", "--exclude", "source:suppression+"],
+        echo=False,
+    )  # the public tables need the decisions
 
     home = tmp_path / "dagster_home"
     home.mkdir()
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    env = {"DAGSTER_HOME": str(home), "ARP_MODE": "demo", "ARP_TARGET": "duckdb", "ARP_DUCKDB_PATH": str(warehouse),
-           "ARP_CAD_URL": cfg.resolved_cad_url, "ARP_CMS_URL": cfg.resolved_cms_url,
-           "DBT_TARGET_PATH": str(tmp_path / "dbt" / "target"), "DBT_LOG_PATH": str(tmp_path / "dbt" / "logs")}
+    env = {
+        "DAGSTER_HOME": str(home),
+        "ARP_MODE": "demo",
+        "ARP_TARGET": "duckdb",
+        "ARP_DUCKDB_PATH": str(warehouse),
+        "ARP_CAD_URL": cfg.resolved_cad_url,
+        "ARP_CMS_URL": cfg.resolved_cms_url,
+        "DBT_TARGET_PATH": str(tmp_path / "dbt" / "target"),
+        "DBT_LOG_PATH": str(tmp_path / "dbt" / "logs"),
+    }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     live = LiveCity(cfg, clock=lambda: pd.Timestamp("2024-11-10 12:00:00", tz="UTC").timestamp())
     known = _incidents(warehouse)
     live.step(new_incidents=3, updates=0)
 
-    worker = subprocess.Popen([sys.executable, "-c", RUN_CAD_INCREMENTAL], cwd=PROJECT_ROOT, env={**os.environ, **env},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen(
+        [sys.executable, "-c", RUN_CAD_INCREMENTAL],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     instance = dg.DagsterInstance.get()
     run = None
     deadline = time.monotonic() + 300
@@ -102,8 +117,10 @@ def test_a_killed_run_is_failed_and_the_next_insert_reaches_fct_incidents(tmp_pa
         if inserted <= _incidents(warehouse):
             break
     killed = instance.get_run_by_id(run.run_id)
-    print(f"\nkilled run {run.run_id[:8]}: {killed.status.value}; orphaned dbt alive after the kill: {orphan_alive}, "
-          f"after the tick: {is_alive(dbt_process)}; next run started on tick {started_runs}")
+    print(
+        f"\nkilled run {run.run_id[:8]}: {killed.status.value}; orphaned dbt alive after the kill: {orphan_alive}, "
+        f"after the tick: {is_alive(dbt_process)}; next run started on tick {started_runs}"
+    )
     assert killed.status == dg.DagsterRunStatus.FAILURE
     assert not is_alive(dbt_process), "the killed run's dbt process is still running"
     assert started_runs and started_runs[0] == 1, "the sensor did not start the next run on its first tick"

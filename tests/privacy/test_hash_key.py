@@ -1,6 +1,7 @@
 """The hash key: refused when missing or weak outside demo mode, read from the environment or a
 file, used for the hashes, and never written to a dbt log, target file, partial-parse cache,
 Dagster event log or run record (the key scan over every file of the run)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -15,23 +16,25 @@ from pathlib import Path
 import dagster as dg
 import pytest
 from dagster_dbt import DbtCliResource
+from transform.dbt_runner import PROJECT_ROOT, Warehouse, create_pg_database, drop_pg_database, read_sql, run_dbt
 
 from orchestration.privacy.hash_key import DEMO_KEY, HashKeyError, load_hash_key
 from orchestration.privacy.key_scan import scan_for_key
 from orchestration.transform.project import dbt_executable, dbt_project
 
-from transform.dbt_runner import PROJECT_ROOT, Warehouse, create_pg_database, drop_pg_database, read_sql, run_dbt
-
 PRODUCTION = {"ARP_MODE": "production"}
 
 
-@pytest.mark.parametrize("env, fault", [
-    ({}, "ARP_HASH_KEY (or ARP_HASH_KEY_FILE) is not set"),
-    ({"ARP_HASH_KEY": DEMO_KEY}, "published demo key"),
-    ({"ARP_HASH_KEY": "0123456789abcdef" * 2}, "fewer than 256 bits"),       # 128 bits of hex
-    ({"ARP_HASH_KEY": "Durham-HEART-2024!"}, "fewer than 256 bits"),         # a guessable phrase
-    ({"ARP_HASH_KEY": "a" * 64}, "fewer than 256 bits"),                     # long but no entropy
-])
+@pytest.mark.parametrize(
+    "env, fault",
+    [
+        ({}, "ARP_HASH_KEY (or ARP_HASH_KEY_FILE) is not set"),
+        ({"ARP_HASH_KEY": DEMO_KEY}, "published demo key"),
+        ({"ARP_HASH_KEY": "0123456789abcdef" * 2}, "fewer than 256 bits"),  # 128 bits of hex
+        ({"ARP_HASH_KEY": "Durham-HEART-2024!"}, "fewer than 256 bits"),  # a guessable phrase
+        ({"ARP_HASH_KEY": "a" * 64}, "fewer than 256 bits"),  # long but no entropy
+    ],
+)
 def test_outside_demo_mode_a_missing_demo_or_weak_key_is_refused(env, fault):
     with pytest.raises(HashKeyError, match=re.escape(fault)):
         load_hash_key({**PRODUCTION, **env})
@@ -48,10 +51,13 @@ def test_a_256_bit_key_comes_from_the_environment_or_a_file(tmp_path):
 
 
 def _expected_caller_keys(wh: Warehouse, key: str) -> tuple[int, int]:
-    rows = read_sql(wh, """
+    rows = read_sql(
+        wh,
+        """
         select raw.caller_phone, staged.caller_key from raw_cad.calls as raw
         inner join staging.base_cad__calls as staged on raw.call_id = staged.call_id
-        where raw.caller_phone is not null""")
+        where raw.caller_phone is not null""",
+    )
     good = 0
     for phone, caller_key in rows.itertuples(index=False):
         digits = re.sub(r"[^0-9]", "", phone)[-10:]
@@ -67,8 +73,12 @@ def test_the_key_hashes_through_dagster_and_reaches_no_file_on_duckdb(duckdb_def
     key = secrets.token_hex(32)
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copy(duckdb_default.warehouse.duckdb_path, warehouse)
-    for name, value in {"ARP_MODE": "production", "ARP_HASH_KEY": key, "ARP_DUCKDB_PATH": str(warehouse),
-                        "DBT_LOG_PATH": str(tmp_path / "dbt_logs")}.items():
+    for name, value in {
+        "ARP_MODE": "production",
+        "ARP_HASH_KEY": key,
+        "ARP_DUCKDB_PATH": str(warehouse),
+        "DBT_LOG_PATH": str(tmp_path / "dbt_logs"),
+    }.items():
         monkeypatch.setenv(name, value)
     from orchestration.transform.assets import alt_response_dbt_assets
 
@@ -78,8 +88,9 @@ def test_the_key_hashes_through_dagster_and_reaches_no_file_on_duckdb(duckdb_def
         result = dg.materialize(
             [alt_response_dbt_assets],
             selection=dg.AssetSelection.assets(*[dg.AssetKey(["staging", m]) for m in HASHING_MODELS]),
-            resources={"dbt": DbtCliResource(project_dir=dbt_project, target="duckdb",
-                                             dbt_executable=dbt_executable())},
+            resources={
+                "dbt": DbtCliResource(project_dir=dbt_project, target="duckdb", dbt_executable=dbt_executable())
+            },
             instance=instance,
         )
         assert result.success
@@ -108,17 +119,31 @@ def test_the_key_hashes_on_postgres_and_reaches_no_file(dataset_default, tmp_pat
     try:
         wh = Warehouse("postgres", tmp_path, pg_database=name)
         load_sources(dataset_default.cad_url, dataset_default.cms_url, Destination.postgres(name), full_refresh=True)
-        run_dbt(wh, ["build", "--select", *[f"+{m}" for m in HASHING_MODELS], "--resource-type", "seed",
-                     "--resource-type", "model"])
+        run_dbt(
+            wh,
+            [
+                "build",
+                "--select",
+                *[f"+{m}" for m in HASHING_MODELS],
+                "--resource-type",
+                "seed",
+                "--resource-type",
+                "model",
+            ],
+        )
         good, total = _expected_caller_keys(wh, key)
         assert total and good == total
         findings, scanned = scan_for_key([tmp_path], key)
         assert scanned > 5
         assert not findings, "the hash key is written in: " + ", ".join(str(f.path) for f in findings)
         # A session opened without the pipeline's environment has no key, and dbt says how to fix it.
-        proc = subprocess.run([str(Path(sys.executable).with_name("dbt")), "run", "--select", "base_cad__calls"],
-                              cwd=PROJECT_ROOT, env={**wh.env(), "PGOPTIONS": ""},
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            [str(Path(sys.executable).with_name("dbt")), "run", "--select", "base_cad__calls"],
+            cwd=PROJECT_ROOT,
+            env={**wh.env(), "PGOPTIONS": ""},
+            capture_output=True,
+            text=True,
+        )
         assert proc.returncode != 0 and "arp.hash_key is not set on this session" in proc.stdout
     finally:
         drop_pg_database(name)

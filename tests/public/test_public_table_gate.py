@@ -2,6 +2,7 @@
 the published tables stay as they were, no candidate is left behind, and the error names the
 table and check. The public tables are dbt models built from the suppression decisions, so a bug
 is injected where it would really arise: in the decisions Python writes."""
+
 from __future__ import annotations
 
 import shutil
@@ -20,8 +21,13 @@ PUBLIC = ["pub_metric_values", "pub_people_served_demographics", "pub_staff_demo
 def _snapshot(path) -> dict[str, list]:
     with duckdb.connect(str(path), read_only=True) as con:
         return {t: sorted(map(repr, con.execute(f"select * from public_marts.{t}").fetchall())) for t in PUBLIC} | {
-            "relations": sorted(r[0] for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'public_marts'").fetchall())}
+            "relations": sorted(
+                r[0]
+                for r in con.execute(
+                    "select table_name from information_schema.tables where table_schema = 'public_marts'"
+                ).fetchall()
+            )
+        }
 
 
 @pytest.fixture

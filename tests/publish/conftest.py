@@ -3,6 +3,7 @@ real headless Chromium (Debian's /usr/bin/chromium driven by Playwright; nothing
 
 Without a browser these tests fail under CI (CI=true) and are skipped, loudly, elsewhere.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,9 +20,17 @@ from orchestration.publish import PublishReport, build_public_outputs
 from .fixtures import PROJECT_ROOT, build_public_marts
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-                 "--disable-default-apps"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-extensions",
+    "--disable-default-apps",
+]
 SCREENSHOTS = PROJECT_ROOT / "build" / "screenshots" / "publish"
 GENERATED = dt.date(2025, 1, 31)
 
@@ -38,8 +47,10 @@ def chromium_path() -> str | None:
 def browser():
     path = chromium_path()
     if path is None:
-        message = ("NO BROWSER FOUND: the public-output browser tests need Debian's chromium at /usr/bin/chromium "
-                   "(apt-get install -y chromium; .ci/run installs it) or ARP_CHROMIUM=<path>")
+        message = (
+            "NO BROWSER FOUND: the public-output browser tests need Debian's chromium at /usr/bin/chromium "
+            "(apt-get install -y chromium; .ci/run installs it) or ARP_CHROMIUM=<path>"
+        )
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(message)
         pytest.skip(message)

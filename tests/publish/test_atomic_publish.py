@@ -1,5 +1,6 @@
 """A publication is whole or nothing: when a new version fails while being written or checked,
 yesterday's site and cards stay byte for byte in place and the failure says why."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,8 +17,12 @@ from .fixtures import PROJECT_ROOT
 
 
 def snapshot(*folders: Path) -> dict[str, str]:
-    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest()
-            for folder in folders for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p): hashlib.sha256(p.read_bytes()).hexdigest()
+        for folder in folders
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_a_failed_publication_leaves_yesterdays_outputs_and_says_why(fixture_warehouse, tmp_path):

@@ -1,4 +1,5 @@
 """The command line: generate and live, as a newcomer runs them."""
+
 from __future__ import annotations
 
 import subprocess
@@ -8,8 +9,13 @@ from orchestration.contract import PROJECT_ROOT
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "orchestration.synthetic", *args], cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "orchestration.synthetic", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_generate_then_live(tmp_path):

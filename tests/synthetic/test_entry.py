@@ -1,5 +1,6 @@
 """Case-management entry kinds: each change is in the written data and in truth/defects.csv, and the
 true links stay the simulation's."""
+
 from __future__ import annotations
 
 import re
@@ -64,6 +65,7 @@ def test_every_entry_change_is_logged_and_present(doubled):
     def canon(u):
         m = re.fullmatch(r"([A-Z]+)0*([0-9]+)", re.sub(r"[^A-Z0-9]", "", u.upper()))
         return f"{m.group(1)}{int(m.group(2)):02d}"
+
     assert (units.map(canon) == true.unit_id[units.index]).all()
 
 

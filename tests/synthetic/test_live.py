@@ -1,11 +1,11 @@
 """Live mode appends incidents and updates open ones, bumping updated_at."""
+
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
 from orchestration.synthetic import GeneratorConfig, LiveCity, generate
-
 from orchestration.synthetic.rules import DISPATCHABLE
 
 from .conftest import read_system
@@ -69,7 +69,9 @@ def test_heart_units_status_follows_their_live_work(live_city):
     after = read_system(cfg.resolved_cad_url, "cad_replica")
     old_ids = set(before["unit_status_changes"].status_change_id)
     status = after["unit_status_changes"][~after["unit_status_changes"].status_change_id.isin(old_ids)]
-    asg = after["unit_assignments"][~after["unit_assignments"].assignment_id.isin(before["unit_assignments"].assignment_id)]
+    asg = after["unit_assignments"][
+        ~after["unit_assignments"].assignment_id.isin(before["unit_assignments"].assignment_id)
+    ]
     heart = asg[asg.unit_type.isin(list(DISPATCHABLE))]
     assert len(heart) > 0, "six live steps of 40 incidents dispatch some HEART unit"
     assigned = status[status.status == "ASSIGNED"]

@@ -1,4 +1,5 @@
 """The PostgreSQL output path (COPY) against the running server, and live mode there."""
+
 from __future__ import annotations
 
 import uuid
@@ -48,8 +49,10 @@ def test_generate_writes_the_contract_to_postgresql(tmp_path, pg_databases, tiny
         left = got.sort_values(key).reset_index(drop=True)
         right = frame.sort_values(key).reset_index(drop=True)
         for col in frame.columns:
-            a, b = left[col].astype(object).where(left[col].notna(), None), right[col].astype(object).where(
-                right[col].notna(), None)
+            a, b = (
+                left[col].astype(object).where(left[col].notna(), None),
+                right[col].astype(object).where(right[col].notna(), None),
+            )
             assert a.tolist() == b.tolist(), f"{name}.{col} differs between PostgreSQL and SQLite output"
     # Generating again replaces the content.
     generate(cfg, progress=False)

@@ -2,6 +2,7 @@
 content hash of a mart tells a real change from a re-run. Between runs the raw rows are rewritten
 in a new random order: a float sum depends on the order of its terms, and the order rows reach an
 aggregate (parallel scans, a table rewritten by a load) is not something the data fixes."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,5 +1,6 @@
 """The probabilistic linkage on a real build: links against the true ones, and a reviewer's decision
 in the seed linkage_review_decisions changes the link on the next build."""
+
 from __future__ import annotations
 
 import shutil
@@ -11,8 +12,10 @@ from .dbt_runner import Warehouse, read_sql, run_dbt
 
 
 def _links(warehouse) -> pd.DataFrame:
-    return read_sql(warehouse, "select encounter_id, incident_number, link_method, match_probability "
-                               "from intermediate.int_encounters_linked")
+    return read_sql(
+        warehouse,
+        "select encounter_id, incident_number, link_method, match_probability from intermediate.int_encounters_linked",
+    )
 
 
 def test_links_match_the_true_ones(duckdb_default):
@@ -22,14 +25,20 @@ def test_links_match_the_true_ones(duckdb_default):
     linked = merged.incident_number_ours.notna()
     right = linked & (merged.incident_number_ours == merged.incident_number_true)
     precision, recall = right.sum() / linked.sum(), right.sum() / merged.incident_number_true.notna().sum()
-    print(f"\nlinkage on the tiny tier: precision {precision:.4f}, recall {recall:.4f}; by method:\n"
-          + merged[linked].assign(right=right).groupby("link_method").right.agg(["size", "sum"]).to_string())
+    print(
+        f"\nlinkage on the tiny tier: precision {precision:.4f}, recall {recall:.4f}; by method:\n"
+        + merged[linked].assign(right=right).groupby("link_method").right.agg(["size", "sum"]).to_string()
+    )
     assert precision >= 0.995 and recall >= 0.99
     model = read_sql(duckdb_default.warehouse, "select * from intermediate.int_encounter_link_model")
     weights = model.set_index(["comparison", "comparison_level"]).match_weight.astype(float)
     # the fit must keep agreement as evidence for a match and disagreement against it
-    for comparison, agree, disagree in (("incident_number", "exact", "different"), ("unit", "assigned", "no_heart_unit"),
-                                        ("address", "exact", "different"), ("time", "prompt", "far")):
+    for comparison, agree, disagree in (
+        ("incident_number", "exact", "different"),
+        ("unit", "assigned", "no_heart_unit"),
+        ("address", "exact", "different"),
+        ("time", "prompt", "far"),
+    ):
         assert weights[(comparison, agree)] > 0 > weights[(comparison, disagree)], comparison
 
 
@@ -42,8 +51,14 @@ def test_a_reviewers_decision_changes_the_link(duckdb_default, tmp_path):
     copy = tmp_path / "warehouse.duckdb"
     shutil.copy(duckdb_default.warehouse.duckdb_path, copy)
     wh = Warehouse("duckdb", tmp_path, duckdb_path=copy)
-    rebuild = ["run", "--select", "int_encounter_link_review", "int_encounters_linked",
-               "--vars", "{linkage_thresholds: {accept: 0, review_from: 0}}"]
+    rebuild = [
+        "run",
+        "--select",
+        "int_encounter_link_review",
+        "int_encounters_linked",
+        "--vars",
+        "{linkage_thresholds: {accept: 0, review_from: 0}}",
+    ]
     run_dbt(wh, rebuild)
     before = _links(wh).set_index("encounter_id")
     modelled = before[before.link_method == "fellegi_sunter"].sort_index()
@@ -54,9 +69,11 @@ def test_a_reviewers_decision_changes_the_link(duckdb_default, tmp_path):
     accepted_incident = read_sql(wh, "select min(incident_number) as n from staging.stg_cad__incidents").n[0]
     assert before.loc[accepted_id, "incident_number"] != accepted_incident
     with duckdb.connect(str(copy)) as con:
-        con.execute("insert into staging.linkage_review_decisions values "
-                    "(?, ?, 'accept', date '2024-12-01', 'test'), (?, ?, 'reject', date '2024-12-01', 'test')",
-                    [accepted_id, accepted_incident, rejected_id, rejected_incident])
+        con.execute(
+            "insert into staging.linkage_review_decisions values "
+            "(?, ?, 'accept', date '2024-12-01', 'test'), (?, ?, 'reject', date '2024-12-01', 'test')",
+            [accepted_id, accepted_incident, rejected_id, rejected_incident],
+        )
     run_dbt(wh, rebuild)
     after = _links(wh).set_index("encounter_id")
     assert after.loc[accepted_id, "link_method"] == "clerical_review"
@@ -75,8 +92,12 @@ def test_the_linkage_report_asset_writes_html_and_json(duckdb_default, tmp_path)
 
     from orchestration.linkage.assets import LinkageReportResource, linkage_report
 
-    resource = LinkageReportResource(target="duckdb", duckdb_path=str(duckdb_default.warehouse.duckdb_path),
-                                     out_dir=str(tmp_path), truth_dir=str(duckdb_default.dataset.truth_dir))
+    resource = LinkageReportResource(
+        target="duckdb",
+        duckdb_path=str(duckdb_default.warehouse.duckdb_path),
+        out_dir=str(tmp_path),
+        truth_dir=str(duckdb_default.dataset.truth_dir),
+    )
     result = dg.materialize([linkage_report], resources={"linkage": resource})
     assert result.success
     figures = json.loads((tmp_path / "linkage" / "linkage_report.json").read_text())
@@ -84,8 +105,10 @@ def test_the_linkage_report_asset_writes_html_and_json(duckdb_default, tmp_path)
     assert figures["encounters"] == len(links)
     assert figures["links_by_method"] == links.groupby("link_method").size().to_dict()
     assert figures["against_truth"]["precision"] >= 0.995
-    scored = read_sql(duckdb_default.warehouse, "select count(*) as n from intermediate.int_encounter_link_scores "
-                                                "where candidate_rank = 1").n[0]
+    scored = read_sql(
+        duckdb_default.warehouse,
+        "select count(*) as n from intermediate.int_encounter_link_scores where candidate_rank = 1",
+    ).n[0]
     assert sum(h["encounters"] for h in figures["model_best_candidate_histogram"]) == scored
     page = (tmp_path / "linkage" / "linkage_report.html").read_text()
     assert "Links by method" in page and "exact_number" in page and "similar_street" in page
