@@ -183,7 +183,7 @@ def bench_latency(tier: str, engine: str, samples: int, interval: int, per_sampl
         env["ARP_DUCKDB_PATH"] = str(dest.duckdb_path)
     else:
         env["ARP_PG_DATABASE"] = dest.pg_database
-    daemon_log = open(work / "daemon.log", "w")
+    daemon_log = open(work / "daemon.log", "w")  # noqa: SIM115 (held by the daemon process until it is stopped below)
     log(f"latency: starting dagster-daemon (sensor every {interval}s), log in {work / 'daemon.log'}")
     daemon = subprocess.Popen(
         [str(PROJECT_ROOT / ".venv" / "bin" / "dagster-daemon"), "run", "-m", "orchestration.ingest.defs"],

@@ -13,7 +13,7 @@ from functools import lru_cache
 import yaml
 
 from orchestration.cities.profile import city_timezone
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 
 DBT_PROJECT = PROJECT_ROOT / "dbt_project.yml"
 

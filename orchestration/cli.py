@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 
 BUILD = PROJECT_ROOT / "build"
 

@@ -20,7 +20,8 @@ from pathlib import Path
 import sqlalchemy as sa
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from orchestration.paths import PROJECT_ROOT
+
 CONTRACTS_DIR = PROJECT_ROOT / "contracts"
 LOGICAL_TYPES = ("string", "integer", "float", "boolean", "timestamp", "date")
 

@@ -27,7 +27,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from orchestration.contract import PROJECT_ROOT, get_system
+from orchestration.contract import get_system
+from orchestration.paths import PROJECT_ROOT
 
 CITIES_DIR = PROJECT_ROOT / "cities"
 DEFAULT_CITY = "demo"

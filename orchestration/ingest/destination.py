@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 
 DEFAULT_DUCKDB_PATH = "build/warehouse.duckdb"
 DEFAULT_PG_DATABASE = "alt_response"

@@ -9,8 +9,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from orchestration.contract import PROJECT_ROOT
 from orchestration.ingest.destination import Destination
+from orchestration.paths import PROJECT_ROOT
 from orchestration.publish.cards import build_cards
 from orchestration.publish.figures import Figures
 from orchestration.publish.marts import PublicMartsError, read_public_marts

@@ -107,7 +107,7 @@ def figure_row(fig: Figure, lang: str, not_available: str, reasons: dict, **fiel
 # Legend labels wrap at word boundaries to lines of at most this many characters (about 200 px at
 # 12 px), so a long series name stays inside a phone-width chart instead of running off its edge.
 WRAP_CHARS = 32
-WRAP_LABEL = "split(trim(replace(datum.label, regexp('(.{1,%d})( +|$)', 'g'), '$1\\n')), '\\n')" % WRAP_CHARS
+WRAP_LABEL = f"split(trim(replace(datum.label, regexp('(.{{1,{WRAP_CHARS}}})( +|$)', 'g'), '$1\\n')), '\\n')"
 
 
 def _y_format(unit: str) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 from orchestration.publish.locale import LANGS
 
 CONTENT_DIR = PROJECT_ROOT / "content"

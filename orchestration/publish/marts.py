@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import time
 from dataclasses import dataclass, field, replace
 
 from orchestration.ingest.destination import Destination
+from orchestration.warehouse.duckdb_files import connect_waiting
 
 SCHEMA = "public_marts"
 # Each table the publisher reads, with the exact columns of the public marts' interface.
@@ -71,7 +71,6 @@ ORDER_BY: dict[str, tuple[str, ...]] = {
     "pub_call_summaries": ("period_start", "program"),
 }
 PUBLIC_READER = "public_reader"
-DUCKDB_LOCK_WAIT_SECONDS = 300
 
 
 class PublicMartsError(RuntimeError):
@@ -132,19 +131,10 @@ def _select(table: str) -> str:
 
 
 def _read_duckdb(dest: Destination) -> dict[str, list[dict]]:
-    import duckdb
 
     if not dest.duckdb_path.exists():
         raise PublicMartsError(f"warehouse {dest.describe()} does not exist: run the pipeline (`make demo`) first")
-    deadline = time.monotonic() + DUCKDB_LOCK_WAIT_SECONDS
-    while True:
-        try:
-            con = duckdb.connect(str(dest.duckdb_path), read_only=True)
-            break
-        except duckdb.IOException as exc:  # another process (dbt, a load) holds the write lock
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                raise
-            time.sleep(1)
+    con = connect_waiting(dest.duckdb_path, read_only=True)
     try:
         return {t: _fetch(con, t, dest) for t in TABLES}
     finally:

@@ -16,7 +16,7 @@ from pathlib import Path
 import dagster as dg
 from dagster import AssetCheckExecutionContext
 
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 from orchestration.quality.runner import RESULTS_DIR, AssetOutcome, CheckOutcome, validate_asset
 from orchestration.quality.settings import load_settings
 from orchestration.quality.suites import AssetSuites, load_suites

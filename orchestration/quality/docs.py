@@ -27,7 +27,7 @@ from pathlib import Path
 
 import jinja2
 
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 from orchestration.quality.runner import RESULTS_DIR, validate_asset
 from orchestration.quality.settings import load_settings
 from orchestration.quality.suites import load_suites

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 from orchestration.quality.settings import Settings, load_settings
 from orchestration.quality.suites import (
     AssetSuites,

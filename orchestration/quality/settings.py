@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from orchestration.business_rules import business_rules
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 SETTINGS_FILE = EXPECTATIONS_DIR / "settings.yml"

@@ -45,7 +45,7 @@ import jinja2.nativetypes
 import yaml
 
 from orchestration import contract
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 from orchestration.quality.settings import EXPECTATIONS_DIR, QualityConfigError, Settings
 
 # The city profile's reference tables (ARP_CITY_SEED_PATH, orchestration/cities), as dbt reads them.

@@ -18,7 +18,8 @@ import json
 import math
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from orchestration.paths import PROJECT_ROOT
+
 BEATS_CSV = PROJECT_ROOT / "seeds" / "beats.csv"
 OUTPUT = PROJECT_ROOT / "cities" / "demo" / "beats.geojson"
 MARGIN = 0.25  # the box extends this share of the centroids' spread beyond them

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 
 
 @dataclass(frozen=True)

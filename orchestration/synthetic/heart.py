@@ -101,7 +101,7 @@ def build_shifts(rng: np.random.Generator, roster: Roster, rules, start_day: int
     for u, unit in heart_units.iterrows():
         hours = rules.hours[rules.hours.program == unit.program]
         frm, to = int(unit.in_service_from), (10**7 if pd.isna(unit.in_service_to) else int(unit.in_service_to))
-        starts, ends, forced = [], [], []
+        starts, ends = [], []
         for row in hours.itertuples():
             day_of = DAYS.index(row.day_of_week)
             sel = (

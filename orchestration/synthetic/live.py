@@ -114,7 +114,7 @@ class LiveCity:
         )
         free: dict[str, int] = {}
         with self.cad.connect() as conn:
-            for unit, disp, clr in conn.execute(stmt):
+            for unit, _dispatched, clr in conn.execute(stmt):
                 until = now + 3600 if clr is None else int(_epoch(clr))
                 free[unit] = max(free.get(unit, 0), until)
         return free

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from orchestration.business_rules import business_rules
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -495,7 +495,7 @@ def metric_values(facts: IncidentFacts, rules: Rules) -> pd.DataFrame:
                 grain,
                 answered.groupby("period_start").response_minutes.mean().rename("value"),
             )
-        followed = inc[inc.follow_up].assign(period_start=lambda f: f[grain])
+        followed = inc[inc.follow_up].assign(period_start=lambda f, grain=grain: f[grain])
         followed["status"] = np.where(followed.heart, "responded", np.where(followed.forgone, "forgone", "other"))
         rows(
             "follow_up_incidents",

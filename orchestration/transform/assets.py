@@ -15,7 +15,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 from orchestration.privacy.hash_key import dbt_environment
 from orchestration.retention import prune
 from orchestration.run_liveness import record_child, record_worker

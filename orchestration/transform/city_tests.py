@@ -15,7 +15,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 
 PROJECT = "alt_response"
 SYSTEM_SCHEMA = {"cad": "raw_cad", "cms": "raw_cms"}

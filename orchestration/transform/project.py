@@ -20,7 +20,8 @@ from pathlib import Path
 from dagster_dbt import DbtProject
 from dagster_dbt.dbt_project import using_dagster_dev
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from orchestration.paths import PROJECT_ROOT
+
 # Dagster's own parse goes beside the dbt CLI's target so the two never fight over partial parsing.
 # A city profile other than the demo city parses into its own build/<city>/ (its seeds differ).
 DAGSTER_TARGET_PATH = Path(os.environ.get("ARP_DAGSTER_DBT_TARGET") or "build/dbt/dagster_target")

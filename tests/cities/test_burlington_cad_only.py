@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 from tests.ingest.helpers import realdata_file
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]

@@ -11,8 +11,8 @@ import pytest
 
 from orchestration.cities import ProfileError, load_profile
 from orchestration.cities import profile as profile_module
-from orchestration.contract import PROJECT_ROOT
 from orchestration.ingest.vendor import MappingError, load_mapping
+from orchestration.paths import PROJECT_ROOT
 
 BURLINGTON = PROJECT_ROOT / "cities" / "burlington"
 

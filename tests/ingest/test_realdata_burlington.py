@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
-from orchestration.contract import PROJECT_ROOT
 from orchestration.ingest.vendor import load_vendor_file
 from orchestration.ingest.warehouse import connect
+from orchestration.paths import PROJECT_ROOT
 from tests.ingest.helpers import realdata_file
 
 pytestmark = pytest.mark.realdata

@@ -113,7 +113,8 @@ def test_quoted_line_breaks_keep_true_line_numbers(tmp_path, duck):
 
 def test_timestamp_format_that_matches_no_row(tmp_path, loaded):
     duck, before = loaded
-    source = list(csv.DictReader(open(GOOD, newline="")))
+    with open(GOOD, newline="") as f:
+        source = list(csv.DictReader(f))
     for r in source:  # the vendor switched the update stamp to ISO
         if r["LAST_UPDATE"]:
             r["LAST_UPDATE"] = dt.datetime.strptime(r["LAST_UPDATE"], "%m/%d/%Y %H:%M:%S").isoformat()

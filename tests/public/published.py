@@ -10,7 +10,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 
 KEYS = ["metric_id", "period_grain", "period_start", "program", "dimension", "dimension_value"]
 

@@ -38,11 +38,13 @@ def test_readers_never_see_a_missing_empty_or_broken_table_during_a_build(postgr
     dest = postgres_public_tables
     setup_access(dest)
     expected = {}
-    with psycopg2.connect(host=dest.pg_host, port=dest.pg_port, user="postgres", dbname=dest.pg_database) as con:
-        with con.cursor() as cur:
-            for relation in {r for reads in READS.values() for r in reads}:
-                cur.execute(f"select count(*) from {relation}")
-                expected[relation] = cur.fetchone()[0]
+    with (
+        psycopg2.connect(host=dest.pg_host, port=dest.pg_port, user="postgres", dbname=dest.pg_database) as con,
+        con.cursor() as cur,
+    ):
+        for relation in {r for reads in READS.values() for r in reads}:
+            cur.execute(f"select count(*) from {relation}")
+            expected[relation] = cur.fetchone()[0]
     assert all(expected.values()), f"a relation is empty before the build: {expected}"
 
     building = threading.Event()

@@ -32,7 +32,7 @@ def test_canaries_are_present_in_raw(duckdb_published, canaries):
     found = [
         c
         for c in canaries
-        if people.apply(lambda col: col.str.contains(c.lower(), regex=False)).any().any()
+        if people.apply(lambda col, c=c: col.str.contains(c.lower(), regex=False)).any().any()
         or encounters.str.contains(c.lower(), regex=False).any()
     ]
     assert len(found) >= len(canaries) // 2, f"only {found} of the canaries are in raw"

@@ -28,7 +28,7 @@ import yaml
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 from tests.public.published import KEYS, demographic_cells_and_relations, metric_relations, published_metric_cells, read
 
 SMALL = (1, 10)

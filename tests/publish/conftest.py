@@ -36,11 +36,21 @@ GENERATED = dt.date(2025, 1, 31)
 
 
 def chromium_path() -> str | None:
+    """ARP_CHROMIUM, else Debian's chromium, else the browser `playwright install chromium` put in
+    Playwright's own folder (on a machine that can download it); None when there is none."""
     explicit = os.environ.get("ARP_CHROMIUM")
     for candidate in ([explicit] if explicit else []) + list(CHROMIUM_CANDIDATES):
         if candidate and Path(candidate).exists():
             return candidate
-    return shutil.which("chromium")
+    return shutil.which("chromium") or _playwright_chromium()
+
+
+def _playwright_chromium() -> str | None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        path = pw.chromium.executable_path
+    return path if path and Path(path).exists() else None
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +59,8 @@ def browser():
     if path is None:
         message = (
             "NO BROWSER FOUND: the public-output browser tests need Debian's chromium at /usr/bin/chromium "
-            "(apt-get install -y chromium; .ci/run installs it) or ARP_CHROMIUM=<path>"
+            "(apt-get install -y chromium; .ci/run installs it), Playwright's own (`.venv/bin/playwright install "
+            "chromium`) or ARP_CHROMIUM=<path>"
         )
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(message)

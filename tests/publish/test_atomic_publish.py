@@ -62,7 +62,9 @@ def test_a_folder_with_a_link_to_a_missing_file_is_not_swapped_in(tmp_path):
     live.mkdir()
     (live / "index.html").write_text("<a href='old.html'>old</a>")
     (live / "old.html").write_text("yesterday")
-    with pytest.raises(PublicationError, match=r"links name files that were not written.*index.html -> q1/"):
-        with publish_folder(live) as new:
-            (new / "index.html").write_text("<a href='q1/'>Q1</a> <a href='https://example.org/x'>ext</a>")
+    with (
+        pytest.raises(PublicationError, match=r"links name files that were not written.*index.html -> q1/"),
+        publish_folder(live) as new,
+    ):
+        (new / "index.html").write_text("<a href='q1/'>Q1</a> <a href='https://example.org/x'>ext</a>")
     assert (live / "old.html").read_text() == "yesterday"

@@ -10,13 +10,14 @@ import duckdb
 import psycopg2
 import pytest
 from psycopg2.extras import execute_values
+from transform.dbt_runner import PG_HOST, PG_PORT, PG_USER
 
 from orchestration.access import setup_access
 from orchestration.ingest.destination import Destination
 from orchestration.publish import build_public_outputs
 from orchestration.publish.marts import TABLES
 
-PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+PG = {"host": PG_HOST, "port": PG_PORT, "user": PG_USER}
 PG_TYPES = {
     "period_start": "date",
     "value": "double precision",
@@ -80,6 +81,6 @@ def test_publishes_as_public_reader(pg_public_marts, tmp_path, fixture_warehouse
             dbname=pg_public_marts.pg_database, host=PG["host"], port=PG["port"], user="public_reader"
         ) as con,
         con.cursor() as cur,
+        pytest.raises(psycopg2.errors.InsufficientPrivilege),
     ):
-        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
-            cur.execute("select * from raw_cms.case_notes")
+        cur.execute("select * from raw_cms.case_notes")

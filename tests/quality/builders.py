@@ -404,7 +404,7 @@ def write_derived_tables(
         for system in contract.load_contracts().values():
             prefix = SOURCE_PREFIX[system.name]
             for table in system.tables:
-                cols = lambda: [sa.Column(c.name, contract.sqlalchemy_type(c.type)) for c in table.columns]  # noqa: E731
+                cols = lambda table=table: [sa.Column(c.name, contract.sqlalchemy_type(c.type)) for c in table.columns]  # noqa: E731
                 _replace_table(
                     con,
                     "staging",

@@ -112,7 +112,7 @@ def test_settings_come_from_the_file_and_the_environment():
     live = load_settings(environ={"ARP_QUALITY_FRESHNESS_MAX_AGE_HOURS": "2"})
     assert live.freshness_max_age_hours == 2
     with pytest.raises(QualityConfigError, match="settings.yml"):
-        base.no_such_setting
+        _ = base.no_such_setting
 
 
 def test_freshness_threshold_is_rendered_from_settings_and_clock(suites):

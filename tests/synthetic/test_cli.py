@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

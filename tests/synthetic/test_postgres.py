@@ -6,13 +6,15 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from transform.dbt_runner import PG_HOST, PG_PORT, PG_USER
 
 from orchestration.synthetic import GeneratorConfig, LiveCity, generate
 
 from .conftest import read_system
 from .test_contract_shape import assert_matches_contract
 
-ADMIN_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
+SERVER = f"{PG_USER}@{PG_HOST}:{PG_PORT}"
+ADMIN_URL = f"postgresql+psycopg2://{SERVER}/postgres"
 
 
 @pytest.fixture()
@@ -25,8 +27,8 @@ def pg_databases():
             for db in names:
                 conn.exec_driver_sql(f'CREATE DATABASE "{db}"')
     except sa.exc.OperationalError as exc:  # pragma: no cover - the server is part of the test set-up
-        pytest.fail(f"PostgreSQL at 127.0.0.1:5432 is not reachable: {exc}")
-    yield [f"postgresql+psycopg2://postgres@127.0.0.1:5432/{db}" for db in names]
+        pytest.fail(f"PostgreSQL at {SERVER} is not reachable: {exc}")
+    yield [f"postgresql+psycopg2://{SERVER}/{db}" for db in names]
     with admin.connect() as conn:
         for db in names:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')

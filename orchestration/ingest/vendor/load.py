@@ -20,13 +20,14 @@ import pandas as pd
 import pyarrow as pa
 import sqlalchemy as sa
 
-from orchestration.contract import PROJECT_ROOT, sqlalchemy_table
+from orchestration.contract import sqlalchemy_table
 from orchestration.ingest.destination import Destination
 from orchestration.ingest.loader import LoadReport, load_system
 from orchestration.ingest.vendor.engine import MappingResult, apply_mapping
 from orchestration.ingest.vendor.readers import read_export
 from orchestration.ingest.vendor.spec import BadExport, Mapping, MappingError, load_mapping
 from orchestration.ingest.warehouse import Warehouse, q
+from orchestration.paths import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import yaml
 
-from orchestration.contract import PROJECT_ROOT
 from orchestration.ingest.vendor.engine import MappingResult
+from orchestration.paths import PROJECT_ROOT
 
 INCIDENT_NUMBER = re.compile(r"^\d{4}-\d{7}$")  # the contract's 'YYYY-NNNNNNN'
 INCIDENT_NUMBER_COLUMNS = ("incident_number", "cad_incident_number")

@@ -36,7 +36,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from orchestration.contract import PROJECT_ROOT, ContractError, System, Table, get_system
+from orchestration.contract import ContractError, System, Table, get_system
+from orchestration.paths import PROJECT_ROOT
 
 ZONES = ("offset", "local", "utc")
 EPOCH_FORMATS = {"epoch_seconds": "s", "epoch_milliseconds": "ms"}
