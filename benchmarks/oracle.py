@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/oracle.py --tier demo
     .venv/bin/python benchmarks/oracle.py --tier city            # five years: run it once
     .venv/bin/python benchmarks/oracle.py --tier demo --defect-rate 1
+    .venv/bin/python benchmarks/oracle.py --tier demo --defect-rate 1 --entry-rate 0   # CMS entry verbatim
 
 Generates the city under build/bench/oracle/<tier>-<defect rate>/, loads it into a fresh DuckDB
 warehouse with the real loader, runs `dbt build` (staging to marts) and prints:
@@ -44,11 +45,14 @@ from orchestration.synthetic import GeneratorConfig, generate  # noqa: E402
 DBT = Path(sys.executable).with_name("dbt")
 
 
-def build(tier: str, rate: float, seed: int) -> tuple[Path, Path]:
-    out = PROJECT_ROOT / "build" / "bench" / "oracle" / f"{tier}-{rate:g}"
+def build(tier: str, rate: float, seed: int, entry_rate: float = 1.0) -> tuple[Path, Path]:
+    suffix = "" if entry_rate == 1.0 else f"-entry{entry_rate:g}"
+    out = PROJECT_ROOT / "build" / "bench" / "oracle" / f"{tier}-{rate:g}{suffix}"
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    result = generate(GeneratorConfig(tier=tier, seed=seed, defect_rate=rate, out_dir=out), progress=True)
+    result = generate(
+        GeneratorConfig(tier=tier, seed=seed, defect_rate=rate, entry_rate=entry_rate, out_dir=out), progress=True
+    )
     print(f"[{tier}] generated in {time.perf_counter() - started:.0f}s", flush=True)
     warehouse = out / "warehouse.duckdb"
     warehouse.unlink(missing_ok=True)
@@ -162,10 +166,16 @@ def main() -> None:
     parser.add_argument("--tier", default="demo")
     parser.add_argument("--defect-rate", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--entry-rate",
+        type=float,
+        default=1.0,
+        help="case-management entry kinds, on top of --defect-rate (0 = typed verbatim)",
+    )
     args = parser.parse_args()
-    out, warehouse = build(args.tier, args.defect_rate, args.seed)
+    out, warehouse = build(args.tier, args.defect_rate, args.seed, args.entry_rate)
     figures = report(out, warehouse)
-    path = out.parent / f"{args.tier}-{args.defect_rate:g}.json"
+    path = out.parent / f"{out.name}.json"
     path.write_text(json.dumps(figures, indent=2, default=float) + "\n")
     print(f"\nfigures written to {path.relative_to(PROJECT_ROOT)}")
 

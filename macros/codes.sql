@@ -48,3 +48,38 @@
 {% macro duckdb__regexp_matches_compat(value, pattern) -%}
     regexp_full_match({{ value }}, '{{ pattern }}')
 {%- endmacro %}
+
+
+{#- A block address as staff type it, in CAD's form '2900 BLOCK MLK JR PKWY', in two steps (one
+    expression would nest too deep for the SQL linter): `abbreviate_street_types` upper-cases,
+    keeps single spaces and writes the long forms of street types as CAD abbreviates them;
+    `generalize_house_number` turns a house number ('2917 MLK JR PKWY') into its hundred block,
+    which also keeps house numbers (a client's door) out of the warehouse. Misspellings stay: the
+    linkage scores them. -#}
+{% macro abbreviate_street_types(col) -%}
+    {%- set long_forms = [('MARTIN LUTHER KING', 'MLK'), ('STREET', 'ST'), ('AVENUE', 'AVE'), ('ROAD', 'RD'),
+                          ('BOULEVARD', 'BLVD'), ('DRIVE', 'DR'), ('HIGHWAY', 'HWY'), ('TERRACE', 'TER'),
+                          ('PARKWAY', 'PKWY'), ('LANE', 'LN'), ('COURT', 'CT'), ('PLACE', 'PL'),
+                          ('CIRCLE', 'CIR')] -%}
+    {%- set ns = namespace(expr="' ' || regexp_replace(upper(trim(" ~ col ~ ")), '[[:space:]]+', ' ', 'g') || ' '") -%}
+    {%- for long, short in long_forms -%}
+        {%- set ns.expr = "replace(" ~ ns.expr ~ ", ' " ~ long ~ " ', ' " ~ short ~ " ')" -%}
+    {%- endfor -%}
+    nullif(trim({{ ns.expr }}), '')
+{%- endmacro %}
+
+
+{% macro generalize_house_number(col) -%}
+    case
+        when
+            {{ regexp_matches_compat(col, "^[0-9]+ [^0-9].*$") }}
+            and not {{ regexp_matches_compat(col, "^[0-9]+ BLOCK .*$") }}
+            then
+                cast(
+                    cast(floor(cast(regexp_replace({{ col }}, '^([0-9]+) .*$', '\1') as {{ type_double() }}) / 100)
+                    * 100 as bigint) as varchar
+                )
+                || ' BLOCK ' || regexp_replace({{ col }}, '^[0-9]+ ', '')
+        else {{ col }}
+    end
+{%- endmacro %}

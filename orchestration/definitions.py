@@ -13,6 +13,7 @@ require_hash_key()
 # Modules, not their `defs` objects: Dagster refuses a module that holds more than one
 # Definitions object at module scope (`dagster dev -m orchestration.definitions`).
 from orchestration.ingest import defs as ingest
+from orchestration.linkage import defs as linkage
 from orchestration.public import defs as public
 from orchestration.publish import defs as publish
 from orchestration.quality import defs as quality
@@ -27,4 +28,5 @@ defs = dg.Definitions.merge(
     public.defs,
     transform.defs,
     publish.defs,
+    linkage.defs,
 )

@@ -1,211 +1,112 @@
--- One row per staged encounter with the CAD incident it belongs to (docs "Linked encounter").
---
--- Candidates, best first:
---   exact_number (1.00): the normalized typed number is a CAD incident, the encounter starts in
---       the incident's window, and it is corroborated: the encounter's unit was assigned to that
---       incident or, for work without a unit (CCD by phone), the block address agrees;
---   unit_time_location (0.90): the encounter's HEART unit was assigned to an incident whose
---       dispatch-to-clear window (with a margin) holds the encounter start, at the same block;
---   phone_time_location (0.85): a CCD encounter (phone work, no unit) starting shortly after an
---       incident was created at the same block;
---   exact_number_uncorroborated (0.80): the number matches in time but neither unit nor block
---       agrees (a mistyped number can hit a neighbouring incident, so the fallbacks beat it);
---   unit_time (0.60): unit and time agree but the location is missing or differs; kept only
---       when it is the encounter's single candidate.
--- Encounters without a candidate stay, unlinked (mostly self-initiated work).
-{%- set s = linkage_settings() %}
+-- One row per staged encounter with the CAD incident it belongs to (docs "Linked encounter"):
+--   1. a reviewer's accepted pair (seed linkage_review_decisions): 'clerical_review';
+--   2. a deterministic rule (int_encounter_links_by_rule): exact_number, unit_time_location,
+--      phone_time_location;
+--   3. the probabilistic model (int_encounter_link_scores): the encounter's best candidate not
+--      rejected by a reviewer, when its match probability reaches linkage_thresholds.accept:
+--      'fellegi_sunter'.
+-- link_confidence is the rule's fixed confidence or the model's probability; match_probability is
+-- the model's alone (null for rule links, 1 for a reviewer's). Encounters with nothing to go on stay
+-- 'unlinked' (mostly walk-up work that never had a CAD incident).
+{%- set t = var('linkage_thresholds') %}
 with
 
 encounters as (
     select * from {{ ref('stg_cms__encounters') }}
 ),
 
-incidents as (
-    select
-        incident_number,
-        created_at,
-        closed_at,
-        block_address
-    from {{ ref('stg_cad__incidents') }}
+by_rule as (
+    select * from {{ ref('int_encounter_links_by_rule') }}
 ),
 
-assigned_units as (
-    select distinct
-        incident_number,
-        unit_id
-    from {{ ref('int_unit_assignments_timed') }}
-    where is_heart_unit
+review as (
+    select * from {{ ref('int_encounter_link_review') }}
 ),
 
-heart_assignments as (
-    select
-        incident_number,
-        unit_id,
-        coalesce(
-            case when has_valid_dispatch then dispatched_at end,
-            case when has_valid_on_scene then on_scene_at end
-        ) as window_start,
-        case when has_valid_clear then cleared_at end as cleared_at
-    from {{ ref('int_unit_assignments_timed') }}
-    where is_heart_unit
-),
-
-heart_windows as (
-    select
-        incident_number,
-        unit_id,
-        window_start,
-        -- a clear before the start (or none) leaves the window open for a few hours
-        case
-            when cleared_at >= window_start then cleared_at
-            else window_start + interval '{{ s.open_window_hours }} hours'
-        end as window_end
-    from heart_assignments
-    where window_start is not null
-),
-
--- each assignment's usable window, bucketed by UTC day so the unit + time join is an equi-join
-assignment_windows as (
-    select
-        incident_number,
-        unit_id,
-        window_start - interval '{{ s.margin_minutes }} minutes' as window_from,
-        least(window_end, window_start + interval '{{ s.max_window_hours }} hours')
-        + interval '{{ s.margin_minutes }} minutes' as window_to
-    from heart_windows
-),
-
-assignment_buckets as (
-    select
-        *,
-        cast(floor({{ epoch_seconds('window_from') }} / 86400) as bigint) as day_bucket
-    from assignment_windows
-    union all
-    select
-        *,
-        cast(floor({{ epoch_seconds('window_from') }} / 86400) as bigint) + 1 as day_bucket
-    from assignment_windows
-),
-
-encounter_units as (
-    select
-        encounters.encounter_id,
-        encounters.unit_id,
-        encounters.started_at,
-        encounters.block_address,
-        cast(floor({{ epoch_seconds('encounters.started_at') }} / 86400) as bigint) as day_bucket
-    from encounters
-    where encounters.unit_id is not null
-),
-
-unit_time_candidates as (
-    select distinct
-        encounter_units.encounter_id,
-        assignment_buckets.incident_number,
-        coalesce(encounter_units.block_address = incidents.block_address, false) as location_agrees
-    from encounter_units
-    inner join assignment_buckets
-        on
-            encounter_units.unit_id = assignment_buckets.unit_id
-            and encounter_units.day_bucket = assignment_buckets.day_bucket
-            and encounter_units.started_at >= assignment_buckets.window_from
-            and encounter_units.started_at <= assignment_buckets.window_to
-    inner join incidents on assignment_buckets.incident_number = incidents.incident_number
-),
-
--- phone work: the incident was created shortly before the encounter, at the same block
-phone_candidates as (
-    select
-        encounters.encounter_id,
-        incidents.incident_number
-    from encounters
-    inner join incidents
-        on
-            encounters.block_address = incidents.block_address
-            and encounters.started_at >= incidents.created_at
-            and encounters.started_at - interval '{{ s.phone_before_minutes }} minutes' <= incidents.created_at
-    where encounters.program = 'CCD' and encounters.unit_id is null
-),
-
-exact_candidates as (
-    select
-        encounters.encounter_id,
-        incidents.incident_number,
-        case
-            when encounters.unit_id is not null then assigned_units.unit_id is not null
-            else coalesce(encounters.block_address = incidents.block_address, false)
-        end as is_corroborated
-    from encounters
-    inner join incidents on encounters.cad_incident_number = incidents.incident_number
-    left join assigned_units
-        on
-            incidents.incident_number = assigned_units.incident_number
-            and encounters.unit_id = assigned_units.unit_id
-    where
-        encounters.started_at >= incidents.created_at - interval '{{ s.exact_before_minutes }} minutes'
-        and encounters.started_at
-        <= coalesce(incidents.closed_at, incidents.created_at) + interval '{{ s.exact_after_hours }} hours'
-),
-
-candidates as (
+accepted as (
     select
         encounter_id,
-        incident_number,
-        case when is_corroborated then 'exact_number' else 'exact_number_uncorroborated' end as link_method,
-        case when is_corroborated then 1.00 else 0.80 end as link_confidence
-    from exact_candidates
-    union all
-    select
-        encounter_id,
-        incident_number,
-        'phone_time_location' as link_method,
-        0.85 as link_confidence
-    from phone_candidates
-    union all
-    select
-        encounter_id,
-        incident_number,
-        case when location_agrees then 'unit_time_location' else 'unit_time' end as link_method,
-        case when location_agrees then 0.90 else 0.60 end as link_confidence
-    from unit_time_candidates
+        incident_number
+    from review
+    where review_status = 'accept'
 ),
 
-scored as (
+rejected as (
     select
-        candidates.*,
-        count(*) over (partition by candidates.encounter_id) as candidate_count,
-        abs(
-            {{ epoch_seconds('encounters.started_at') }} - {{ epoch_seconds('incidents.created_at') }}
-        ) as seconds_from_creation
-    from candidates
-    inner join encounters on candidates.encounter_id = encounters.encounter_id
-    inner join incidents on candidates.incident_number = incidents.incident_number
+        encounter_id,
+        incident_number
+    from review
+    where review_status = 'reject'
 ),
 
-ranked as (
+modelled as (
     select
-        *,
+        scores.encounter_id,
+        scores.incident_number,
+        scores.match_probability,
         row_number() over (
-            partition by encounter_id
-            order by link_confidence desc, seconds_from_creation asc, incident_number asc
-        ) as candidate_rank
-    from scored
-    -- a unit + time match without the location is too weak unless it is the only candidate
-    where link_method <> 'unit_time' or candidate_count = 1
+            partition by scores.encounter_id
+            order by scores.candidate_rank
+        ) as open_rank
+    from {{ ref('int_encounter_link_scores') }} as scores
+    left join rejected
+        on
+            scores.encounter_id = rejected.encounter_id
+            and scores.incident_number = rejected.incident_number
+    where rejected.encounter_id is null
+),
+
+links as (
+    select
+        encounter_id,
+        incident_number,
+        'clerical_review' as link_method,
+        cast(1.0 as {{ type_double() }}) as link_confidence,
+        cast(1.0 as {{ type_double() }}) as match_probability,
+        1 as priority
+    from accepted
+    union all
+    select
+        encounter_id,
+        incident_number,
+        link_method,
+        link_confidence,
+        cast(null as {{ type_double() }}) as match_probability,
+        2 as priority
+    from by_rule
+    where link_method <> 'unlinked'
+    union all
+    select
+        encounter_id,
+        incident_number,
+        'fellegi_sunter' as link_method,
+        match_probability as link_confidence,
+        match_probability,
+        3 as priority
+    from modelled
+    where open_rank = 1 and match_probability >= {{ t.accept }}
+),
+
+chosen as (
+    select
+        *,
+        row_number() over (partition by encounter_id order by priority, incident_number) as link_rank
+    from links
 )
 
 select
     encounters.encounter_id,
-    ranked.incident_number,
-    coalesce(ranked.link_method, 'unlinked') as link_method,
-    cast(coalesce(ranked.link_confidence, 0) as {{ type_double() }}) as link_confidence,
+    chosen.incident_number,
+    coalesce(chosen.link_method, 'unlinked') as link_method,
+    cast(coalesce(chosen.link_confidence, 0) as {{ type_double() }}) as link_confidence,
+    chosen.match_probability,
     encounters.cad_incident_number as typed_incident_number,
     encounters.program,
     encounters.unit_id,
     encounters.started_at,
     encounters.updated_at
 from encounters
-left join ranked
+left join chosen
     on
-        encounters.encounter_id = ranked.encounter_id
-        and ranked.candidate_rank = 1
+        encounters.encounter_id = chosen.encounter_id
+        and chosen.link_rank = 1

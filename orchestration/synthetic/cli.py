@@ -16,6 +16,7 @@ def _config(args) -> GeneratorConfig:
         seed=args.seed,
         timezone=args.timezone,
         defect_rate=args.defect_rate,
+        entry_rate=args.entry_rate,
         out_dir=Path(args.out),
         cad_url=args.cad_url,
         cms_url=args.cms_url,
@@ -37,6 +38,12 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--timezone", default="America/New_York")
         p.add_argument(
             "--defect-rate", type=float, default=1.0, help="multiplier of the default defect rates (0 = no defects)"
+        )
+        p.add_argument(
+            "--entry-rate",
+            type=float,
+            default=1.0,
+            help="multiplier of the case-management entry kinds, on top of --defect-rate",
         )
         p.add_argument("--out", default="build", help="output directory (sources/ and truth/ go under it)")
         p.add_argument("--cad-url", default=None, help="SQLAlchemy URL of the CAD replica (default: SQLite file)")

@@ -84,7 +84,9 @@ class GeneratorConfig:
     """What to generate and where to write it.
 
     `defect_rate` multiplies every default per-kind defect rate (`defects.DEFAULT_RATES`);
-    0 writes the simulation's true state unchanged. `cad_url`/`cms_url` are SQLAlchemy URLs;
+    0 writes the simulation's true state unchanged. `entry_rate` further scales the case-management
+    entry kinds (`entry.ENTRY_RATES`: house numbers, long street names, rounded times, call signs
+    typed differently ...), which apply at `defect_rate * entry_rate`; 0 keeps CMS entry verbatim. `cad_url`/`cms_url` are SQLAlchemy URLs;
     by default two SQLite files under `out_dir/sources/`. Truth files go to `out_dir/truth/`.
     """
 
@@ -92,6 +94,7 @@ class GeneratorConfig:
     seed: int = 7
     timezone: str = "America/New_York"
     defect_rate: float = 1.0
+    entry_rate: float = 1.0
     out_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "build")
     cad_url: str | None = None
     cms_url: str | None = None
@@ -101,6 +104,8 @@ class GeneratorConfig:
             raise ValueError(f"GeneratorConfig.tier: unknown tier {self.tier!r}; choose one of {sorted(TIERS)}")
         if self.defect_rate < 0:
             raise ValueError(f"GeneratorConfig.defect_rate must be >= 0, got {self.defect_rate}")
+        if self.entry_rate < 0:
+            raise ValueError(f"GeneratorConfig.entry_rate must be >= 0, got {self.entry_rate}")
         self.out_dir = Path(self.out_dir)
         try:
             import zoneinfo

@@ -16,6 +16,7 @@ import pandas as pd
 
 from orchestration.business_rules import business_rules
 
+from . import entry
 from .timeutil import PLACEHOLDER_TS, format_timestamps
 
 LOG_COLUMNS = ["defect_kind", "table", "primary_key", "column", "detail"]
@@ -141,6 +142,7 @@ def inject(state, cfg) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     )
     numbers[pos] = None
     enc["cad_incident_number"] = numbers
+    t["encounters"] = entry.apply(enc, cfg, end, log, m * float(cfg.entry_rate))
 
     fu = t["follow_ups"]
     fu_num = fu.cad_incident_number.to_numpy(dtype=object).copy()

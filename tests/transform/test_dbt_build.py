@@ -20,6 +20,8 @@ REQUIRED_UNIT_TESTS = {
     "calls_about_one_incident_collapse_to_one_row",
     "eligibility_follows_the_rule_in_force_on_the_local_date",
     "linkage_falls_back_to_unit_time_and_location",
+    "fellegi_sunter_probability_from_m_and_u",
+    "linkage_prefers_review_then_rules_then_the_model",
     "response_time_across_the_fall_back_dst_change",
     "police_hours_saved_follows_durhams_formula",
     "comparative_rates_set_in_person_responses_against_forgone",

@@ -1,6 +1,6 @@
 {{ config(materialized='table', pre_hook="{{ set_hash_key() }}") }}
--- Every raw encounter with the client id hashed, the incident number as typed normalized to CAD's
--- format, the free-text note dropped, and the first rule it fails (null = staged).
+-- Every raw encounter with the client id hashed, the incident number and the block address as typed
+-- normalized to CAD's forms, the free-text note dropped, and the first rule it fails (null = staged).
 with
 
 source as (
@@ -17,7 +17,7 @@ normalized as (
         nullif(upper(trim(unit_id)), '') as unit_id,
         started_at,
         ended_at,
-        nullif(upper(trim(block_address)), '') as block_address,
+        {{ abbreviate_street_types('block_address') }} as block_address,
         {{ normalize_code('outcome') }} as outcome,
         responder_felt_safe,
         police_backup_requested,
@@ -55,7 +55,7 @@ select
     started_at,
     -- an end before the start is impossible: keep the encounter, drop the end
     case when ended_at >= started_at then ended_at end as ended_at,
-    block_address,
+    {{ generalize_house_number('block_address') }} as block_address,
     outcome,
     responder_felt_safe,
     police_backup_requested,

@@ -1,0 +1,1 @@
+"""The linkage report: how case-management encounters were linked to CAD incidents."""
