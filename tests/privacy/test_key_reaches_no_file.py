@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 import dagster as dg
+import pytest
 from dagster_dbt import DbtCliResource
 
 from orchestration.transform.project import dbt_executable, dbt_project
@@ -26,6 +27,7 @@ from orchestration.transform.project import dbt_executable, dbt_project
 from transform.dbt_runner import PROJECT_ROOT, Warehouse, create_pg_database, drop_pg_database, read_sql, run_dbt
 
 HASHING_MODELS = ["base_cad__calls", "base_cms__people", "base_cms__staff"]
+RUN_FULL_PIPELINE = "from orchestration.cli import run_pipeline; run_pipeline()"
 
 
 def files_holding(roots: list[Path], key: str) -> tuple[list[Path], int]:
@@ -131,3 +133,54 @@ def test_the_key_hashes_on_postgres_and_reaches_no_file(dataset_default, tmp_pat
         assert proc.returncode != 0 and "arp.hash_key is not set on this session" in proc.stdout
     finally:
         drop_pg_database(name)
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_a_real_key_reaches_no_file_after_a_postgres_pipeline_run(dataset_default, tmp_path):
+    """The whole Dagster `full_pipeline` job (ingest, dbt build with its tests as checks, quality
+    suites, public tables, site and cards) on PostgreSQL outside demo mode, then every file under
+    its build folder and its Dagster storage (run records, event logs, compute logs)."""
+    key = secrets.token_hex(32)
+    build, home = tmp_path / "build", tmp_path / "dagster_home"
+    database = f"arp_dbt_{os.getpid()}_keyfiles"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARP_", "DBT_", "DAGSTER_HOME", "PGOPTIONS"))}
+    env.update({
+        "ARP_MODE": "production", "ARP_HASH_KEY": key, "ARP_TARGET": "postgres",
+        "ARP_PG_HOST": "127.0.0.1", "ARP_PG_PORT": "5432", "ARP_PG_USER": "postgres", "ARP_PG_PASSWORD": "",
+        "ARP_PG_DATABASE": database, "ARP_CAD_URL": dataset_default.cad_url, "ARP_CMS_URL": dataset_default.cms_url,
+        "ARP_OUTPUT_DIR": str(build), "ARP_DAGSTER_DBT_TARGET": str(build / "dbt" / "dagster_target"),
+        "DBT_TARGET_PATH": str(build / "dbt" / "target"), "DBT_LOG_PATH": str(build / "dbt" / "logs"),
+        "DBT_PROFILES_DIR": str(PROJECT_ROOT), "DAGSTER_HOME": str(home),
+    })
+    create_pg_database(database)
+    try:
+        # The operator's one-time setup of a new warehouse: the access tiers the publisher reads as.
+        setup = subprocess.run([sys.executable, "-m", "orchestration.access", "setup"], cwd=PROJECT_ROOT, env=env,
+                               capture_output=True, text=True)
+        assert setup.returncode == 0, setup.stdout + setup.stderr
+        proc = subprocess.run([sys.executable, "-c", RUN_FULL_PIPELINE], cwd=PROJECT_ROOT, env=env,
+                              capture_output=True, text=True, timeout=1800)
+    finally:
+        drop_pg_database(database)
+    assert proc.returncode == 0, f"full_pipeline failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    assert key not in proc.stdout + proc.stderr, "the key was printed by the run"
+
+    # The run's own folders, and the project's build/, target/ and logs/ in case anything is written there.
+    roots = [build, home, PROJECT_ROOT / "build", PROJECT_ROOT / "target", PROJECT_ROOT / "logs"]
+    holding, read = files_holding(roots, key)
+    print(f"\nPostgreSQL full_pipeline: {read} files read under build/ and the Dagster storage, "
+          f"{len(holding)} hold the key {_kinds(holding)}")
+    assert not holding, "the hash key is written in: " + ", ".join(map(str, holding))
+    # What a real run writes: dbt's log, its target folders with the partial-parse cache, Dagster's storage.
+    written = {p.name for root in roots[:2] for p in root.rglob("*")}
+    assert {"dbt.log", "partial_parse.msgpack", "manifest.json", "runs.db"} <= written, sorted(written)[:40]
+    assert (build / "site" / "index.html").exists() and (build / "cards" / "index.html").exists()
+
+    # The operator's key scan, run as an operator runs it, agrees and finds the key once it is written.
+    scan = [sys.executable, "-m", "orchestration.privacy.key_scan", str(build), str(home)]
+    clean = subprocess.run(scan, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    assert clean.returncode == 0 and " 0 hold the hash key" in clean.stdout, clean.stdout + clean.stderr
+    (build / "planted.log").write_text(f"PGOPTIONS=-c arp.hash_key={key}\n")
+    planted = subprocess.run(scan, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    assert planted.returncode == 1 and "planted.log" in planted.stderr, planted.stdout + planted.stderr
