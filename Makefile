@@ -24,16 +24,19 @@ $(SYNCED): uv.lock pyproject.toml
 	@rm -f $(VENV)/.synced-* && touch $@
 
 # CITY=<name> runs a city profile (cities/<name>/) into build/<name>/; default: the synthetic demo city.
+# VERBOSE=1 prints Dagster's and dbt's own output instead of one line per step.
 CITY ?= demo
 
 demo: $(SYNCED)
 	@mkdir -p $(DAGSTER_HOME)
-	$(PY) -m orchestration.cli demo --city $(CITY)
+	$(PY) -m orchestration.cli demo --city $(CITY) $(if $(VERBOSE),--verbose)
 
 test: $(SYNCED)
 	@mkdir -p $(DAGSTER_HOME)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m orchestration.contract check
-	@command -v chromium >/dev/null 2>&1 || test -x "$${ARP_CHROMIUM:-/nonexistent}" || echo -e "\n*** NO BROWSER FOUND: tests/publish needs Debian's chromium (apt-get install -y chromium, or ARP_CHROMIUM=<path>); its browser tests are SKIPPED here and FAIL under CI=true ***\n" >&2
+	@command -v chromium >/dev/null 2>&1 || test -x "$${ARP_CHROMIUM:-/nonexistent}" || echo -e "\n*** NO BROWSER FOUND: tests/publish needs Debian's chromium (apt-get install -y chromium), Playwright's own (.venv/bin/playwright install chromium) or ARP_CHROMIUM=<path>; its browser tests are SKIPPED here and FAIL under CI=true ***\n" >&2
 	$(PY) -m pytest
 
 # The embedded DuckDB holds the synthetic city, so it runs in demo mode (the published demo hash
@@ -42,6 +45,12 @@ ui: $(SYNCED)
 	@mkdir -p $(DAGSTER_HOME)
 	ARP_MODE=$${ARP_MODE:-$$( [ "$${ARP_TARGET:-duckdb}" = duckdb ] && echo demo || echo production)} \
 	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000 -m orchestration.definitions
+
+# Python lint and format (settings in pyproject.toml) and the SQL lint (.sqlfluff, dbt templater).
+lint: $(SYNCED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	ARP_MODE=demo $(VENV)/bin/sqlfluff lint models tests/dbt/assert_*.sql --processes 2
 
 clean:
 	rm -rf build

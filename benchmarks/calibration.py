@@ -9,6 +9,7 @@ from `truth/metric_values.csv` (year grain, program ALL unless named), durations
 per-encounter shares from the written sources; no figure here is compared with anything, the
 published side lives in the README.
 """
+
 from __future__ import annotations
 
 import sys

@@ -11,6 +11,7 @@ PostgreSQL database arp_dbt_bench_<tier> (dropped first, kept afterwards for ins
 `dbt build` runs once and its wall time, the slowest nodes and the row counts of the main marts are
 printed and written to build/bench/dbt_build.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,9 @@ def sources_for(tier: str, seed: int) -> Path:
     out = BENCH / tier
     sources = out / "sources"
     if not (sources / "cad_replica.sqlite").exists() or not (sources / "case_management.sqlite").exists():
-        print(f"[{tier}] generating the synthetic city (seed {seed}) into {sources.relative_to(PROJECT_ROOT)}",
-              flush=True)
+        print(
+            f"[{tier}] generating the synthetic city (seed {seed}) into {sources.relative_to(PROJECT_ROOT)}", flush=True
+        )
         started = time.perf_counter()
         generate(GeneratorConfig(tier=tier, seed=seed, out_dir=out), progress=True)
         print(f"[{tier}] generated in {time.perf_counter() - started:.0f}s", flush=True)
@@ -81,8 +83,13 @@ def count_rows(engine: str, location: str) -> dict[str, int]:
 def run_build(tier: str, engine: str, sources: Path) -> dict:
     work = BENCH / tier / f"dbt_{engine}"
     work.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, ARP_TARGET=engine, DBT_PROFILES_DIR=str(PROJECT_ROOT),
-               DBT_TARGET_PATH=str(work / "target"), DBT_LOG_PATH=str(work / "logs"))
+    env = dict(
+        os.environ,
+        ARP_TARGET=engine,
+        DBT_PROFILES_DIR=str(PROJECT_ROOT),
+        DBT_TARGET_PATH=str(work / "target"),
+        DBT_LOG_PATH=str(work / "logs"),
+    )
     if engine == "duckdb":
         location = str(BENCH / tier / "dbt_build.duckdb")
         Path(location).unlink(missing_ok=True)
@@ -91,21 +98,37 @@ def run_build(tier: str, engine: str, sources: Path) -> dict:
     else:
         location = f"arp_dbt_bench_{tier}"
         fresh_pg_database(location)
-        env.update(ARP_PG_HOST=PG["host"], ARP_PG_PORT=str(PG["port"]), ARP_PG_USER=PG["user"],
-                   ARP_PG_PASSWORD="", ARP_PG_DATABASE=location)
-        destination = Destination.postgres(database=location, pg_host=PG["host"], pg_port=PG["port"],
-                                           pg_user=PG["user"], pg_password="")
+        env.update(
+            ARP_PG_HOST=PG["host"],
+            ARP_PG_PORT=str(PG["port"]),
+            ARP_PG_USER=PG["user"],
+            ARP_PG_PASSWORD="",
+            ARP_PG_DATABASE=location,
+        )
+        destination = Destination.postgres(
+            database=location, pg_host=PG["host"], pg_port=PG["port"], pg_user=PG["user"], pg_password=""
+        )
     print(f"[{tier}/{engine}] loading raw tables into {destination.describe()}", flush=True)
     started = time.perf_counter()
-    load_sources(f"sqlite:///{sources / 'cad_replica.sqlite'}", f"sqlite:///{sources / 'case_management.sqlite'}",
-                 destination, full_refresh=True)
+    load_sources(
+        f"sqlite:///{sources / 'cad_replica.sqlite'}",
+        f"sqlite:///{sources / 'case_management.sqlite'}",
+        destination,
+        full_refresh=True,
+    )
     load_seconds = time.perf_counter() - started
 
     print(f"[{tier}/{engine}] dbt build", flush=True)
     started = time.perf_counter()
     # the public tables that read the suppression decisions are built after them, by the pipeline
-    proc = subprocess.Popen([str(DBT), "build", "--exclude", "source:suppression+"], cwd=PROJECT_ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [str(DBT), "build", "--exclude", "source:suppression+"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     assert proc.stdout is not None
     for line in proc.stdout:
         if " of " in line and ("OK" in line or "ERROR" in line or "FAIL" in line):
@@ -115,12 +138,18 @@ def run_build(tier: str, engine: str, sources: Path) -> dict:
     if proc.returncode != 0:
         raise SystemExit(f"[{tier}/{engine}] dbt build failed (rc={proc.returncode}); log: {work / 'logs'}")
     results = json.loads((work / "target" / "run_results.json").read_text())["results"]
-    slowest = sorted(((r["execution_time"], r["unique_id"].split(".")[-1]) for r in results
-                      if r["unique_id"].startswith("model.")), reverse=True)[:5]
-    return {"tier": tier, "engine": engine, "load_seconds": round(load_seconds, 1),
-            "dbt_build_seconds": round(build_seconds, 1),
-            "slowest_models": [{"model": m, "seconds": round(s, 1)} for s, m in slowest],
-            "rows": count_rows(engine, location)}
+    slowest = sorted(
+        ((r["execution_time"], r["unique_id"].split(".")[-1]) for r in results if r["unique_id"].startswith("model.")),
+        reverse=True,
+    )[:5]
+    return {
+        "tier": tier,
+        "engine": engine,
+        "load_seconds": round(load_seconds, 1),
+        "dbt_build_seconds": round(build_seconds, 1),
+        "slowest_models": [{"model": m, "seconds": round(s, 1)} for s, m in slowest],
+        "rows": count_rows(engine, location),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,12 +167,16 @@ def main(argv: list[str] | None = None) -> int:
         for engine in args.engines:
             results.append(run_build(tier, engine, sources))
     print("\ndbt build times")
-    print(f"{'tier':6s} {'engine':9s} {'load (s)':>9s} {'dbt build (s)':>14s} {'incidents':>10s} "
-          f"{'metric rows':>12s}  slowest models")
+    print(
+        f"{'tier':6s} {'engine':9s} {'load (s)':>9s} {'dbt build (s)':>14s} {'incidents':>10s} "
+        f"{'metric rows':>12s}  slowest models"
+    )
     for r in results:
         slow = ", ".join(f"{s['model']} {s['seconds']}s" for s in r["slowest_models"][:3])
-        print(f"{r['tier']:6s} {r['engine']:9s} {r['load_seconds']:9.1f} {r['dbt_build_seconds']:14.1f} "
-              f"{r['rows']['fct_incidents']:10,d} {r['rows']['fct_metric_values']:12,d}  {slow}")
+        print(
+            f"{r['tier']:6s} {r['engine']:9s} {r['load_seconds']:9.1f} {r['dbt_build_seconds']:14.1f} "
+            f"{r['rows']['fct_incidents']:10,d} {r['rows']['fct_metric_values']:12,d}  {slow}"
+        )
     keep = [p for p in previous if (p["tier"], p["engine"]) not in {(r["tier"], r["engine"]) for r in results}]
     out_file.parent.mkdir(parents=True, exist_ok=True)
     out_file.write_text(json.dumps(keep + results, indent=2) + "\n")

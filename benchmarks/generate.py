@@ -6,6 +6,7 @@
 Each tier runs in its own process so its peak resident memory is its own. The machine is shared,
 so the load average and the process's CPU time are printed next to the wall time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,19 +50,26 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(run_child(args.child, args.seed, out)))
         return 0
 
-    print(f"{'tier':<6} {'incidents':>10} {'rows':>10} {'wall s':>8} {'cpu s':>7} {'rows/s':>9} "
-          f"{'peak RSS MB':>11}  stages (s)                                  load avg")
+    print(
+        f"{'tier':<6} {'incidents':>10} {'rows':>10} {'wall s':>8} {'cpu s':>7} {'rows/s':>9} "
+        f"{'peak RSS MB':>11}  stages (s)                                  load avg"
+    )
     for tier in args.tiers:
         load = os.getloadavg()[0]
-        proc = subprocess.run([sys.executable, __file__, "--child", tier, "--seed", str(args.seed), "--out", str(out)],
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", tier, "--seed", str(args.seed), "--out", str(out)],
+            capture_output=True,
+            text=True,
+        )
         if proc.returncode != 0:
             print(proc.stderr, file=sys.stderr)
             return proc.returncode
         r = json.loads(proc.stdout.strip().splitlines()[-1])
         stages = " ".join(f"{k}={v:.1f}" for k, v in r["stages"].items())
-        print(f"{tier:<6} {r['incidents']:>10,} {r['rows']:>10,} {r['seconds']:>8.1f} {r['cpu_seconds']:>7.1f} "
-              f"{r['rows'] / r['seconds']:>9,.0f} {r['peak_rss_mb']:>11,.0f}  {stages:<44}{load:>5.1f}")
+        print(
+            f"{tier:<6} {r['incidents']:>10,} {r['rows']:>10,} {r['seconds']:>8.1f} {r['cpu_seconds']:>7.1f} "
+            f"{r['rows'] / r['seconds']:>9,.0f} {r['peak_rss_mb']:>11,.0f}  {stages:<44}{load:>5.1f}"
+        )
     return 0
 
 

@@ -14,6 +14,7 @@ few seconds over a pre-loaded warehouse; the benchmark inserts incidents at the 
 (the generator's LiveCity) and times until each row is
 visible in raw_cad.incidents. Results are printed and written to build/bench/ingest.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,7 +36,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from orchestration.ingest import Destination, load_sources  # noqa: E402
-from orchestration.ingest.warehouse import DuckDBWarehouse, connect  # noqa: E402
+from orchestration.ingest.warehouse import connect  # noqa: E402
 from orchestration.synthetic import GeneratorConfig, LiveCity, generate  # noqa: E402
 
 BENCH = PROJECT_ROOT / "build" / "bench"
@@ -46,6 +47,7 @@ def log(msg: str) -> None:
 
 
 # ---- sources ------------------------------------------------------------------------------------
+
 
 def tier_config(tier: str) -> GeneratorConfig:
     return GeneratorConfig(tier=tier, seed=7, out_dir=BENCH / tier)
@@ -68,6 +70,7 @@ def ensure_sources(tier: str) -> tuple[str, str, dict]:
 
 
 # ---- warehouses ---------------------------------------------------------------------------------
+
 
 def fresh_destination(tier: str, engine: str, label: str = "") -> Destination:
     if engine == "duckdb":
@@ -97,13 +100,20 @@ def bench_load(tier: str, engine: str, cad_url: str, cms_url: str) -> dict:
     again = load_sources(cad_url, cms_url, dest)
     noop = time.perf_counter() - started
     log(f"{tier} -> {engine}: re-run without changes loaded {again.total_loaded} rows in {noop:.2f}s")
-    return {"tier": tier, "engine": engine, "rows": rows, "full_load_s": round(full, 2),
-            "rows_per_s": round(rows / full), "noop_rerun_s": round(noop, 2),
-            "noop_rerun_rows": again.total_loaded,
-            "per_table_s": {t.key: round(t.seconds, 2) for t in report.tables}}
+    return {
+        "tier": tier,
+        "engine": engine,
+        "rows": rows,
+        "full_load_s": round(full, 2),
+        "rows_per_s": round(rows / full),
+        "noop_rerun_s": round(noop, 2),
+        "noop_rerun_rows": again.total_loaded,
+        "per_table_s": {t.key: round(t.seconds, 2) for t in report.tables},
+    }
 
 
 # ---- live latency -------------------------------------------------------------------------------
+
 
 def _insert_live_incidents(cfg: GeneratorConfig, cad_url: str, n: int) -> set[str]:
     """Append n incidents at the CAD source with the generator's live mode; returns their numbers."""
@@ -160,17 +170,28 @@ def bench_latency(tier: str, engine: str, samples: int, interval: int, per_sampl
         "telemetry:\n  enabled: false\n"
         "run_coordinator:\n  module: dagster._core.run_coordinator\n  class: DefaultRunCoordinator\n"
     )
-    env = {**os.environ, "DAGSTER_HOME": str(home), "ARP_CAD_URL": cad_url, "ARP_CMS_URL": cms_url,
-           "ARP_TARGET": engine, "ARP_CAD_SENSOR": "on", "ARP_CAD_SENSOR_INTERVAL_SECONDS": str(interval)}
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "ARP_CAD_URL": cad_url,
+        "ARP_CMS_URL": cms_url,
+        "ARP_TARGET": engine,
+        "ARP_CAD_SENSOR": "on",
+        "ARP_CAD_SENSOR_INTERVAL_SECONDS": str(interval),
+    }
     if engine == "duckdb":
         env["ARP_DUCKDB_PATH"] = str(dest.duckdb_path)
     else:
         env["ARP_PG_DATABASE"] = dest.pg_database
-    daemon_log = open(work / "daemon.log", "w")
+    daemon_log = open(work / "daemon.log", "w")  # noqa: SIM115 (held by the daemon process until it is stopped below)
     log(f"latency: starting dagster-daemon (sensor every {interval}s), log in {work / 'daemon.log'}")
     daemon = subprocess.Popen(
         [str(PROJECT_ROOT / ".venv" / "bin" / "dagster-daemon"), "run", "-m", "orchestration.ingest.defs"],
-        cwd=PROJECT_ROOT, env=env, stdout=daemon_log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=daemon_log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     results = []
     try:
@@ -197,14 +218,25 @@ def bench_latency(tier: str, engine: str, samples: int, interval: int, per_sampl
         except subprocess.TimeoutExpired:
             os.killpg(daemon.pid, signal.SIGKILL)
         daemon_log.close()
-    return {"tier": tier, "engine": engine, "sensor_interval_s": interval, "samples_s": [round(s, 1) for s in results],
-            "median_s": round(statistics.median(results), 1), "max_s": round(max(results), 1)}
+    return {
+        "tier": tier,
+        "engine": engine,
+        "sensor_interval_s": interval,
+        "samples_s": [round(s, 1) for s in results],
+        "median_s": round(statistics.median(results), 1),
+        "max_s": round(max(results), 1),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tiers", nargs="*", default=["demo"], choices=["tiny", "demo", "city"],
-                        help="tiers to load (none: latency only)")
+    parser.add_argument(
+        "--tiers",
+        nargs="*",
+        default=["demo"],
+        choices=["tiny", "demo", "city"],
+        help="tiers to load (none: latency only)",
+    )
     parser.add_argument("--engines", nargs="+", default=["duckdb", "postgres"], choices=["duckdb", "postgres"])
     parser.add_argument("--no-latency", action="store_true")
     parser.add_argument("--latency-tier", default="demo", choices=["tiny", "demo", "city"])
@@ -225,19 +257,24 @@ def main(argv: list[str] | None = None) -> int:
         for engine in args.engines:
             loads[f"{tier}/{engine}"] = bench_load(tier, engine, cad_url, cms_url)
     if not args.no_latency:
-        latency[args.latency_engine] = bench_latency(args.latency_tier, args.latency_engine, args.latency_samples,
-                                                     args.sensor_interval, per_sample=1)
+        latency[args.latency_engine] = bench_latency(
+            args.latency_tier, args.latency_engine, args.latency_samples, args.sensor_interval, per_sample=1
+        )
     out.write_text(json.dumps({"loads": list(loads.values()), "latency": latency}, indent=2))
 
     print("\nload times (full first load; no-change re-run)")
     print(f"  {'tier':<6} {'engine':<9} {'rows':>11} {'full load':>10} {'rows/s':>9} {'re-run':>8}")
     for r in loads.values():
-        print(f"  {r['tier']:<6} {r['engine']:<9} {r['rows']:>11,} {r['full_load_s']:>9.1f}s "
-              f"{r['rows_per_s']:>9,} {r['noop_rerun_s']:>7.2f}s")
+        print(
+            f"  {r['tier']:<6} {r['engine']:<9} {r['rows']:>11,} {r['full_load_s']:>9.1f}s "
+            f"{r['rows_per_s']:>9,} {r['noop_rerun_s']:>7.2f}s"
+        )
     for lat in latency.values():
-        print(f"\nlive insert -> raw_cad.incidents with the sensor running ({lat['tier']} sources, "
-              f"{lat['engine']}, sensor every {lat['sensor_interval_s']}s): median {lat['median_s']}s, "
-              f"max {lat['max_s']}s, samples {lat['samples_s']}")
+        print(
+            f"\nlive insert -> raw_cad.incidents with the sensor running ({lat['tier']} sources, "
+            f"{lat['engine']}, sensor every {lat['sensor_interval_s']}s): median {lat['median_s']}s, "
+            f"max {lat['max_s']}s, samples {lat['samples_s']}"
+        )
     print(f"\nwritten to {out.relative_to(PROJECT_ROOT)}")
     return 0
 

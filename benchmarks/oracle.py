@@ -13,6 +13,7 @@ warehouse with the real loader, runs `dbt build` (staging to marts) and prints:
   year and overall, with the estimator's bias (gross and net).
 Figures are also written to build/bench/oracle/<tier>-<rate>.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,10 +35,11 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 sys.path.insert(0, str(PROJECT_ROOT / "tests"))
 
+from transform import truth_compare  # noqa: E402
+
 from orchestration.ingest.destination import Destination  # noqa: E402
 from orchestration.ingest.loader import load_sources  # noqa: E402
 from orchestration.synthetic import GeneratorConfig, generate  # noqa: E402
-from transform import truth_compare  # noqa: E402
 
 DBT = Path(sys.executable).with_name("dbt")
 
@@ -53,15 +55,25 @@ def build(tier: str, rate: float, seed: int) -> tuple[Path, Path]:
     started = time.perf_counter()
     load_sources(result.cad_url, result.cms_url, Destination.duckdb(warehouse), full_refresh=True)
     print(f"[{tier}] loaded in {time.perf_counter() - started:.0f}s", flush=True)
-    env = {"ARP_TARGET": "duckdb", "ARP_DUCKDB_PATH": str(warehouse), "DBT_PROFILES_DIR": str(PROJECT_ROOT),
-           "DBT_PROJECT_DIR": str(PROJECT_ROOT), "DBT_TARGET_PATH": str(out / "target"),
-           "DBT_LOG_PATH": str(out / "logs"), "PATH": str(DBT.parent),
-           # the hash key's settings (demo mode unless a key is given) reach dbt, nothing else
-           **{k: v for k, v in os.environ.items() if k in ("ARP_MODE", "ARP_HASH_KEY", "ARP_HASH_KEY_FILE")}}
+    env = {
+        "ARP_TARGET": "duckdb",
+        "ARP_DUCKDB_PATH": str(warehouse),
+        "DBT_PROFILES_DIR": str(PROJECT_ROOT),
+        "DBT_PROJECT_DIR": str(PROJECT_ROOT),
+        "DBT_TARGET_PATH": str(out / "target"),
+        "DBT_LOG_PATH": str(out / "logs"),
+        "PATH": str(DBT.parent),
+        # the hash key's settings (demo mode unless a key is given) reach dbt, nothing else
+        **{k: v for k, v in os.environ.items() if k in ("ARP_MODE", "ARP_HASH_KEY", "ARP_HASH_KEY_FILE")},
+    }
     started = time.perf_counter()
-    proc = subprocess.run([str(DBT), "build", "--exclude", "path:models/public_marts",
-                           "path:models/public_candidates"], cwd=PROJECT_ROOT, env={**env},
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [str(DBT), "build", "--exclude", "path:models/public_marts", "path:models/public_candidates"],
+        cwd=PROJECT_ROOT,
+        env={**env},
+        capture_output=True,
+        text=True,
+    )
     print(f"[{tier}] dbt build exit {proc.returncode} in {time.perf_counter() - started:.0f}s", flush=True)
     if proc.returncode != 0:
         print("\n".join(line for line in proc.stdout.splitlines() if "ERROR" in line or "FAIL" in line))
@@ -70,22 +82,31 @@ def build(tier: str, rate: float, seed: int) -> tuple[Path, Path]:
 
 def report(out: Path, warehouse: Path) -> dict:
     con = duckdb.connect(str(warehouse), read_only=True)
-    ours = con.sql("select * exclude (period_start), strftime(period_start, '%Y-%m-%d') as period_start "
-                   "from marts.fct_metric_values").df()
+    ours = con.sql(
+        "select * exclude (period_start), strftime(period_start, '%Y-%m-%d') as period_start "
+        "from marts.fct_metric_values"
+    ).df()
     truth = truth_compare.read_truth(out / "truth")
     exact = truth_compare.compare(truth, ours, exact=True)
     tolerant = truth_compare.compare(truth, ours)
-    figures: dict = {"truth_rows": int(exact.truth_rows), "missing_from_mart": len(exact.missing),
-                     "only_in_mart": len(exact.extra), "mart_counts_against_a_true_zero": len(exact.implied_zero_truth),
-                     "true_counts_against_a_mart_zero": len(exact.implied_zero_mart)}
-    print(f"\nmetric rows: {exact.truth_rows} in the truth, {len(exact.missing)} missing from the mart, "
-          f"{len(exact.extra)} only in the mart; counts written on one side only, compared with zero: "
-          f"{len(exact.implied_zero_truth)} in the mart, {len(exact.implied_zero_mart)} in the truth")
+    figures: dict = {
+        "truth_rows": int(exact.truth_rows),
+        "missing_from_mart": len(exact.missing),
+        "only_in_mart": len(exact.extra),
+        "mart_counts_against_a_true_zero": len(exact.implied_zero_truth),
+        "true_counts_against_a_mart_zero": len(exact.implied_zero_mart),
+    }
+    print(
+        f"\nmetric rows: {exact.truth_rows} in the truth, {len(exact.missing)} missing from the mart, "
+        f"{len(exact.extra)} only in the mart; counts written on one side only, compared with zero: "
+        f"{len(exact.implied_zero_truth)} in the mart, {len(exact.implied_zero_mart)} in the truth"
+    )
     by_kind = []
     for kind, rows in exact.merged[exact.merged.value_truth.notna()].groupby("kind"):
         tol_rows = tolerant.merged.loc[rows.index]
-        by_kind.append({"kind": kind, "rows": len(rows), "exact": int(rows.ok.sum()),
-                        "within_tolerance": int(tol_rows.ok.sum())})
+        by_kind.append(
+            {"kind": kind, "rows": len(rows), "exact": int(rows.ok.sum()), "within_tolerance": int(tol_rows.ok.sum())}
+        )
     print(pd.DataFrame(by_kind).to_string(index=False))
     figures["by_kind"] = by_kind
 
@@ -93,11 +114,14 @@ def report(out: Path, warehouse: Path) -> dict:
     derived = con.sql("select incident_number, forgone_reason from marts.fct_incidents").df()
     merged = inc.merge(derived, on="incident_number", how="left")
     forgone = merged[(merged.forgone_reason_x != "") | merged.forgone_reason_y.notna()]
-    matrix = pd.crosstab(forgone.sim_reason.replace("", "(not forgone)"),
-                         forgone.forgone_reason_y.fillna("(not forgone)"))
+    matrix = pd.crosstab(
+        forgone.sim_reason.replace("", "(not forgone)"), forgone.forgone_reason_y.fillna("(not forgone)")
+    )
     agree = float((forgone.forgone_reason_x == forgone.forgone_reason_y).mean())
-    print(f"\nforgone reasons: simulation (rows) x derived (columns), {len(forgone)} incidents, "
-          f"agreement {agree:.4f}\n{matrix.to_string()}")
+    print(
+        f"\nforgone reasons: simulation (rows) x derived (columns), {len(forgone)} incidents, "
+        f"agreement {agree:.4f}\n{matrix.to_string()}"
+    )
     figures["forgone_incidents"], figures["reason_agreement"] = len(forgone), agree
     figures["reason_matrix"] = {str(k): {str(c): int(v) for c, v in row.items()} for k, row in matrix.iterrows()}
 
@@ -105,14 +129,30 @@ def report(out: Path, warehouse: Path) -> dict:
     for metric in ("police_hours_saved", "police_hours_saved_net"):
         m = exact.merged[(exact.merged.metric_id == metric) & (exact.merged.period_grain == "year")]
         for r in m.itertuples():
-            rows.append({"metric": metric, "year": r.period_start[:4], "formula": r.value_ours,
-                         "true": r.value_truth, "bias": (r.value_ours - r.value_truth) / r.value_truth})
+            rows.append(
+                {
+                    "metric": metric,
+                    "year": r.period_start[:4],
+                    "formula": r.value_ours,
+                    "true": r.value_truth,
+                    "bias": (r.value_ours - r.value_truth) / r.value_truth,
+                }
+            )
         total_f, total_t = m.value_ours.sum(), m.value_truth.sum()
-        rows.append({"metric": metric, "year": "all", "formula": total_f, "true": total_t,
-                     "bias": (total_f - total_t) / total_t if total_t else math.nan})
+        rows.append(
+            {
+                "metric": metric,
+                "year": "all",
+                "formula": total_f,
+                "true": total_t,
+                "bias": (total_f - total_t) / total_t if total_t else math.nan,
+            }
+        )
     saved = pd.DataFrame(rows)
-    print("\npolice hours saved: Durham's formula vs the simulated true saving\n"
-          + saved.to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
+    print(
+        "\npolice hours saved: Durham's formula vs the simulated true saving\n"
+        + saved.to_string(index=False, float_format=lambda v: f"{v:,.3f}")
+    )
     figures["police_hours_saved"] = rows
     return figures
 

@@ -8,6 +8,7 @@ Each run rebuilds everything into build/bench/publish/ (the real outputs in buil
 build/cards are left alone); the median and the slowest run are printed per phase (reading the
 public marts, the site, the cards) and written to build/bench/publish.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,15 +46,23 @@ def main(argv: list[str] | None = None) -> int:
     report = None
     for i in range(args.runs):
         report = build_public_outputs(Destination.duckdb(warehouse), out)
-        for name, seconds in (("read", report.read_seconds), ("site", report.site_seconds),
-                              ("cards", report.cards_seconds), ("total", report.seconds)):
+        for name, seconds in (
+            ("read", report.read_seconds),
+            ("site", report.site_seconds),
+            ("cards", report.cards_seconds),
+            ("total", report.seconds),
+        ):
             phases[name].append(seconds)
         print(f"run {i + 1}/{args.runs}: {report.seconds:.2f} s", flush=True)
     assert report is not None
     rows = sum(report.row_counts.values())
     summary = {
-        "warehouse": str(warehouse), "public_mart_rows": report.row_counts, "quarters": report.quarters,
-        "site_files": len(report.site_files), "card_files": len(report.card_files), "runs": args.runs,
+        "warehouse": str(warehouse),
+        "public_mart_rows": report.row_counts,
+        "quarters": report.quarters,
+        "site_files": len(report.site_files),
+        "card_files": len(report.card_files),
+        "runs": args.runs,
         **{f"{k}_median_s": round(statistics.median(v), 3) for k, v in phases.items()},
         **{f"{k}_max_s": round(max(v), 3) for k, v in phases.items()},
     }

@@ -12,6 +12,7 @@ with --raw-only, which then validates only the raw suites). Timed: every asset's
 check step runs them), per layer and in total, and the Data Docs build. Results are printed and
 written to build/bench/quality.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -79,14 +80,23 @@ def fresh_destination(tier: str, engine: str) -> Destination:
 
 
 def dbt(dest: Destination, tier: str, args: list[str]) -> float:
-    env = dict(os.environ, ARP_TARGET=dest.kind, DBT_PROFILES_DIR=str(PROJECT_ROOT),
-               DBT_TARGET_PATH=str(BENCH / tier / f"dbt_target_{dest.kind}"),
-               DBT_LOG_PATH=str(BENCH / tier / f"dbt_logs_{dest.kind}"))
+    env = dict(
+        os.environ,
+        ARP_TARGET=dest.kind,
+        DBT_PROFILES_DIR=str(PROJECT_ROOT),
+        DBT_TARGET_PATH=str(BENCH / tier / f"dbt_target_{dest.kind}"),
+        DBT_LOG_PATH=str(BENCH / tier / f"dbt_logs_{dest.kind}"),
+    )
     if dest.kind == "duckdb":
         env["ARP_DUCKDB_PATH"] = str(dest.duckdb_path)
     else:
-        env.update(ARP_PG_HOST=dest.pg_host, ARP_PG_PORT=str(dest.pg_port), ARP_PG_USER=dest.pg_user,
-                   ARP_PG_PASSWORD=dest.pg_password, ARP_PG_DATABASE=dest.pg_database)
+        env.update(
+            ARP_PG_HOST=dest.pg_host,
+            ARP_PG_PORT=str(dest.pg_port),
+            ARP_PG_USER=dest.pg_user,
+            ARP_PG_PASSWORD=dest.pg_password,
+            ARP_PG_DATABASE=dest.pg_database,
+        )
     started = time.monotonic()
     proc = subprocess.run([str(DBT), *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     if proc.returncode:
@@ -102,8 +112,10 @@ def bench(tier: str, engine: str, raw_only: bool) -> dict:
     report = load_sources(cad, cms, dest, full_refresh=True)
     load_s = time.monotonic() - started
     rows = {t.key: t.raw_rows for t in report.tables}
-    log(f"{tier}/{engine}: loaded {sum(rows.values()):,} raw rows in {load_s:.1f} s "
-        f"({rows.get('raw_cad.incidents', 0):,} incidents)")
+    log(
+        f"{tier}/{engine}: loaded {sum(rows.values()):,} raw rows in {load_s:.1f} s "
+        f"({rows.get('raw_cad.incidents', 0):,} incidents)"
+    )
     dbt_s = None
     if not raw_only:
         log(f"{tier}/{engine}: dbt seed + run (not part of the suite time)")
@@ -115,6 +127,7 @@ def bench(tier: str, engine: str, raw_only: bool) -> dict:
 
     started = time.monotonic()
     import great_expectations  # noqa: F401  (once per process; reported apart from the suites)
+
     import_s = time.monotonic() - started
     warehouse, settings = Warehouse(dest), load_settings()
     results_dir = BENCH / tier / f"gx_results_{engine}"
@@ -129,25 +142,39 @@ def bench(tier: str, engine: str, raw_only: bool) -> dict:
         for check in outcome.checks.values():
             if not check.passed:
                 failed["blocking" if check.spec.blocking else "warning"].append(
-                    f"{asset.label}:{check.spec.name} ({check.unexpected_rows} rows)")
+                    f"{asset.label}:{check.spec.name} ({check.unexpected_rows} rows)"
+                )
         log(f"  {asset.label:40s} {outcome.seconds:6.2f} s")
     suites_s = time.monotonic() - started
     started = time.monotonic()
-    build_quality_docs(out_dir=BENCH / tier / f"docs_quality_{engine}", results_dir=results_dir,
-                       context_dir=BENCH / tier / f"gx_docs_context_{engine}")
+    build_quality_docs(
+        out_dir=BENCH / tier / f"docs_quality_{engine}",
+        results_dir=results_dir,
+        context_dir=BENCH / tier / f"gx_docs_context_{engine}",
+    )
     docs_s = time.monotonic() - started
     result = {
-        "tier": tier, "engine": engine, "raw_rows": sum(rows.values()),
-        "incidents": rows.get("raw_cad.incidents", 0), "load_seconds": round(load_s, 1),
+        "tier": tier,
+        "engine": engine,
+        "raw_rows": sum(rows.values()),
+        "incidents": rows.get("raw_cad.incidents", 0),
+        "load_seconds": round(load_s, 1),
         "dbt_seconds": round(dbt_s, 1) if dbt_s is not None else None,
-        "assets": len(assets), "checks": sum(len(a.checks) for a in assets),
-        "suites_seconds": round(suites_s, 1), "per_layer_seconds": {k: round(v, 1) for k, v in per_layer.items()},
-        "docs_seconds": round(docs_s, 1), "gx_import_seconds": round(import_s, 1), "per_asset_seconds": per_asset, "failed_checks": failed,
+        "assets": len(assets),
+        "checks": sum(len(a.checks) for a in assets),
+        "suites_seconds": round(suites_s, 1),
+        "per_layer_seconds": {k: round(v, 1) for k, v in per_layer.items()},
+        "docs_seconds": round(docs_s, 1),
+        "gx_import_seconds": round(import_s, 1),
+        "per_asset_seconds": per_asset,
+        "failed_checks": failed,
     }
-    log(f"{tier}/{engine}: {result['checks']} checks on {len(assets)} assets in {suites_s:.1f} s "
+    log(
+        f"{tier}/{engine}: {result['checks']} checks on {len(assets)} assets in {suites_s:.1f} s "
         f"({', '.join(f'{k} {v:.1f} s' for k, v in per_layer.items())}); Data Docs {docs_s:.1f} s; "
         f"GX import {import_s:.1f} s (once per process, not included); "
-        f"failed: {len(failed['blocking'])} blocking, {len(failed['warning'])} warnings")
+        f"failed: {len(failed['blocking'])} blocking, {len(failed['warning'])} warnings"
+    )
     return result
 
 
@@ -166,8 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     print("\ntier    engine    incidents   checks  suites (s)  per layer (s)                       docs (s)")
     for r in results:
         layers = ", ".join(f"{k} {v}" for k, v in r["per_layer_seconds"].items())
-        print(f"{r['tier']:7s} {r['engine']:9s} {r['incidents']:9,d} {r['checks']:8d} {r['suites_seconds']:10.1f}"
-              f"  {layers:35s} {r['docs_seconds']:8.1f}")
+        print(
+            f"{r['tier']:7s} {r['engine']:9s} {r['incidents']:9,d} {r['checks']:8d} {r['suites_seconds']:10.1f}"
+            f"  {layers:35s} {r['docs_seconds']:8.1f}"
+        )
         for kind, items in r["failed_checks"].items():
             if items:
                 print(f"    failed {kind}: {', '.join(items)}")

@@ -11,6 +11,7 @@ warehouse built by an older version of the suppression can be compared with the 
 Headline cells (seed public_metric_rules) hidden while 11 or more are counted apart: only the
 last resort of docs/privacy.md hides them. The figures are also written to build/bench/suppression.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,12 +27,18 @@ import duckdb  # noqa: E402
 import pandas as pd  # noqa: E402
 
 TABLES = {
-    "pub_metric_values": ("candidate_metric_cells",
-                          ["metric_id", "period_grain", "period_start", "program", "dimension", "dimension_value"]),
-    "pub_people_served_demographics": ("candidate_demographic_cells",
-                                       ["period_grain", "period_start", "program", "attribute", "category"]),
-    "pub_staff_demographics": ("candidate_demographic_cells",
-                               ["period_grain", "period_start", "program", "attribute", "category"]),
+    "pub_metric_values": (
+        "candidate_metric_cells",
+        ["metric_id", "period_grain", "period_start", "program", "dimension", "dimension_value"],
+    ),
+    "pub_people_served_demographics": (
+        "candidate_demographic_cells",
+        ["period_grain", "period_start", "program", "attribute", "category"],
+    ),
+    "pub_staff_demographics": (
+        "candidate_demographic_cells",
+        ["period_grain", "period_start", "program", "attribute", "category"],
+    ),
 }
 
 
@@ -75,8 +82,12 @@ def attack(path: Path) -> dict:
     their protection width (there should be none)."""
     from types import SimpleNamespace
 
-    from tests.public.test_suppression_attack import (demographic_protection_width, demographic_reader, metric_reader,
-                                                       narrowed)
+    from tests.public.test_suppression_attack import (
+        demographic_protection_width,
+        demographic_reader,
+        metric_reader,
+        narrowed,
+    )
 
     built = SimpleNamespace(warehouse=SimpleNamespace(duckdb_path=path))
     started = time.perf_counter()
@@ -86,8 +97,10 @@ def attack(path: Path) -> dict:
     cells, reader, disclosed = demographic_reader(built)
     protection = demographic_protection_width()
     demographic_narrow = narrowed(reader, disclosed, lambda key: protection, "demographics")
-    print(f"attack: {len(metric_narrow)} metric and {len(demographic_narrow)} demographic small cells narrowed below "
-          f"their protection width ({time.perf_counter() - started:.0f} s)")
+    print(
+        f"attack: {len(metric_narrow)} metric and {len(demographic_narrow)} demographic small cells narrowed below "
+        f"their protection width ({time.perf_counter() - started:.0f} s)"
+    )
     return {"metric_cells_too_narrow": len(metric_narrow), "demographic_cells_too_narrow": len(demographic_narrow)}
 
 
@@ -95,8 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duckdb", default=str(PROJECT_ROOT / "build" / "warehouse.duckdb"))
     parser.add_argument("--rerun", action="store_true", help="run the suppression again (writes the public tables)")
-    parser.add_argument("--attack", action="store_true",
-                        help="bound every hidden cell as tests/public/test_suppression_attack.py does")
+    parser.add_argument(
+        "--attack", action="store_true", help="bound every hidden cell as tests/public/test_suppression_attack.py does"
+    )
     args = parser.parse_args(argv)
     path = Path(args.duckdb)
     if not path.exists():
@@ -114,8 +128,10 @@ def main(argv: list[str] | None = None) -> int:
     summary["tables"] = figures(path)
     print(f"\n{'table':34} {'cells':>6} {'hidden':>7} {'small':>6} {'compl.':>6} {'count hidden':>13}  headline>=11")
     for table, f in summary["tables"].items():
-        print(f"{table:34} {f['cells']:6d} {f['cells_hidden']:7d} {f['small_cells']:6d} {f['complements']:6d} "
-              f"{100 * f['share_of_count_hidden']:12.2f}%  {f.get('headline_hidden_11_or_more', '')}")
+        print(
+            f"{table:34} {f['cells']:6d} {f['cells_hidden']:7d} {f['small_cells']:6d} {f['complements']:6d} "
+            f"{100 * f['share_of_count_hidden']:12.2f}%  {f.get('headline_hidden_11_or_more', '')}"
+        )
     if args.attack:
         summary["attack"] = attack(path)
     out = PROJECT_ROOT / "build" / "bench"

@@ -13,6 +13,7 @@ dbt `grants` in dbt_project.yml say the same thing where analysts read the proje
 Passwords come from ARP_ANALYST_PASSWORD / ARP_PUBLIC_READER_PASSWORD (a role without one can
 log in only where the server trusts it, as on a developer machine).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,8 +25,16 @@ from psycopg2 import sql
 
 from orchestration.ingest.destination import Destination
 
-WAREHOUSE_SCHEMAS = ("raw_cad", "raw_cms", "staging", "intermediate", "marts", "public_candidates", "suppression",
-                     "public_marts")
+WAREHOUSE_SCHEMAS = (
+    "raw_cad",
+    "raw_cms",
+    "staging",
+    "intermediate",
+    "marts",
+    "public_candidates",
+    "suppression",
+    "public_marts",
+)
 # Which tier reads which schema; data_team reads all of them.
 SCHEMA_READERS: dict[str, tuple[str, ...]] = {
     "raw_cad": (),
@@ -50,7 +59,8 @@ def _ensure_role(cur, role: str, login: bool, password: str | None) -> None:
     cur.execute("select 1 from pg_roles where rolname = %s", (role,))
     verb = "alter" if cur.fetchone() else "create"
     statement = sql.SQL("{} role {} {}").format(
-        sql.SQL(verb), sql.Identifier(role), sql.SQL("login" if login else "nologin"))
+        sql.SQL(verb), sql.Identifier(role), sql.SQL("login" if login else "nologin")
+    )
     if password:
         statement = sql.SQL("{} password {}").format(statement, sql.Literal(password))
     cur.execute(statement)
@@ -71,12 +81,14 @@ def setup_access(dest: Destination | None = None) -> None:
             cur.execute("select current_user")
             pipeline_user = cur.fetchone()[0]
             if pipeline_user != OWNER_ROLE:
-                cur.execute(sql.SQL("grant {} to {}").format(
-                    sql.Identifier(OWNER_ROLE), sql.Identifier(pipeline_user)))
+                cur.execute(sql.SQL("grant {} to {}").format(sql.Identifier(OWNER_ROLE), sql.Identifier(pipeline_user)))
             db = sql.Identifier(dest.pg_database)
             cur.execute(sql.SQL("revoke all on database {} from public").format(db))
-            cur.execute(sql.SQL("grant connect on database {} to {}, {}, {}").format(
-                db, *map(sql.Identifier, (OWNER_ROLE, *LOGIN_ROLES))))
+            cur.execute(
+                sql.SQL("grant connect on database {} to {}, {}, {}").format(
+                    db, *map(sql.Identifier, (OWNER_ROLE, *LOGIN_ROLES))
+                )
+            )
             cur.execute("revoke all on schema public from public")
             for schema in WAREHOUSE_SCHEMAS:
                 _grant_schema(cur, schema, pipeline_user)
@@ -99,8 +111,11 @@ def _grant_schema(cur, schema: str, pipeline_user: str) -> None:
         r = sql.Identifier(role)
         cur.execute(sql.SQL("grant usage on schema {} to {}").format(s, r))
         cur.execute(sql.SQL("grant select on all tables in schema {} to {}").format(s, r))
-        cur.execute(sql.SQL("alter default privileges for role {} in schema {} grant select on tables to {}")
-                    .format(sql.Identifier(pipeline_user), s, r))
+        cur.execute(
+            sql.SQL("alter default privileges for role {} in schema {} grant select on tables to {}").format(
+                sql.Identifier(pipeline_user), s, r
+            )
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

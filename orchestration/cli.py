@@ -9,9 +9,11 @@ everything landed. The run is recorded in the Dagster instance under build/dagst
 its own sources (no synthetic data), reference tables and time zone, into build/NAME/
 (warehouse.duckdb, site/, cards/, docs/). The demo city keeps the build/ paths.
 """
+
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import subprocess
@@ -19,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 
 BUILD = PROJECT_ROOT / "build"
 
@@ -45,9 +47,11 @@ def _dagster_home() -> Path:
     if not config.exists():
         # Run monitoring lets the daemon fail a run whose worker died before its first step (later
         # deaths the CAD sensor catches itself: orchestration/run_liveness.py).
-        config.write_text("telemetry:\n  enabled: false\n"
-                          "run_monitoring:\n  enabled: true\n  start_timeout_seconds: 300\n"
-                          "  poll_interval_seconds: 60\n  max_resume_run_attempts: 0\n")
+        config.write_text(
+            "telemetry:\n  enabled: false\n"
+            "run_monitoring:\n  enabled: true\n  start_timeout_seconds: 300\n"
+            "  poll_interval_seconds: 60\n  max_resume_run_attempts: 0\n"
+        )
     return home
 
 
@@ -60,19 +64,34 @@ def generate_city(tier: str, seed: int) -> None:
     _done(started)
 
 
-def run_pipeline() -> None:
+def run_pipeline(verbose: bool = False) -> None:
     import dagster as dg
+
+    from orchestration.console import QUIET_RUN_CONFIG, RunSummary
 
     _dagster_home()
     started = _step("running the Dagster job 'full_pipeline' (ingest -> dbt -> checks -> outputs)")
     from orchestration.definitions import defs
 
-    job = defs.get_job_def("full_pipeline")
-    result = job.execute_in_process(instance=dg.DagsterInstance.get(), raise_on_error=False)
+    job = defs.resolve_job_def("full_pipeline")
+    if verbose:
+        result = job.execute_in_process(instance=dg.DagsterInstance.get(), raise_on_error=False)
+    else:
+        # dbt's per-node lines (written to stdout by dagster-dbt) go to a file; one line per step here.
+        log_path = Path(os.environ["DBT_LOG_PATH"]) / "full_pipeline_console.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+            result = job.execute_in_process(
+                instance=dg.DagsterInstance.get(), raise_on_error=False, run_config=QUIET_RUN_CONFIG
+            )
+        print(f"    dbt's output: {_shown(log_path)}; every event: `make ui` (run {result.run_id[:8]})")
+    summary = RunSummary.from_events(result.all_events)
+    print("\n".join(summary.lines()))
     if not result.success:
-        failed = [e.step_key for e in result.all_events if e.is_step_failure]
-        raise SystemExit(f"full_pipeline failed in step(s): {', '.join(failed) or 'unknown'}; "
-                         f"see `make ui` (run {result.run_id})")
+        raise SystemExit(
+            f"full_pipeline failed in step(s): {', '.join(summary.failed_steps) or 'unknown'}; "
+            f"see `make ui` (run {result.run_id})"
+        )
     _done(started)
 
 
@@ -80,10 +99,22 @@ def build_dbt_docs(out_root: Path = BUILD) -> None:
     started = _step(f"building the dbt docs site into {_shown(out_root / 'docs' / 'dbt')}/")
     target_dir = out_root / "dbt" / "docs_target"
     subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), "docs", "generate", "--static", "--quiet",
-         "--target-path", str(target_dir), "--project-dir", str(PROJECT_ROOT),
-         "--profiles-dir", str(PROJECT_ROOT)],
-        check=True, cwd=PROJECT_ROOT)
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "docs",
+            "generate",
+            "--static",
+            "--quiet",
+            "--target-path",
+            str(target_dir),
+            "--project-dir",
+            str(PROJECT_ROOT),
+            "--profiles-dir",
+            str(PROJECT_ROOT),
+        ],
+        check=True,
+        cwd=PROJECT_ROOT,
+    )
     out = out_root / "docs" / "dbt"
     out.mkdir(parents=True, exist_ok=True)
     # The static page embeds the manifest and catalog: no server and no external request needed.
@@ -119,31 +150,34 @@ def scan_for_canaries() -> None:
     _done(started)
 
 
-def demo(tier: str, seed: int) -> int:
+def demo(tier: str, seed: int, verbose: bool = False) -> int:
     started = time.perf_counter()
     generate_city(tier, seed)
-    run_pipeline()
+    run_pipeline(verbose)
     build_dbt_docs()
     build_quality_docs()
     scan_for_canaries()
-    _report_outputs(f"make demo finished in {time.perf_counter() - started:.0f} s", BUILD,
-                    [("source systems", BUILD / "sources"),
-                     ("true metric values", BUILD / "truth" / "metric_values.csv")])
+    _report_outputs(
+        f"make demo finished in {time.perf_counter() - started:.0f} s",
+        BUILD,
+        [("source systems", BUILD / "sources"), ("true metric values", BUILD / "truth" / "metric_values.csv")],
+    )
     print("\n`make ui` opens the Dagster UI on http://127.0.0.1:3000 with this run.")
     return 0
 
 
-def city_demo(profile) -> int:
+def city_demo(profile, verbose: bool = False) -> int:
     """The whole pipeline for one city profile: its declared sources, no synthetic data."""
     started = time.perf_counter()
     out = profile.build_dir
-    declared = ", ".join(f"{name} ({d.mapping.name if d.mapping else 'database'})" for name, d in profile.sources.items())
-    print(f"==> city profile cities/{profile.name}/ ({profile.display_name}, {profile.timezone}); "
-          f"sources: {declared}")
+    declared = ", ".join(
+        f"{name} ({d.mapping.name if d.mapping else 'database'})" for name, d in profile.sources.items()
+    )
+    print(f"==> city profile cities/{profile.name}/ ({profile.display_name}, {profile.timezone}); sources: {declared}")
     missing = profile.missing_data()
     if missing:
         print(f"    not in this city's data (metrics needing them are 'not available'): {', '.join(missing)}")
-    run_pipeline()
+    run_pipeline(verbose)
     build_dbt_docs(out)
     build_quality_docs(out)
     _report_outputs(f"make demo CITY={profile.name} finished in {time.perf_counter() - started:.0f} s", out)
@@ -169,11 +203,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="orchestration.cli", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     demo_p = sub.add_parser("demo", help="synthetic city -> full pipeline on DuckDB -> docs and reports")
-    demo_p.add_argument("--tier", default=os.environ.get("ARP_DEMO_TIER", "demo"),
-                        help="generator tier (tiny, demo, city); default demo")
+    demo_p.add_argument(
+        "--tier",
+        default=os.environ.get("ARP_DEMO_TIER", "demo"),
+        help="generator tier (tiny, demo, city); default demo",
+    )
     demo_p.add_argument("--seed", type=int, default=7)
-    demo_p.add_argument("--city", default=os.environ.get("ARP_CITY") or "demo",
-                        help="city profile under cities/ (default demo, the synthetic city)")
+    demo_p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="Dagster's and dbt's own output instead of one line per step (make demo VERBOSE=1)",
+    )
+    demo_p.add_argument(
+        "--city",
+        default=os.environ.get("ARP_CITY") or "demo",
+        help="city profile under cities/ (default demo, the synthetic city)",
+    )
     args = parser.parse_args(argv)
     from orchestration.cities import ProfileError, load_profile
 
@@ -184,9 +230,11 @@ def main(argv: list[str] | None = None) -> int:
     if profile.is_default and os.environ.get("ARP_CAD_MAPPING"):
         # The demo city's case management is synthetic: mixing it with another city's CAD would
         # publish figures that belong to neither.
-        raise SystemExit(f"ARP_CAD_MAPPING={os.environ['ARP_CAD_MAPPING']} with the synthetic demo city would mix "
-                         "two cities' data; put the mapping in a city profile and run `make demo CITY=<name>` "
-                         "(docs/onboarding.md)")
+        raise SystemExit(
+            f"ARP_CAD_MAPPING={os.environ['ARP_CAD_MAPPING']} with the synthetic demo city would mix "
+            "two cities' data; put the mapping in a city profile and run `make demo CITY=<name>` "
+            "(docs/onboarding.md)"
+        )
     profile.apply()
     os.environ.setdefault("ARP_TARGET", "duckdb")
     # The synthetic city holds no real person: the published demo hash key is allowed.
@@ -194,8 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DBT_TARGET_PATH", str(BUILD / "dbt" / "target"))
     os.environ.setdefault("DBT_LOG_PATH", str(BUILD / "dbt" / "logs"))
     if not profile.is_default:
-        return city_demo(profile)
-    return demo(args.tier, args.seed)
+        return city_demo(profile, args.verbose)
+    return demo(args.tier, args.seed, args.verbose)
 
 
 if __name__ == "__main__":

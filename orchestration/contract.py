@@ -8,6 +8,7 @@ the loader and the dbt sources cannot drift apart:
 * `python -m orchestration.contract sources` (re)writes the dbt sources YAML files, and
   `python -m orchestration.contract check` fails when a committed sources file is stale.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,7 +20,8 @@ from pathlib import Path
 import sqlalchemy as sa
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from orchestration.paths import PROJECT_ROOT
+
 CONTRACTS_DIR = PROJECT_ROOT / "contracts"
 LOGICAL_TYPES = ("string", "integer", "float", "boolean", "timestamp", "date")
 
@@ -93,14 +95,24 @@ def _parse_system(path: Path) -> System:
                         f"{path.name}: {t['name']}.{c['name']} has unknown type {c['type']!r}; "
                         f"use one of {', '.join(LOGICAL_TYPES)}"
                     )
-                columns.append(Column(c["name"], c["type"], bool(c["nullable"]),
-                                      c["description"], bool(c.get("pii", False))))
+                columns.append(
+                    Column(c["name"], c["type"], bool(c["nullable"]), c["description"], bool(c.get("pii", False)))
+                )
             names = {c.name for c in columns}
             for key in [*t["primary_key"], t["cursor"]]:
                 if key not in names:
                     raise ContractError(f"{path.name}: {t['name']} names unknown key column {key!r}")
-            tables.append(Table(system_name, t["name"], t["description"], tuple(t["primary_key"]),
-                                t["cursor"], tuple(columns), bool(t.get("optional", False))))
+            tables.append(
+                Table(
+                    system_name,
+                    t["name"],
+                    t["description"],
+                    tuple(t["primary_key"]),
+                    t["cursor"],
+                    tuple(columns),
+                    bool(t.get("optional", False)),
+                )
+            )
         return System(system_name, doc["raw_schema"], doc["description"].strip(), tuple(tables))
     except KeyError as exc:
         raise ContractError(f"{path}: missing required key {exc}") from exc
@@ -137,9 +149,13 @@ def sqlalchemy_type(logical: str) -> sa.types.TypeEngine:
 def sqlalchemy_table(table: Table, metadata: sa.MetaData, schema: str | None = None) -> sa.Table:
     """SQLAlchemy definition of a contract table (primary key and NOT NULL included)."""
     cols = [
-        sa.Column(c.name, sqlalchemy_type(c.type), primary_key=c.name in table.primary_key,
-                  nullable=c.nullable and c.name not in table.primary_key,
-                  autoincrement=False)
+        sa.Column(
+            c.name,
+            sqlalchemy_type(c.type),
+            primary_key=c.name in table.primary_key,
+            nullable=c.nullable and c.name not in table.primary_key,
+            autoincrement=False,
+        )
         for c in table.columns
     ]
     return sa.Table(table.name, metadata, *cols, schema=schema)
@@ -148,8 +164,12 @@ def sqlalchemy_table(table: Table, metadata: sa.MetaData, schema: str | None = N
 # ---- dbt sources -------------------------------------------------------------------------
 
 _DBT_DATA_TYPES = {  # documentation only; the warehouse types are set by the loader
-    "string": "text", "integer": "bigint", "float": "double", "boolean": "boolean",
-    "timestamp": "timestamp", "date": "date",
+    "string": "text",
+    "integer": "bigint",
+    "float": "double",
+    "boolean": "boolean",
+    "timestamp": "timestamp",
+    "date": "date",
 }
 
 
@@ -169,25 +189,29 @@ def dbt_sources_yaml(system: System) -> str:
             if c.pii:
                 col["meta"] = {"pii": True}
             columns.append(col)
-        tables.append({
-            "name": t.name,
-            "description": t.description,
-            "meta": {
-                "primary_key": list(t.primary_key),
-                "cursor": t.cursor,
-                "dagster": {"asset_key": [system.raw_schema, t.name]},
-            },
-            "columns": columns,
-        })
+        tables.append(
+            {
+                "name": t.name,
+                "description": t.description,
+                "meta": {
+                    "primary_key": list(t.primary_key),
+                    "cursor": t.cursor,
+                    "dagster": {"asset_key": [system.raw_schema, t.name]},
+                },
+                "columns": columns,
+            }
+        )
     doc = {
         "version": 2,
-        "sources": [{
-            "name": system.raw_schema,
-            "description": system.description,
-            "schema": system.raw_schema,
-            "loaded_at_field": "updated_at",
-            "tables": tables,
-        }],
+        "sources": [
+            {
+                "name": system.raw_schema,
+                "description": system.description,
+                "schema": system.raw_schema,
+                "loaded_at_field": "updated_at",
+                "tables": tables,
+            }
+        ],
     }
     header = (
         f"# GENERATED from contracts/{system.name}.yml by `python -m orchestration.contract sources`.\n"
@@ -207,7 +231,8 @@ def write_sources() -> list[Path]:
 
 def stale_sources() -> list[Path]:
     return [
-        path for name, path in SOURCES_FILES.items()
+        path
+        for name, path in SOURCES_FILES.items()
         if not path.exists() or path.read_text() != dbt_sources_yaml(get_system(name))
     ]
 
@@ -222,8 +247,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     stale = stale_sources()
     for path in stale:
-        print(f"stale: {path.relative_to(PROJECT_ROOT)} (run `python -m orchestration.contract sources`)",
-              file=sys.stderr)
+        print(
+            f"stale: {path.relative_to(PROJECT_ROOT)} (run `python -m orchestration.contract sources`)", file=sys.stderr
+        )
     return 1 if stale else 0
 
 

@@ -11,6 +11,7 @@ Without pruning, 33 small runs used 673 MB. Each dbt step therefore prunes befor
 
 dbt's own log (DBT_LOG_PATH/dbt.log) is rotated by dbt itself (10 MB, 5 files).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -70,8 +71,11 @@ def prune_dbt_targets(root: Path, keep: int) -> tuple[int, int]:
     root = Path(root)
     if not root.is_dir():
         return 0, 0
-    folders = sorted((p for p in root.iterdir() if p.is_dir() and INVOCATION_FOLDER.fullmatch(p.name)),
-                     key=lambda p: p.stat().st_mtime, reverse=True)
+    folders = sorted(
+        (p for p in root.iterdir() if p.is_dir() and INVOCATION_FOLDER.fullmatch(p.name)),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
     removed = freed = 0
     now = time.time()
     for folder in folders[keep:]:
@@ -85,7 +89,7 @@ def prune_dbt_targets(root: Path, keep: int) -> tuple[int, int]:
 
 def prune_run_history(instance: dg.DagsterInstance, days: float) -> int:
     """Delete finished runs created more than `days` ago; returns how many."""
-    cutoff = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days)
+    cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
     old = instance.get_run_records(dg.RunsFilter(statuses=FINISHED, created_before=cutoff))
     for record in old:
         instance.delete_run(record.dagster_run.run_id)
@@ -98,5 +102,7 @@ def prune(instance: dg.DagsterInstance, retention: Retention | None = None) -> s
     target_root = Path(os.environ.get("DBT_TARGET_PATH", "target"))
     folders, freed = prune_dbt_targets(target_root, retention.keep_dbt_targets)
     runs = prune_run_history(instance, retention.run_history_days)
-    return (f"retention: removed {folders} dbt target folders ({freed / 1e6:.1f} MB) beyond the newest "
-            f"{retention.keep_dbt_targets}, and {runs} runs older than {retention.run_history_days:g} days")
+    return (
+        f"retention: removed {folders} dbt target folders ({freed / 1e6:.1f} MB) beyond the newest "
+        f"{retention.keep_dbt_targets}, and {runs} runs older than {retention.run_history_days:g} days"
+    )

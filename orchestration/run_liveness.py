@@ -15,6 +15,7 @@ recently failed or canceled run. The daemon's run monitoring (dagster.yaml `run_
 fails runs whose worker never reached a step; the checks here need no daemon, so they also work
 when the code server died with the worker, and in tests.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,7 +36,7 @@ def _start_time(pid: int) -> str | None:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    return stat[stat.rindex(")") + 2:].split()[19]
+    return stat[stat.rindex(")") + 2 :].split()[19]
 
 
 def _is_zombie(pid: int) -> bool:
@@ -43,7 +44,7 @@ def _is_zombie(pid: int) -> bool:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return True
-    return stat[stat.rindex(")") + 2:].split()[0] in ("Z", "X")
+    return stat[stat.rindex(")") + 2 :].split()[0] in ("Z", "X")
 
 
 def process_tag(pid: int) -> str:
@@ -99,8 +100,9 @@ def end_dead_runs(instance: dg.DagsterInstance, records) -> list[str]:
         if is_alive(run.tags.get(WORKER_TAG)) is not False:
             continue
         child = " and its orphaned dbt process was ended" if _end(run.tags.get(DBT_TAG)) else ""
-        instance.report_run_failed(run, message=f"run {run.run_id}: its worker process "
-                                                f"({run.tags[WORKER_TAG]}) is gone{child}; marked failed")
+        instance.report_run_failed(
+            run, message=f"run {run.run_id}: its worker process ({run.tags[WORKER_TAG]}) is gone{child}; marked failed"
+        )
         ended.append(run.run_id)
     return ended
 

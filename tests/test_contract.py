@@ -1,4 +1,5 @@
 """The source contract parses, is self-consistent, and the dbt sources generated from it are current."""
+
 import sqlalchemy as sa
 
 from orchestration import contract
@@ -8,9 +9,22 @@ def test_both_systems_and_their_tables_are_defined():
     systems = contract.load_contracts()
     assert set(systems) == {"cad_replica", "case_management"}
     assert {t.name for t in systems["cad_replica"].tables} == {
-        "call_types", "units", "unit_status_changes", "incidents", "calls", "unit_assignments", "arrests"}
+        "call_types",
+        "units",
+        "unit_status_changes",
+        "incidents",
+        "calls",
+        "unit_assignments",
+        "arrests",
+    }
     assert {t.name for t in systems["case_management"].tables} == {
-        "people", "encounters", "referrals", "transports", "follow_ups", "staff"}
+        "people",
+        "encounters",
+        "referrals",
+        "transports",
+        "follow_ups",
+        "staff",
+    }
     for system in systems.values():
         for table in system.tables:
             assert table.cursor == "updated_at"
@@ -39,7 +53,8 @@ def test_unknown_type_is_rejected_naming_file_table_and_column(tmp_path, monkeyp
     bad.write_text(
         "system: x\nraw_schema: raw_x\ndescription: d\ntables:\n"
         "  - name: t\n    description: d\n    primary_key: [id]\n    cursor: id\n"
-        "    columns:\n      - {name: id, type: uuid, nullable: false, description: d}\n")
+        "    columns:\n      - {name: id, type: uuid, nullable: false, description: d}\n"
+    )
     try:
         contract._parse_system(bad)
     except contract.ContractError as exc:

@@ -15,18 +15,20 @@ A source system the profile does not declare is absent: ingestion creates its ra
 (so every model runs) and the metrics that need it are reported "not available" with the reason
 (marts.dim_metric_availability), never as zeros.
 """
+
 from __future__ import annotations
 
 import os
 import shutil
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from orchestration.contract import PROJECT_ROOT, get_system
+from orchestration.contract import get_system
+from orchestration.paths import PROJECT_ROOT
 
 CITIES_DIR = PROJECT_ROOT / "cities"
 DEFAULT_CITY = "demo"
@@ -44,10 +46,10 @@ class SourceDecl:
     """One source system a city has: a vendor-export mapping, or a database (URL from the environment)."""
 
     system: str
-    mapping: Path | None            # vendor export mapping; None = a database/replica (ARP_CAD_URL ...)
-    synthetic: bool = False         # the generated demo city's SQLite files
-    tables: tuple[str, ...] = ()    # contract tables the source fills (all when not stated)
-    missing_columns: tuple[str, ...] = ()   # "<table>.<column>": columns the source never fills
+    mapping: Path | None  # vendor export mapping; None = a database/replica (ARP_CAD_URL ...)
+    synthetic: bool = False  # the generated demo city's SQLite files
+    tables: tuple[str, ...] = ()  # contract tables the source fills (all when not stated)
+    missing_columns: tuple[str, ...] = ()  # "<table>.<column>": columns the source never fills
 
 
 @dataclass(frozen=True)
@@ -108,8 +110,10 @@ class CityProfile:
         shutil.copytree(SHARED_SEEDS, target)
         for csv in self.seed_overrides:
             if not (SHARED_SEEDS / csv.name).exists():
-                raise ProfileError(f"{csv}: seeds/ has no {csv.name}; a profile's seeds replace shared "
-                                   f"reference tables of the same name (see seeds/_seeds.yml)")
+                raise ProfileError(
+                    f"{csv}: seeds/ has no {csv.name}; a profile's seeds replace shared "
+                    f"reference tables of the same name (see seeds/_seeds.yml)"
+                )
             shutil.copyfile(csv, target / csv.name)
         return target
 
@@ -122,17 +126,20 @@ class CityProfile:
             # Relative to the project: dbt writes compiled tests under target/ by the seed file's path.
             "ARP_CITY_SEED_PATH": str(self.seed_path().relative_to(PROJECT_ROOT)),
             # A new city that has not listed its beats yet: unknown beats warn instead of failing.
-            "ARP_CITY_BEATS_LISTED": "true" if self.is_default or any(
-                p.name == "beats.csv" for p in self.seed_overrides) else "false",
+            "ARP_CITY_BEATS_LISTED": "true"
+            if self.is_default or any(p.name == "beats.csv" for p in self.seed_overrides)
+            else "false",
         }
         if not self.is_default:
-            env.update({
-                "ARP_DUCKDB_PATH": str(self.build_dir / "warehouse.duckdb"),
-                "ARP_OUTPUT_DIR": str(self.build_dir),
-                "ARP_DAGSTER_DBT_TARGET": str(self.build_dir / "dbt" / "dagster_target"),
-                "DBT_TARGET_PATH": str(self.build_dir / "dbt" / "target"),
-                "DBT_LOG_PATH": str(self.build_dir / "dbt" / "logs"),
-            })
+            env.update(
+                {
+                    "ARP_DUCKDB_PATH": str(self.build_dir / "warehouse.duckdb"),
+                    "ARP_OUTPUT_DIR": str(self.build_dir),
+                    "ARP_DAGSTER_DBT_TARGET": str(self.build_dir / "dbt" / "dagster_target"),
+                    "DBT_TARGET_PATH": str(self.build_dir / "dbt" / "target"),
+                    "DBT_LOG_PATH": str(self.build_dir / "dbt" / "logs"),
+                }
+            )
         cad = self.sources.get("cad_replica")
         if cad is not None and cad.mapping is not None:
             env["ARP_CAD_MAPPING"] = str(cad.mapping)
@@ -157,14 +164,16 @@ def available_cities() -> list[str]:
     return sorted(p.parent.name for p in CITIES_DIR.glob("*/city.yml"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_profile(name: str | None = None) -> CityProfile:
     """The profile `cities/<name>/city.yml` (default: ARP_CITY, else the demo city)."""
     name = name or os.environ.get("ARP_CITY") or DEFAULT_CITY
     path = city_file(name)
     if not path.exists():
-        raise ProfileError(f"no city profile {_shown(path)} (have: {', '.join(available_cities())}); "
-                           f"create cities/{name}/city.yml as docs/onboarding.md describes")
+        raise ProfileError(
+            f"no city profile {_shown(path)} (have: {', '.join(available_cities())}); "
+            f"create cities/{name}/city.yml as docs/onboarding.md describes"
+        )
     try:
         doc = yaml.safe_load(path.read_text()) or {}
     except yaml.YAMLError as exc:
@@ -184,9 +193,16 @@ def load_profile(name: str | None = None) -> CityProfile:
     for system_name, sdoc in (doc.get("sources") or {}).items():
         sources[system_name] = _parse_source(path.parent, system_name, sdoc or {}, f"{where}: sources.{system_name}")
     if "cad_replica" not in sources:
-        raise ProfileError(f"{where}: sources.cad_replica is required (CAD incidents are the one source every city has)")
-    return CityProfile(name=name, display_name=str(doc.get("display_name") or name), timezone=str(timezone),
-                       folder=path.parent, sources=sources)
+        raise ProfileError(
+            f"{where}: sources.cad_replica is required (CAD incidents are the one source every city has)"
+        )
+    return CityProfile(
+        name=name,
+        display_name=str(doc.get("display_name") or name),
+        timezone=str(timezone),
+        folder=path.parent,
+        sources=sources,
+    )
 
 
 def _parse_source(folder: Path, system_name: str, sdoc: dict, where: str) -> SourceDecl:
@@ -194,7 +210,9 @@ def _parse_source(folder: Path, system_name: str, sdoc: dict, where: str) -> Sou
         raise ProfileError(f"{where}: unknown source system (have {', '.join(SYSTEM_PREFIX)})")
     unknown = set(sdoc) - {"mapping", "synthetic", "tables", "missing_columns"}
     if unknown:
-        raise ProfileError(f"{where}: unknown settings {sorted(unknown)} (have mapping, synthetic, tables, missing_columns)")
+        raise ProfileError(
+            f"{where}: unknown settings {sorted(unknown)} (have mapping, synthetic, tables, missing_columns)"
+        )
     system = get_system(system_name)
     names = [t.name for t in system.tables]
     tables = tuple(sdoc.get("tables") or names)

@@ -6,11 +6,18 @@ Public entry points (used by the Dagster assets and by other areas' tests):
     report = load_sources(cad_url, cms_url, destination="build/warehouse.duckdb")
     report.rows_loaded  # {"raw_cad.incidents": 1234, ...}
 """
+
 from orchestration.ingest.destination import Destination
 from orchestration.ingest.loader import LoadReport, TableLoad, default_source_url, load_sources, load_system
 from orchestration.ingest.source import ContractMismatch, SourceUnreachable
 
 __all__ = [
-    "ContractMismatch", "Destination", "LoadReport", "SourceUnreachable", "TableLoad",
-    "default_source_url", "load_sources", "load_system",
+    "ContractMismatch",
+    "Destination",
+    "LoadReport",
+    "SourceUnreachable",
+    "TableLoad",
+    "default_source_url",
+    "load_sources",
+    "load_system",
 ]

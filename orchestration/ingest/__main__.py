@@ -9,6 +9,7 @@ without touching the warehouse. `vendor --profile` also checks the mapped rows a
 contract and staging (formats, vocabularies, ranges) and exits 1 when a table would get no row
 or more than source.max_quarantine_share of its rows would be quarantined.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,11 +38,15 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("--full-refresh", action="store_true", help="drop and reload the raw tables")
     vendor = sub.add_parser("vendor", help="map a vendor export and load it into its raw schema")
     vendor.add_argument("mapping")
-    vendor.add_argument("--export", action="append",
-                        help="export file (repeat for several; default: the mapping's source.path)")
+    vendor.add_argument(
+        "--export", action="append", help="export file (repeat for several; default: the mapping's source.path)"
+    )
     vendor.add_argument("--dry-run", action="store_true", help="map and report only; no warehouse")
-    vendor.add_argument("--profile", action="store_true",
-                        help="map, check against the contract, show the quarantine by reason; no warehouse")
+    vendor.add_argument(
+        "--profile",
+        action="store_true",
+        help="map, check against the contract, show the quarantine by reason; no warehouse",
+    )
     for p in (load, vendor):
         p.add_argument("--target", choices=["duckdb", "postgres"])
         p.add_argument("--duckdb-path")
@@ -66,8 +71,10 @@ def main(argv: list[str] | None = None) -> int:
             print(result.summary())
             print(f"staged: {staged}")
             for row in result.quarantine.head(20).itertuples():
-                print(f"  quarantined {row.source_file} row {row.source_row} ({row.record_id}) -> "
-                      f"{row.target_table}: {row.reason}")
+                print(
+                    f"  quarantined {row.source_file} row {row.source_row} ({row.record_id}) -> "
+                    f"{row.target_table}: {row.reason}"
+                )
             return 0
         report = load_vendor_file(args.mapping, args.export, _destination(args))
         print(report.summary())

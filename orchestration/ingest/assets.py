@@ -17,8 +17,9 @@ from orchestration.run_liveness import record_worker
 FULL_COMPARE_TAG = "arp/ingest_full_compare"
 
 # An unreachable source is usually transient (replica restart, network): retry after 15s, 30s, 60s.
-DEFAULT_RETRY_POLICY = dg.RetryPolicy(max_retries=3, delay=15, backoff=dg.Backoff.EXPONENTIAL,
-                                      jitter=dg.Jitter.PLUS_MINUS)
+DEFAULT_RETRY_POLICY = dg.RetryPolicy(
+    max_retries=3, delay=15, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+)
 
 
 def build_ingest_assets(retry_policy: dg.RetryPolicy = DEFAULT_RETRY_POLICY) -> list[dg.AssetsDefinition]:
@@ -50,7 +51,7 @@ def _system_assets(system: System, retry_policy: dg.RetryPolicy) -> dg.AssetsDef
         can_subset=True,
         retry_policy=retry_policy,
         description=f"Incremental, idempotent copy of the {system.name} source into {schema} "
-                    f"(merge on primary keys, cursor on updated_at, one transaction).",
+        f"(merge on primary keys, cursor on updated_at, one transaction).",
     )
     def _ingest(context: dg.AssetExecutionContext, ingest: IngestResource):
         record_worker(context)

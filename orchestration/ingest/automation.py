@@ -23,8 +23,12 @@ from orchestration.run_liveness import end_dead_runs, end_orphaned_children
 SENSOR_INTERVAL_SECONDS = int(os.environ.get("ARP_CAD_SENSOR_INTERVAL_SECONDS", "30"))
 DAILY_CRON = os.environ.get("ARP_DAILY_CRON", "0 5 * * *")
 _ENDED = [dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED]
-_ACTIVE = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED,
-           dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
+_ACTIVE = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+]
 
 
 def city_timezone() -> str:
@@ -35,18 +39,21 @@ def city_timezone() -> str:
 
 
 ingest_job = dg.define_asset_job(
-    "ingest", selection=dg.AssetSelection.groups("raw_cad", "raw_cms"),
+    "ingest",
+    selection=dg.AssetSelection.groups("raw_cad", "raw_cms"),
     description="Load both source systems into raw_cad and raw_cms (incremental).",
 )
 cad_incremental_job = dg.define_asset_job(
-    "cad_incremental", selection=dg.AssetSelection.groups("raw_cad").downstream(),
+    "cad_incremental",
+    selection=dg.AssetSelection.groups("raw_cad").downstream(),
     description="New or updated CAD rows: load raw_cad and rebuild everything that depends on it.",
     # Latency matters here: one process instead of one per step saves a Python start-up
     # (seconds on a busy machine), and steps share the single DuckDB writer anyway.
     executor_def=dg.in_process_executor,
 )
 full_pipeline_job = dg.define_asset_job(
-    "full_pipeline", selection=dg.AssetSelection.all(),
+    "full_pipeline",
+    selection=dg.AssetSelection.all(),
     description="Every asset: ingestion, transformations, checks and publications.",
 )
 
@@ -69,14 +76,16 @@ def cad_source_sensor(context: dg.SensorEvaluationContext, ingest: IngestResourc
     except (SourceUnreachable, ContractError, OSError) as exc:
         return dg.SkipReason(f"cannot read the CAD source: {exc}")
     active = context.instance.get_run_records(
-        dg.RunsFilter(job_name=cad_incremental_job.name, statuses=_ACTIVE), limit=5)
+        dg.RunsFilter(job_name=cad_incremental_job.name, statuses=_ACTIVE), limit=5
+    )
     # A run whose process was killed would stay STARTED and hold this sensor back forever.
     ended = end_dead_runs(context.instance, active)
     for run_id in ended:
         context.log.warning(f"run {run_id} had died: marked failed, starting the next run now")
     # The code server fails a run whose worker died by itself, but leaves its dbt process running.
-    orphaned = end_orphaned_children(context.instance.get_run_records(
-        dg.RunsFilter(job_name=cad_incremental_job.name, statuses=_ENDED), limit=5))
+    orphaned = end_orphaned_children(
+        context.instance.get_run_records(dg.RunsFilter(job_name=cad_incremental_job.name, statuses=_ENDED), limit=5)
+    )
     for run_id in orphaned:
         context.log.warning(f"run {run_id} had failed but its dbt process was still running: ended it")
     ended += [run_id for run_id in orphaned if run_id not in ended]

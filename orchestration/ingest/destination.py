@@ -4,13 +4,14 @@ The choice follows profiles.yml exactly (ARP_TARGET=duckdb|postgres, ARP_DUCKDB_
 ARP_PG_HOST/PORT/USER/PASSWORD/DATABASE), so the loader and dbt can never write to and read
 from different warehouses.
 """
+
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 
 DEFAULT_DUCKDB_PATH = "build/warehouse.duckdb"
 DEFAULT_PG_DATABASE = "alt_response"
@@ -80,9 +81,13 @@ class Destination:
 
     def pg_connect_kwargs(self, database: str | None = None) -> dict:
         return {
-            "host": self.pg_host, "port": self.pg_port, "user": self.pg_user,
-            "password": self.pg_password, "dbname": database or self.pg_database,
-            "connect_timeout": 10, "application_name": "arp_ingest",
+            "host": self.pg_host,
+            "port": self.pg_port,
+            "user": self.pg_user,
+            "password": self.pg_password,
+            "dbname": database or self.pg_database,
+            "connect_timeout": 10,
+            "application_name": "arp_ingest",
         }
 
 

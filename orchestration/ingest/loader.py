@@ -15,22 +15,24 @@ identical rows are dropped before the upsert, `rows_loaded` is exactly the numbe
 changed rows, a re-run with no source change loads 0, and a failure anywhere rolls back the
 whole system (nothing half-loaded).
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import os
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 import pyarrow as pa
 
-from orchestration.contract import PROJECT_ROOT, ContractError, System, Table, get_system
+from orchestration.contract import ContractError, System, Table, get_system
 from orchestration.ingest.destination import Destination
 from orchestration.ingest.source import ContractMismatch, check_source, open_source, read_batches
 from orchestration.ingest.text_normalization import REJECTS_TABLE, normalize_batch
 from orchestration.ingest.warehouse import Warehouse, connect, q
+from orchestration.paths import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
 
@@ -51,17 +53,17 @@ class TableLoad:
     system: str
     schema: str
     table: str
-    rows_read: int = 0        # source rows in the cursor window
-    rows_loaded: int = 0      # new or changed rows written (= inserted + updated)
+    rows_read: int = 0  # source rows in the cursor window
+    rows_loaded: int = 0  # new or changed rows written (= inserted + updated)
     rows_inserted: int = 0
     rows_updated: int = 0
-    rows_older: int = 0       # rows skipped because raw already holds a newer version (keep_newer)
-    raw_rows: int = 0         # rows in the raw table after the load
+    rows_older: int = 0  # rows skipped because raw already holds a newer version (keep_newer)
+    raw_rows: int = 0  # rows in the raw table after the load
     cursor_before: dt.datetime | None = None
     cursor_after: dt.datetime | None = None
     seconds: float = 0.0
     nul_bytes_stripped: dict[str, int] = field(default_factory=dict)  # column -> values cleaned
-    rows_rejected: int = 0    # rows not loaded (key too long), listed in <schema>._load_rejects
+    rows_rejected: int = 0  # rows not loaded (key too long), listed in <schema>._load_rejects
 
     @property
     def key(self) -> str:
@@ -96,9 +98,11 @@ class LoadReport:
     def summary(self) -> str:
         lines = [f"load into {self.destination} took {self.seconds:.1f}s"]
         for t in self.tables:
-            lines.append(f"  {t.key:<28} loaded {t.rows_loaded:>9,} (inserted {t.rows_inserted:,}, "
-                         f"updated {t.rows_updated:,}; read {t.rows_read:,}; raw now {t.raw_rows:,}) "
-                         f"in {t.seconds:.2f}s" + (f"; {t.rows_older:,} older than raw, skipped" if t.rows_older else ""))
+            lines.append(
+                f"  {t.key:<28} loaded {t.rows_loaded:>9,} (inserted {t.rows_inserted:,}, "
+                f"updated {t.rows_updated:,}; read {t.rows_read:,}; raw now {t.raw_rows:,}) "
+                f"in {t.seconds:.2f}s" + (f"; {t.rows_older:,} older than raw, skipped" if t.rows_older else "")
+            )
         return "\n".join(lines)
 
 
@@ -118,10 +122,22 @@ def load_sources(
     (ARP_TARGET and friends).
     """
     dest = Destination.coerce(destination)
-    cad = load_system("cad_replica", cad_url or default_source_url("cad_replica"), dest,
-                      full_refresh=full_refresh, lookback=lookback, logger=logger)
-    cms = load_system("case_management", cms_url or default_source_url("case_management"), dest,
-                      full_refresh=full_refresh, lookback=lookback, logger=logger)
+    cad = load_system(
+        "cad_replica",
+        cad_url or default_source_url("cad_replica"),
+        dest,
+        full_refresh=full_refresh,
+        lookback=lookback,
+        logger=logger,
+    )
+    cms = load_system(
+        "case_management",
+        cms_url or default_source_url("case_management"),
+        dest,
+        full_refresh=full_refresh,
+        lookback=lookback,
+        logger=logger,
+    )
     return cad.merge(cms)
 
 
@@ -168,8 +184,18 @@ def load_system(
                     if table.name not in names:
                         report.tables.append(_absent_optional_table(wh, system, table, full_refresh, logger))
                         continue
-                    load = _load_table(wh, conn, system, table, names[table.name], source_schema,
-                                       full_refresh, lookback, logger, keep_newer)
+                    load = _load_table(
+                        wh,
+                        conn,
+                        system,
+                        table,
+                        names[table.name],
+                        source_schema,
+                        full_refresh,
+                        lookback,
+                        logger,
+                        keep_newer,
+                    )
                     report.tables.append(load)
                 if also is not None:
                     also(wh)
@@ -178,8 +204,9 @@ def load_system(
                 wh.rollback()
                 raise
     report.seconds = time.perf_counter() - started
-    logger.info("%s: loaded %s rows into %s in %.1fs", system_name,
-                f"{report.total_loaded:,}", dest.describe(), report.seconds)
+    logger.info(
+        "%s: loaded %s rows into %s in %.1fs", system_name, f"{report.total_loaded:,}", dest.describe(), report.seconds
+    )
     return report
 
 
@@ -218,8 +245,9 @@ def load_absent_system(
     return report
 
 
-def _absent_optional_table(wh: Warehouse, system: System, table: Table, full_refresh: bool,
-                           logger: logging.Logger) -> TableLoad:
+def _absent_optional_table(
+    wh: Warehouse, system: System, table: Table, full_refresh: bool, logger: logging.Logger
+) -> TableLoad:
     """An optional table the source does not have: the raw table exists, empty, so the models run."""
     schema = system.raw_schema
     _ensure_raw_table(wh, table, schema, f"{q(schema)}.{q(table.name)}", full_refresh)
@@ -228,8 +256,16 @@ def _absent_optional_table(wh: Warehouse, system: System, table: Table, full_ref
 
 
 def _load_table(
-    wh: Warehouse, conn, system: System, table: Table, names: dict[str, str], source_schema: str | None,
-    full_refresh: bool, lookback: dt.timedelta | None, logger: logging.Logger, keep_newer: bool = False,
+    wh: Warehouse,
+    conn,
+    system: System,
+    table: Table,
+    names: dict[str, str],
+    source_schema: str | None,
+    full_refresh: bool,
+    lookback: dt.timedelta | None,
+    logger: logging.Logger,
+    keep_newer: bool = False,
 ) -> TableLoad:
     started = time.perf_counter()
     schema = system.raw_schema
@@ -244,7 +280,7 @@ def _load_table(
     if result.cursor_before is not None and lookback is not None:
         # One row stamped in the future (a clock error at the source) must not hide every later
         # change behind it: the window never starts after "now".
-        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         since = min(result.cursor_before, now) - lookback
 
     wh.execute(wh.create_table_sql(table, stage, temporary=True))
@@ -266,15 +302,21 @@ def _load_table(
     if rejected:
         result.rows_rejected = len(rejected)
         _record_rejects(wh, schema, table.name, rejected)
-        logger.warning("%s.%s: %s row(s) not loaded, recorded in %s.%s: %s", schema, table.name, len(rejected),
-                       schema, REJECTS_TABLE, rejected[0][1])
+        logger.warning(
+            "%s.%s: %s row(s) not loaded, recorded in %s.%s: %s",
+            schema,
+            table.name,
+            len(rejected),
+            schema,
+            REJECTS_TABLE,
+            rejected[0][1],
+        )
     _check_keys(wh, system, table, stage)
     cols = [q(c.name) for c in table.columns]
     key_match = " AND ".join(f"r.{q(k)} = {stage}.{q(k)}" for k in table.primary_key)
     if raw_rows_before:
         same_row = " AND ".join(f"r.{c} IS NOT DISTINCT FROM {stage}.{c}" for c in cols)
-        wh.execute(f"DELETE FROM {stage} WHERE EXISTS (SELECT 1 FROM {target} AS r "
-                   f"WHERE {key_match} AND {same_row})")
+        wh.execute(f"DELETE FROM {stage} WHERE EXISTS (SELECT 1 FROM {target} AS r WHERE {key_match} AND {same_row})")
         if keep_newer:
             older = f"EXISTS (SELECT 1 FROM {target} AS r WHERE {key_match} AND r.{cursor} > {stage}.{cursor})"
             result.rows_older = wh.query(f"SELECT count(*) FROM {stage} WHERE {older}")[0][0]
@@ -292,26 +334,42 @@ def _load_table(
         else:
             keys = ", ".join(q(k) for k in table.primary_key)
             updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c not in {q(k) for k in table.primary_key})
-            wh.execute(f"INSERT INTO {target} ({col_list}) SELECT {col_list} FROM {stage} "
-                       f"ON CONFLICT ({keys}) DO UPDATE SET {updates}")
+            wh.execute(
+                f"INSERT INTO {target} ({col_list}) SELECT {col_list} FROM {stage} "
+                f"ON CONFLICT ({keys}) DO UPDATE SET {updates}"
+            )
     wh.execute(f"DROP TABLE {stage}")
 
     result.raw_rows, result.cursor_after = wh.query(f"SELECT count(*), max({cursor}) FROM {target}")[0]
     result.seconds = time.perf_counter() - started
-    logger.info("%s.%s: loaded %s (inserted %s, updated %s) of %s read; raw has %s rows",
-                schema, table.name, result.rows_loaded, result.rows_inserted, result.rows_updated,
-                result.rows_read, result.raw_rows)
+    logger.info(
+        "%s.%s: loaded %s (inserted %s, updated %s) of %s read; raw has %s rows",
+        schema,
+        table.name,
+        result.rows_loaded,
+        result.rows_inserted,
+        result.rows_updated,
+        result.rows_read,
+        result.raw_rows,
+    )
     return result
 
 
 def _record_rejects(wh: Warehouse, schema: str, table: str, rejected: list[tuple[str, str]]) -> None:
     target = f"{q(schema)}.{q(REJECTS_TABLE)}"
-    wh.execute(f"CREATE TABLE IF NOT EXISTS {target} (source_table {wh.types['string']}, "
-               f"record_key {wh.types['string']}, reason {wh.types['string']}, rejected_at {wh.types['timestamp']})")
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    batch = pa.table({"source_table": [f"{schema}.{table}"] * len(rejected),
-                      "record_key": [key for key, _ in rejected], "reason": [reason for _, reason in rejected],
-                      "rejected_at": pa.array([now] * len(rejected), pa.timestamp("us"))})
+    wh.execute(
+        f"CREATE TABLE IF NOT EXISTS {target} (source_table {wh.types['string']}, "
+        f"record_key {wh.types['string']}, reason {wh.types['string']}, rejected_at {wh.types['timestamp']})"
+    )
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    batch = pa.table(
+        {
+            "source_table": [f"{schema}.{table}"] * len(rejected),
+            "record_key": [key for key, _ in rejected],
+            "reason": [reason for _, reason in rejected],
+            "rejected_at": pa.array([now] * len(rejected), pa.timestamp("us")),
+        }
+    )
     wh.insert_arrow(target, batch)
 
 
@@ -343,9 +401,12 @@ def _check_keys(wh: Warehouse, system: System, table: Table, stage: str) -> None
     null_key = " OR ".join(f"{k} IS NULL" for k in keys)
     if wh.query(f"SELECT count(*) FROM {stage} WHERE {null_key}")[0][0]:
         raise ContractMismatch(system.name, [(table.name, ",".join(table.primary_key), "primary key is null")])
-    dup = wh.query(f"SELECT {', '.join(keys)}, count(*) FROM {stage} GROUP BY {', '.join(keys)} "
-                   f"HAVING count(*) > 1 LIMIT 1")
+    dup = wh.query(
+        f"SELECT {', '.join(keys)}, count(*) FROM {stage} GROUP BY {', '.join(keys)} HAVING count(*) > 1 LIMIT 1"
+    )
     if dup:
         value = ", ".join(f"{k}={v!r}" for k, v in zip(table.primary_key, dup[0]))
-        raise ContractMismatch(system.name, [(table.name, ",".join(table.primary_key),
-                                              f"duplicate primary key ({value}, {dup[0][-1]} rows)")])
+        raise ContractMismatch(
+            system.name,
+            [(table.name, ",".join(table.primary_key), f"duplicate primary key ({value}, {dup[0][-1]} rows)")],
+        )

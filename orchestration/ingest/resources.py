@@ -18,7 +18,6 @@ import logging
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import Optional
 
 import dagster as dg
 import sqlalchemy as sa
@@ -32,16 +31,16 @@ from orchestration.ingest.source import check_source, open_source, safe_url
 class IngestResource(dg.ConfigurableResource):
     """Source URLs, optional CAD vendor mapping, and the warehouse (None = from the environment)."""
 
-    cad_url: Optional[str] = None
-    cms_url: Optional[str] = None
-    cad_mapping: Optional[str] = None
-    cad_export: Optional[str] = None
-    cms_mapping: Optional[str] = None
-    target: Optional[str] = None
-    duckdb_path: Optional[str] = None
-    pg_database: Optional[str] = None
+    cad_url: str | None = None
+    cms_url: str | None = None
+    cad_mapping: str | None = None
+    cad_export: str | None = None
+    cms_mapping: str | None = None
+    target: str | None = None
+    duckdb_path: str | None = None
+    pg_database: str | None = None
     lookback_minutes: float = 10.0
-    vendor_stage_dir: Optional[str] = None
+    vendor_stage_dir: str | None = None
 
     # -- resolution ------------------------------------------------------------------------
     def destination(self) -> Destination:
@@ -82,8 +81,13 @@ class IngestResource(dg.ConfigurableResource):
         return safe_url(self.source_url(system))
 
     # -- work ---------------------------------------------------------------------------------
-    def load(self, system: str, tables: list[str] | None = None, logger: logging.Logger | None = None,
-             full_compare: bool = False) -> tuple[LoadReport, dict]:
+    def load(
+        self,
+        system: str,
+        tables: list[str] | None = None,
+        logger: logging.Logger | None = None,
+        full_compare: bool = False,
+    ) -> tuple[LoadReport, dict]:
         """Load one system; returns the report and extra metadata (vendor accounting).
 
         `full_compare` reads every source row instead of the cursor window (still writing only
@@ -100,17 +104,23 @@ class IngestResource(dg.ConfigurableResource):
 
             mapping = load_mapping(self.vendor_mapping(system))
             if mapping.system.name != system:
-                raise ContractError(f"{mapping.path.name} maps {mapping.system.name}, but it is configured as the "
-                                    f"{system} mapping (cad_mapping / cms_mapping)")
+                raise ContractError(
+                    f"{mapping.path.name} maps {mapping.system.name}, but it is configured as the "
+                    f"{system} mapping (cad_mapping / cms_mapping)"
+                )
             staged = Path(self.vendor_stage_dir) / f"{mapping.name}.sqlite" if self.vendor_stage_dir else None
             export = self.export_path() if system == "cad_replica" else None
-            vendor = load_vendor_file(mapping, export, self.destination(),
-                                      tables=tables, staged_path=staged, logger=logger)
-            extra = {"vendor_rows_in": vendor.rows_in,
-                     "vendor_quarantined": {t: vendor.quarantined(t) for t in vendor.mapping.tables}}
+            vendor = load_vendor_file(
+                mapping, export, self.destination(), tables=tables, staged_path=staged, logger=logger
+            )
+            extra = {
+                "vendor_rows_in": vendor.rows_in,
+                "vendor_quarantined": {t: vendor.quarantined(t) for t in vendor.mapping.tables},
+            }
             return vendor.load, extra
-        report = load_system(system, self.source_url(system), self.destination(), tables=tables,
-                             lookback=lookback, logger=logger)
+        report = load_system(
+            system, self.source_url(system), self.destination(), tables=tables, lookback=lookback, logger=logger
+        )
         return report, {}
 
     def cad_fingerprint(self) -> str:
@@ -127,12 +137,13 @@ class IngestResource(dg.ConfigurableResource):
             with open_source(system.name, self.source_url(system.name)) as conn:
                 names = check_source(conn, system)
                 for table in system.tables:
-                    if table.name not in names:   # an optional table the source does not have
+                    if table.name not in names:  # an optional table the source does not have
                         continue
                     n = names[table.name]
                     count, latest = conn.execute(
-                        sa.select(sa.func.count(), sa.func.max(sa.column(n[table.cursor])))
-                        .select_from(sa.table(n["__table__"]))
+                        sa.select(sa.func.count(), sa.func.max(sa.column(n[table.cursor]))).select_from(
+                            sa.table(n["__table__"])
+                        )
                     ).one()
                     state[table.name] = [count, str(latest)]
         return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()[:16]

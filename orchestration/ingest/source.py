@@ -6,14 +6,15 @@
 * `read_batches` streams contract columns as Arrow batches typed by the contract, so SQLite text
   timestamps become timestamps and 0/1 become booleans on the way in.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import importlib.util
 import sqlite3
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -102,12 +103,14 @@ def _sqlite_read_only_engine(system: str, where: str, url: sa.URL) -> sa.Engine:
         raise SourceUnreachable(system, where, f"SQLite file {path} does not exist")
     uri = path.as_uri() + "?mode=ro"
     return sa.create_engine(
-        "sqlite://", poolclass=NullPool,
+        "sqlite://",
+        poolclass=NullPool,
         creator=lambda: sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False),
     )
 
 
 # ---- contract check -------------------------------------------------------------------------
+
 
 def _families(sa_type: sa.types.TypeEngine, sqlite: bool) -> set[str]:
     """Contract types a reflected column type can faithfully hold."""
@@ -167,9 +170,15 @@ def check_source(conn: sa.Connection, system: System, schema: str | None = None)
 
 # ---- reading ----------------------------------------------------------------------------------
 
+
 def read_batches(
-    conn: sa.Connection, system: System, table: Table, names: dict[str, str],
-    since: dt.datetime | None = None, schema: str | None = None, batch_rows: int = BATCH_ROWS,
+    conn: sa.Connection,
+    system: System,
+    table: Table,
+    names: dict[str, str],
+    since: dt.datetime | None = None,
+    schema: str | None = None,
+    batch_rows: int = BATCH_ROWS,
 ) -> Iterator[pa.Table]:
     """Contract-typed Arrow batches of the rows whose cursor is >= `since` (all rows if None)."""
     source_cols = [sa.column(names[c.name]) for c in table.columns]
@@ -234,7 +243,7 @@ def _convert(values: Sequence, logical: str) -> pa.Array:
 def _naive_utc(value: dt.datetime | None) -> dt.datetime | None:
     if value is None or value.tzinfo is None:
         return value
-    return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return value.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def _first_bad(values: Sequence, logical: str) -> tuple[int | None, object]:

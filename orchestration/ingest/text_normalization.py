@@ -10,6 +10,7 @@ driver traceback while DuckDB loaded the row. So, on both engines alike:
   it is recorded in `<raw schema>._load_rejects` with its table, the start of its key and the
   reason, and counted in `TableLoad.rows_rejected`.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,15 +28,17 @@ def max_key_chars() -> int:
     if not text:
         return DEFAULT_MAX_KEY_CHARS
     if not text.isdigit() or not 16 <= int(text) <= 2000:
-        raise ValueError(f"ARP_MAX_KEY_CHARS={text!r}: expected a whole number from 16 to 2000 "
-                         "(PostgreSQL indexes keys up to about 2.7 kB)")
+        raise ValueError(
+            f"ARP_MAX_KEY_CHARS={text!r}: expected a whole number from 16 to 2000 "
+            "(PostgreSQL indexes keys up to about 2.7 kB)"
+        )
     return int(text)
 
 
 @dataclass
 class Normalized:
     batch: pa.Table
-    nul_bytes: dict[str, int] = field(default_factory=dict)   # column -> values with NULs stripped
+    nul_bytes: dict[str, int] = field(default_factory=dict)  # column -> values with NULs stripped
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (key as text, shortened; reason)
 
 
@@ -62,8 +65,10 @@ def normalize_batch(batch: pa.Table, primary_key: list[str], limit: int | None =
     if too_long is not None and pc.any(too_long).as_py():
         rejected = table.filter(too_long)
         for row in rejected.select(primary_key).to_pylist():
-            shown = ", ".join(f"{k}={str(v)[:40]}… ({len(str(v))} chars)" if v is not None and len(str(v)) > 40
-                              else f"{k}={v}" for k, v in row.items())
+            shown = ", ".join(
+                f"{k}={str(v)[:40]}… ({len(str(v))} chars)" if v is not None and len(str(v)) > 40 else f"{k}={v}"
+                for k, v in row.items()
+            )
             out.rejected.append((shown, f"primary key longer than {limit} characters (ARP_MAX_KEY_CHARS)"))
         table = table.filter(pc.invert(too_long))
     out.batch = table

@@ -3,37 +3,50 @@
 Both engines get the same SQL (ANSI merge building blocks: temp table, IS NOT DISTINCT FROM,
 INSERT ... ON CONFLICT); only connecting, bulk insert and type names differ.
 """
+
 from __future__ import annotations
 
 import io
 import logging
-import time
-from typing import Iterable
+from collections.abc import Iterable
 
-import duckdb
 import psycopg2
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from orchestration.contract import Table
 from orchestration.ingest.destination import Destination
+from orchestration.warehouse.duckdb_files import connect_waiting
 
 log = logging.getLogger(__name__)
 
 ARROW_TYPES = {
-    "string": pa.string(), "integer": pa.int64(), "float": pa.float64(),
-    "boolean": pa.bool_(), "timestamp": pa.timestamp("us"), "date": pa.date32(),
+    "string": pa.string(),
+    "integer": pa.int64(),
+    "float": pa.float64(),
+    "boolean": pa.bool_(),
+    "timestamp": pa.timestamp("us"),
+    "date": pa.date32(),
 }
 # Column types as each engine's information_schema spells them (used both in DDL and to check it).
 ENGINE_TYPES = {
-    "duckdb": {"string": "VARCHAR", "integer": "BIGINT", "float": "DOUBLE", "boolean": "BOOLEAN",
-               "timestamp": "TIMESTAMP", "date": "DATE"},
-    "postgres": {"string": "text", "integer": "bigint", "float": "double precision", "boolean": "boolean",
-                 "timestamp": "timestamp without time zone", "date": "date"},
+    "duckdb": {
+        "string": "VARCHAR",
+        "integer": "BIGINT",
+        "float": "DOUBLE",
+        "boolean": "BOOLEAN",
+        "timestamp": "TIMESTAMP",
+        "date": "DATE",
+    },
+    "postgres": {
+        "string": "text",
+        "integer": "bigint",
+        "float": "double precision",
+        "boolean": "boolean",
+        "timestamp": "timestamp without time zone",
+        "date": "date",
+    },
 }
-# DuckDB allows one writing process per file; Dagster runs CAD and CMS loads (and dbt) in
-# parallel processes, so a writer waits for the lock instead of failing the run.
-DUCKDB_LOCK_WAIT_SECONDS = 600
 
 
 def q(identifier: str) -> str:
@@ -111,20 +124,7 @@ class DuckDBWarehouse(Warehouse):
         path = destination.duckdb_path
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
-        deadline = time.monotonic() + DUCKDB_LOCK_WAIT_SECONDS
-        waited = False
-        while True:
-            try:
-                self.con = duckdb.connect(str(path), read_only=read_only)
-                break
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                    raise
-                if not waited:
-                    log.info("warehouse %s is locked by another process; waiting up to %ss",
-                             path, DUCKDB_LOCK_WAIT_SECONDS)
-                    waited = True
-                time.sleep(0.5)
+        self.con = connect_waiting(path, read_only=read_only)
 
     def execute(self, sql, params=None):
         self.con.execute(sql, list(params) if params is not None else None)

@@ -7,6 +7,7 @@ canary in any schema past raw (staging to public_marts) or in a published file i
 
     python -m orchestration.privacy.canary_scan --canaries build/truth/canaries.json build/site build/cards
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,9 +26,9 @@ TEXT_SUFFIXES = {".html", ".htm", ".json", ".csv", ".js", ".txt", ".md", ".svg",
 
 @dataclass(frozen=True)
 class Finding:
-    where: str    # schema.table or file path
-    canary: str   # the canary value found
-    rows: int     # matching rows (tables) or occurrences (files)
+    where: str  # schema.table or file path
+    canary: str  # the canary value found
+    rows: int  # matching rows (tables) or occurrences (files)
 
 
 def load_canaries(path: Path) -> list[str]:
@@ -49,7 +50,9 @@ def scan_warehouse(dest: Destination, canaries: list[str]) -> tuple[list[Finding
         columns = warehouse.query(
             "select table_schema, table_name, column_name from information_schema.columns "
             f"where table_schema in ({', '.join('?' for _ in SCANNED_SCHEMAS)}) "
-            "order by table_schema, table_name, ordinal_position", SCANNED_SCHEMAS)
+            "order by table_schema, table_name, ordinal_position",
+            SCANNED_SCHEMAS,
+        )
         tables: dict[tuple[str, str], list[str]] = {}
         for schema, table, column in columns:
             tables.setdefault((schema, table), []).append(column)
@@ -57,8 +60,10 @@ def scan_warehouse(dest: Destination, canaries: list[str]) -> tuple[list[Finding
         for (schema, table), cols in tables.items():
             condition = " or ".join(matches.format(col=q(c)) for c in cols)
             for canary in canaries:
-                (count,), = warehouse.query(f"select count(*) from {q(schema)}.{q(table)} where {condition}",
-                                            [re.escape(canary.lower())] * len(cols))
+                ((count,),) = warehouse.query(
+                    f"select count(*) from {q(schema)}.{q(table)} where {condition}",
+                    [re.escape(canary.lower())] * len(cols),
+                )
                 if count:
                     findings.append(Finding(f"{schema}.{table}", canary, int(count)))
         return findings, len(tables)
@@ -90,8 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     file_findings, files = scan_files([p for p in args.paths if p.exists()], canaries)
     for f in findings + file_findings:
         print(f"LEAK: canary {f.canary!r} in {f.where} ({f.rows})", file=sys.stderr)
-    print(f"canary scan: {len(canaries)} canaries, {tables} tables and {files} files scanned, "
-          f"{len(findings) + len(file_findings)} leaks")
+    print(
+        f"canary scan: {len(canaries)} canaries, {tables} tables and {files} files scanned, "
+        f"{len(findings) + len(file_findings)} leaks"
+    )
     return 1 if findings or file_findings else 0
 
 

@@ -5,6 +5,7 @@ from Python, so it appears in no SQL text, dbt log or target file (orchestration
 says why). DuckDB variables belong to one session and dbt runs each model on a cursor, which is a
 session of its own, so both the connection and every cursor get it.
 """
+
 from __future__ import annotations
 
 from dbt.adapters.duckdb.plugins import BasePlugin

@@ -18,6 +18,7 @@ dbt opens gets the key as a session setting made outside the dbt invocation:
 
 The macros in macros/privacy.sql only read the setting by name.
 """
+
 from __future__ import annotations
 
 import base64
@@ -82,15 +83,19 @@ def load_hash_key(env: Mapping[str, str] | None = None) -> str:
         raise HashKeyError(
             "ARP_HASH_KEY (or ARP_HASH_KEY_FILE) is not set: outside demo mode (ARP_MODE=demo) the "
             "pipeline will not hash real identifiers with the published demo key. Generate a key "
-            "with `openssl rand -hex 32` and keep it secret.")
+            "with `openssl rand -hex 32` and keep it secret."
+        )
     if key == DEMO_KEY:
-        raise HashKeyError("ARP_HASH_KEY is the published demo key; outside demo mode (ARP_MODE=demo) "
-                           "set a secret key of at least 256 bits (`openssl rand -hex 32`)")
+        raise HashKeyError(
+            "ARP_HASH_KEY is the published demo key; outside demo mode (ARP_MODE=demo) "
+            "set a secret key of at least 256 bits (`openssl rand -hex 32`)"
+        )
     if _key_bytes(key) < MIN_KEY_BYTES or len(set(key)) < 8:
         raise HashKeyError(
             f"ARP_HASH_KEY carries fewer than {MIN_KEY_BYTES * 8} bits: give at least {MIN_KEY_BYTES * 2} "
             f"random hex characters or {MIN_KEY_BYTES} random bytes in base64 (`openssl rand -hex 32`); "
-            "a short or guessable key lets anyone holding a hash recover phone numbers and ids")
+            "a short or guessable key lets anyone holding a hash recover phone numbers and ids"
+        )
     return key
 
 

@@ -8,6 +8,7 @@ a large warehouse file never has to fit in memory.
 
     python -m orchestration.privacy.key_scan build "$DAGSTER_HOME"
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,15 +69,19 @@ def scan_for_key(roots: list[Path], key: str) -> tuple[list[KeyFinding], int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="orchestration.privacy.key_scan", description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs="*", type=Path,
-                        help="folders or files to scan (default: build/ and $DAGSTER_HOME)")
+    parser.add_argument(
+        "paths", nargs="*", type=Path, help="folders or files to scan (default: build/ and $DAGSTER_HOME)"
+    )
     args = parser.parse_args(argv)
     try:
         key = load_hash_key()
     except HashKeyError as error:
         print(f"key scan: {error}", file=sys.stderr)
         return 2
-    roots = args.paths or [Path("build"), *([Path(os.environ["DAGSTER_HOME"])] if os.environ.get("DAGSTER_HOME") else [])]
+    roots = args.paths or [
+        Path("build"),
+        *([Path(os.environ["DAGSTER_HOME"])] if os.environ.get("DAGSTER_HOME") else []),
+    ]
     findings, scanned = scan_for_key(roots, key)
     for finding in findings:
         print(f"LEAK: the hash key ({finding.form}) is written in {finding.path}", file=sys.stderr)

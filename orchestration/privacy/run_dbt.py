@@ -3,6 +3,7 @@
 For running dbt by hand against PostgreSQL, where the key travels in PGOPTIONS
 (orchestration/privacy/hash_key.py); the pipeline does the same for its own dbt runs.
 """
+
 from __future__ import annotations
 
 import os

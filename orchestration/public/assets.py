@@ -8,12 +8,18 @@ read them (dbt), built as candidates and swapped in only when their blocking che
 
 (No `from __future__ import annotations` here: Dagster reads the context annotation at runtime.)
 """
+
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.ingest.destination import Destination
-from orchestration.public.decisions import CANDIDATE_SCHEMA, CELL_SETS, DECISIONS_SCHEMA, DECISIONS_TABLE, \
-    decide_and_write
+from orchestration.public.decisions import (
+    CANDIDATE_SCHEMA,
+    CELL_SETS,
+    DECISIONS_SCHEMA,
+    DECISIONS_TABLE,
+    decide_and_write,
+)
 from orchestration.public.publication_gate import CANDIDATE_SELECTION, CANDIDATE_VARS, GATED_TABLES, publish_checked
 from orchestration.quality.suites import load_suites
 from orchestration.run_liveness import record_child, record_worker
@@ -22,8 +28,9 @@ from orchestration.transform.project import dbt_project
 from orchestration.transform.translator import AltResponseDbtTranslator
 
 DECISIONS_KEY = dg.AssetKey([DECISIONS_SCHEMA, DECISIONS_TABLE])
-CANDIDATE_KEYS = sorted({dg.AssetKey([CANDIDATE_SCHEMA, model]) for models in CELL_SETS.values() for model in models},
-                        key=lambda k: k.path)
+CANDIDATE_KEYS = sorted(
+    {dg.AssetKey([CANDIDATE_SCHEMA, model]) for models in CELL_SETS.values() for model in models}, key=lambda k: k.path
+)
 
 
 def _blocking_checked_assets() -> list[dg.AssetKey]:
@@ -32,9 +39,12 @@ def _blocking_checked_assets() -> list[dg.AssetKey]:
     depend on all of them, so any failing blocking check upstream stops the decisions and, through
     them, every public table, which is what blocking means here."""
     return sorted(
-        (dg.AssetKey(list(suites.asset_key)) for suites in load_suites()
-         if suites.asset_key[0] not in ("raw_cad", "raw_cms", "public_marts")
-         and any(check.blocking for check in suites.checks)),
+        (
+            dg.AssetKey(list(suites.asset_key))
+            for suites in load_suites()
+            if suites.asset_key[0] not in ("raw_cad", "raw_cms", "public_marts")
+            and any(check.blocking for check in suites.checks)
+        ),
         key=lambda k: k.path,
     )
 
@@ -42,10 +52,14 @@ def _blocking_checked_assets() -> list[dg.AssetKey]:
 GATES = _blocking_checked_assets()
 
 
-@dg.asset(key=DECISIONS_KEY, group_name=DECISIONS_SCHEMA, kinds={"python"},
-          deps=CANDIDATE_KEYS + [g for g in GATES if g not in CANDIDATE_KEYS],
-          description="Which candidate public cells are hidden (counts of 1-10, and the complementary cells that "
-                      "protect them at least loss) and why. The only table Python writes for publication.")
+@dg.asset(
+    key=DECISIONS_KEY,
+    group_name=DECISIONS_SCHEMA,
+    kinds={"python"},
+    deps=CANDIDATE_KEYS + [g for g in GATES if g not in CANDIDATE_KEYS],
+    description="Which candidate public cells are hidden (counts of 1-10, and the complementary cells that "
+    "protect them at least loss) and why. The only table Python writes for publication.",
+)
 def suppression_decisions(context: dg.AssetExecutionContext):
     report = decide_and_write(Destination.from_env())
     for name, figures in report.items():
@@ -72,12 +86,18 @@ def public_tables_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResou
     events = list(invocation.stream())
     failure = None
     if not invocation.is_successful():
-        failed_checks = [f"{e.asset_key.to_user_string()} {e.check_name}" for e in events
-                         if isinstance(e, dg.AssetCheckResult) and not e.passed]
+        failed_checks = [
+            f"{e.asset_key.to_user_string()} {e.check_name}"
+            for e in events
+            if isinstance(e, dg.AssetCheckResult) and not e.passed
+        ]
         failure = "; ".join(failed_checks) or str(invocation.get_error())
     # a run may select some of the tables: only those were built as candidates
-    tables = [key.path[-1] for key in context.selected_asset_keys
-              if key.path[0] == "public_marts" and key.path[-1] in GATED_TABLES]
+    tables = [
+        key.path[-1]
+        for key in context.selected_asset_keys
+        if key.path[0] == "public_marts" and key.path[-1] in GATED_TABLES
+    ]
     publish_checked(Destination.from_env(), tables, dbt_failure=failure)
     context.log.info("public tables swapped in: " + ", ".join(tables))
     yield from events

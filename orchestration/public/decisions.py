@@ -8,6 +8,7 @@ themselves are dbt models (models/public_marts/suppressed) that join the candida
 decisions. The table holds no count, but its reason tells small cells from their complements, so
 only the data team and analysts read it, never the public tier.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -30,13 +31,26 @@ DECISION_COLUMNS = (
     ("cell_set", "text", "metric or demographic: which candidate model the cell comes from."),
     ("cell_id", "text", "The candidate cell's cell_id."),
     ("is_suppressed", "boolean", "True when the cell is hidden."),
-    ("suppression_reason", "text", "small_cell (discloses a count of 1-10), complementary (hidden so that no "
-                                   "small cell can be worked out), null when published."),
+    (
+        "suppression_reason",
+        "text",
+        "small_cell (discloses a count of 1-10), complementary (hidden so that no "
+        "small cell can be worked out), null when published.",
+    ),
 )
-DECISIONS_DESCRIPTION = ("Which candidate public cells are hidden, and why; written by the suppression step "
-                         "(orchestration/public/decisions.py). Never readable by the public tier.")
-CELL_COLUMNS = ["cell_id", "disclosed_count", "complement_count", "is_primary", "is_headline", "value_floor",
-                "protection_width"]
+DECISIONS_DESCRIPTION = (
+    "Which candidate public cells are hidden, and why; written by the suppression step "
+    "(orchestration/public/decisions.py). Never readable by the public tier."
+)
+CELL_COLUMNS = [
+    "cell_id",
+    "disclosed_count",
+    "complement_count",
+    "is_primary",
+    "is_headline",
+    "value_floor",
+    "protection_width",
+]
 
 
 def read_frame(dest: Destination, query: str) -> pd.DataFrame:
@@ -50,12 +64,14 @@ def printed_share_bounds(cells: pd.DataFrame) -> pd.DataFrame:
     minus half of its last printed digit."""
     shares = cells[cells.denominator_cell_id.notna() & cells.published_value.notna()]
     half = 0.5 * 10.0 ** -shares.published_decimals.astype(float)
-    return pd.DataFrame({
-        "cell_id": shares.cell_id,
-        "denominator_cell_id": shares.denominator_cell_id,
-        "low": (shares.published_value.astype(float) - half).clip(lower=0),
-        "high": shares.published_value.astype(float) + half,
-    })
+    return pd.DataFrame(
+        {
+            "cell_id": shares.cell_id,
+            "denominator_cell_id": shares.denominator_cell_id,
+            "low": (shares.published_value.astype(float) - half).clip(lower=0),
+            "high": shares.published_value.astype(float) + half,
+        }
+    )
 
 
 def _share_protection(cells: pd.DataFrame) -> pd.Series:
@@ -75,8 +91,12 @@ def decide_cell_set(dest: Destination, cell_set: str) -> tuple[pd.DataFrame, Sup
     relations = read_frame(dest, f"select group_id, cell_id, coefficient from {CANDIDATE_SCHEMA}.{relations_model}")
     if cells.empty:
         # Nothing to protect: a city without case management has no demographic cells at all.
-        result = SuppressionResult(pd.DataFrame({"cell_id": [], "is_suppressed": [], "suppression_reason": []}),
-                                   primary=0, complementary=0, audit_rounds=0)
+        result = SuppressionResult(
+            pd.DataFrame({"cell_id": [], "is_suppressed": [], "suppression_reason": []}),
+            primary=0,
+            complementary=0,
+            audit_rounds=0,
+        )
         return cells.assign(is_suppressed=pd.Series(dtype=bool), suppression_reason=pd.Series(dtype=object)), result
     ratios = None
     if "denominator_cell_id" in cells:
@@ -98,8 +118,10 @@ def decide(dest: Destination) -> tuple[pd.DataFrame, dict[str, dict]]:
         if cell_set == "metric":
             report["pub_metric_values"] = _figures(cells, result)
         else:
-            for table_name, public in [("people_served", "pub_people_served_demographics"),
-                                       ("staff", "pub_staff_demographics")]:
+            for table_name, public in [
+                ("people_served", "pub_people_served_demographics"),
+                ("staff", "pub_staff_demographics"),
+            ]:
                 part = cells[cells.table_name == table_name] if len(cells) else cells
                 report[public] = _figures(part, result)
     decisions = pd.concat(frames, ignore_index=True)[[name for name, _, _ in DECISION_COLUMNS]]
@@ -116,15 +138,17 @@ def write_decisions(dest: Destination, decisions: pd.DataFrame) -> None:
     """Replace the decisions table in one transaction: readers see the old or the new one."""
     table = f"{DECISIONS_SCHEMA}.{q(DECISIONS_TABLE)}"
     names = [name for name, _, _ in DECISION_COLUMNS]
-    batch = pa.Table.from_pandas(decisions[names].astype(object).where(decisions[names].notna(), None),
-                                 preserve_index=False)
+    batch = pa.Table.from_pandas(
+        decisions[names].astype(object).where(decisions[names].notna(), None), preserve_index=False
+    )
     with connect(dest) as warehouse:
         warehouse.execute(f"CREATE SCHEMA IF NOT EXISTS {DECISIONS_SCHEMA}")
         warehouse.begin()
         try:
             warehouse.execute(f"DROP TABLE IF EXISTS {table}")
-            warehouse.execute(f"CREATE TABLE {table} ("
-                              + ", ".join(f"{q(name)} {dtype}" for name, dtype, _ in DECISION_COLUMNS) + ")")
+            warehouse.execute(
+                f"CREATE TABLE {table} (" + ", ".join(f"{q(name)} {dtype}" for name, dtype, _ in DECISION_COLUMNS) + ")"
+            )
             if len(decisions):
                 warehouse.insert_arrow(table, batch)
             warehouse.execute(f"COMMENT ON TABLE {table} IS {_literal(DECISIONS_DESCRIPTION)}")
@@ -148,8 +172,14 @@ def decide_and_write(dest: Destination | None = None) -> dict[str, dict]:
 
 def _figures(frame: pd.DataFrame, result: SuppressionResult) -> dict:
     if frame.empty:
-        return {"rows": 0, "hidden_small_cell": 0, "hidden_complementary": 0, "count_hidden_share": 0.0,
-                "headline_hidden": 0, "audit_rounds": result.audit_rounds}
+        return {
+            "rows": 0,
+            "hidden_small_cell": 0,
+            "hidden_complementary": 0,
+            "count_hidden_share": 0.0,
+            "headline_hidden": 0,
+            "audit_rounds": result.audit_rounds,
+        }
     counted = frame.disclosed_count.fillna(0).astype(float)
     hidden = frame.is_suppressed.astype(bool)
     return {

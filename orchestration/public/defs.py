@@ -1,5 +1,6 @@
 """Dagster definitions of publication (suppression decisions, gated public tables), merged into
 orchestration/definitions.py. The dbt resource comes from orchestration/transform/defs.py."""
+
 from __future__ import annotations
 
 import dagster as dg

@@ -30,6 +30,7 @@ linear-algebra audit (no hidden cell is fixed by the relations: its row of the n
 hidden-cell coefficient matrix is not zero) runs last: a complement it finds fixed protects
 nothing and is published.
 """
+
 from __future__ import annotations
 
 import logging
@@ -108,8 +109,9 @@ class _Problem:
         # printed shares: numerator / denominator lies in [low, high]
         self.ratios: list[tuple[int, int, float, float]] = []
         if ratios is not None:
-            for cell_id, denominator_id, low, high in ratios[["cell_id", "denominator_cell_id", "low", "high"]] \
-                    .itertuples(index=False):
+            for cell_id, denominator_id, low, high in ratios[
+                ["cell_id", "denominator_cell_id", "low", "high"]
+            ].itertuples(index=False):
                 if cell_id in self.index and denominator_id in self.index:
                     self.ratios.append((self.index[cell_id], self.index[denominator_id], float(low), float(high)))
 
@@ -213,8 +215,7 @@ class _Attacker:
         """max of direction * f_cell: (value, solution, LP result)."""
         c = np.zeros(len(self.cells))
         c[self.position[cell]] = -direction
-        kwargs = dict(A_eq=self.a_eq, b_eq=np.zeros(self.a_eq.shape[0]),
-                      bounds=self.bounds, method="highs")
+        kwargs = dict(A_eq=self.a_eq, b_eq=np.zeros(self.a_eq.shape[0]), bounds=self.bounds, method="highs")
         if self.a_ub is not None:
             kwargs.update(A_ub=self.a_ub, b_ub=self.b_ub)
         res = linprog(c, **kwargs)
@@ -245,8 +246,12 @@ class _Attacker:
         if self.a_ub is not None:
             constraints.append(LinearConstraint(self.a_ub, -np.inf, self.b_ub))
         bounds = self.bounds
-        res = milp(c, constraints=constraints, integrality=np.ones(len(c)),
-                   bounds=Bounds([b[0] for b in bounds], [b[1] for b in bounds]))
+        res = milp(
+            c,
+            constraints=constraints,
+            integrality=np.ones(len(c)),
+            bounds=Bounds([b[0] for b in bounds], [b[1] for b in bounds]),
+        )
         if res.x is None:
             raise SuppressionError(f"attacker ILP failed ({res.message})")
         return -res.fun, np.round(res.x)
@@ -290,13 +295,16 @@ def _initial_cuts(problem: _Problem) -> list[tuple[np.ndarray, np.ndarray, float
             same = np.sign(coefficients[others]) == np.sign(coefficients[k])
             cells = members[others]
             # s moving up moves same-sign members down and opposite-sign members up; and back
-            capacity = np.where(same, problem.cap_down[cells] + problem.cap_up[cells],
-                                problem.cap_up[cells] + problem.cap_down[cells])
+            capacity = np.where(
+                same, problem.cap_down[cells] + problem.cap_up[cells], problem.cap_up[cells] + problem.cap_down[cells]
+            )
             cuts.append((cells, np.minimum(capacity, need), float(need)))
     return cuts
 
 
-def _solve_selection(problem: _Problem, cuts, allow_headline: bool, keep: np.ndarray | None = None) -> np.ndarray | None:
+def _solve_selection(
+    problem: _Problem, cuts, allow_headline: bool, keep: np.ndarray | None = None
+) -> np.ndarray | None:
     n = len(problem.ids)
     cost = problem.x + 1.0
     lower = (problem.primary | (keep if keep is not None else False)).astype(float)
@@ -318,13 +326,22 @@ def _solve_selection(problem: _Problem, cuts, allow_headline: bool, keep: np.nda
     if len(problem.couplings):
         # a hidden denominator takes its printed shares with it (y_share >= y_denominator)
         pairs = len(problem.couplings)
-        coupling = sparse.csr_matrix((np.r_[-np.ones(pairs), np.ones(pairs)],
-                                      (np.r_[np.arange(pairs), np.arange(pairs)],
-                                       np.r_[problem.couplings[:, 0], problem.couplings[:, 1]])), shape=(pairs, n))
+        coupling = sparse.csr_matrix(
+            (
+                np.r_[-np.ones(pairs), np.ones(pairs)],
+                (np.r_[np.arange(pairs), np.arange(pairs)], np.r_[problem.couplings[:, 0], problem.couplings[:, 1]]),
+            ),
+            shape=(pairs, n),
+        )
         constraints.append(LinearConstraint(coupling, 0, np.inf))
     started = time.perf_counter()
-    res = milp(cost, constraints=constraints, integrality=np.ones(n), bounds=Bounds(lower, upper),
-               options={"time_limit": MILP_TIME_LIMIT, "mip_rel_gap": 1e-4})
+    res = milp(
+        cost,
+        constraints=constraints,
+        integrality=np.ones(n),
+        bounds=Bounds(lower, upper),
+        options={"time_limit": MILP_TIME_LIMIT, "mip_rel_gap": 1e-4},
+    )
     LOG.info("selection MILP: %s in %.1f s", res.message, time.perf_counter() - started)
     if res.x is None:
         if res.status == 2:  # infeasible: the caller may allow headline cells
@@ -437,8 +454,13 @@ def _publish_pinned_complements(problem: _Problem, hidden: np.ndarray) -> np.nda
     return hidden
 
 
-def suppress(cells: pd.DataFrame, relations: pd.DataFrame, ratios: pd.DataFrame | None = None,
-             max_rounds: int = 200, free_rounds: int = 2) -> SuppressionResult:
+def suppress(
+    cells: pd.DataFrame,
+    relations: pd.DataFrame,
+    ratios: pd.DataFrame | None = None,
+    max_rounds: int = 200,
+    free_rounds: int = 2,
+) -> SuppressionResult:
     """Decide which cells to hide.
 
     cells: cell_id, disclosed_count (the count a reader learns from the cell), is_primary, and
@@ -471,9 +493,16 @@ def suppress(cells: pd.DataFrame, relations: pd.DataFrame, ratios: pd.DataFrame 
         hidden = selection
         started = time.perf_counter()
         new_cuts, narrowest = _audit(problem, hidden, passed, protected)
-        LOG.info("round %d: %d hidden (%d complementary), %d cuts -> %d new, narrowest rejected range %s "
-                 "(audit %.1f s)", rounds, int(hidden.sum()), int((hidden & ~problem.primary).sum()), len(cuts),
-                 len(new_cuts), narrowest, time.perf_counter() - started)
+        LOG.info(
+            "round %d: %d hidden (%d complementary), %d cuts -> %d new, narrowest rejected range %s (audit %.1f s)",
+            rounds,
+            int(hidden.sum()),
+            int((hidden & ~problem.primary).sum()),
+            len(cuts),
+            len(new_cuts),
+            narrowest,
+            time.perf_counter() - started,
+        )
         if not new_cuts:
             break
         rounds += 1

@@ -5,6 +5,7 @@ only when their blocking checks pass (publication_gate.py).
 
     python -m orchestration.public.tables          # the warehouse of ARP_TARGET / ARP_DUCKDB_PATH
 """
+
 from __future__ import annotations
 
 import sys

@@ -1,4 +1,5 @@
 """`python -m orchestration.publish [--out build] [--duckdb PATH]`: build the site and the cards."""
+
 from __future__ import annotations
 
 import argparse
@@ -15,8 +16,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     dest = Destination.duckdb(args.duckdb) if args.duckdb else Destination.from_env()
     report = build_public_outputs(dest, args.out)
-    print(f"read {sum(report.row_counts.values()):,} public-mart rows from {report.source} "
-          f"in {report.read_seconds:.2f} s")
+    print(
+        f"read {sum(report.row_counts.values()):,} public-mart rows from {report.source} in {report.read_seconds:.2f} s"
+    )
     print(f"site:  {len(report.site_files)} files in {report.site_dir} ({report.site_seconds:.2f} s)")
     print(f"cards: {len(report.card_files)} files in {report.cards_dir} ({report.cards_seconds:.2f} s)")
     return 0

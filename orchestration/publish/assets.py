@@ -10,7 +10,6 @@ import datetime as dt
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import Optional
 
 import dagster as dg
 
@@ -25,10 +24,10 @@ GROUP = "publish"
 class PublishResource(dg.ConfigurableResource):
     """Where the publisher reads (None = ARP_TARGET and friends) and where it writes (`out_dir`/site, /cards)."""
 
-    target: Optional[str] = None
-    duckdb_path: Optional[str] = None
-    pg_database: Optional[str] = None
-    out_dir: Optional[str] = None
+    target: str | None = None
+    duckdb_path: str | None = None
+    pg_database: str | None = None
+    out_dir: str | None = None
 
     def destination(self) -> Destination:
         dest = Destination.from_env(target=self.target)
@@ -55,25 +54,35 @@ def _metadata(report: PublishReport, files: list[Path], seconds: float, index: P
     }
 
 
-@dg.asset(key=[GROUP, "public_site"], group_name=GROUP, deps=PUBLIC_MART_KEYS, kinds={"html"},
-          description="Public dashboard (tabs, date/program filters), Major Questions pages and Definitions, "
-                      "English and Spanish, in build/site/.")
+@dg.asset(
+    key=[GROUP, "public_site"],
+    group_name=GROUP,
+    deps=PUBLIC_MART_KEYS,
+    kinds={"html"},
+    description="Public dashboard (tabs, date/program filters), Major Questions pages and Definitions, "
+    "English and Spanish, in build/site/.",
+)
 def public_site(context: dg.AssetExecutionContext, publish: PublishResource) -> dg.MaterializeResult:
-    report = build_public_outputs(publish.destination(), publish.output_root(), generated=dt.date.today(),
-                                  cards=False)
+    report = build_public_outputs(publish.destination(), publish.output_root(), generated=dt.date.today(), cards=False)
     context.log.info(f"wrote {len(report.site_files)} site files to {report.site_dir} in {report.seconds:.2f} s")
-    return dg.MaterializeResult(metadata=_metadata(report, report.site_files, report.seconds,
-                                                   report.site_dir / "index.html"))
+    return dg.MaterializeResult(
+        metadata=_metadata(report, report.site_files, report.seconds, report.site_dir / "index.html")
+    )
 
 
-@dg.asset(key=[GROUP, "data_cards"], group_name=GROUP, deps=PUBLIC_MART_KEYS, kinds={"pdf", "html"},
-          description="Quarterly data cards in English and Spanish, HTML and PDF, in build/cards/.")
+@dg.asset(
+    key=[GROUP, "data_cards"],
+    group_name=GROUP,
+    deps=PUBLIC_MART_KEYS,
+    kinds={"pdf", "html"},
+    description="Quarterly data cards in English and Spanish, HTML and PDF, in build/cards/.",
+)
 def data_cards(context: dg.AssetExecutionContext, publish: PublishResource) -> dg.MaterializeResult:
-    report = build_public_outputs(publish.destination(), publish.output_root(), generated=dt.date.today(),
-                                  site=False)
+    report = build_public_outputs(publish.destination(), publish.output_root(), generated=dt.date.today(), site=False)
     context.log.info(f"wrote {len(report.card_files)} card files to {report.cards_dir} in {report.seconds:.2f} s")
-    return dg.MaterializeResult(metadata=_metadata(report, report.card_files, report.seconds,
-                                                   report.cards_dir / "index.html"))
+    return dg.MaterializeResult(
+        metadata=_metadata(report, report.card_files, report.seconds, report.cards_dir / "index.html")
+    )
 
 
 publish_assets = [public_site, data_cards]

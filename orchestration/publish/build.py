@@ -1,5 +1,6 @@
 """`build_public_outputs`: public marts -> `<out>/site/` (dashboard, Major Questions, Definitions)
 and `<out>/cards/` (quarterly data cards). Called by the Dagster assets and by `make demo`."""
+
 from __future__ import annotations
 
 import contextlib
@@ -8,8 +9,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from orchestration.contract import PROJECT_ROOT
 from orchestration.ingest.destination import Destination
+from orchestration.paths import PROJECT_ROOT
 from orchestration.publish.cards import build_cards
 from orchestration.publish.figures import Figures
 from orchestration.publish.marts import PublicMartsError, read_public_marts
@@ -38,9 +39,15 @@ class PublishReport:
         return self.read_seconds + self.site_seconds + self.cards_seconds
 
 
-def build_public_outputs(destination: Destination | str | None = None, out_dir: Path | str = DEFAULT_OUT, *,
-                         generated: dt.date | None = None, site: bool = True, cards: bool = True,
-                         content_dir: Path | None = None) -> PublishReport:
+def build_public_outputs(
+    destination: Destination | str | None = None,
+    out_dir: Path | str = DEFAULT_OUT,
+    *,
+    generated: dt.date | None = None,
+    site: bool = True,
+    cards: bool = True,
+    content_dir: Path | None = None,
+) -> PublishReport:
     """Read the public marts of `destination` (None: ARP_TARGET's warehouse) and write the site to
     `<out_dir>/site/` and the cards to `<out_dir>/cards/`."""
     out_dir = Path(out_dir)

@@ -5,23 +5,32 @@ story for the quarter from `content/cards/` (never from warehouse text), the cur
 and the suppression notes. The PDF is the HTML card printed (`pdf.py`), so the two formats cannot
 disagree: there is one layout, and the print rules of `style.css` adapt it to paper.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from orchestration.business_rules import business_rules
+from orchestration.publish.charts import bar_list, figure_row, static_figure
 from orchestration.publish.content import Copy, load_copy, load_story
 from orchestration.publish.figures import Figure, Figures, answered_share
-from orchestration.business_rules import business_rules
 from orchestration.publish.locale import LANGS, period_end, period_label, quarter_id
 from orchestration.publish.pdf import write_card_pdf
 from orchestration.publish.questions import answer
 from orchestration.publish.site import STATIC, _date_text, dates_line, environment, write_csv
-from orchestration.publish.charts import bar_list, figure_row, static_figure
 
-HIGHLIGHTS = ("heart_incidents", "eligible_incidents", "response_minutes_median", "felt_safe_share",
-              "police_backup_share", "ems_support_share", "ccd_incidents", "police_hours_saved")
+HIGHLIGHTS = (
+    "heart_incidents",
+    "eligible_incidents",
+    "response_minutes_median",
+    "felt_safe_share",
+    "police_backup_share",
+    "ems_support_share",
+    "ccd_incidents",
+    "police_hours_saved",
+)
 CARD_PROGRAMS = ("CRT", "CORESPONSE", "CARENAV", "CCD")
 
 
@@ -29,7 +38,7 @@ CARD_PROGRAMS = ("CRT", "CORESPONSE", "CARENAV", "CCD")
 class Highlight:
     label: str
     figure: Figure
-    html: str       # the number, or "Not available" and why: a headline is never a bare mark
+    html: str  # the number, or "Not available" and why: a headline is never a bare mark
 
 
 @dataclass
@@ -77,40 +86,70 @@ def make_card(figs: Figures, copy: Copy, start: dt.date, generated: dt.date, con
             continue
         programs.append({"code": p, "label": copy.label("programs", p), "figure": f, "html": f.html(lang, na)})
     story = load_story(qid, lang, content_dir) if content_dir else load_story(qid, lang)
-    summaries = [{"program": copy.label("programs", r["program"]), "text": r[f"summary_{lang}"]}
-                 for r in sorted(figs.marts.summaries, key=lambda r: r["program"])
-                 if r["period_start"] == start and r.get(f"summary_{lang}")]
+    summaries = [
+        {"program": copy.label("programs", r["program"]), "text": r[f"summary_{lang}"]}
+        for r in sorted(figs.marts.summaries, key=lambda r: r["program"])
+        if r["period_start"] == start and r.get(f"summary_{lang}")
+    ]
     other = "es" if lang == "en" else "en"
     provisional = ""
     if figs.is_provisional("quarter", start):
         until = period_end(start, "quarter") + dt.timedelta(days=business_rules().follow_up_window_days)
         provisional = copy.get("card.provisional").format(date=_date_text(until, lang))
     card = Card(
-        quarter=qid, lang=lang, title=copy.get("card.title"), period=period_label(start, "quarter", lang),
+        quarter=qid,
+        lang=lang,
+        title=copy.get("card.title"),
+        period=period_label(start, "quarter", lang),
         lead=answer(figs, "Q1", start, copy, as_html=True),
-        highlights=highlights, programs=programs,
+        highlights=highlights,
+        programs=programs,
         story=story.html() if story else None,
-        summaries=summaries, generated=copy.get("site.generated").format(date=_date_text(generated, lang)),
+        summaries=summaries,
+        generated=copy.get("site.generated").format(date=_date_text(generated, lang)),
         generated_on=generated,
         provisional=provisional,
-        notes=[*([provisional] if provisional else []), copy.get("notes.small_cell"), copy.get("notes.small_base"), copy.get("notes.complementary"),
-               f"{copy.get('notes.missing_zero')} {copy.get('notes.not_available')}"],
-        pdf_href=f"{qid}.{lang}.pdf", other_href=f"{qid}.{other}.html", other_lang=other,
-        csv_href=f"{qid}.{lang}.programs.csv", dates=dates_line(figs, copy, generated),
+        notes=[
+            *([provisional] if provisional else []),
+            copy.get("notes.small_cell"),
+            copy.get("notes.small_base"),
+            copy.get("notes.complementary"),
+            f"{copy.get('notes.missing_zero')} {copy.get('notes.not_available')}",
+        ],
+        pdf_href=f"{qid}.{lang}.pdf",
+        other_href=f"{qid}.{other}.html",
+        other_lang=other,
+        csv_href=f"{qid}.{lang}.programs.csv",
+        dates=dates_line(figs, copy, generated),
     )
-    chart_title = f'{copy.get("card.by_program")}, {period_label(start, "quarter", lang)}'
-    rows = [figure_row(p["figure"], lang, na, copy.get("unavailable"), label=p["label"], order=i)
-            for i, p in enumerate(programs)]
+    chart_title = f"{copy.get('card.by_program')}, {period_label(start, 'quarter', lang)}"
+    rows = [
+        figure_row(p["figure"], lang, na, copy.get("unavailable"), label=p["label"], order=i)
+        for i, p in enumerate(programs)
+    ]
     # A card is printed, so its chart is drawn to SVG here rather than in the page.
-    card.program_chart = static_figure(bar_list(rows=rows, x_title=copy.label("units", "incidents"),
-                                                y_title=copy.get("site.axis_program"), value_title=copy.get("site.value"),
-                                                hidden_label=copy.get("site.hidden_mark"), description=chart_title),
-                                       lang, chart_title) if rows else ""
+    card.program_chart = (
+        static_figure(
+            bar_list(
+                rows=rows,
+                x_title=copy.label("units", "incidents"),
+                y_title=copy.get("site.axis_program"),
+                value_title=copy.get("site.value"),
+                hidden_label=copy.get("site.hidden_mark"),
+                description=chart_title,
+            ),
+            lang,
+            chart_title,
+        )
+        if rows
+        else ""
+    )
     return card
 
 
-def build_cards(figs: Figures, out_dir: Path, generated: dt.date, langs: tuple[str, ...] = LANGS,
-                content_dir: Path | None = None) -> list[Path]:
+def build_cards(
+    figs: Figures, out_dir: Path, generated: dt.date, langs: tuple[str, ...] = LANGS, content_dir: Path | None = None
+) -> list[Path]:
     env = environment()
     css = (STATIC / "style.css").read_text(encoding="utf-8")
     page_js = (STATIC / "page.js").read_text(encoding="utf-8")
@@ -121,18 +160,31 @@ def build_cards(figs: Figures, out_dir: Path, generated: dt.date, langs: tuple[s
         for lang in langs:
             copy = load_copy(lang)
             card = make_card(figs, copy, start, generated, content_dir)
-            written.append(write_csv(out_dir / card.csv_href, [copy.get("site.program"), copy.label("units", "incidents")],
-                                     [[p["label"], p["figure"].csv(lang, copy.get("not_available"))]
-                                      for p in card.programs]))
+            written.append(
+                write_csv(
+                    out_dir / card.csv_href,
+                    [copy.get("site.program"), copy.label("units", "incidents")],
+                    [[p["label"], p["figure"].csv(lang, copy.get("not_available"))] for p in card.programs],
+                )
+            )
             html_path = out_dir / f"{card.quarter}.{lang}.html"
-            card_html = env.get_template("card.html.j2").render(lang=lang, copy=copy, card=card, css=css, page_js=page_js)
+            card_html = env.get_template("card.html.j2").render(
+                lang=lang, copy=copy, card=card, css=css, page_js=page_js
+            )
             html_path.write_text(card_html, encoding="utf-8")
             # The PDF is this same HTML printed: one layout, two formats.
             pdf_path = write_card_pdf(card_html, out_dir / f"{card.quarter}.{lang}.pdf")
             written += [html_path, pdf_path]
     index = out_dir / "index.html"
-    index.write_text(env.get_template("cards_index.html.j2").render(
-        css=css, en=load_copy("en"), es=load_copy("es"),
-        cards=[{"quarter": quarter_id(q), "label_en": period_label(q, "quarter", "en")} for q in reversed(quarters)]),
-        encoding="utf-8")
+    index.write_text(
+        env.get_template("cards_index.html.j2").render(
+            css=css,
+            en=load_copy("en"),
+            es=load_copy("es"),
+            cards=[
+                {"quarter": quarter_id(q), "label_en": period_label(q, "quarter", "en")} for q in reversed(quarters)
+            ],
+        ),
+        encoding="utf-8",
+    )
     return [*written, index]

@@ -8,6 +8,7 @@ Stories are written by program staff and reviewed before they are committed; eac
 front matter naming its reviewer, and the publisher refuses one without it. They never come from
 case notes or any other warehouse text.
 """
+
 from __future__ import annotations
 
 import functools
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 from orchestration.publish.locale import LANGS
 
 CONTENT_DIR = PROJECT_ROOT / "content"
@@ -172,9 +173,11 @@ def load_story(quarter: str, lang: str, content_dir: Path | None = None) -> Stor
     match = _FRONT_MATTER.match(text)
     meta = yaml.safe_load(match.group(1)) if match else None
     if not isinstance(meta, dict) or not str(meta.get("reviewed_by") or "").strip():
-        raise ContentError(f"{path}: a story needs a front matter with `reviewed_by` (who reviewed it for "
-                           "de-identification) before it can be published")
-    body = text[match.end():]
+        raise ContentError(
+            f"{path}: a story needs a front matter with `reviewed_by` (who reviewed it for "
+            "de-identification) before it can be published"
+        )
+    body = text[match.end() :]
     paragraphs = tuple(" ".join(p.split()) for p in re.split(r"\n\s*\n", body) if p.strip())
     if not paragraphs:
         raise ContentError(f"{path}: the story is empty")

@@ -5,6 +5,7 @@ Durham's Spanish-speaking readers use United States conventions (1,160 and 95.4%
 the page scripts receive the symbols Babel produced (`format_settings`) instead of their own rules.
 Suppressed counts print as "<11" in both languages.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,8 +26,16 @@ SUPPRESSED_COMPLEMENTARY = "—"
 NBSP = "\u00a0"
 
 # How many decimals each catalog unit shows, and whether it is a share printed as a percent.
-UNIT_DECIMALS = {"incidents": 0, "people": 0, "staff": 0, "contacts": 0, "hours": 0, "minutes": 1,
-                 "per 100 incidents": 1, "share (0..1)": 1}
+UNIT_DECIMALS = {
+    "incidents": 0,
+    "people": 0,
+    "staff": 0,
+    "contacts": 0,
+    "hours": 0,
+    "minutes": 1,
+    "per 100 incidents": 1,
+    "share (0..1)": 1,
+}
 COUNT_UNITS = {"incidents", "people", "staff", "contacts"}
 SHARE_UNIT = "share (0..1)"
 
@@ -86,12 +95,19 @@ def format_settings(lang: str) -> dict:
     locale = _check(lang)
     sample = babel_numbers.format_decimal(1234.5, "#,##0.0", locale=locale)
     digits = [i for i, ch in enumerate(sample) if ch.isdigit()]
-    group, decimal = sample[digits[0] + 1:digits[1]], sample[digits[3] + 1:digits[4]]
+    group, decimal = sample[digits[0] + 1 : digits[1]], sample[digits[3] + 1 : digits[4]]
     percent = babel_numbers.format_percent(0.5, "#,##0%", locale=locale)
     prefix, _, suffix = percent.partition("50")
     minus = babel_numbers.get_minus_sign_symbol(locale)
-    return {"locale": locale.replace("_", "-"), "group": group, "decimal": decimal,
-            "percent_prefix": prefix, "percent_suffix": suffix, "minus": minus, "decimals": UNIT_DECIMALS}
+    return {
+        "locale": locale.replace("_", "-"),
+        "group": group,
+        "decimal": decimal,
+        "percent_prefix": prefix,
+        "percent_suffix": suffix,
+        "minus": minus,
+        "decimals": UNIT_DECIMALS,
+    }
 
 
 def parse_number(text: str, lang: str) -> float:

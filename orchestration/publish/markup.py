@@ -6,6 +6,7 @@ sentence is printed as text, and a link may only lead to http(s) or mailto. The 
 placeholders of a sentence are filled after rendering with HTML the publisher built and escaped
 itself (figures, escaped dates and names).
 """
+
 from __future__ import annotations
 
 import html

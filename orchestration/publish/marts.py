@@ -4,26 +4,62 @@ The publisher is the public tier: it selects from `public_marts` only (on Postgr
 `public_reader`, which cannot read any other schema; see orchestration/access.py). Which warehouse
 follows ARP_TARGET like every other layer (orchestration.ingest.destination.Destination).
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import os
-import time
 from dataclasses import dataclass, field, replace
 
 from orchestration.ingest.destination import Destination
+from orchestration.warehouse.duckdb_files import connect_waiting
 
 SCHEMA = "public_marts"
 # Each table the publisher reads, with the exact columns of the public marts' interface.
 TABLES: dict[str, tuple[str, ...]] = {
-    "pub_metric_values": ("metric_id", "period_grain", "period_start", "program", "dimension",
-                          "dimension_value", "value", "is_suppressed", "suppression_reason", "is_provisional"),
-    "pub_metric_catalog": ("metric_id", "question", "guiding_question", "category", "definition",
-                           "unit", "grain", "dimension", "unavailable_reason"),
-    "pub_people_served_demographics": ("period_grain", "period_start", "program", "attribute", "category",
-                                       "people_served", "is_suppressed", "suppression_reason"),
-    "pub_staff_demographics": ("period_grain", "period_start", "program", "attribute", "category",
-                               "staff_count", "is_suppressed", "suppression_reason"),
+    "pub_metric_values": (
+        "metric_id",
+        "period_grain",
+        "period_start",
+        "program",
+        "dimension",
+        "dimension_value",
+        "value",
+        "is_suppressed",
+        "suppression_reason",
+        "is_provisional",
+    ),
+    "pub_metric_catalog": (
+        "metric_id",
+        "question",
+        "guiding_question",
+        "category",
+        "definition",
+        "unit",
+        "grain",
+        "dimension",
+        "unavailable_reason",
+    ),
+    "pub_people_served_demographics": (
+        "period_grain",
+        "period_start",
+        "program",
+        "attribute",
+        "category",
+        "people_served",
+        "is_suppressed",
+        "suppression_reason",
+    ),
+    "pub_staff_demographics": (
+        "period_grain",
+        "period_start",
+        "program",
+        "attribute",
+        "category",
+        "staff_count",
+        "is_suppressed",
+        "suppression_reason",
+    ),
     "pub_call_summaries": ("period_start", "program", "summary_en", "summary_es"),
 }
 # Rows are read in key order, so both engines publish byte-identical pages.
@@ -35,7 +71,6 @@ ORDER_BY: dict[str, tuple[str, ...]] = {
     "pub_call_summaries": ("period_start", "program"),
 }
 PUBLIC_READER = "public_reader"
-DUCKDB_LOCK_WAIT_SECONDS = 300
 
 
 class PublicMartsError(RuntimeError):
@@ -63,12 +98,16 @@ def public_destination(dest: Destination) -> Destination:
     """On PostgreSQL, the public tier's login (ARP_PUBLIC_READER_USER/PASSWORD override it)."""
     if dest.kind != "postgres":
         return dest
-    return replace(dest, pg_user=os.environ.get("ARP_PUBLIC_READER_USER") or PUBLIC_READER,
-                   pg_password=os.environ.get("ARP_PUBLIC_READER_PASSWORD") or "")
+    return replace(
+        dest,
+        pg_user=os.environ.get("ARP_PUBLIC_READER_USER") or PUBLIC_READER,
+        pg_password=os.environ.get("ARP_PUBLIC_READER_PASSWORD") or "",
+    )
 
 
-def read_public_marts(destination: Destination | str | os.PathLike | None = None, *,
-                      as_public_reader: bool = True) -> PublicMarts:
+def read_public_marts(
+    destination: Destination | str | os.PathLike | None = None, *, as_public_reader: bool = True
+) -> PublicMarts:
     """Read the five public marts; raise PublicMartsError naming the table or column at fault."""
     dest = Destination.coerce(destination)
     if dest.kind == "postgres" and as_public_reader:
@@ -92,19 +131,10 @@ def _select(table: str) -> str:
 
 
 def _read_duckdb(dest: Destination) -> dict[str, list[dict]]:
-    import duckdb
 
     if not dest.duckdb_path.exists():
         raise PublicMartsError(f"warehouse {dest.describe()} does not exist: run the pipeline (`make demo`) first")
-    deadline = time.monotonic() + DUCKDB_LOCK_WAIT_SECONDS
-    while True:
-        try:
-            con = duckdb.connect(str(dest.duckdb_path), read_only=True)
-            break
-        except duckdb.IOException as exc:  # another process (dbt, a load) holds the write lock
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                raise
-            time.sleep(1)
+    con = connect_waiting(dest.duckdb_path, read_only=True)
     try:
         return {t: _fetch(con, t, dest) for t in TABLES}
     finally:
@@ -146,24 +176,36 @@ def _num(value) -> float | None:
 
 
 def _metric_row(r: dict) -> dict:
-    return {**r, "period_start": _date(r["period_start"]), "value": _num(r["value"]),
-            "dimension": r["dimension"] or "", "dimension_value": r["dimension_value"] or "",
-            "is_suppressed": bool(r["is_suppressed"]), "is_provisional": bool(r["is_provisional"])}
+    return {
+        **r,
+        "period_start": _date(r["period_start"]),
+        "value": _num(r["value"]),
+        "dimension": r["dimension"] or "",
+        "dimension_value": r["dimension_value"] or "",
+        "is_suppressed": bool(r["is_suppressed"]),
+        "is_provisional": bool(r["is_provisional"]),
+    }
 
 
 def _demo_row(r: dict, value_col: str) -> dict:
-    return {**r, "period_start": _date(r["period_start"]), value_col: _num(r[value_col]),
-            "is_suppressed": bool(r["is_suppressed"])}
+    return {
+        **r,
+        "period_start": _date(r["period_start"]),
+        value_col: _num(r[value_col]),
+        "is_suppressed": bool(r["is_suppressed"]),
+    }
 
 
 def _check_suppression(marts: PublicMarts) -> None:
     """Refuse to publish a mart row that carries a value while flagged suppressed (or the reverse)."""
+
     def bad(rows, table, col):
         for r in rows:
             if r["is_suppressed"] and r[col] is not None:
                 raise PublicMartsError(f"{SCHEMA}.{table}: row {_key(r)} is suppressed but has a {col}")
             if not r["is_suppressed"] and r[col] is None:
                 raise PublicMartsError(f"{SCHEMA}.{table}: row {_key(r)} has no {col} and is not suppressed")
+
     bad(marts.metric_values, "pub_metric_values", "value")
     bad(marts.people_served, "pub_people_served_demographics", "people_served")
     bad(marts.staff, "pub_staff_demographics", "staff_count")

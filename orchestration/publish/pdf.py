@@ -11,6 +11,7 @@ never downloaded: the print rules ask for Liberation Sans, then DejaVu Sans (Deb
 and fonts-dejavu-core, which `.ci/run` installs beside pango); both cover Spanish, and WeasyPrint
 embeds the glyphs it uses, so the PDF reads the same on any computer.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,8 +24,9 @@ try:
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 except OSError as missing:  # WeasyPrint loads pango when imported
-    raise RuntimeError(f"printing the PDF data cards needs Debian's pango and fonts ({missing}): "
-                       f"apt-get install -y {PRINT_PACKAGES}") from missing
+    raise RuntimeError(
+        f"printing the PDF data cards needs Debian's pango and fonts ({missing}): apt-get install -y {PRINT_PACKAGES}"
+    ) from missing
 
 PDF_VARIANT = "pdf/ua-1"
 SVG = "http://www.w3.org/2000/svg"
@@ -51,8 +53,9 @@ def write_card_pdf(card_html: str, path: Path) -> Path:
     try:
         document = html.render(pdf_variant=PDF_VARIANT)
     except FatalURLFetchingError as refused:
-        raise OutsideResourceError(f"{path.name}: {refused}: a card must carry everything it shows "
-                                   "(only data: URLs are read while printing)") from refused
+        raise OutsideResourceError(
+            f"{path.name}: {refused}: a card must carry everything it shows (only data: URLs are read while printing)"
+        ) from refused
     # The document identifier is derived from the content rather than drawn at random.
     document.write_pdf(str(path), pdf_variant=PDF_VARIANT, pdf_identifier=_identifier(card_html))
     return path

@@ -1,5 +1,6 @@
 """The Major Questions: for each guiding question, the figures that answer it and the one-sentence
 answer written from them (templates in content/copy/<lang>.yml `answers`)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,30 +25,52 @@ class Column:
 
 @dataclass(frozen=True)
 class QuestionSpec:
-    chart: tuple[str, ...]       # metrics charted (each dimension value is a series)
-    table: tuple[str, ...]       # metrics in the quarterly table
+    chart: tuple[str, ...]  # metrics charted (each dimension value is a series)
+    table: tuple[str, ...]  # metrics in the quarterly table
 
 
 SPECS: dict[str, QuestionSpec] = {
-    "Q1": QuestionSpec(chart=("heart_incidents", "eligible_incidents"),
-                       table=("heart_incidents", "eligible_incidents", "heart_incidents_by_origin",
-                              "response_minutes_median", "response_minutes_p90", "time_on_task_minutes_mean",
-                              "set_apart_incidents")),
-    "Q2": QuestionSpec(chart=("felt_safe_share", "police_backup_share", "ems_support_share"),
-                       table=("felt_safe_share", "police_backup_share", "ems_support_share", "outcome_share")),
-    "Q3": QuestionSpec(chart=("forgone_share",),
-                       table=("forgone_share", "police_minutes_per_forgone_incident",
-                              "eligible_response_minutes_mean")),
-    "Q4": QuestionSpec(chart=("referral_share",),
-                       table=("referral_share", "transport_destination_share", "follow_up_incidents",
-                              "care_navigation_contacts")),
-    "Q5": QuestionSpec(chart=("arrests_per_100", "arrests_per_100_standardized"),
-                       table=("police_hours_saved", "police_hours_saved_net", "arrests_per_100",
-                              "arrests_per_100_standardized", "hospital_transports_per_100",
-                              "hospital_transports_per_100_standardized", "care_center_transports_per_100",
-                              "care_center_transports_per_100_standardized")),
-    "L": QuestionSpec(chart=("ccd_incidents", "ccd_follow_up_calls"),
-                      table=("ccd_incidents", "ccd_follow_up_calls", "familiar_caller_share")),
+    "Q1": QuestionSpec(
+        chart=("heart_incidents", "eligible_incidents"),
+        table=(
+            "heart_incidents",
+            "eligible_incidents",
+            "heart_incidents_by_origin",
+            "response_minutes_median",
+            "response_minutes_p90",
+            "time_on_task_minutes_mean",
+            "set_apart_incidents",
+        ),
+    ),
+    "Q2": QuestionSpec(
+        chart=("felt_safe_share", "police_backup_share", "ems_support_share"),
+        table=("felt_safe_share", "police_backup_share", "ems_support_share", "outcome_share"),
+    ),
+    "Q3": QuestionSpec(
+        chart=("forgone_share",),
+        table=("forgone_share", "police_minutes_per_forgone_incident", "eligible_response_minutes_mean"),
+    ),
+    "Q4": QuestionSpec(
+        chart=("referral_share",),
+        table=("referral_share", "transport_destination_share", "follow_up_incidents", "care_navigation_contacts"),
+    ),
+    "Q5": QuestionSpec(
+        chart=("arrests_per_100", "arrests_per_100_standardized"),
+        table=(
+            "police_hours_saved",
+            "police_hours_saved_net",
+            "arrests_per_100",
+            "arrests_per_100_standardized",
+            "hospital_transports_per_100",
+            "hospital_transports_per_100_standardized",
+            "care_center_transports_per_100",
+            "care_center_transports_per_100_standardized",
+        ),
+    ),
+    "L": QuestionSpec(
+        chart=("ccd_incidents", "ccd_follow_up_calls"),
+        table=("ccd_incidents", "ccd_follow_up_calls", "familiar_caller_share"),
+    ),
 }
 
 
@@ -96,12 +119,16 @@ def _top(figs: Figures, metric_id: str, quarter: dt.date, copy: Copy) -> tuple[s
 
 def answer_figures(figs: Figures, question: str, quarter: dt.date, copy: Copy) -> dict[str, Figure | str]:
     """The values a question's answer sentence needs, for one quarter, all programs."""
+
     def m(metric_id: str, dv: str = "") -> Figure:
         return figs.metric(metric_id, "quarter", quarter, "ALL", dimension_of(figs, metric_id) if dv else "", dv)
 
     if question == "Q1":
-        return {"heart_incidents": m("heart_incidents"), "eligible_incidents": m("eligible_incidents"),
-                "response_minutes_median": m("response_minutes_median")}
+        return {
+            "heart_incidents": m("heart_incidents"),
+            "eligible_incidents": m("eligible_incidents"),
+            "response_minutes_median": m("response_minutes_median"),
+        }
     if question == "Q2":
         return {"felt_safe_share": m("felt_safe_share"), "police_backup_share": m("police_backup_share")}
     if question == "Q3":
@@ -109,11 +136,13 @@ def answer_figures(figs: Figures, question: str, quarter: dt.date, copy: Copy) -
         return {"top_reason": label, "top_reason_share": fig}
     if question == "Q4":
         label, fig = _top(figs, "referral_share", quarter, copy)
-        return {"top_referral": label, "top_referral_share": fig,
-                "follow_ups": m("follow_up_incidents", "responded")}
+        return {"top_referral": label, "top_referral_share": fig, "follow_ups": m("follow_up_incidents", "responded")}
     if question == "Q5":
-        return {"police_hours_saved": m("police_hours_saved"), "arrests_responded": m("arrests_per_100", "responded"),
-                "arrests_forgone": m("arrests_per_100", "forgone")}
+        return {
+            "police_hours_saved": m("police_hours_saved"),
+            "arrests_responded": m("arrests_per_100", "responded"),
+            "arrests_forgone": m("arrests_per_100", "forgone"),
+        }
     if question == "L":
         return {"familiar_caller_share": m("familiar_caller_share"), "ccd_incidents": m("ccd_incidents")}
     raise KeyError(f"no answer is defined for question {question!r}")
@@ -143,7 +172,9 @@ def answer(figs: Figures, question: str, quarter: dt.date, copy: Copy, *, as_htm
     sentences = []
     for clause in copy.get(f"answers.{question}"):
         # A figure the city cannot compute at all is said so, with what it needs, not "withheld".
-        blocked = [v for n in sorted(_fields(clause["text"])) if isinstance(v := figures.get(n), Figure) and v.not_computed]
+        blocked = [
+            v for n in sorted(_fields(clause["text"])) if isinstance(v := figures.get(n), Figure) and v.not_computed
+        ]
         if blocked:
             said = f"{copy.metric(blocked[0].key[0])}: {blocked[0].text(copy.lang)}."
             if said not in sentences:

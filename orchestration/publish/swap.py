@@ -6,6 +6,7 @@ leaves the previous outputs in place, and the error says what failed and that no
 reason is also kept beside the folder (`site.publish-failed.txt`) for whoever looks at the outputs
 next. The swap is two renames on one file system, so a reader never sees a half-written folder.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -59,8 +60,9 @@ def check_complete(folder: Path) -> None:
         raise PublicationError(f"{folder.name}: index.html was not written")
     broken = broken_links(folder)
     if broken:
-        raise PublicationError(f"{folder.name}: {len(broken)} links name files that were not written, e.g. "
-                               + "; ".join(broken[:5]))
+        raise PublicationError(
+            f"{folder.name}: {len(broken)} links name files that were not written, e.g. " + "; ".join(broken[:5])
+        )
 
 
 def failure_note(final: Path) -> Path:
@@ -86,8 +88,9 @@ def publish_folder(final: Path) -> Iterator[Path]:
         kept = "the previous version is still in place" if final.exists() else "nothing was published before"
         reason = f"{type(error).__name__}: {error}"
         failure_note(final).write_text(
-            f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC: {final} was not updated "
-            f"({kept}).\n{reason}\n", encoding="utf-8")
+            f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M:%S} UTC: {final} was not updated ({kept}).\n{reason}\n",
+            encoding="utf-8",
+        )
         if isinstance(error, Exception):
             raise PublicationError(f"{final} was not updated ({kept}): {reason}") from error
         raise

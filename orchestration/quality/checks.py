@@ -16,7 +16,7 @@ from pathlib import Path
 import dagster as dg
 from dagster import AssetCheckExecutionContext
 
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 from orchestration.quality.runner import RESULTS_DIR, AssetOutcome, CheckOutcome, validate_asset
 from orchestration.quality.settings import load_settings
 from orchestration.quality.suites import AssetSuites, load_suites
@@ -45,8 +45,12 @@ def _check_specs(asset: AssetSuites) -> list[dg.AssetCheckSpec]:
             description=(f"[{'blocking' if check.blocking else 'warning'}] {check.description}").strip(),
             blocking=check.blocking,
             additional_deps=deps or None,
-            metadata={"severity": check.severity, "suite_file": str(Path(asset.source).relative_to(PROJECT_ROOT)),
-                      "expectations": len(check.expectations), "engine": "great_expectations"},
+            metadata={
+                "severity": check.severity,
+                "suite_file": str(Path(asset.source).relative_to(PROJECT_ROOT)),
+                "expectations": len(check.expectations),
+                "engine": "great_expectations",
+            },
         )
         for check in asset.checks
     ]

@@ -4,6 +4,7 @@ One multi-asset check per asset of expectations/*.yml (raw CAD and case-manageme
 tables, key marts). They target assets defined by ingestion and dbt, and read the warehouse from
 ingestion's shared `ingest` resource, so this module defines no assets and no resources.
 """
+
 from __future__ import annotations
 
 import dagster as dg

@@ -10,6 +10,7 @@ CDN) is replaced by a plain HTML index grouped by Dagster asset and check.
 
     python -m orchestration.quality.docs [--rerun]     # or build_quality_docs() from `make demo`
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import jinja2
 
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 from orchestration.quality.runner import RESULTS_DIR, validate_asset
 from orchestration.quality.settings import load_settings
 from orchestration.quality.suites import load_suites
@@ -140,23 +141,28 @@ def _render_gx_site(results: list[dict], out_dir: Path, context_dir: Path) -> No
     shutil.rmtree(context_dir, ignore_errors=True)
     context = gx.get_context(mode="file", project_root_dir=str(context_dir))
     context.enable_analytics(False)
-    context.add_data_docs_site(site_name=SITE_NAME, site_config={
-        "class_name": "SiteBuilder",
-        "show_how_to_buttons": False,
-        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(out_dir)},
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-    })
+    context.add_data_docs_site(
+        site_name=SITE_NAME,
+        site_config={
+            "class_name": "SiteBuilder",
+            "show_how_to_buttons": False,
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(out_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
     schema = ExpectationSuiteValidationResultSchema()
     for doc in results:
         result = schema.load(doc["result"])
-        suite = gx.ExpectationSuite(name=doc["suite"], meta={"asset_key": doc["asset_key"],
-                                                             "suite_file": doc["suite_file"]})
+        suite = gx.ExpectationSuite(
+            name=doc["suite"], meta={"asset_key": doc["asset_key"], "suite_file": doc["suite_file"]}
+        )
         for r in result.results:
             suite.add_expectation_configuration(r.expectation_config)
         context.suites.add(suite)
         run_time = dt.datetime.fromisoformat(doc["result"]["meta"]["run_id"]["run_time"])
-        key = ValidationResultIdentifier(ExpectationSuiteIdentifier(doc["suite"]),
-                                         RunIdentifier(run_name="latest", run_time=run_time), doc["suite"])
+        key = ValidationResultIdentifier(
+            ExpectationSuiteIdentifier(doc["suite"]), RunIdentifier(run_name="latest", run_time=run_time), doc["suite"]
+        )
         context.validation_results_store.set(key, result)
     context.build_data_docs(site_names=[SITE_NAME])
 
@@ -193,11 +199,18 @@ def _summaries(results: list[dict], out_dir: Path) -> list[AssetSummary]:
                     check.errors.append(err)
         pages = sorted((out_dir / "validations" / doc["suite"]).glob("latest/*/*.html"))
         suite_page = out_dir / "expectations" / f"{doc['suite']}.html"
-        asset.suites.append(SuiteSummary(
-            doc["suite"], doc["validated_at"], doc["warehouse"],
-            pages[-1].relative_to(out_dir).as_posix() if pages else None,
-            suite_page.relative_to(out_dir).as_posix() if suite_page.exists() else None,
-            bool(doc["result"]["success"]), len(doc["result"]["results"]), failed))
+        asset.suites.append(
+            SuiteSummary(
+                doc["suite"],
+                doc["validated_at"],
+                doc["warehouse"],
+                pages[-1].relative_to(out_dir).as_posix() if pages else None,
+                suite_page.relative_to(out_dir).as_posix() if suite_page.exists() else None,
+                bool(doc["result"]["success"]),
+                len(doc["result"]["results"]),
+                failed,
+            )
+        )
     for asset in assets.values():  # checks not run in the latest validations have no expectations
         asset.checks = {k: v for k, v in asset.checks.items() if v.expectations}
     return list(assets.values())
@@ -226,16 +239,22 @@ def build_quality_docs(
     for page in tmp_dir.rglob("*.html"):
         _offline(page, tmp_dir)
     assets = _summaries(results, tmp_dir)
-    (tmp_dir / "index.html").write_text(TEMPLATES.get_template("index.html.j2").render(
-        assets=assets,
-        built_at=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        warehouses=sorted({s.warehouse for a in assets for s in a.suites}),
-        totals={
-            "checks": sum(len(a.checks) for a in assets),
-            "failed_blocking": sum(1 for a in assets for c in a.checks.values() if not c.passed and c.severity == "error"),
-            "failed_warning": sum(1 for a in assets for c in a.checks.values() if not c.passed and c.severity == "warn"),
-        },
-    ))
+    (tmp_dir / "index.html").write_text(
+        TEMPLATES.get_template("index.html.j2").render(
+            assets=assets,
+            built_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            warehouses=sorted({s.warehouse for a in assets for s in a.suites}),
+            totals={
+                "checks": sum(len(a.checks) for a in assets),
+                "failed_blocking": sum(
+                    1 for a in assets for c in a.checks.values() if not c.passed and c.severity == "error"
+                ),
+                "failed_warning": sum(
+                    1 for a in assets for c in a.checks.values() if not c.passed and c.severity == "warn"
+                ),
+            },
+        )
+    )
     shutil.rmtree(out_dir, ignore_errors=True)
     tmp_dir.replace(out_dir)
     return out_dir / "index.html"
@@ -252,7 +271,9 @@ def external_references(site_dir: Path = DOCS_DIR) -> dict[str, list[str]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration.quality.docs", description=__doc__.splitlines()[0])
-    parser.add_argument("--rerun", action="store_true", help="validate every suite now instead of using the checks' latest results")
+    parser.add_argument(
+        "--rerun", action="store_true", help="validate every suite now instead of using the checks' latest results"
+    )
     args = parser.parse_args(argv)
     index = build_quality_docs(rerun=args.rerun)
     print(f"quality Data Docs: {index}")

@@ -13,6 +13,7 @@ validation queries return aggregates or a bounded sample of rows). Everything el
 
 Registered as the SQLAlchemy dialect `duckdb+arp` (`duckdb+arp:///path/to/warehouse.duckdb`).
 """
+
 from __future__ import annotations
 
 import re
@@ -43,7 +44,8 @@ class _BufferedExecutionContext(duckdb_engine.Dialect.execution_ctx_cls):
         super().post_exec()
         if self.cursor.description is not None:
             self.cursor_fetch_strategy = sa_cursor.FullyBufferedCursorFetchStrategy(
-                self.cursor, self.cursor.description, self.cursor.fetchall())
+                self.cursor, self.cursor.description, self.cursor.fetchall()
+            )
 
 
 class DuckDBDialect(duckdb_engine.Dialect):

@@ -5,6 +5,7 @@ context, so every metric is computed by the database; nothing but aggregates and
 unexpected values comes back to Python. The full validation results are also written as JSON under
 build/gx/results/, from which `orchestration.quality.docs` builds the Data Docs site.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 from orchestration.quality.settings import Settings, load_settings
 from orchestration.quality.suites import (
     AssetSuites,
@@ -195,7 +196,8 @@ def validate_asset(
     warehouse.wait_until_readable()
     context = ephemeral_context()
     datasource = context.data_sources.add_sql(
-        name="warehouse", connection_string=warehouse.sqlalchemy_url(), kwargs=warehouse.engine_kwargs())
+        name="warehouse", connection_string=warehouse.sqlalchemy_url(), kwargs=warehouse.engine_kwargs()
+    )
     try:
         for batch_name, expectations in by_batch.items():
             batch = asset.batches[batch_name]
@@ -206,25 +208,42 @@ def validate_asset(
                     with warnings.catch_warnings():
                         # GX 1.14+ prefers the schema in the connection; ours spans raw_* and marts.
                         warnings.simplefilter("ignore", DeprecationWarning)
-                        data_asset = datasource.add_table_asset(name=suite_name, table_name=table,
-                                                                schema_name=schema)
+                        data_asset = datasource.add_table_asset(name=suite_name, table_name=table, schema_name=schema)
                 else:
                     data_asset = datasource.add_query_asset(name=suite_name, query=render_query(batch.query, rctx))
             except Exception as exc:  # e.g. the table is not built yet: every expectation fails, saying so
-                message = f"cannot read {batch.table or 'batch ' + batch_name} on {warehouse.describe()}: " \
-                          f"{str(exc).splitlines()[0][:300]}"
+                message = (
+                    f"cannot read {batch.table or 'batch ' + batch_name} on {warehouse.describe()}: "
+                    f"{str(exc).splitlines()[0][:300]}"
+                )
                 for e in expectations:
-                    outcomes[e.meta["check"]].expectations.append(ExpectationOutcome(
-                        check=e.meta["check"], suite=suite_name, type=e.expectation_type,
-                        kwargs=e.configuration.kwargs, success=False, description=e.description, error=message))
+                    outcomes[e.meta["check"]].expectations.append(
+                        ExpectationOutcome(
+                            check=e.meta["check"],
+                            suite=suite_name,
+                            type=e.expectation_type,
+                            kwargs=e.configuration.kwargs,
+                            success=False,
+                            description=e.description,
+                            error=message,
+                        )
+                    )
                 continue
             batch_definition = data_asset.add_batch_definition_whole_table("all_rows")
-            suite = context.suites.add(gx.ExpectationSuite(
-                name=suite_name, expectations=expectations,
-                meta={"asset_key": list(asset.asset_key), "suite_file": os.path.relpath(asset.source, PROJECT_ROOT),
-                      "warehouse": warehouse.describe()}))
+            suite = context.suites.add(
+                gx.ExpectationSuite(
+                    name=suite_name,
+                    expectations=expectations,
+                    meta={
+                        "asset_key": list(asset.asset_key),
+                        "suite_file": os.path.relpath(asset.source, PROJECT_ROOT),
+                        "warehouse": warehouse.describe(),
+                    },
+                )
+            )
             definition = context.validation_definitions.add(
-                gx.ValidationDefinition(name=suite_name, data=batch_definition, suite=suite))
+                gx.ValidationDefinition(name=suite_name, data=batch_definition, suite=suite)
+            )
             result = definition.run(result_format="SUMMARY")
             for r in result.results:
                 outcome = _outcome(suite_name, r)
@@ -249,7 +268,7 @@ def _write_result(results_dir: Path, suite_name: str, asset: AssetSuites, wareho
         "asset_key": list(asset.asset_key),
         "suite_file": os.path.relpath(asset.source, PROJECT_ROOT),
         "warehouse": warehouse.describe(),
-        "validated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "validated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "checks": {c.name: {"severity": c.severity, "description": c.description} for c in asset.checks},
         "result": result.to_json_dict(),
     }

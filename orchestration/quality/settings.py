@@ -5,6 +5,7 @@ from their one home, the vars of dbt_project.yml.
 Each key can be overridden by `ARP_QUALITY_<KEY>` (e.g. `ARP_QUALITY_FRESHNESS_MAX_AGE_HOURS=2`
 in live mode), so an operator tunes a threshold without editing the committed file.
 """
+
 from __future__ import annotations
 
 import math
@@ -17,7 +18,7 @@ from typing import Any
 import yaml
 
 from orchestration.business_rules import business_rules
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 SETTINGS_FILE = EXPECTATIONS_DIR / "settings.yml"
@@ -39,8 +40,7 @@ class Settings(Mapping[str, Any]):
         try:
             return self._values[key]
         except KeyError:
-            raise QualityConfigError(
-                f"unknown quality setting {key!r}; define it in {self.source}") from None
+            raise QualityConfigError(f"unknown quality setting {key!r}; define it in {self.source}") from None
 
     def __getattr__(self, key: str) -> Any:
         if key.startswith("_"):
@@ -104,12 +104,16 @@ def load_settings(path: Path = SETTINGS_FILE, environ: Mapping[str, str] | None 
             values[key] = _number(env_name, environ[env_name], values[key])
     # The business rules the suites share with dbt have their one home in dbt_project.yml.
     rules = business_rules()
-    for key, value in (("duplicate_call_seconds", rules.duplicate_call_seconds),
-                       ("placeholder_before", rules.placeholder_before.isoformat())):
+    for key, value in (
+        ("duplicate_call_seconds", rules.duplicate_call_seconds),
+        ("placeholder_before", rules.placeholder_before.isoformat()),
+    ):
         if key in values:
             raise QualityConfigError(f"{path}: {key} is a business rule; set it in dbt_project.yml vars, not here")
         if ENV_PREFIX + key.upper() in environ:
-            raise QualityConfigError(f"{ENV_PREFIX + key.upper()}: {key} is a business rule; "
-                                     "set it in dbt_project.yml vars, not in the environment")
+            raise QualityConfigError(
+                f"{ENV_PREFIX + key.upper()}: {key} is a business rule; "
+                "set it in dbt_project.yml vars, not in the environment"
+            )
         values[key] = value
     return Settings(values, str(path))

@@ -27,6 +27,7 @@ Values are resolved when a suite is built for an engine:
 The schema, type and required-column expectations come from the source contract
 (contracts/*.yml), never from a second hand-kept list.
 """
+
 from __future__ import annotations
 
 import csv
@@ -35,7 +36,7 @@ import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ import jinja2.nativetypes
 import yaml
 
 from orchestration import contract
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 from orchestration.quality.settings import EXPECTATIONS_DIR, QualityConfigError, Settings
 
 # The city profile's reference tables (ARP_CITY_SEED_PATH, orchestration/cities), as dbt reads them.
@@ -142,7 +143,7 @@ class ResolveContext:
     engine: str
     settings: Settings
     vars: Mapping[str, Any] = field(default_factory=dict)
-    now_utc: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+    now_utc: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC).replace(tzinfo=None))
     seeds_dir: Path = SEEDS_DIR
 
     def __post_init__(self) -> None:
@@ -156,6 +157,7 @@ class ResolveContext:
     def template_vars(self, gx_query: bool = False) -> dict[str, Any]:
         """Jinja variables. In a GX unexpected-rows query, `{x}` is a format field (only `{batch}`
         is meant), so literal braces that a helper writes (regex counts) are doubled there."""
+
         def regex_match(expr: str, pattern: str) -> str:
             if gx_query:
                 pattern = pattern.replace("{", "{{").replace("}", "}}")
@@ -164,14 +166,21 @@ class ResolveContext:
                 return f"regexp_full_match({expr}, '{pattern}')"
             return f"({expr} ~ '^(?:{pattern})$')"
 
-        return {"settings": self.settings, "engine": self.engine, "now_utc": self.now_utc,
-                "timedelta": dt.timedelta, "regex_match": regex_match, "vars": self.vars,
-                "seed": lambda name, column: list(seed_values(self.seeds_dir, name, column)),
-                "seed_rows": lambda name: [dict(r) for r in seed_rows(self.seeds_dir, name)],
-                "sql_list": lambda values: ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)}
+        return {
+            "settings": self.settings,
+            "engine": self.engine,
+            "now_utc": self.now_utc,
+            "timedelta": dt.timedelta,
+            "regex_match": regex_match,
+            "vars": self.vars,
+            "seed": lambda name, column: list(seed_values(self.seeds_dir, name, column)),
+            "seed_rows": lambda name: [dict(r) for r in seed_rows(self.seeds_dir, name)],
+            "sql_list": lambda values: ", ".join("'" + str(v).replace("'", "''") + "'" for v in values),
+        }
 
 
 # ---- loading suite files ---------------------------------------------------------------------
+
 
 def load_suites(directory: Path = EXPECTATIONS_DIR) -> list[AssetSuites]:
     """Every asset of every suite file (`*.yml` except settings.yml), in file order."""
@@ -182,8 +191,7 @@ def load_suites(directory: Path = EXPECTATIONS_DIR) -> list[AssetSuites]:
             continue
         for asset in _parse_file(path):
             if asset.asset_key in seen:
-                raise QualityConfigError(
-                    f"{path}: asset {asset.label} is already defined in {seen[asset.asset_key]}")
+                raise QualityConfigError(f"{path}: asset {asset.label} is already defined in {seen[asset.asset_key]}")
             seen[asset.asset_key] = str(path)
             assets.append(asset)
     return assets
@@ -225,7 +233,9 @@ def _parse_asset(path: Path, index: int, entry: Mapping[str, Any]) -> AssetSuite
         batches[TABLE_BATCH] = BatchSpec(TABLE_BATCH, table=table)
     for name, query in (entry.get("batches") or {}).items():
         if name == TABLE_BATCH or not isinstance(query, str) or not query.strip():
-            raise QualityConfigError(f"{where}: batch {name!r} must be a non-empty SELECT query (and not named 'table')")
+            raise QualityConfigError(
+                f"{where}: batch {name!r} must be a non-empty SELECT query (and not named 'table')"
+            )
         batches[name] = BatchSpec(name, query=query)
 
     by_name = {c.name: c for c in checks}
@@ -233,8 +243,12 @@ def _parse_asset(path: Path, index: int, entry: Mapping[str, Any]) -> AssetSuite
         check = _parse_check(f"{where} checks[{i}]", raw, batches)
         if check.name in by_name:  # a suite may add expectations to a generated contract check
             merged = by_name[check.name]
-            check = CheckSpec(merged.name, check.severity, check.description or merged.description,
-                              merged.expectations + check.expectations)
+            check = CheckSpec(
+                merged.name,
+                check.severity,
+                check.description or merged.description,
+                merged.expectations + check.expectations,
+            )
         by_name[check.name] = check
     if not by_name:
         raise QualityConfigError(f"{where}: defines no checks")
@@ -242,8 +256,15 @@ def _parse_asset(path: Path, index: int, entry: Mapping[str, Any]) -> AssetSuite
     variables = entry.get("vars") or {}
     if not isinstance(variables, Mapping):
         raise QualityConfigError(f"{where}: `vars` must be a mapping of name -> value")
-    return AssetSuites(asset_key, str(path), str(entry.get("description", "")).strip(), batches,
-                       tuple(by_name.values()), deps, dict(variables))
+    return AssetSuites(
+        asset_key,
+        str(path),
+        str(entry.get("description", "")).strip(),
+        batches,
+        tuple(by_name.values()),
+        deps,
+        dict(variables),
+    )
 
 
 def _parse_check(where: str, raw: Mapping[str, Any], batches: Mapping[str, BatchSpec]) -> CheckSpec:
@@ -259,12 +280,13 @@ def _parse_check(where: str, raw: Mapping[str, Any], batches: Mapping[str, Batch
     for j, item in enumerate(raw.get("expectations") or []):
         if not isinstance(item, Mapping) or len(item) != 1:
             raise QualityConfigError(f"{where} ({name}) expectations[{j}]: write `- <expectation_type>: {{kwargs}}`")
-        (etype, kwargs), = item.items()
+        ((etype, kwargs),) = item.items()
         kwargs = dict(kwargs or {})
         batch = kwargs.pop("batch", TABLE_BATCH)
         if batch not in batches:
-            raise QualityConfigError(f"{where} ({name}) expectations[{j}]: unknown batch {batch!r}; "
-                                     f"have {sorted(batches)}")
+            raise QualityConfigError(
+                f"{where} ({name}) expectations[{j}]: unknown batch {batch!r}; have {sorted(batches)}"
+            )
         # The type itself is checked when the suite is built (importing GX here would add seconds
         # to every Dagster process that loads the definitions); tests build every suite.
         expectations.append(ExpectationSpec(str(etype), kwargs, batch))
@@ -278,7 +300,9 @@ def _contract_table(where: str, ref: str) -> contract.Table:
         system_name, table_name = str(ref).split(".")
         return contract.get_system(system_name).table(table_name)
     except (ValueError, KeyError, contract.ContractError) as exc:
-        raise QualityConfigError(f"{where}: contract {ref!r} is not <system>.<table> of contracts/*.yml ({exc})") from None
+        raise QualityConfigError(
+            f"{where}: contract {ref!r} is not <system>.<table> of contracts/*.yml ({exc})"
+        ) from None
 
 
 def contract_checks(table: contract.Table) -> list[CheckSpec]:
@@ -287,33 +311,50 @@ def contract_checks(table: contract.Table) -> list[CheckSpec]:
     Types and columns are a contract breach the loader should never let through, so they block.
     A missing required value is a bad row that staging quarantines with a reason, so it warns.
     """
-    schema = [ExpectationSpec("expect_table_columns_to_match_set",
-                              {"column_set": table.column_names, "exact_match": True})]
+    schema = [
+        ExpectationSpec("expect_table_columns_to_match_set", {"column_set": table.column_names, "exact_match": True})
+    ]
     for col in table.columns:
-        schema.append(ExpectationSpec("expect_column_values_to_be_in_type_list",
-                                      {"column": col.name, "type_list": {"logical_type": col.type}}))
+        schema.append(
+            ExpectationSpec(
+                "expect_column_values_to_be_in_type_list", {"column": col.name, "type_list": {"logical_type": col.type}}
+            )
+        )
     if len(table.primary_key) == 1:
         schema.append(ExpectationSpec("expect_column_values_to_be_unique", {"column": table.primary_key[0]}))
     else:
-        schema.append(ExpectationSpec("expect_compound_columns_to_be_unique",
-                                      {"column_list": list(table.primary_key)}))
-    required = [ExpectationSpec("expect_column_values_to_not_be_null", {"column": c.name})
-                for c in table.columns if not c.nullable]
+        schema.append(ExpectationSpec("expect_compound_columns_to_be_unique", {"column_list": list(table.primary_key)}))
+    required = [
+        ExpectationSpec("expect_column_values_to_not_be_null", {"column": c.name})
+        for c in table.columns
+        if not c.nullable
+    ]
     source = f"contracts/{table.system}.yml"
-    checks = [CheckSpec(SCHEMA_CHECK, "error",
-                        f"Columns, column types and primary key match the source contract ({source}).",
-                        tuple(schema))]
+    checks = [
+        CheckSpec(
+            SCHEMA_CHECK,
+            "error",
+            f"Columns, column types and primary key match the source contract ({source}).",
+            tuple(schema),
+        )
+    ]
     if required:
-        checks.append(CheckSpec(REQUIRED_CHECK, "warn",
-                                f"Columns the contract ({source}) marks required are never null; "
-                                "optional columns are filled at least as often as the settings ask.",
-                                tuple(required)))
+        checks.append(
+            CheckSpec(
+                REQUIRED_CHECK,
+                "warn",
+                f"Columns the contract ({source}) marks required are never null; "
+                "optional columns are filled at least as often as the settings ask.",
+                tuple(required),
+            )
+        )
     return checks
 
 
 # ---- resolving for an engine -----------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+
+@cache
 def _expectation_class(etype: str) -> type:
     from great_expectations.expectations.registry import get_expectation_impl
 
@@ -323,7 +364,7 @@ def _expectation_class(etype: str) -> type:
         raise QualityConfigError(f"unknown Great Expectations expectation type {etype!r}") from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def seed_rows(seeds_dir: Path, seed: str) -> tuple[Mapping[str, str], ...]:
     path = seeds_dir / f"{seed}.csv"
     try:
@@ -333,7 +374,7 @@ def seed_rows(seeds_dir: Path, seed: str) -> tuple[Mapping[str, str], ...]:
         raise QualityConfigError(f"seed file {path} is missing") from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def seed_values(seeds_dir: Path, seed: str, column: str) -> tuple[str, ...]:
     path = seeds_dir / f"{seed}.csv"
     try:
@@ -389,8 +430,9 @@ def build_expectation(spec: ExpectationSpec, check: CheckSpec, ctx: ResolveConte
         raise QualityConfigError(f"check {check.name}: {spec.type} on batch {spec.batch!r}: {exc}") from None
 
 
-def expectations_by_batch(asset: AssetSuites, ctx: ResolveContext,
-                          checks: Sequence[str] | None = None) -> dict[str, list]:
+def expectations_by_batch(
+    asset: AssetSuites, ctx: ResolveContext, checks: Sequence[str] | None = None
+) -> dict[str, list]:
     """batch name -> expectations to run on it, for the selected checks (all when None)."""
     ctx = ctx.for_asset(asset)
     wanted = set(checks) if checks is not None else {c.name for c in asset.checks}

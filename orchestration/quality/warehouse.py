@@ -6,10 +6,10 @@ Great Expectations reaches it through SQLAlchemy, so every expectation runs as S
 warehouse. DuckDB is opened read-only (through the `duckdb+arp` dialect, see duckdb_dialect.py), and
 a check waits while another process (a load, dbt) holds the file's write lock instead of failing.
 """
+
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import dataclass
 
 import duckdb
@@ -17,8 +17,7 @@ import sqlalchemy as sa
 
 from orchestration.ingest.destination import Destination
 from orchestration.quality import duckdb_dialect
-
-DUCKDB_LOCK_WAIT_SECONDS = 600
+from orchestration.warehouse.duckdb_files import LOCK_WAIT_SECONDS, connect_waiting
 
 
 @dataclass(frozen=True)
@@ -52,8 +51,14 @@ class Warehouse:
         d = self.destination
         if d.kind == "duckdb":
             return f"duckdb+{duckdb_dialect.DRIVER}:///{d.duckdb_path}"
-        url = sa.URL.create("postgresql+psycopg2", username=d.pg_user, password=d.pg_password or None,
-                            host=d.pg_host, port=d.pg_port, database=d.pg_database)
+        url = sa.URL.create(
+            "postgresql+psycopg2",
+            username=d.pg_user,
+            password=d.pg_password or None,
+            host=d.pg_host,
+            port=d.pg_port,
+            database=d.pg_database,
+        )
         return url.render_as_string(hide_password=False)
 
     def engine_kwargs(self) -> dict:
@@ -61,22 +66,16 @@ class Warehouse:
             return {"connect_args": {"read_only": True}}
         return {"connect_args": {"connect_timeout": 10, "application_name": "arp_quality"}}
 
-    def wait_until_readable(self, timeout: float = DUCKDB_LOCK_WAIT_SECONDS) -> None:
+    def wait_until_readable(self, timeout: float = LOCK_WAIT_SECONDS) -> None:
         """Fail naming the file when the DuckDB warehouse is missing; wait out another writer's lock."""
         d = self.destination
         if d.kind != "duckdb":
             return
         if not d.duckdb_path.exists():
             raise FileNotFoundError(
-                f"DuckDB warehouse {d.duckdb_path} does not exist (set ARP_DUCKDB_PATH or load the sources first)")
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                duckdb.connect(str(d.duckdb_path), read_only=True).close()
-                return
-            except duckdb.ConnectionException:
-                return  # already open in this process (with other settings): no other writer to wait for
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
+                f"DuckDB warehouse {d.duckdb_path} does not exist (set ARP_DUCKDB_PATH or load the sources first)"
+            )
+        try:
+            connect_waiting(d.duckdb_path, read_only=True, wait_seconds=timeout).close()
+        except duckdb.ConnectionException:
+            return  # already open in this process (with other settings): no other writer to wait for

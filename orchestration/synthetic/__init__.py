@@ -7,6 +7,7 @@ writes the CAD replica and the case-management warehouse (contracts/*.yml) as tw
 truth the pipeline never reads (`build/truth/`): true links, eligibility, forgone reasons, defects,
 PII canaries and the true value of every metric of docs/metric_definitions.md.
 """
+
 from .config import TIERS, GeneratorConfig
 from .generate import GenerationResult, generate
 
@@ -16,5 +17,6 @@ __all__ = ["GeneratorConfig", "GenerationResult", "generate", "LiveCity", "TIERS
 def __getattr__(name):
     if name == "LiveCity":
         from .live import LiveCity
+
         return LiveCity
     raise AttributeError(name)

@@ -10,6 +10,7 @@ which at city scale is exact enough for shapes that are made up anyway.
 A real city's profile supplies its own `beats.geojson` (each feature's `properties.beat` naming a beat
 as the CAD data does); a profile without one gets a page saying the map is not available.
 """
+
 from __future__ import annotations
 
 import csv
@@ -17,11 +18,12 @@ import json
 import math
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from orchestration.paths import PROJECT_ROOT
+
 BEATS_CSV = PROJECT_ROOT / "seeds" / "beats.csv"
 OUTPUT = PROJECT_ROOT / "cities" / "demo" / "beats.geojson"
 MARGIN = 0.25  # the box extends this share of the centroids' spread beyond them
-DIGITS = 5     # about a metre: enough for a map, and a stable file
+DIGITS = 5  # about a metre: enough for a map, and a stable file
 
 
 def read_beats(path: Path = BEATS_CSV) -> list[tuple[str, float, float]]:
@@ -58,8 +60,12 @@ def beat_polygons(beats: list[tuple[str, float, float]]) -> dict:
     pts = {b: (lon * kx, lat) for b, lat, lon in beats}
     xs, ys = [x for x, _ in pts.values()], [y for _, y in pts.values()]
     mx, my = (max(xs) - min(xs)) * MARGIN or 0.01, (max(ys) - min(ys)) * MARGIN or 0.01
-    box = [(min(xs) - mx, min(ys) - my), (min(xs) - mx, max(ys) + my), (max(xs) + mx, max(ys) + my),
-           (max(xs) + mx, min(ys) - my)]  # clockwise with north up
+    box = [
+        (min(xs) - mx, min(ys) - my),
+        (min(xs) - mx, max(ys) + my),
+        (max(xs) + mx, max(ys) + my),
+        (max(xs) + mx, min(ys) - my),
+    ]  # clockwise with north up
     features = []
     for beat, p in pts.items():
         cell = box
@@ -67,8 +73,13 @@ def beat_polygons(beats: list[tuple[str, float, float]]) -> dict:
             if other != beat:
                 cell = _clip(cell, p, q)
         ring = [[round(x / kx, DIGITS), round(y, DIGITS)] for x, y in cell]
-        features.append({"type": "Feature", "properties": {"beat": beat},
-                         "geometry": {"type": "Polygon", "coordinates": [ring + [ring[0]]]}})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"beat": beat},
+                "geometry": {"type": "Polygon", "coordinates": [ring + [ring[0]]]},
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 

@@ -3,6 +3,7 @@
 They are part of the true state (real-looking people, staff and notes), listed in
 `truth/canaries.json`; a later scan of everything outside the raw layer must not find any of them.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -11,14 +12,26 @@ import pandas as pd
 from .rules import day_number
 
 PEOPLE = (
-    {"first_name": "Zebulon", "last_name": "Canarywhistle", "date_of_birth": "1948-02-29",
-     "phone": "9195550147", "address": "7 CANARY FEATHER LN"},
-    {"first_name": "Philippa", "last_name": "Larkspur-Quenneville", "date_of_birth": "1961-10-31",
-     "phone": "9845550163", "address": "1313 MOCKINGBIRD HOLLOW"},
+    {
+        "first_name": "Zebulon",
+        "last_name": "Canarywhistle",
+        "date_of_birth": "1948-02-29",
+        "phone": "9195550147",
+        "address": "7 CANARY FEATHER LN",
+    },
+    {
+        "first_name": "Philippa",
+        "last_name": "Larkspur-Quenneville",
+        "date_of_birth": "1961-10-31",
+        "phone": "9845550163",
+        "address": "1313 MOCKINGBIRD HOLLOW",
+    },
 )
 STAFF_NAMES = ("Ottoline Canaryfield", "Barnaby Wrenthistle")
-NOTES = ("Client says the canary code word is PERIWINKLE-4471 and asked us to remember it.",
-         "Neighbor Marguerite Oakenshield-Vasquez at 4242 Thistledown Ct called about the client.")
+NOTES = (
+    "Client says the canary code word is PERIWINKLE-4471 and asked us to remember it.",
+    "Neighbor Marguerite Oakenshield-Vasquez at 4242 Thistledown Ct called about the client.",
+)
 CALLER_PHONE = "9195550199"
 
 
@@ -35,7 +48,8 @@ def plant(tables: dict[str, pd.DataFrame], rng: np.random.Generator) -> list[dic
             key = int(people.person_id.iloc[row])
             for col, value in canary.items():
                 people.iloc[row, people.columns.get_loc(col)] = (
-                    float(day_number(value)) if col == "date_of_birth" else value)
+                    float(day_number(value)) if col == "date_of_birth" else value
+                )
                 record("people", "person_id", key, col, value)
     staff = tables["staff"]
     for row, name in zip(sorted(rng.choice(len(staff), size=len(STAFF_NAMES), replace=False)), STAFF_NAMES):

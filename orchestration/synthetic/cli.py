@@ -1,4 +1,5 @@
 """Command line: `python -m orchestration.synthetic generate|live ...` (also `arp-generate`)."""
+
 from __future__ import annotations
 
 import argparse
@@ -10,22 +11,33 @@ from .config import TIERS, GeneratorConfig
 
 
 def _config(args) -> GeneratorConfig:
-    return GeneratorConfig(tier=args.tier, seed=args.seed, timezone=args.timezone, defect_rate=args.defect_rate,
-                           out_dir=Path(args.out), cad_url=args.cad_url, cms_url=args.cms_url)
+    return GeneratorConfig(
+        tier=args.tier,
+        seed=args.seed,
+        timezone=args.timezone,
+        defect_rate=args.defect_rate,
+        out_dir=Path(args.out),
+        cad_url=args.cad_url,
+        cms_url=args.cms_url,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m orchestration.synthetic",
-                                     description="Synthetic city generator with known truth.")
+    parser = argparse.ArgumentParser(
+        prog="python -m orchestration.synthetic", description="Synthetic city generator with known truth."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, help_ in (("generate", "simulate a tier and write both source systems and the truth"),
-                        ("live", "keep appending new incidents and updating open ones in the sources")):
+    for name, help_ in (
+        ("generate", "simulate a tier and write both source systems and the truth"),
+        ("live", "keep appending new incidents and updating open ones in the sources"),
+    ):
         p = sub.add_parser(name, help=help_)
         p.add_argument("--tier", choices=sorted(TIERS), default="demo")
         p.add_argument("--seed", type=int, default=7)
         p.add_argument("--timezone", default="America/New_York")
-        p.add_argument("--defect-rate", type=float, default=1.0,
-                       help="multiplier of the default defect rates (0 = no defects)")
+        p.add_argument(
+            "--defect-rate", type=float, default=1.0, help="multiplier of the default defect rates (0 = no defects)"
+        )
         p.add_argument("--out", default="build", help="output directory (sources/ and truth/ go under it)")
         p.add_argument("--cad-url", default=None, help="SQLAlchemy URL of the CAD replica (default: SQLite file)")
         p.add_argument("--cms-url", default=None, help="SQLAlchemy URL of the case-management warehouse")
@@ -43,17 +55,21 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(exc))
     if args.command == "generate":
         from .generate import generate
+
         result = generate(cfg, progress=not args.quiet)
         rows = sum(result.counts.values())
         print(f"generated tier {cfg.tier} (seed {cfg.seed}) in {result.seconds:.1f} s: {rows:,} rows")
         for table, n in result.counts.items():
             print(f"  {table:<18} {n:>10,}")
-        print(f"CAD replica:      {result.cad_url}\ncase management:  {result.cms_url}\ntruth:            {result.truth_dir}")
+        print(
+            f"CAD replica:      {result.cad_url}\ncase management:  {result.cms_url}\ntruth:            {result.truth_dir}"
+        )
         return 0
 
     from tqdm import tqdm
 
     from .live import LiveCity
+
     city = LiveCity(cfg)
     step = 0
     with tqdm(total=args.iterations, desc="live", unit="step", disable=args.quiet) as bar:

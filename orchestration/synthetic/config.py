@@ -5,28 +5,29 @@ one effective-date boundary of the seeds), the arrival volume and the number of 
 analysts edit (eligibility, service area, hours, code lists) are *not* here: they are read from
 `seeds/` (see `rules.py`).
 """
+
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 
 
 @dataclass(frozen=True)
 class Tier:
     name: str
-    start: dt.date            # first local date simulated
-    end: dt.date              # local date the simulation stops (exclusive)
+    start: dt.date  # first local date simulated
+    end: dt.date  # local date the simulation stops (exclusive)
     incidents_per_day: float  # mean arrivals of the base incident stream
-    crt_units: int            # CRT teams in service from the start
-    coresponse_units: int     # co-response clinician/officer units
+    crt_units: int  # CRT teams in service from the start
+    coresponse_units: int  # co-response clinician/officer units
     expansion_crt_units: int  # CRT teams added on the service-area expansion date
     police_units: int
     ems_units: int
     fire_units: int
-    familiar_callers: int     # size of the pool of repeat phone numbers
+    familiar_callers: int  # size of the pool of repeat phone numbers
 
 
 # The CRT service-area expansion of seeds/program_service_beats.csv; new teams start that day.
@@ -34,17 +35,47 @@ EXPANSION_DATE = dt.date(2024, 7, 1)
 
 TIERS: dict[str, Tier] = {
     # Two months around the 2024-10-01 rule changes and the 2024-11-03 fall-back: fast, for tests.
-    "tiny": Tier("tiny", dt.date(2024, 9, 1), dt.date(2024, 11, 9), 38.0,
-                 crt_units=1, coresponse_units=1, expansion_crt_units=0,
-                 police_units=40, ems_units=10, fire_units=12, familiar_callers=12),
+    "tiny": Tier(
+        "tiny",
+        dt.date(2024, 9, 1),
+        dt.date(2024, 11, 9),
+        38.0,
+        crt_units=1,
+        coresponse_units=1,
+        expansion_crt_units=0,
+        police_units=40,
+        ems_units=10,
+        fire_units=12,
+        familiar_callers=12,
+    ),
     # One calendar year: both DST changes, the July expansion and the October rule changes.
-    "demo": Tier("demo", dt.date(2024, 1, 1), dt.date(2025, 1, 1), 137.0,
-                 crt_units=2, coresponse_units=1, expansion_crt_units=1,
-                 police_units=90, ems_units=18, fire_units=24, familiar_callers=40),
+    "demo": Tier(
+        "demo",
+        dt.date(2024, 1, 1),
+        dt.date(2025, 1, 1),
+        137.0,
+        crt_units=2,
+        coresponse_units=1,
+        expansion_crt_units=1,
+        police_units=90,
+        ems_units=18,
+        fire_units=24,
+        familiar_callers=40,
+    ),
     # Five calendar years of a Durham-sized city.
-    "city": Tier("city", dt.date(2020, 1, 1), dt.date(2025, 1, 1), 822.0,
-                 crt_units=7, coresponse_units=3, expansion_crt_units=3,
-                 police_units=320, ems_units=60, fire_units=80, familiar_callers=220),
+    "city": Tier(
+        "city",
+        dt.date(2020, 1, 1),
+        dt.date(2025, 1, 1),
+        822.0,
+        crt_units=7,
+        coresponse_units=3,
+        expansion_crt_units=3,
+        police_units=320,
+        ems_units=60,
+        fire_units=80,
+        familiar_callers=220,
+    ),
 }
 
 
@@ -56,6 +87,7 @@ class GeneratorConfig:
     0 writes the simulation's true state unchanged. `cad_url`/`cms_url` are SQLAlchemy URLs;
     by default two SQLite files under `out_dir/sources/`. Truth files go to `out_dir/truth/`.
     """
+
     tier: str = "demo"
     seed: int = 7
     timezone: str = "America/New_York"
@@ -72,6 +104,7 @@ class GeneratorConfig:
         self.out_dir = Path(self.out_dir)
         try:
             import zoneinfo
+
             zoneinfo.ZoneInfo(self.timezone)
         except Exception as exc:  # noqa: BLE001 - any failure means the name is unusable
             raise ValueError(f"GeneratorConfig.timezone: unknown IANA time zone {self.timezone!r}") from exc

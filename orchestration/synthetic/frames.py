@@ -4,6 +4,7 @@ pandas 3 stores text as Arrow strings by default; the simulation moves millions 
 numpy and pandas, and every such conversion would cost a full copy through Arrow. Building frames
 through `frame()` keeps them as plain object columns (identical values, much faster round trips).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,8 +24,9 @@ def _as_column(value, n: int | None):
 
 def frame(columns: dict) -> pd.DataFrame:
     n = next((len(v) for v in columns.values() if not isinstance(v, (str, int, float, bool)) and v is not None), None)
-    return pd.DataFrame({k: _as_column(v, n) if not isinstance(v, (int, float, bool)) else v
-                         for k, v in columns.items()})
+    return pd.DataFrame(
+        {k: _as_column(v, n) if not isinstance(v, (int, float, bool)) else v for k, v in columns.items()}
+    )
 
 
 def text(values, index=None) -> pd.Series:

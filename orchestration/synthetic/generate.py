@@ -1,4 +1,5 @@
 """`generate(cfg)`: simulate the city, inject defects, write both source systems and the truth."""
+
 from __future__ import annotations
 
 import time
@@ -14,7 +15,7 @@ from .config import GeneratorConfig
 from .rules import load_rules
 from .writers import write_system
 
-SIMULATION_STEPS = 5   # ticks simulate() reports
+SIMULATION_STEPS = 5  # ticks simulate() reports
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,12 @@ def generate(cfg: GeneratorConfig, progress: bool = True) -> GenerationResult:
     cfg.truth_dir.mkdir(parents=True, exist_ok=True)
 
     with tqdm(total=SIMULATION_STEPS, desc=f"simulate {cfg.tier}", unit="step", disable=not progress) as bar:
+
         def tick(msg: str) -> None:
             bar.set_postfix_str(msg[:70])
             if bar.n < bar.total:
                 bar.update(1)
+
         state = simulate(cfg, rules, tick)
         bar.update(bar.total - bar.n)
     stages["simulate"] = time.perf_counter() - t0
@@ -55,10 +58,12 @@ def generate(cfg: GeneratorConfig, progress: bool = True) -> GenerationResult:
     total = sum(len(written[name]) for name in (*CAD_TABLES, *CMS_TABLES))
     counts: dict[str, int] = {}
     with tqdm(total=total, desc="write sources", unit="row", unit_scale=True, disable=not progress) as bar:
-        counts.update(write_system(cfg.resolved_cad_url, "cad_replica", {n: written[n] for n in CAD_TABLES},
-                                   bar.update))
-        counts.update(write_system(cfg.resolved_cms_url, "case_management", {n: written[n] for n in CMS_TABLES},
-                                   bar.update))
+        counts.update(
+            write_system(cfg.resolved_cad_url, "cad_replica", {n: written[n] for n in CAD_TABLES}, bar.update)
+        )
+        counts.update(
+            write_system(cfg.resolved_cms_url, "case_management", {n: written[n] for n in CMS_TABLES}, bar.update)
+        )
     stages["write"] = time.perf_counter() - t
     del written
 
@@ -67,5 +72,6 @@ def generate(cfg: GeneratorConfig, progress: bool = True) -> GenerationResult:
         truth_mod.write_truth(state, defect_rows, rules, cfg)
         bar.update(1)
     stages["truth"] = time.perf_counter() - t
-    return GenerationResult(cfg.resolved_cad_url, cfg.resolved_cms_url, cfg.truth_dir, counts,
-                            time.perf_counter() - t0, stages)
+    return GenerationResult(
+        cfg.resolved_cad_url, cfg.resolved_cms_url, cfg.truth_dir, counts, time.perf_counter() - t0, stages
+    )

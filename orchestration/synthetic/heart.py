@@ -8,6 +8,7 @@ team is not staffed, or on its meal break (taken only if the unit is free when t
 The loop's own outcome is the simulation's reason for not going; CAD records the same world as the
 unit status history written by `unit_status_changes()`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,16 +30,16 @@ DISPATCH, CORESPONSE_REQUEST, SELF_INITIATED = 0, 1, 2
 # Loop outcomes of a dispatch candidate.
 NO_UNIT, DECLINED, ARRIVED, CANCELLED = 0, 1, 2, 3
 
-DECLINE_SHARE = 0.07        # dispatcher kept it with police although a team was free
+DECLINE_SHARE = 0.07  # dispatcher kept it with police although a team was free
 UNSTAFFED_DAY_SHARE = 0.05  # a team's shift not staffed that day (sickness, vacancy, training)
-BREAK_MINUTES = 30          # one meal break per staffed shift of 8 hours or more
-CANCEL_SHARE = 0.03         # team dispatched but cancelled before arrival
-SECOND_UNIT_SHARE = 0.04    # a second HEART unit joins
+BREAK_MINUTES = 30  # one meal break per staffed shift of 8 hours or more
+CANCEL_SHARE = 0.03  # team dispatched but cancelled before arrival
+SECOND_UNIT_SHARE = 0.04  # a second HEART unit joins
 
 
 @dataclass
 class Roster:
-    units: pd.DataFrame   # unit_id, unit_type, agency, program, in_service_from (day), in_service_to (day or NaN)
+    units: pd.DataFrame  # unit_id, unit_type, agency, program, in_service_from (day), in_service_to (day or NaN)
 
 
 def build_roster(tier: Tier, start: dt.date, rng: np.random.Generator) -> Roster:
@@ -58,8 +59,9 @@ def build_roster(tier: Tier, start: dt.date, rng: np.random.Generator) -> Roster
         rows.append((f"M{i}", "EMS", "EMS", None, start_day - 400, np.nan))
     for i in range(1, tier.fire_units + 1):
         rows.append((f"{'E' if i % 3 else 'L'}{i}", "FIRE", "DFD", None, start_day - 400, np.nan))
-    units = pd.DataFrame(rows, columns=["unit_id", "unit_type", "agency", "program", "in_service_from",
-                                        "in_service_to"])
+    units = pd.DataFrame(
+        rows, columns=["unit_id", "unit_type", "agency", "program", "in_service_from", "in_service_to"]
+    )
     # One police car was retired mid-period (a closed in-service window).
     retired = units.index[units.unit_type == "POLICE"][-1]
     units.loc[retired, "in_service_to"] = start_day + (day_number(tier.end) - start_day) // 2
@@ -69,7 +71,8 @@ def build_roster(tier: Tier, start: dt.date, rng: np.random.Generator) -> Roster
 @dataclass
 class Shifts:
     """Per HEART unit (by position in the roster's HEART units): staffed shifts and planned breaks."""
-    on_duty: pd.DataFrame      # unit_id, start, end (UTC seconds) of each staffed shift
+
+    on_duty: pd.DataFrame  # unit_id, start, end (UTC seconds) of each staffed shift
     planned: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]  # unit -> (start, end, forced) sorted
 
 
@@ -80,8 +83,10 @@ def build_shifts(rng: np.random.Generator, roster: Roster, rules, start_day: int
     heart_units = roster.units[roster.units.program.isin(list(PROGRAM_BITS))].reset_index(drop=True)
     days = np.arange(start_day, end_day)
     dates = [dt.date(1970, 1, 1) + dt.timedelta(days=int(d)) for d in days]
-    midnight = np.array([local_midnight_utc(d, tz) for d in dates] + [local_midnight_utc(
-        dates[-1] + dt.timedelta(days=1), tz)], dtype="int64")
+    midnight = np.array(
+        [local_midnight_utc(d, tz) for d in dates] + [local_midnight_utc(dates[-1] + dt.timedelta(days=1), tz)],
+        dtype="int64",
+    )
     dow = np.array([d.weekday() for d in dates])
     cache: dict[tuple[int, int], int] = {}
 
@@ -91,15 +96,21 @@ def build_shifts(rng: np.random.Generator, roster: Roster, rules, start_day: int
         if (j, hour) not in cache:
             cache[(j, hour)] = utc_of_local(dates[j], hour, 0, tz)
         return cache[(j, hour)]
+
     rows, planned = [], {}
     for u, unit in heart_units.iterrows():
         hours = rules.hours[rules.hours.program == unit.program]
         frm, to = int(unit.in_service_from), (10**7 if pd.isna(unit.in_service_to) else int(unit.in_service_to))
-        starts, ends, forced = [], [], []
+        starts, ends = [], []
         for row in hours.itertuples():
             day_of = DAYS.index(row.day_of_week)
-            sel = ((dow == day_of) & (days >= row.effective_from_day) & (days < row.effective_to_day)
-                   & (days >= frm) & (days <= to))
+            sel = (
+                (dow == day_of)
+                & (days >= row.effective_from_day)
+                & (days < row.effective_to_day)
+                & (days >= frm)
+                & (days <= to)
+            )
             k = np.nonzero(sel)[0]
             # Local clock hours (a shift never crosses midnight in the seeds), placed on each day's
             # own clock so a DST day's shift starts at its local hour too.
@@ -128,14 +139,21 @@ def build_shifts(rng: np.random.Generator, roster: Roster, rules, start_day: int
 
 @dataclass
 class LoopResult:
-    outcome: np.ndarray          # per event: NO_UNIT / DECLINED / ARRIVED / CANCELLED (-1 for skipped outreach)
-    assignments: pd.DataFrame    # event, unit_id, unit_type, dispatched, en_route, on_scene (NaN), cleared
-    unavailable: pd.DataFrame    # unit_id, start, end, kind (unstaffed | break): the time units were not free
+    outcome: np.ndarray  # per event: NO_UNIT / DECLINED / ARRIVED / CANCELLED (-1 for skipped outreach)
+    assignments: pd.DataFrame  # event, unit_id, unit_type, dispatched, en_route, on_scene (NaN), cleared
+    unavailable: pd.DataFrame  # unit_id, start, end, kind (unstaffed | break): the time units were not free
 
 
-def run_loop(rng: np.random.Generator, roster: Roster, times: np.ndarray, days: np.ndarray,
-             kinds: np.ndarray, masks: np.ndarray, free_at: dict[str, int] | None = None,
-             shifts: Shifts | None = None) -> LoopResult:
+def run_loop(
+    rng: np.random.Generator,
+    roster: Roster,
+    times: np.ndarray,
+    days: np.ndarray,
+    kinds: np.ndarray,
+    masks: np.ndarray,
+    free_at: dict[str, int] | None = None,
+    shifts: Shifts | None = None,
+) -> LoopResult:
     """Sequential dispatch of HEART units over events sorted by time.
 
     `masks` holds, per event, the bit set of programs allowed to take it (PROGRAM_BITS).
@@ -155,7 +173,9 @@ def run_loop(rng: np.random.Generator, roster: Roster, times: np.ndarray, days: 
     u_decline, u_pick, u_cancel, u_second = (rng.random(n) for _ in range(4))
     delay = np.where(kinds == SELF_INITIATED, 0, rng.lognormal(np.log(90), 0.6, n)).astype("int64")
     en_route = np.where(kinds == SELF_INITIATED, 0, rng.lognormal(np.log(60), 0.5, n)).astype("int64")
-    travel = np.where(kinds == SELF_INITIATED, rng.integers(0, 90, n), rng.lognormal(np.log(660), 0.45, n)).astype("int64")
+    travel = np.where(kinds == SELF_INITIATED, rng.integers(0, 90, n), rng.lognormal(np.log(660), 0.45, n)).astype(
+        "int64"
+    )
     service = np.clip(rng.lognormal(np.log(3600), 0.5, n), 600, 6 * 3600).astype("int64")
     cancel_after = rng.integers(120, 900, n)
     second_lag = rng.integers(60, 600, n)
@@ -173,7 +193,9 @@ def run_loop(rng: np.random.Generator, roster: Roster, times: np.ndarray, days: 
         while k < len(p_start) and p_start[k] <= t:
             if p_forced[k] or free[u] <= p_start[k]:
                 free[u] = max(free[u], int(p_end[k]))
-                off_unit.append(u); off_start.append(int(p_start[k])); off_end.append(int(p_end[k]))
+                off_unit.append(u)
+                off_start.append(int(p_start[k]))
+                off_end.append(int(p_end[k]))
                 off_kind.append("unstaffed" if p_forced[k] else "break")
             k += 1
         next_planned[u] = k
@@ -203,7 +225,11 @@ def run_loop(rng: np.random.Generator, roster: Roster, times: np.ndarray, days: 
             ons = enr + int(travel[i])
             clr = int(ons) + int(service[i])
         free[u] = clr
-        a_event.append(i); a_unit.append(u); a_disp.append(disp); a_enr.append(enr); a_ons.append(ons)
+        a_event.append(i)
+        a_unit.append(u)
+        a_disp.append(disp)
+        a_enr.append(enr)
+        a_ons.append(ons)
         a_clr.append(clr)
         outcome[i] = CANCELLED if cancelled else ARRIVED
         if kind == DISPATCH and u_second[i] < SECOND_UNIT_SHARE:
@@ -214,32 +240,46 @@ def run_loop(rng: np.random.Generator, roster: Roster, times: np.ndarray, days: 
                 ons2 = disp2 + 60 + int(second_travel[i])
                 clr2 = max(int(ons2) + int(service[i]) // 2, int(ons2) + 600)
                 free[v] = clr2
-                a_event.append(i); a_unit.append(v); a_disp.append(disp2); a_enr.append(disp2 + 60)
-                a_ons.append(ons2); a_clr.append(clr2)
+                a_event.append(i)
+                a_unit.append(v)
+                a_disp.append(disp2)
+                a_enr.append(disp2 + 60)
+                a_ons.append(ons2)
+                a_clr.append(clr2)
                 if cancelled:
                     outcome[i] = ARRIVED
     unit_arr = np.array(a_unit, dtype="int64")
-    assignments = frame({
-        "event": np.array(a_event, dtype="int64"),
-        "unit_id": np.array(ids, dtype=object)[unit_arr] if len(unit_arr) else np.array([], dtype=object),
-        "unit_type": heart.program.to_numpy(dtype=object)[unit_arr] if len(unit_arr) else np.array([], dtype=object),
-        "dispatched": np.array(a_disp, dtype="float64"),
-        "en_route": np.array(a_enr, dtype="float64"),
-        "on_scene": np.array(a_ons, dtype="float64"),
-        "cleared": np.array(a_clr, dtype="float64"),
-    })
+    assignments = frame(
+        {
+            "event": np.array(a_event, dtype="int64"),
+            "unit_id": np.array(ids, dtype=object)[unit_arr] if len(unit_arr) else np.array([], dtype=object),
+            "unit_type": heart.program.to_numpy(dtype=object)[unit_arr]
+            if len(unit_arr)
+            else np.array([], dtype=object),
+            "dispatched": np.array(a_disp, dtype="float64"),
+            "en_route": np.array(a_enr, dtype="float64"),
+            "on_scene": np.array(a_ons, dtype="float64"),
+            "cleared": np.array(a_clr, dtype="float64"),
+        }
+    )
     off = np.array(off_unit, dtype="int64")
-    unavailable = frame({"unit_id": np.array(ids, dtype=object)[off] if len(off) else np.array([], dtype=object),
-                         "start": np.array(off_start, dtype="float64"), "end": np.array(off_end, dtype="float64"),
-                         "kind": np.array(off_kind, dtype=object)})
+    unavailable = frame(
+        {
+            "unit_id": np.array(ids, dtype=object)[off] if len(off) else np.array([], dtype=object),
+            "start": np.array(off_start, dtype="float64"),
+            "end": np.array(off_end, dtype="float64"),
+            "kind": np.array(off_kind, dtype=object),
+        }
+    )
     return LoopResult(outcome, assignments, unavailable)
 
 
 STATUS_CODES = ("AVAILABLE", "ASSIGNED", "OUT_OF_SERVICE", "OFF_DUTY")
 
 
-def unit_status_changes(shifts: Shifts, unavailable: pd.DataFrame, assignments: pd.DataFrame,
-                        end_utc: int) -> pd.DataFrame:
+def unit_status_changes(
+    shifts: Shifts, unavailable: pd.DataFrame, assignments: pd.DataFrame, end_utc: int
+) -> pd.DataFrame:
     """CAD's unit status history of the HEART units, as a CAD keeps it: a row each time a unit's
     status changes. ASSIGNED from dispatch to clear, OUT_OF_SERVICE on a break, AVAILABLE on a
     staffed shift otherwise, OFF_DUTY outside it (and all of an unstaffed shift)."""
@@ -248,8 +288,10 @@ def unit_status_changes(shifts: Shifts, unavailable: pd.DataFrame, assignments: 
         pd.DataFrame({"unit_id": shifts.on_duty.unit_id, "t": shifts.on_duty.end, "duty": -1, "busy": 0, "brk": 0}),
     ]
     breaks = unavailable[unavailable.kind == "break"]
-    ev += [pd.DataFrame({"unit_id": breaks.unit_id, "t": breaks.start, "duty": 0, "busy": 0, "brk": 1}),
-           pd.DataFrame({"unit_id": breaks.unit_id, "t": breaks.end, "duty": 0, "busy": 0, "brk": -1})]
+    ev += [
+        pd.DataFrame({"unit_id": breaks.unit_id, "t": breaks.start, "duty": 0, "busy": 0, "brk": 1}),
+        pd.DataFrame({"unit_id": breaks.unit_id, "t": breaks.end, "duty": 0, "busy": 0, "brk": -1}),
+    ]
     a = assignments[assignments.dispatched.notna()]
     ev += [pd.DataFrame({"unit_id": a.unit_id, "t": a.dispatched, "duty": 0, "busy": 1, "brk": 0})]
     cleared = a[a.cleared.notna()]
@@ -267,5 +309,10 @@ def unit_status_changes(shifts: Shifts, unavailable: pd.DataFrame, assignments: 
     events["status"] = status
     prev = events.groupby("unit_id").status.shift()
     changes = events[events.status != prev]
-    return frame({"unit_id": changes.unit_id.to_numpy(dtype=object), "status": changes.status.to_numpy(dtype=object),
-                  "changed_at": changes.t.to_numpy(dtype="float64")})
+    return frame(
+        {
+            "unit_id": changes.unit_id.to_numpy(dtype=object),
+            "status": changes.status.to_numpy(dtype=object),
+            "changed_at": changes.t.to_numpy(dtype="float64"),
+        }
+    )

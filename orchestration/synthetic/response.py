@@ -1,4 +1,5 @@
 """Police, EMS and fire assignments with status times, arrests and dispositions (vectorized)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -9,17 +10,53 @@ from .frames import frame, lookup
 # Median minutes from creation to dispatch, by priority 1..5.
 DISPATCH_DELAY_MIN = {1: 1.2, 2: 3.0, 3: 7.0, 4: 14.0, 5: 22.0}
 # Median on-scene minutes of a police unit, by call-type category.
-POLICE_SERVICE_MIN = {"VIOLENT": 75, "PROPERTY": 45, "QUALITY_OF_LIFE": 30, "BEHAVIORAL_HEALTH": 50,
-                      "TRAFFIC": 28, "MEDICAL": 25, "FIRE": 35, "OTHER": 22}
+POLICE_SERVICE_MIN = {
+    "VIOLENT": 75,
+    "PROPERTY": 45,
+    "QUALITY_OF_LIFE": 30,
+    "BEHAVIORAL_HEALTH": 50,
+    "TRAFFIC": 28,
+    "MEDICAL": 25,
+    "FIRE": 35,
+    "OTHER": 22,
+}
 # Arrest shares of police-handled incidents; quality-of-life and behavioral-health calibrated (README, "Calibration").
-ARREST_SHARE = {"VIOLENT": 0.2, "PROPERTY": 0.07, "QUALITY_OF_LIFE": 0.02, "BEHAVIORAL_HEALTH": 0.02,
-                "TRAFFIC": 0.03, "MEDICAL": 0.004, "FIRE": 0.01, "OTHER": 0.02}
+ARREST_SHARE = {
+    "VIOLENT": 0.2,
+    "PROPERTY": 0.07,
+    "QUALITY_OF_LIFE": 0.02,
+    "BEHAVIORAL_HEALTH": 0.02,
+    "TRAFFIC": 0.03,
+    "MEDICAL": 0.004,
+    "FIRE": 0.01,
+    "OTHER": 0.02,
+}
 ARREST_SHARE_BY_TYPE = {"DOMESTIC": 0.3, "DWI": 0.65, "WARRANT": 0.55}
-CHARGE_BY_CATEGORY = {"VIOLENT": "VIOLENT", "PROPERTY": "PROPERTY", "TRAFFIC": "OTHER", "OTHER": "WARRANT",
-                      "QUALITY_OF_LIFE": "PUBLIC_ORDER", "BEHAVIORAL_HEALTH": "PUBLIC_ORDER"}
-EMS_TYPES = {"SICK_PERSON": 1.0, "FALL": 1.0, "CHEST_PAIN": 1.0, "BREATHING": 1.0, "OVERDOSE": 1.0,
-             "UNCONSCIOUS": 1.0, "LIFT_ASSIST": 1.0, "MVC_INJURY": 1.0, "STABBING": 0.9, "SHOTS_FIRED": 0.35,
-             "FIRE_STRUCTURE": 0.4, "SUICIDE_THREAT": 0.35, "INTOX": 0.12, "MENTAL": 0.08, "AGG_ASSAULT": 0.5}
+CHARGE_BY_CATEGORY = {
+    "VIOLENT": "VIOLENT",
+    "PROPERTY": "PROPERTY",
+    "TRAFFIC": "OTHER",
+    "OTHER": "WARRANT",
+    "QUALITY_OF_LIFE": "PUBLIC_ORDER",
+    "BEHAVIORAL_HEALTH": "PUBLIC_ORDER",
+}
+EMS_TYPES = {
+    "SICK_PERSON": 1.0,
+    "FALL": 1.0,
+    "CHEST_PAIN": 1.0,
+    "BREATHING": 1.0,
+    "OVERDOSE": 1.0,
+    "UNCONSCIOUS": 1.0,
+    "LIFT_ASSIST": 1.0,
+    "MVC_INJURY": 1.0,
+    "STABBING": 0.9,
+    "SHOTS_FIRED": 0.35,
+    "FIRE_STRUCTURE": 0.4,
+    "SUICIDE_THREAT": 0.35,
+    "INTOX": 0.12,
+    "MENTAL": 0.08,
+    "AGG_ASSAULT": 0.5,
+}
 EMS_TRANSPORT_SHARE = 0.55
 
 
@@ -38,8 +75,7 @@ def unit_counts(rng: np.random.Generator, inc: pd.DataFrame, police_eligible: np
     u = rng.random((4, n))
     police = np.ones(n, dtype="int64")
     police += (cat == "VIOLENT") * (1 + rng.poisson(0.8, n))
-    extra_share = {"PROPERTY": 0.3, "QUALITY_OF_LIFE": 0.25, "BEHAVIORAL_HEALTH": 0.4, "TRAFFIC": 0.3,
-                   "OTHER": 0.12}
+    extra_share = {"PROPERTY": 0.3, "QUALITY_OF_LIFE": 0.25, "BEHAVIORAL_HEALTH": 0.4, "TRAFFIC": 0.3, "OTHER": 0.12}
     for k, s in extra_share.items():
         police += (cat == k) & (u[0] < s)
     police[(cat == "MEDICAL")] = (u[0][cat == "MEDICAL"] < 0.22).astype("int64")
@@ -47,7 +83,7 @@ def unit_counts(rng: np.random.Generator, inc: pd.DataFrame, police_eligible: np
     police[ctype == "INFO"] = (u[0][ctype == "INFO"] < 0.3).astype("int64")
     si = origin == "SELF_INITIATED"
     police[si] = 1 + (u[1][si] < 0.2)
-    nobody = ~si & (u[2] < 0.04)          # cancelled, duplicate or handled by phone
+    nobody = ~si & (u[2] < 0.04)  # cancelled, duplicate or handled by phone
     police[nobody] = 0
     police_if_no_heart = police.copy()
     police[~police_eligible] = 0
@@ -63,8 +99,13 @@ def unit_counts(rng: np.random.Generator, inc: pd.DataFrame, police_eligible: np
     return {"POLICE": police, "EMS": ems, "FIRE": fire, "POLICE_IF_NO_HEART": police_if_no_heart}
 
 
-def build_assignments(rng: np.random.Generator, inc: pd.DataFrame, counts: dict[str, np.ndarray],
-                      units: pd.DataFrame, beat_district: dict[str, str]) -> pd.DataFrame:
+def build_assignments(
+    rng: np.random.Generator,
+    inc: pd.DataFrame,
+    counts: dict[str, np.ndarray],
+    units: pd.DataFrame,
+    beat_district: dict[str, str],
+) -> pd.DataFrame:
     """Assignment rows for the counted police/EMS/fire units of each incident."""
     frames = []
     created = inc.created.to_numpy()
@@ -77,7 +118,7 @@ def build_assignments(rng: np.random.Generator, inc: pd.DataFrame, counts: dict[
         idx = np.repeat(np.arange(len(inc)), k)
         if len(idx) == 0:
             continue
-        order = np.arange(len(idx)) - np.repeat(np.cumsum(k) - k, k)    # 0 for the first unit of an incident
+        order = np.arange(len(idx)) - np.repeat(np.cumsum(k) - k, k)  # 0 for the first unit of an incident
         pool = units[units.unit_type == unit_type].unit_id.to_numpy(dtype=object)
         if unit_type == "POLICE":
             # Police cars come from the incident's district; distinct cars per incident.
@@ -114,27 +155,53 @@ def build_assignments(rng: np.random.Generator, inc: pd.DataFrame, counts: dict[
         if unit_type == "EMS":
             tr = ~cancelled & (rng.random(len(idx)) < EMS_TRANSPORT_SHARE)
             dest[tr] = np.array(["HOSPITAL_ED"] * 18 + ["PSYCH_HOSPITAL", "BH_URGENT_CARE"], dtype=object)[
-                rng.integers(0, 20, tr.sum())]
+                rng.integers(0, 20, tr.sum())
+            ]
         elif unit_type == "POLICE":
             bh = (cat[idx] == "BEHAVIORAL_HEALTH") & ~cancelled & (rng.random(len(idx)) < 0.04)
             dest[bh] = np.array(["PSYCH_HOSPITAL", "BH_URGENT_CARE", "HOSPITAL_ED"], dtype=object)[
-                rng.integers(0, 3, bh.sum())]
-        frames.append(frame({
-            "incident": idx, "unit_id": unit, "unit_type": unit_type,
-            "dispatched": np.floor(disp), "en_route": np.floor(enr), "on_scene": np.floor(ons),
-            "cleared": np.floor(clr), "transport_destination": dest,
-        }))
-    if not frames:   # e.g. one new live incident that got no unit
-        return frame({"incident": np.array([], dtype="int64"), "unit_id": np.array([], dtype=object),
-                      "unit_type": np.array([], dtype=object), "dispatched": np.array([], dtype=float),
-                      "en_route": np.array([], dtype=float), "on_scene": np.array([], dtype=float),
-                      "cleared": np.array([], dtype=float), "transport_destination": np.array([], dtype=object)})
+                rng.integers(0, 3, bh.sum())
+            ]
+        frames.append(
+            frame(
+                {
+                    "incident": idx,
+                    "unit_id": unit,
+                    "unit_type": unit_type,
+                    "dispatched": np.floor(disp),
+                    "en_route": np.floor(enr),
+                    "on_scene": np.floor(ons),
+                    "cleared": np.floor(clr),
+                    "transport_destination": dest,
+                }
+            )
+        )
+    if not frames:  # e.g. one new live incident that got no unit
+        return frame(
+            {
+                "incident": np.array([], dtype="int64"),
+                "unit_id": np.array([], dtype=object),
+                "unit_type": np.array([], dtype=object),
+                "dispatched": np.array([], dtype=float),
+                "en_route": np.array([], dtype=float),
+                "on_scene": np.array([], dtype=float),
+                "cleared": np.array([], dtype=float),
+                "transport_destination": np.array([], dtype=object),
+            }
+        )
     return pd.concat(frames, ignore_index=True)
 
 
-def backup_assignments(rng: np.random.Generator, incident: np.ndarray, after: np.ndarray, unit_type: str,
-                       inc: pd.DataFrame, units: pd.DataFrame, beat_district: dict[str, str],
-                       transport_share: float = 0.0) -> pd.DataFrame:
+def backup_assignments(
+    rng: np.random.Generator,
+    incident: np.ndarray,
+    after: np.ndarray,
+    unit_type: str,
+    inc: pd.DataFrame,
+    units: pd.DataFrame,
+    beat_district: dict[str, str],
+    transport_share: float = 0.0,
+) -> pd.DataFrame:
     """Units requested by a HEART team on scene (police backup, EMS), dispatched after `after`."""
     n = len(incident)
     pool = units[units.unit_type == unit_type].unit_id.to_numpy(dtype=object)
@@ -153,19 +220,33 @@ def backup_assignments(rng: np.random.Generator, incident: np.ndarray, after: np
     clr = ons + np.clip(rng.lognormal(np.log(1800), 0.5, n), 300, 4 * 3600)
     dest = np.full(n, None, dtype=object)
     dest[rng.random(n) < transport_share] = "HOSPITAL_ED"
-    return frame({"incident": incident, "unit_id": unit, "unit_type": unit_type,
-                         "dispatched": np.floor(disp).astype(float), "en_route": np.floor(enr).astype(float),
-                         "on_scene": np.floor(ons), "cleared": np.floor(clr), "transport_destination": dest})
+    return frame(
+        {
+            "incident": incident,
+            "unit_id": unit,
+            "unit_type": unit_type,
+            "dispatched": np.floor(disp).astype(float),
+            "en_route": np.floor(enr).astype(float),
+            "on_scene": np.floor(ons),
+            "cleared": np.floor(clr),
+            "transport_destination": dest,
+        }
+    )
 
 
-def build_arrests(rng: np.random.Generator, inc: pd.DataFrame, asg: pd.DataFrame, heart_arrived: np.ndarray) -> pd.DataFrame:
+def build_arrests(
+    rng: np.random.Generator, inc: pd.DataFrame, asg: pd.DataFrame, heart_arrived: np.ndarray
+) -> pd.DataFrame:
     police = asg[(asg.unit_type == "POLICE") & asg.on_scene.notna()]
     g = police.groupby("incident").agg(first_on=("on_scene", "min"), last_clr=("cleared", "max"))
     idx = g.index.to_numpy()
     cat = inc.category.to_numpy()[idx]
     ctype = inc.initial_call_type.to_numpy()[idx]
-    share = np.where(np.isin(ctype, list(ARREST_SHARE_BY_TYPE)), lookup(ARREST_SHARE_BY_TYPE, ctype, 0.0, float),
-                     lookup(ARREST_SHARE, cat, 0.02, float))
+    share = np.where(
+        np.isin(ctype, list(ARREST_SHARE_BY_TYPE)),
+        lookup(ARREST_SHARE_BY_TYPE, ctype, 0.0, float),
+        lookup(ARREST_SHARE, cat, 0.02, float),
+    )
     share = np.where(heart_arrived[idx], 0.01, share)
     hit = rng.random(len(idx)) < share
     n = np.where(hit, 1 + (rng.random(len(idx)) < 0.12), 0)

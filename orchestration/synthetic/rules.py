@@ -4,6 +4,7 @@ Dates in the seeds are local calendar dates; here they become day numbers (days 
 of the *local* date) so that rules can be evaluated on whole arrays at once. `effective_to` is
 exclusive and empty means open.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,13 +16,13 @@ import numpy as np
 import pandas as pd
 
 from orchestration.business_rules import business_rules
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-DISPATCHABLE = business_rules().dispatchable_programs        # programs that send units
+DISPATCHABLE = business_rules().dispatchable_programs  # programs that send units
 ELIGIBILITY_PROGRAMS = business_rules().eligibility_programs
-OPEN_DAY = 10**6                        # day number standing for an empty effective_to
+OPEN_DAY = 10**6  # day number standing for an empty effective_to
 
 
 def day_number(value: str | dt.date) -> int:
@@ -39,8 +40,7 @@ def _read(name: str, seeds_dir: Path) -> pd.DataFrame:
         if col in frame.columns:
             try:
                 frame[f"{col}_day"] = [
-                    day_number(v) if v else (OPEN_DAY if col == "effective_to" else -OPEN_DAY)
-                    for v in frame[col]
+                    day_number(v) if v else (OPEN_DAY if col == "effective_to" else -OPEN_DAY) for v in frame[col]
                 ]
             except ValueError as exc:
                 raise ValueError(f"{path}: column {col} has a value that is not a YYYY-MM-DD date: {exc}") from exc
@@ -82,8 +82,10 @@ class Rules:
         out = np.zeros(len(day), dtype=bool)
         for row in self.exclusions.itertuples():
             if row.exclusion_code not in flags:
-                raise KeyError(f"seeds/eligibility_exclusions.csv names {row.exclusion_code!r}, "
-                               f"which is not an incidents flag column")
+                raise KeyError(
+                    f"seeds/eligibility_exclusions.csv names {row.exclusion_code!r}, "
+                    f"which is not an incidents flag column"
+                )
             out |= flags[row.exclusion_code] & (day >= row.effective_from_day) & (day < row.effective_to_day)
         return out
 
@@ -103,9 +105,13 @@ class Rules:
         """True where the program operates at local day-of-week `dow` (0 = Mon) and clock hour `hour`."""
         out = np.zeros(len(day), dtype=bool)
         for row in self.hours[self.hours.program == program].itertuples():
-            out |= ((dow == DAYS.index(row.day_of_week)) & (hour >= int(row.start_hour))
-                    & (hour < int(row.end_hour))
-                    & (day >= row.effective_from_day) & (day < row.effective_to_day))
+            out |= (
+                (dow == DAYS.index(row.day_of_week))
+                & (hour >= int(row.start_hour))
+                & (hour < int(row.end_hour))
+                & (day >= row.effective_from_day)
+                & (day < row.effective_to_day)
+            )
         return out
 
     def service_beats_on(self, program: str, day: int) -> list[str]:
@@ -116,8 +122,12 @@ class Rules:
     @cached_property
     def _service_arrays(self) -> tuple[np.ndarray, ...]:
         sb = self.service_beats
-        return (sb.program.to_numpy(dtype=object), sb.beat.to_numpy(dtype=object),
-                sb.effective_from_day.to_numpy(), sb.effective_to_day.to_numpy())
+        return (
+            sb.program.to_numpy(dtype=object),
+            sb.beat.to_numpy(dtype=object),
+            sb.effective_from_day.to_numpy(),
+            sb.effective_to_day.to_numpy(),
+        )
 
     # ---- code lists -------------------------------------------------------------------------
     @cached_property
@@ -181,8 +191,9 @@ def _check(rules: Rules, seeds_dir: Path) -> None:
     known_types = set(rules.call_types.call_type_code)
     for row in rules.eligibility.itertuples():
         if row.call_type_code not in known_types:
-            raise ValueError(f"{seeds_dir / 'call_type_eligibility.csv'}: call type {row.call_type_code!r} "
-                             "is not in call_types.csv")
+            raise ValueError(
+                f"{seeds_dir / 'call_type_eligibility.csv'}: call type {row.call_type_code!r} is not in call_types.csv"
+            )
         if row.program not in ELIGIBILITY_PROGRAMS:
             raise ValueError(f"{seeds_dir / 'call_type_eligibility.csv'}: unknown program {row.program!r}")
     beats = set(rules.beats.beat)
@@ -191,5 +202,6 @@ def _check(rules: Rules, seeds_dir: Path) -> None:
             raise ValueError(f"{seeds_dir / 'program_service_beats.csv'}: beat {row.beat!r} is not in beats.csv")
     for row in rules.hours.itertuples():
         if row.day_of_week not in DAYS:
-            raise ValueError(f"{seeds_dir / 'program_operating_hours.csv'}: day_of_week {row.day_of_week!r} "
-                             f"is not one of {DAYS}")
+            raise ValueError(
+                f"{seeds_dir / 'program_operating_hours.csv'}: day_of_week {row.day_of_week!r} is not one of {DAYS}"
+            )

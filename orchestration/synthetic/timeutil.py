@@ -4,6 +4,7 @@ The simulation keeps every instant as int64 (or float64 with NaN for "missing") 
 so durations are plain differences and DST never enters arithmetic; local time is derived only
 where a rule or a period needs it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,9 +20,9 @@ PLACEHOLDER_TS = -2208988800  # 1900-01-01 00:00:00 UTC, a placeholder some CAD 
 
 @dataclass(frozen=True)
 class LocalParts:
-    day: np.ndarray    # local date as days since 1970-01-01
-    dow: np.ndarray    # 0 = Mon .. 6 = Sun
-    hour: np.ndarray   # local clock hour 0..23
+    day: np.ndarray  # local date as days since 1970-01-01
+    dow: np.ndarray  # 0 = Mon .. 6 = Sun
+    hour: np.ndarray  # local clock hour 0..23
     year: np.ndarray
     month: np.ndarray
 
@@ -30,9 +31,13 @@ def local_parts(seconds: np.ndarray, tz: str) -> LocalParts:
     idx = pd.DatetimeIndex(pd.to_datetime(np.asarray(seconds, dtype="int64"), unit="s", utc=True)).tz_convert(tz)
     naive = idx.tz_localize(None)
     day = naive.values.astype("datetime64[D]").astype("int64")
-    return LocalParts(day=np.asarray(day), dow=np.asarray(idx.day_of_week, dtype="int64"),
-                      hour=np.asarray(idx.hour, dtype="int64"), year=np.asarray(idx.year, dtype="int64"),
-                      month=np.asarray(idx.month, dtype="int64"))
+    return LocalParts(
+        day=np.asarray(day),
+        dow=np.asarray(idx.day_of_week, dtype="int64"),
+        hour=np.asarray(idx.hour, dtype="int64"),
+        year=np.asarray(idx.year, dtype="int64"),
+        month=np.asarray(idx.month, dtype="int64"),
+    )
 
 
 def local_midnight_utc(day: dt.date, tz: str) -> int:
@@ -60,8 +65,9 @@ def dst_transitions(start: dt.date, end: dt.date, tz: str) -> list[tuple[str, in
     return out
 
 
-_TIME_OF_DAY = np.array([f" {h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)],
-                        dtype=object)
+_TIME_OF_DAY = np.array(
+    [f" {h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)], dtype=object
+)
 
 
 def format_timestamps(seconds: np.ndarray) -> np.ndarray:
@@ -81,8 +87,9 @@ def format_timestamps(seconds: np.ndarray) -> np.ndarray:
         return out
     day = np.floor_divide(secs, 86400)
     d0 = int(day.min())
-    dates = np.array([(EPOCH + dt.timedelta(days=d0 + i)).isoformat() for i in range(int(day.max()) - d0 + 1)],
-                     dtype=object)
+    dates = np.array(
+        [(EPOCH + dt.timedelta(days=d0 + i)).isoformat() for i in range(int(day.max()) - d0 + 1)], dtype=object
+    )
     out[present] = dates[day - d0] + _TIME_OF_DAY[secs - day * 86400]
     return out
 
@@ -95,7 +102,8 @@ def format_dates(days: np.ndarray) -> np.ndarray:
     if present.any():
         d = values[present].astype("int64")
         d0 = int(d.min())
-        dates = np.array([(EPOCH + dt.timedelta(days=d0 + i)).isoformat() for i in range(int(d.max()) - d0 + 1)],
-                         dtype=object)
+        dates = np.array(
+            [(EPOCH + dt.timedelta(days=d0 + i)).isoformat() for i in range(int(d.max()) - d0 + 1)], dtype=object
+        )
         out[present] = dates[d - d0]
     return out

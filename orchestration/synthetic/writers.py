@@ -6,6 +6,7 @@ driver's executemany with journaling off, anything else through SQLAlchemy's exe
 Values arrive in the simulation's representation (UTC epoch seconds, local day numbers) and are
 formatted here according to each column's logical type.
 """
+
 from __future__ import annotations
 
 import csv
@@ -36,8 +37,10 @@ def _column_values(table: Table, frame: pd.DataFrame, dialect: str) -> tuple[lis
     missing = [c for c in table.column_names if c not in frame.columns]
     extra = [c for c in frame.columns if c not in table.column_names]
     if missing or extra:
-        raise ContractShapeError(f"{table.system}.{table.name}: generated columns differ from the contract "
-                                 f"(missing {missing}, unexpected {extra})")
+        raise ContractShapeError(
+            f"{table.system}.{table.name}: generated columns differ from the contract "
+            f"(missing {missing}, unexpected {extra})"
+        )
     out, exprs = [], []
     for col in table.columns:
         v = frame[col.name].to_numpy()
@@ -70,8 +73,10 @@ def _column_values(table: Table, frame: pd.DataFrame, dialect: str) -> tuple[lis
             null = pd.isna(arr)
             arr[null] = None
         if (not col.nullable or col.name in table.primary_key) and null.any():
-            raise ContractShapeError(f"{table.system}.{table.name}.{col.name} is NOT NULL in the contract "
-                                     f"but {int(null.sum())} generated values are null")
+            raise ContractShapeError(
+                f"{table.system}.{table.name}.{col.name} is NOT NULL in the contract "
+                f"but {int(null.sum())} generated values are null"
+            )
         out.append(arr)
         exprs.append(expr)
     return out, exprs
@@ -79,11 +84,12 @@ def _column_values(table: Table, frame: pd.DataFrame, dialect: str) -> tuple[lis
 
 def _chunks(columns: list[np.ndarray], n: int, size: int = CHUNK_ROWS) -> Iterator[list[tuple]]:
     for lo in range(0, n, size):
-        yield list(zip(*[c[lo:lo + size].tolist() for c in columns]))
+        yield list(zip(*[c[lo : lo + size].tolist() for c in columns]))
 
 
-def write_system(url: str, system_name: str, frames: dict[str, pd.DataFrame],
-                 advance: Callable[[int], None] = lambda n: None) -> dict[str, int]:
+def write_system(
+    url: str, system_name: str, frames: dict[str, pd.DataFrame], advance: Callable[[int], None] = lambda n: None
+) -> dict[str, int]:
     """Replace the contract tables of `system_name` at `url` with `frames`; returns rows per table."""
     system = get_system(system_name)
     _remove_own_sqlite_file(url, {t.name for t in system.tables})
@@ -136,7 +142,7 @@ def _insert_sqlite(engine, table: Table, columns, exprs, n, advance) -> None:
         cur = raw.cursor()
         cur.execute("PRAGMA journal_mode=OFF")
         cur.execute("PRAGMA synchronous=OFF")
-        cur.execute("PRAGMA cache_size=-262144")   # 256 MB page cache while building the primary keys
+        cur.execute("PRAGMA cache_size=-262144")  # 256 MB page cache while building the primary keys
         names = ", ".join(f'"{c}"' for c in table.column_names)
         marks = ", ".join(exprs)
         sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
@@ -153,7 +159,7 @@ def _copy_postgres(engine, table: Table, columns, n, advance) -> None:
     try:
         cur = raw.cursor()
         names = ", ".join(f'"{c}"' for c in table.column_names)
-        sql = f'COPY "{table.name}" ({names}) FROM STDIN WITH (FORMAT csv, NULL \'\\N\')'
+        sql = f"COPY \"{table.name}\" ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
         for rows in _chunks(columns, n):
             buf = io.StringIO()
             writer = csv.writer(buf, lineterminator="\n")

@@ -7,6 +7,7 @@ suppression step writes its decisions (orchestration/public/assets.py), and the 
 read them are built, checked and swapped in by their own dbt step there.
 
 (No `from __future__ import annotations` here: Dagster reads the context annotation at runtime.)"""
+
 import contextlib
 import os
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 from orchestration.privacy.hash_key import dbt_environment
 from orchestration.retention import prune
 from orchestration.run_liveness import record_child, record_worker
@@ -36,9 +37,13 @@ AFTER_DECISIONS = "source:suppression+"
 )
 def alt_response_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     if SKIPPED_TESTS:
-        record = write_skipped_tests(SKIPPED_TESTS, Path(os.environ.get("ARP_OUTPUT_DIR") or PROJECT_ROOT / "build") / "dbt")
-        context.log.info(f"{len(SKIPPED_TESTS)} dbt tests skipped: they test tables this city does not have "
-                         f"(reasons in {record}), e.g. " + "; ".join(f"{t}: {r}" for t, r in list(SKIPPED_TESTS.items())[:3]))
+        record = write_skipped_tests(
+            SKIPPED_TESTS, Path(os.environ.get("ARP_OUTPUT_DIR") or PROJECT_ROOT / "build") / "dbt"
+        )
+        context.log.info(
+            f"{len(SKIPPED_TESTS)} dbt tests skipped: they test tables this city does not have "
+            f"(reasons in {record}), e.g. " + "; ".join(f"{t}: {r}" for t, r in list(SKIPPED_TESTS.items())[:3])
+        )
     record_worker(context)
     context.log.info(prune(context.instance))
     with hash_key_for_dbt():

@@ -6,6 +6,7 @@ its base_/stg_ models) would then pass on no rows and claim something it never c
 are left out of that city's `dbt build` and listed with the reason ("needs case-management
 encounters") in the run's log and in `<city build>/dbt/skipped_tests.csv`.
 """
+
 from __future__ import annotations
 
 import csv
@@ -14,7 +15,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 
 PROJECT = "alt_response"
 SYSTEM_SCHEMA = {"cad": "raw_cad", "cms": "raw_cms"}
@@ -34,8 +35,11 @@ def _labels() -> dict[str, str]:
 
 def _table_nodes(token: str) -> set[str]:
     system, table = token.split(".")
-    return {f"source.{PROJECT}.{SYSTEM_SCHEMA[system]}.{table}",
-            f"model.{PROJECT}.base_{system}__{table}", f"model.{PROJECT}.stg_{system}__{table}"}
+    return {
+        f"source.{PROJECT}.{SYSTEM_SCHEMA[system]}.{table}",
+        f"model.{PROJECT}.base_{system}__{table}",
+        f"model.{PROJECT}.stg_{system}__{table}",
+    }
 
 
 @lru_cache(maxsize=4)

@@ -1,4 +1,5 @@
 """Dagster definitions of the transformation layer, merged into orchestration/definitions.py."""
+
 from __future__ import annotations
 
 import dagster as dg

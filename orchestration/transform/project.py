@@ -7,6 +7,7 @@ the dbt project, and on every load under `dagster dev`, so editing a model never
 The dbt executable is the one installed beside this Python (the project's virtual environment),
 so nothing depends on the caller's PATH.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -19,7 +20,8 @@ from pathlib import Path
 from dagster_dbt import DbtProject
 from dagster_dbt.dbt_project import using_dagster_dev
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from orchestration.paths import PROJECT_ROOT
+
 # Dagster's own parse goes beside the dbt CLI's target so the two never fight over partial parsing.
 # A city profile other than the demo city parses into its own build/<city>/ (its seeds differ).
 DAGSTER_TARGET_PATH = Path(os.environ.get("ARP_DAGSTER_DBT_TARGET") or "build/dbt/dagster_target")
@@ -36,8 +38,18 @@ def dbt_executable() -> str:
     return shutil.which("dbt") or "dbt"
 
 
-PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "cities", "tests/dbt", "snapshots",
-                  "analyses", "docs/dbt")
+PROJECT_INPUTS = (
+    "dbt_project.yml",
+    "profiles.yml",
+    "models",
+    "macros",
+    "seeds",
+    "cities",
+    "tests/dbt",
+    "snapshots",
+    "analyses",
+    "docs/dbt",
+)
 
 
 def manifest_is_stale(project: DbtProject) -> bool:
@@ -62,12 +74,26 @@ def parse_manifest(project: DbtProject) -> Path:
     env = dict(os.environ, DBT_PROFILES_DIR=str(project.profiles_dir))
     with open(target / ".parse.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        proc = subprocess.run([dbt_executable(), "parse", "--quiet", "--target-path", str(target),
-                               "--target", project.target or dbt_target()],
-                              cwd=project.project_dir, env=env, capture_output=True, text=True)
+        proc = subprocess.run(
+            [
+                dbt_executable(),
+                "parse",
+                "--quiet",
+                "--target-path",
+                str(target),
+                "--target",
+                project.target or dbt_target(),
+            ],
+            cwd=project.project_dir,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
     if proc.returncode != 0 or not project.manifest_path.exists():
-        raise RuntimeError(f"`dbt parse` of {project.project_dir} failed (rc={proc.returncode}); "
-                           f"no manifest at {project.manifest_path}:\n{proc.stdout[-3000:]}{proc.stderr[-2000:]}")
+        raise RuntimeError(
+            f"`dbt parse` of {project.project_dir} failed (rc={proc.returncode}); "
+            f"no manifest at {project.manifest_path}:\n{proc.stdout[-3000:]}{proc.stderr[-2000:]}"
+        )
     return project.manifest_path
 
 

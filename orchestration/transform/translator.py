@@ -5,6 +5,7 @@
   is the key of the ingestion asset that loads the table, so lineage runs from source to mart;
 * each asset's group is its warehouse layer, so the UI shows staging / intermediate / marts lanes.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

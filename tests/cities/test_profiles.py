@@ -1,4 +1,5 @@
 """City profiles: what a profile declares, what it sets for every layer, and the errors it gives."""
+
 from __future__ import annotations
 
 import os
@@ -10,8 +11,8 @@ import pytest
 
 from orchestration.cities import ProfileError, load_profile
 from orchestration.cities import profile as profile_module
-from orchestration.contract import PROJECT_ROOT
 from orchestration.ingest.vendor import MappingError, load_mapping
+from orchestration.paths import PROJECT_ROOT
 
 BURLINGTON = PROJECT_ROOT / "cities" / "burlington"
 
@@ -30,8 +31,16 @@ def test_the_demo_city_is_a_profile_with_every_source_and_the_shared_seeds():
 def test_a_cad_only_city_lacks_every_other_table_and_its_unfilled_columns():
     city = load_profile("burlington")
     missing = set(city.missing_data())
-    assert {"cad.unit_assignments", "cad.units", "cad.calls", "cad.arrests", "cad.incidents.disposition",
-            "cms.encounters", "cms.follow_ups", "cms.transports"} <= missing
+    assert {
+        "cad.unit_assignments",
+        "cad.units",
+        "cad.calls",
+        "cad.arrests",
+        "cad.incidents.disposition",
+        "cms.encounters",
+        "cms.follow_ups",
+        "cms.transports",
+    } <= missing
     assert not {"cad.incidents", "cad.call_types"} & missing
     env = city.environment()
     assert env["ARP_CAD_MAPPING"] == str(BURLINGTON / "burlington_vt.yml")
@@ -48,8 +57,11 @@ def test_the_mapping_takes_the_time_zone_the_profile_states_once(tmp_path):
     folder = tmp_path / "elsewhere"
     folder.mkdir()
     (folder / "city.yml").write_text("name: elsewhere\ntimezone: America/Chicago\n")
-    mapping = (BURLINGTON / "burlington_vt.yml").read_text().replace("system: cad_replica\n",
-                                                                     "system: cad_replica\ntimezone: America/New_York\n")
+    mapping = (
+        (BURLINGTON / "burlington_vt.yml")
+        .read_text()
+        .replace("system: cad_replica\n", "system: cad_replica\ntimezone: America/New_York\n")
+    )
     (folder / "m.yml").write_text(mapping)
     with pytest.raises(MappingError, match="disagrees with .*city.yml's 'America/Chicago'"):
         load_mapping(folder / "m.yml")
@@ -72,8 +84,10 @@ def test_profile_errors_name_the_file_and_the_setting(tmp_path, monkeypatch):
         city.write_text("name: springfield\ntimezone: America/Chicago\nsources: {case_management: {}}\n")
         with pytest.raises(ProfileError, match="sources.cad_replica is required"):
             load_profile("springfield")
-        city.write_text("name: springfield\ntimezone: America/Chicago\n"
-                        "sources: {cad_replica: {mapping: cad.yml, tables: [incidents, unitz]}}\n")
+        city.write_text(
+            "name: springfield\ntimezone: America/Chicago\n"
+            "sources: {cad_replica: {mapping: cad.yml, tables: [incidents, unitz]}}\n"
+        )
         with pytest.raises(ProfileError, match=r"sources.cad_replica.tables: \['unitz'\] are not"):
             load_profile("springfield")
     finally:
@@ -83,7 +97,13 @@ def test_profile_errors_name_the_file_and_the_setting(tmp_path, monkeypatch):
 def test_a_vendor_mapping_is_never_mixed_with_the_synthetic_city():
     env = dict(os.environ, ARP_CAD_MAPPING=str(BURLINGTON / "burlington_vt.yml"))
     env.pop("ARP_CITY", None)
-    proc = subprocess.run([sys.executable, "-m", "orchestration.cli", "demo"], cwd=PROJECT_ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "demo"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode != 0
     assert "would mix two cities' data" in proc.stderr and "make demo CITY=<name>" in proc.stderr

@@ -3,6 +3,7 @@
 Independent of the synthetic generator, so loader tests can build odd sources (a missing column,
 a wrong type, bad values) and know exactly which rows changed between two runs.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,7 +21,7 @@ def value(col: Column, table: Table, i: int):
     if col.nullable and col.name not in table.primary_key and col.name != table.cursor and i % 5 == 4:
         return None
     if col.type == "string":
-        return f"{table.name[:3]}-{col.name[:6]}-{i:05d}" + (" ünï, \"q\"" if i % 7 == 3 else "")
+        return f"{table.name[:3]}-{col.name[:6]}-{i:05d}" + (' ünï, "q"' if i % 7 == 3 else "")
     if col.type == "integer":
         return i if col.name in table.primary_key else i % 5 + 1
     if col.type == "float":
@@ -75,9 +76,11 @@ class FixtureSource:
         with self.engine.begin() as conn:
             for i in ids:
                 self.clock += dt.timedelta(seconds=1)
-                conn.execute(sa_table.update()
-                             .where(sa_table.c[key] == value(t.column(key), t, i))
-                             .values({column: new_value, t.cursor: self.clock}))
+                conn.execute(
+                    sa_table.update()
+                    .where(sa_table.c[key] == value(t.column(key), t, i))
+                    .values({column: new_value, t.cursor: self.clock})
+                )
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -85,8 +88,10 @@ class FixtureSource:
 
 def write_fixture_sources(directory: Path, rows: int = 25) -> tuple[FixtureSource, FixtureSource]:
     directory.mkdir(parents=True, exist_ok=True)
-    return (FixtureSource(directory / "cad_replica.sqlite", get_system("cad_replica"), rows),
-            FixtureSource(directory / "case_management.sqlite", get_system("case_management"), rows))
+    return (
+        FixtureSource(directory / "cad_replica.sqlite", get_system("cad_replica"), rows),
+        FixtureSource(directory / "case_management.sqlite", get_system("case_management"), rows),
+    )
 
 
 def rebuild_with(path: Path, system: System, table: str, column: str, new_type: str | None) -> str:

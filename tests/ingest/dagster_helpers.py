@@ -1,4 +1,5 @@
 """Run the real ingest assets in-process and read back what each materialization reported."""
+
 from __future__ import annotations
 
 import dagster as dg
@@ -17,8 +18,13 @@ def ingest_resource(destination: Destination, **sources) -> IngestResource:
     return IngestResource(target="postgres", pg_database=destination.pg_database, **sources)
 
 
-def materialize_ingest(resource: IngestResource, selection=None, raise_on_error: bool = True,
-                       instance: dg.DagsterInstance | None = None, tags: dict | None = None) -> dg.ExecuteInJobResult:
+def materialize_ingest(
+    resource: IngestResource,
+    selection=None,
+    raise_on_error: bool = True,
+    instance: dg.DagsterInstance | None = None,
+    tags: dict | None = None,
+) -> dg.ExecuteInJobResult:
     return dg.materialize(
         build_ingest_assets(retry_policy=FAST_RETRY),
         resources={"ingest": resource},

@@ -1,4 +1,5 @@
 """Shared helpers and fixtures for ingestion tests: snapshots, warehouses (DuckDB file, throw-away PG database)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,9 +10,10 @@ import psycopg2
 import pytest
 import sqlalchemy as sa
 
-from orchestration.contract import PROJECT_ROOT, get_system, sqlalchemy_table
+from orchestration.contract import get_system, sqlalchemy_table
 from orchestration.ingest.destination import Destination
 from orchestration.ingest.warehouse import connect, q
+from orchestration.paths import PROJECT_ROOT
 
 REALDATA = PROJECT_ROOT.parent / "shared" / "realdata"
 SYSTEMS = ("cad_replica", "case_management")
@@ -19,10 +21,11 @@ SYSTEMS = ("cad_replica", "case_management")
 
 # ---- snapshots: {table: {primary key tuple: row tuple}} -----------------------------------
 
+
 def _norm(v):
     # Both sides hold the same Python values; only float -0.0/0.0 style noise would differ.
     if isinstance(v, dt.datetime) and v.tzinfo is not None:
-        return v.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return v.astimezone(dt.UTC).replace(tzinfo=None)
     return v
 
 
@@ -69,10 +72,13 @@ def assert_raw_equals_source(destination: Destination, urls: dict[str, str]) -> 
         raw = raw_snapshot(destination, system_name)
         for table in src:
             assert len(raw[table]) == len(src[table]), (
-                f"{system_name}.{table}: raw has {len(raw[table])} rows, source {len(src[table])}")
+                f"{system_name}.{table}: raw has {len(raw[table])} rows, source {len(src[table])}"
+            )
             diff = [k for k in src[table] if raw[table].get(k) != src[table][k]]
-            assert not diff, (f"{system_name}.{table}: {len(diff)} rows differ, e.g. key {diff[0]}: "
-                              f"source {src[table][diff[0]]} raw {raw[table].get(diff[0])}")
+            assert not diff, (
+                f"{system_name}.{table}: {len(diff)} rows differ, e.g. key {diff[0]}: "
+                f"source {src[table][diff[0]]} raw {raw[table].get(diff[0])}"
+            )
 
 
 def warehouse_types(destination: Destination, schema: str, table: str) -> dict[str, str]:
@@ -81,6 +87,7 @@ def warehouse_types(destination: Destination, schema: str, table: str) -> dict[s
 
 
 # ---- warehouses -------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def duck(tmp_path) -> Destination:
@@ -123,8 +130,16 @@ def warehouse(request, tmp_path) -> Destination:
 @pytest.fixture(autouse=True)
 def _no_ambient_sources(monkeypatch):
     # Tests pass sources and warehouses explicitly; a developer's ARP_* must not leak in.
-    for var in ("ARP_CAD_URL", "ARP_CMS_URL", "ARP_CAD_MAPPING", "ARP_CAD_EXPORT", "ARP_CMS_MAPPING", "ARP_TARGET",
-                "ARP_DUCKDB_PATH", "ARP_PG_DATABASE"):
+    for var in (
+        "ARP_CAD_URL",
+        "ARP_CMS_URL",
+        "ARP_CAD_MAPPING",
+        "ARP_CAD_EXPORT",
+        "ARP_CMS_MAPPING",
+        "ARP_TARGET",
+        "ARP_DUCKDB_PATH",
+        "ARP_PG_DATABASE",
+    ):
         monkeypatch.delenv(var, raising=False)
 
 
@@ -133,4 +148,3 @@ def realdata_file(name: str) -> Path:
     if not path.is_file():
         pytest.fail(f"{path} is missing: realdata tests read ../shared/realdata next to the project")
     return path
-

@@ -1,11 +1,16 @@
 """The CAD sensor, the jobs and the daily schedule, evaluated by Dagster itself."""
+
 from __future__ import annotations
 
 import dagster as dg
 
 from orchestration.ingest.assets import FULL_COMPARE_TAG, build_ingest_assets
 from orchestration.ingest.automation import (
-    cad_incremental_job, cad_source_sensor, daily_full_pipeline, full_pipeline_job, ingest_job,
+    cad_incremental_job,
+    cad_source_sensor,
+    daily_full_pipeline,
+    full_pipeline_job,
+    ingest_job,
 )
 from orchestration.ingest.defs import defs as ingest_defs
 from tests.ingest.contract_fixture import write_fixture_sources
@@ -14,8 +19,12 @@ from tests.ingest.helpers import assert_raw_equals_source
 
 
 def _defs(resource) -> dg.Definitions:
-    return dg.Definitions(assets=build_ingest_assets(FAST_RETRY), jobs=[cad_incremental_job],
-                          sensors=[cad_source_sensor], resources={"ingest": resource})
+    return dg.Definitions(
+        assets=build_ingest_assets(FAST_RETRY),
+        jobs=[cad_incremental_job],
+        sensors=[cad_source_sensor],
+        resources={"ingest": resource},
+    )
 
 
 def _tick(instance, resource, cursor):

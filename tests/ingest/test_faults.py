@@ -1,4 +1,5 @@
 """Faults through real Dagster materializations: contract mismatch and unreachable sources."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,18 +7,27 @@ import pytest
 from orchestration.contract import get_system
 from tests.ingest.contract_fixture import rebuild_with, write_fixture_sources
 from tests.ingest.dagster_helpers import (
-    FAST_RETRY, failure_messages, ingest_resource, materialize_ingest, retry_count, rows_loaded,
+    FAST_RETRY,
+    failure_messages,
+    ingest_resource,
+    materialize_ingest,
+    retry_count,
+    rows_loaded,
 )
 from tests.ingest.helpers import raw_snapshot
 
 
-@pytest.mark.parametrize("table,column,new_type,expected", [
-    ("unit_assignments", "on_scene_at", None, "unit_assignments.on_scene_at: column is missing"),
-    ("incidents", "created_at", "INTEGER", "incidents.created_at: expected timestamp, found INTEGER"),
-    ("units", "in_service_from", "BOOLEAN", "units.in_service_from: expected date, found BOOLEAN"),
-])
+@pytest.mark.parametrize(
+    "table,column,new_type,expected",
+    [
+        ("unit_assignments", "on_scene_at", None, "unit_assignments.on_scene_at: column is missing"),
+        ("incidents", "created_at", "INTEGER", "incidents.created_at: expected timestamp, found INTEGER"),
+        ("units", "in_service_from", "BOOLEAN", "units.in_service_from: expected date, found BOOLEAN"),
+    ],
+)
 def test_contract_mismatch_fails_naming_table_and_column_and_loads_nothing(
-        tmp_path, duck, table, column, new_type, expected):
+    tmp_path, duck, table, column, new_type, expected
+):
     cad, cms = write_fixture_sources(tmp_path / "good", rows=10)
     resource = ingest_resource(duck, cad_url=cad.url, cms_url=cms.url)
     materialize_ingest(resource)
@@ -53,7 +63,9 @@ def test_unreachable_source_names_it_hides_the_password_and_retries_with_backoff
 
     assert not result.success
     messages = " | ".join(failure_messages(result))
-    assert "source cad_replica is unreachable at postgresql+psycopg2://cad_reader:***@127.0.0.1:1/cad_replica" in messages
+    assert (
+        "source cad_replica is unreachable at postgresql+psycopg2://cad_reader:***@127.0.0.1:1/cad_replica" in messages
+    )
     assert secret not in messages
     logs = " ".join(e.message or "" for e in result.all_events)
     assert secret not in logs
@@ -65,8 +77,9 @@ def test_unreachable_source_names_it_hides_the_password_and_retries_with_backoff
 def test_missing_sqlite_file_is_unreachable_not_an_empty_source(tmp_path, duck):
     _, cms = write_fixture_sources(tmp_path / "src", rows=3)
     missing = tmp_path / "nowhere" / "cad_replica.sqlite"
-    result = materialize_ingest(ingest_resource(duck, cad_url=f"sqlite:///{missing}", cms_url=cms.url),
-                                raise_on_error=False)
+    result = materialize_ingest(
+        ingest_resource(duck, cad_url=f"sqlite:///{missing}", cms_url=cms.url), raise_on_error=False
+    )
     messages = " | ".join(failure_messages(result))
     assert f"SQLite file {missing} does not exist" in messages
     assert not missing.exists(), "a read-only source must never be created"

@@ -1,4 +1,5 @@
 """Real Dagster materializations of the ingest assets from the synthetic generator's output."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,9 +29,13 @@ def sources(tmp_path, tiny_city):
     out, _ = tiny_city
     dest = tmp_path / "sources"
     shutil.copytree(out / "sources", dest)
-    return (GeneratorConfig(tier="tiny", seed=7, out_dir=tmp_path),
-            {"cad_replica": f"sqlite:///{dest / 'cad_replica.sqlite'}",
-             "case_management": f"sqlite:///{dest / 'case_management.sqlite'}"})
+    return (
+        GeneratorConfig(tier="tiny", seed=7, out_dir=tmp_path),
+        {
+            "cad_replica": f"sqlite:///{dest / 'cad_replica.sqlite'}",
+            "case_management": f"sqlite:///{dest / 'case_management.sqlite'}",
+        },
+    )
 
 
 def live_step(cfg: GeneratorConfig, new_incidents: int = 20, updates: int = 10) -> None:
@@ -49,8 +54,9 @@ def test_ingest_assets_load_generator_output_incrementally(sources, warehouse, t
 
     first = materialize_ingest(resource)
     assert first.success
-    assert rows_loaded(first) == {f"{'raw_cad' if t in _CAD else 'raw_cms'}.{t}": n
-                                  for t, n in generated.counts.items()}
+    assert rows_loaded(first) == {
+        f"{'raw_cad' if t in _CAD else 'raw_cms'}.{t}": n for t, n in generated.counts.items()
+    }
     assert_raw_equals_source(warehouse, urls)
 
     assert set(rows_loaded(materialize_ingest(resource)).values()) == {0}
@@ -58,8 +64,11 @@ def test_ingest_assets_load_generator_output_incrementally(sources, warehouse, t
     before = {s: source_snapshot(u, s) for s, u in urls.items()}
     live_step(cfg)
     after = {s: source_snapshot(u, s) for s, u in urls.items()}
-    expected = {f"{'raw_cad' if s == 'cad_replica' else 'raw_cms'}.{t}": n
-                for s in urls for t, n in changed_rows(before[s], after[s]).items()}
+    expected = {
+        f"{'raw_cad' if s == 'cad_replica' else 'raw_cms'}.{t}": n
+        for s in urls
+        for t, n in changed_rows(before[s], after[s]).items()
+    }
     assert expected["raw_cad.incidents"] >= 20, "the live step should add and update incidents"
 
     third = materialize_ingest(resource)
@@ -89,8 +98,9 @@ def test_sources_can_live_in_postgresql(tmp_path, duck):
         engine.dispose()
         cad_url = base + "?options=-csearch_path%3Dcad"
         cms_url = base + "?options=-csearch_path%3Dcms"
-        generate(GeneratorConfig(tier="tiny", seed=11, out_dir=tmp_path, cad_url=cad_url, cms_url=cms_url),
-                 progress=False)
+        generate(
+            GeneratorConfig(tier="tiny", seed=11, out_dir=tmp_path, cad_url=cad_url, cms_url=cms_url), progress=False
+        )
         urls = {"cad_replica": cad_url, "case_management": cms_url}
         result = materialize_ingest(ingest_resource(duck, cad_url=cad_url, cms_url=cms_url))
         assert result.success and rows_loaded(result)["raw_cad.incidents"] > 1000
@@ -109,5 +119,6 @@ def test_timestamps_from_sqlite_text_land_as_timestamps(sources, duck):
     with connect(duck) as wh:
         created, in_service, weapon = wh.query(
             "SELECT min(i.created_at), min(u.in_service_from), bool_or(i.weapon_involved) "
-            "FROM raw_cad.incidents i, raw_cad.units u")[0]
+            "FROM raw_cad.incidents i, raw_cad.units u"
+        )[0]
     assert isinstance(created, dt.datetime) and isinstance(in_service, dt.date) and isinstance(weapon, bool)

@@ -4,6 +4,7 @@ after the kill reach marts.fct_incidents; all within two sensor ticks.
 
 The worker and its dbt process are found from /proc, not from the tags the platform records, so
 the test needs nothing from the code that implements the recovery and fails on code without it."""
+
 from __future__ import annotations
 
 import os
@@ -11,18 +12,18 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pandas as pd
+from transform.dbt_runner import PROJECT_ROOT, Warehouse, run_dbt
 
 from orchestration.ingest.destination import Destination
 from orchestration.ingest.loader import load_sources
 from orchestration.ingest.resources import IngestResource
 from orchestration.synthetic import GeneratorConfig, generate
 from orchestration.synthetic.live import LiveCity
-
-from transform.dbt_runner import PROJECT_ROOT, Warehouse, run_dbt
 
 RUN_CAD_INCREMENTAL = """
 import dagster as dg
@@ -39,10 +40,10 @@ def _incidents(path) -> set[str]:
 def _process(pid: int) -> tuple[int, str] | None:
     """(pid, start time) of a live process, so a reused pid is never taken for it; None once gone."""
     try:
-        stat = open(f"/proc/{pid}/stat").read()
+        stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    fields = stat[stat.rindex(")") + 2:].split()
+    fields = stat[stat.rindex(")") + 2 :].split()
     return None if fields[0] in ("Z", "X") else (pid, fields[19])
 
 
@@ -54,11 +55,11 @@ def _dbt_child(pid: int) -> tuple[int, str] | None:
     """The dbt process whose parent is `pid`, from /proc."""
     for entry in filter(str.isdigit, os.listdir("/proc")):
         try:
-            stat = open(f"/proc/{entry}/stat").read()
-            cmdline = open(f"/proc/{entry}/cmdline", "rb").read().split(b"\0")
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if int(stat[stat.rindex(")") + 2:].split()[1]) == pid and any(a.endswith(b"/dbt") for a in cmdline[:2]):
+        if int(stat[stat.rindex(")") + 2 :].split()[1]) == pid and any(a.endswith(b"/dbt") for a in cmdline[:2]):
             return _process(int(entry))
     return None
 
@@ -76,23 +77,38 @@ def test_a_killed_run_is_failed_and_the_next_insert_reaches_fct_incidents(tmp_pa
     generate(cfg, progress=False)
     warehouse = tmp_path / "warehouse.duckdb"
     load_sources(cfg.resolved_cad_url, cfg.resolved_cms_url, Destination.duckdb(warehouse), full_refresh=True)
-    run_dbt(Warehouse("duckdb", tmp_path / "dbt", duckdb_path=warehouse),
-            ["build", "--exclude", "source:suppression+"], echo=False)  # the public tables need the decisions
+    run_dbt(
+        Warehouse("duckdb", tmp_path / "dbt", duckdb_path=warehouse),
+        ["build", "--exclude", "source:suppression+"],
+        echo=False,
+    )  # the public tables need the decisions
 
     home = tmp_path / "dagster_home"
     home.mkdir()
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    env = {"DAGSTER_HOME": str(home), "ARP_MODE": "demo", "ARP_TARGET": "duckdb", "ARP_DUCKDB_PATH": str(warehouse),
-           "ARP_CAD_URL": cfg.resolved_cad_url, "ARP_CMS_URL": cfg.resolved_cms_url,
-           "DBT_TARGET_PATH": str(tmp_path / "dbt" / "target"), "DBT_LOG_PATH": str(tmp_path / "dbt" / "logs")}
+    env = {
+        "DAGSTER_HOME": str(home),
+        "ARP_MODE": "demo",
+        "ARP_TARGET": "duckdb",
+        "ARP_DUCKDB_PATH": str(warehouse),
+        "ARP_CAD_URL": cfg.resolved_cad_url,
+        "ARP_CMS_URL": cfg.resolved_cms_url,
+        "DBT_TARGET_PATH": str(tmp_path / "dbt" / "target"),
+        "DBT_LOG_PATH": str(tmp_path / "dbt" / "logs"),
+    }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     live = LiveCity(cfg, clock=lambda: pd.Timestamp("2024-11-10 12:00:00", tz="UTC").timestamp())
     known = _incidents(warehouse)
     live.step(new_incidents=3, updates=0)
 
-    worker = subprocess.Popen([sys.executable, "-c", RUN_CAD_INCREMENTAL], cwd=PROJECT_ROOT, env={**os.environ, **env},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen(
+        [sys.executable, "-c", RUN_CAD_INCREMENTAL],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     instance = dg.DagsterInstance.get()
     run, dbt_process = None, None
     deadline = time.monotonic() + 300
@@ -132,10 +148,11 @@ def test_a_killed_run_is_failed_and_the_next_insert_reaches_fct_incidents(tmp_pa
         if started_runs and inserted <= _incidents(warehouse):
             break
     killed = instance.get_run_by_id(run.run_id)
-    print(f"\nkilled run {run.run_id[:8]}: {killed.status.value}; orphaned dbt alive after the kill: {orphan_alive}, "
-          f"after the tick: {is_alive(dbt_process)}; next run started on tick {started_runs}")
+    print(
+        f"\nkilled run {run.run_id[:8]}: {killed.status.value}; orphaned dbt alive after the kill: {orphan_alive}, "
+        f"after the tick: {is_alive(dbt_process)}; next run started on tick {started_runs}"
+    )
     assert killed.status == dg.DagsterRunStatus.FAILURE
     assert not is_alive(dbt_process), "the killed run's dbt process is still running"
     assert started_runs and started_runs[0] == 1, "the sensor did not start the next run on its first tick"
     assert inserted <= _incidents(warehouse), f"{sorted(inserted - _incidents(warehouse))} missing from fct_incidents"
-

@@ -1,4 +1,5 @@
 """The plain loader (`load_sources`) on DuckDB and PostgreSQL, from contract-shaped fixtures."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,10 +10,14 @@ import pytest
 from orchestration.contract import get_system
 from orchestration.ingest import ContractMismatch, load_sources
 from orchestration.ingest.warehouse import ENGINE_TYPES, connect
-from tests.ingest.helpers import (
-    assert_raw_equals_source, changed_rows, raw_snapshot, source_snapshot, warehouse_types,
-)
 from tests.ingest.contract_fixture import write_fixture_sources
+from tests.ingest.helpers import (
+    assert_raw_equals_source,
+    changed_rows,
+    raw_snapshot,
+    source_snapshot,
+    warehouse_types,
+)
 
 
 def test_full_then_incremental_load_is_exact(tmp_path, warehouse):
@@ -30,9 +35,9 @@ def test_full_then_incremental_load_is_exact(tmp_path, warehouse):
 
     before = source_snapshot(cad.url, "cad_replica")
     cad.append("incidents", 4)
-    cad.update("incidents", [1, 2, 3], "final_call_type", "RECLASSIFIED")   # reclassified call type
-    cad.update("unit_assignments", [5], "cleared_at", None)                  # late clear-time change
-    cad.update("incidents", [10], "final_call_type", None)                   # value -> null is a change
+    cad.update("incidents", [1, 2, 3], "final_call_type", "RECLASSIFIED")  # reclassified call type
+    cad.update("unit_assignments", [5], "cleared_at", None)  # late clear-time change
+    cad.update("incidents", [10], "final_call_type", None)  # value -> null is a change
     expected = changed_rows(before, source_snapshot(cad.url, "cad_replica"))
     assert expected["incidents"] == 8 and expected["unit_assignments"] == 1
 
@@ -90,11 +95,13 @@ def test_a_future_timestamp_does_not_hide_later_changes(tmp_path, duck):
     cad, cms = write_fixture_sources(tmp_path / "sources", rows=5)
     load_sources(cad.url, cms.url, duck)
     with cad.engine.begin() as conn:  # a clock error at the source
-        conn.exec_driver_sql("UPDATE incidents SET updated_at = '2099-01-01 00:00:00' WHERE incident_number = "
-                             "(SELECT min(incident_number) FROM incidents)")
+        conn.exec_driver_sql(
+            "UPDATE incidents SET updated_at = '2099-01-01 00:00:00' WHERE incident_number = "
+            "(SELECT min(incident_number) FROM incidents)"
+        )
     assert load_sources(cad.url, cms.url, duck).rows_loaded["raw_cad.incidents"] == 1
     # An ordinary change made now: before the fix the window started in 2099 and missed it.
-    cad.clock = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(minutes=1)
+    cad.clock = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=1)
     cad.update("incidents", [3], "disposition", "ARREST")
     assert load_sources(cad.url, cms.url, duck).rows_loaded["raw_cad.incidents"] == 1
     assert_raw_equals_source(duck, {"cad_replica": cad.url})
@@ -104,8 +111,9 @@ def test_rows_without_a_cursor_value_are_still_loaded_once(tmp_path, duck):
     cad, cms = write_fixture_sources(tmp_path / "sources", rows=5)
     with cms.engine.begin() as conn:  # breaks the contract (updated_at NOT NULL) in a lax source
         ddl = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'staff'").scalar()
-        conn.exec_driver_sql(ddl.replace("staff", "staff_lax", 1).replace("updated_at DATETIME NOT NULL",
-                                                                           "updated_at DATETIME"))
+        conn.exec_driver_sql(
+            ddl.replace("staff", "staff_lax", 1).replace("updated_at DATETIME NOT NULL", "updated_at DATETIME")
+        )
         conn.exec_driver_sql("INSERT INTO staff_lax SELECT * FROM staff")
         conn.exec_driver_sql("DROP TABLE staff")
         conn.exec_driver_sql("ALTER TABLE staff_lax RENAME TO staff")

@@ -1,4 +1,5 @@
 """All 10,830 Burlington VT incidents through cities/burlington/burlington_vt.yml, checked against the file itself."""
+
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
@@ -6,9 +7,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
-from orchestration.contract import PROJECT_ROOT
 from orchestration.ingest.vendor import load_vendor_file
 from orchestration.ingest.warehouse import connect
+from orchestration.paths import PROJECT_ROOT
 from tests.ingest.helpers import realdata_file
 
 pytestmark = pytest.mark.realdata
@@ -39,16 +40,20 @@ def test_every_burlington_row_is_loaded_or_quarantined_with_repaired_times(tmp_p
 
     with connect(warehouse) as wh:
         raw = pd.DataFrame(
-            wh.query("SELECT incident_number, created_at, updated_at, call_origin, priority, latitude, beat "
-                     "FROM raw_cad.incidents"),
+            wh.query(
+                "SELECT incident_number, created_at, updated_at, call_origin, priority, latitude, beat "
+                "FROM raw_cad.incidents"
+            ),
             columns=["incident_number", "created_at", "updated_at", "call_origin", "priority", "latitude", "beat"],
         ).set_index("incident_number")
-        q = pd.DataFrame(wh.query("SELECT record_id, reason FROM raw_cad.vendor_quarantine"),
-                         columns=["record_id", "reason"])
+        q = pd.DataFrame(
+            wh.query("SELECT record_id, reason FROM raw_cad.vendor_quarantine"), columns=["record_id", "reason"]
+        )
         call_types = wh.query("SELECT count(*) FROM raw_cad.call_types")[0][0]
     assert len(raw) == loaded
-    assert set(q.record_id) == set(source.index[source.call_origin == "NA"].str.replace(
-        r"^20(\d\d)-0(\d{6})$", r"\1BU\2", regex=True))
+    assert set(q.record_id) == set(
+        source.index[source.call_origin == "NA"].str.replace(r"^20(\d\d)-0(\d{6})$", r"\1BU\2", regex=True)
+    )
     assert (q.reason == "call_origin: required value is missing ('NA')").all()
 
     # The repair: local Burlington time of created_at must agree with the file's own Hour and

@@ -1,11 +1,8 @@
 """A NUL byte in source text and a key over the bound: PostgreSQL used to fail with a raw driver
 traceback where DuckDB loaded the row. Now both engines strip the NUL (and record it), set the
 long-key row aside in _load_rejects with its reason, and load exactly the same rows."""
+
 from __future__ import annotations
-
-import datetime as dt
-
-import sqlalchemy as sa
 
 from orchestration.ingest.loader import load_sources
 from orchestration.ingest.warehouse import connect
@@ -17,17 +14,24 @@ def _plant(cad) -> tuple[str, str]:
     table = cad.tables["incidents"]
     long_key = "2024-" + "9" * 9000  # over PostgreSQL's index row limit, let alone the bound
     with cad.engine.begin() as conn:
-        conn.execute(table.update().where(table.c.incident_number == nul_row["incident_number"])
-                     .values(block_address="100 BLOCK\x00 MAIN ST", disposition="CLOSED\x00"))
-        conn.execute(table.update().where(table.c.incident_number == long_row["incident_number"])
-                     .values(incident_number=long_key))
+        conn.execute(
+            table.update()
+            .where(table.c.incident_number == nul_row["incident_number"])
+            .values(block_address="100 BLOCK\x00 MAIN ST", disposition="CLOSED\x00")
+        )
+        conn.execute(
+            table.update()
+            .where(table.c.incident_number == long_row["incident_number"])
+            .values(incident_number=long_key)
+        )
     return nul_row["incident_number"], long_key
 
 
 def _raw(dest) -> tuple[list, list]:
     with connect(dest) as wh:
-        rows = wh.query("select incident_number, block_address, disposition from raw_cad.incidents "
-                        "order by incident_number")
+        rows = wh.query(
+            "select incident_number, block_address, disposition from raw_cad.incidents order by incident_number"
+        )
         rejects = wh.query("select source_table, record_key, reason from raw_cad._load_rejects")
     return [tuple(r) for r in rows], [tuple(r) for r in rejects]
 

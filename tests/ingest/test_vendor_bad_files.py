@@ -1,4 +1,5 @@
 """Bad export files fail with the file, line and column at fault and leave the warehouse as it was."""
+
 from __future__ import annotations
 
 import csv
@@ -53,19 +54,25 @@ def test_non_utf8_file_names_line_and_the_encoding_setting(tmp_path, loaded):
 
     # Setting the encoding is the fix.
     mapping = tmp_path / "cp1252.yml"
-    mapping.write_text(MAPPING.read_text().replace("  record_id: INC_NO\n", "  record_id: INC_NO\n  encoding: cp1252\n"))
+    mapping.write_text(
+        MAPPING.read_text().replace("  record_id: INC_NO\n", "  record_id: INC_NO\n  encoding: cp1252\n")
+    )
     report = load_vendor_file(mapping, export, duck, staged_path=tmp_path / "s.sqlite")
     with connect(duck) as wh:
-        assert wh.query("SELECT block_address FROM raw_cad.incidents WHERE incident_number = '2024-0000103'") == \
-            [("CAFÉ ST / GREGSON ST",)]
+        assert wh.query("SELECT block_address FROM raw_cad.incidents WHERE incident_number = '2024-0000103'") == [
+            ("CAFÉ ST / GREGSON ST",)
+        ]
     assert report.load.table("raw_cad.incidents").rows_updated == 1
 
 
-@pytest.mark.parametrize("content,expected", [
-    ("", "the export is empty (0 bytes, no header)"),
-    ("\n\n", "the export is empty (2 bytes, no header)"),
-    (None, "the export has a header but no data rows"),
-])
+@pytest.mark.parametrize(
+    "content,expected",
+    [
+        ("", "the export is empty (0 bytes, no header)"),
+        ("\n\n", "the export is empty (2 bytes, no header)"),
+        (None, "the export has a header but no data rows"),
+    ],
+)
 def test_empty_file(tmp_path, loaded, content, expected):
     duck, before = loaded
     export = tmp_path / "empty.csv"
@@ -78,8 +85,8 @@ def test_empty_file(tmp_path, loaded, content, expected):
 def test_ragged_row_names_line_and_column(tmp_path, loaded):
     duck, before = loaded
     lines = good_lines()
-    lines[2] = lines[2].replace("115 N DUKE ST", "115 N DUKE ST, APT 2")   # an unquoted comma: one field too many
-    lines[5] = ",".join(lines[5].split(",")[:10]) + "\n"                   # a truncated line
+    lines[2] = lines[2].replace("115 N DUKE ST", "115 N DUKE ST, APT 2")  # an unquoted comma: one field too many
+    lines[5] = ",".join(lines[5].split(",")[:10]) + "\n"  # a truncated line
     export = tmp_path / "ragged.csv"
     export.write_text("".join(lines))
     message = fails(tmp_path, duck, export)
@@ -97,8 +104,8 @@ def test_ragged_row_names_line_and_column(tmp_path, loaded):
 
 def test_quoted_line_breaks_keep_true_line_numbers(tmp_path, duck):
     lines = good_lines()
-    lines[1] = lines[1].replace("WELFARE CHECK", '"WELFARE\nCHECK"', 1)   # row 1 spans lines 2-3
-    lines[3] = lines[3].replace(",911,", ",911,EXTRA,")                   # now on line 5
+    lines[1] = lines[1].replace("WELFARE CHECK", '"WELFARE\nCHECK"', 1)  # row 1 spans lines 2-3
+    lines[3] = lines[3].replace(",911,", ",911,EXTRA,")  # now on line 5
     export = tmp_path / "multiline.csv"
     export.write_text("".join(lines))
     assert fails(tmp_path, duck, export).startswith(f"{export} line 5: 16 fields")
@@ -106,7 +113,8 @@ def test_quoted_line_breaks_keep_true_line_numbers(tmp_path, duck):
 
 def test_timestamp_format_that_matches_no_row(tmp_path, loaded):
     duck, before = loaded
-    source = list(csv.DictReader(open(GOOD, newline="")))
+    with open(GOOD, newline="") as f:
+        source = list(csv.DictReader(f))
     for r in source:  # the vendor switched the update stamp to ISO
         if r["LAST_UPDATE"]:
             r["LAST_UPDATE"] = dt.datetime.strptime(r["LAST_UPDATE"], "%m/%d/%Y %H:%M:%S").isoformat()
@@ -116,20 +124,24 @@ def test_timestamp_format_that_matches_no_row(tmp_path, loaded):
         writer.writeheader()
         writer.writerows(source)
     message = fails(tmp_path, duck, export)
-    assert message.startswith("iso.csv line 2, column 'LAST_UPDATE': '2024-01-15T15:10:00' does not match the "
-                              "timestamp format '%m/%d/%Y %H:%M:%S' (incidents.updated_at)")
+    assert message.startswith(
+        "iso.csv line 2, column 'LAST_UPDATE': '2024-01-15T15:10:00' does not match the "
+        "timestamp format '%m/%d/%Y %H:%M:%S' (incidents.updated_at)"
+    )
     assert "set tables.incidents.columns.updated_at.timestamp.format in split_datetime.yml" in message
     assert warehouse_state(duck) == before
 
 
 def test_load_quarantining_more_than_the_allowed_share_fails(tmp_path, loaded):
     duck, before = loaded
-    mapping = tmp_path / "strict.yml"   # the default share, 20%
+    mapping = tmp_path / "strict.yml"  # the default share, 20%
     mapping.write_text(MAPPING.read_text().replace("  max_quarantine_share: 0.5\n", ""))
     # 2 of the 6 rows are quarantined (33%): too many for the default.
     message = fails(tmp_path, duck, GOOD, mapping)
-    assert message.startswith("split_datetime.csv: 2 of 6 rows for incidents (33%) would be quarantined, more "
-                              "than the 20% allowed (source.max_quarantine_share in strict.yml); nothing was loaded")
+    assert message.startswith(
+        "split_datetime.csv: 2 of 6 rows for incidents (33%) would be quarantined, more "
+        "than the 20% allowed (source.max_quarantine_share in strict.yml); nothing was loaded"
+    )
     assert "1x created_at: required value is missing" in message
     assert warehouse_state(duck) == before
 
@@ -138,8 +150,11 @@ def test_older_export_never_overwrites_newer_rows(tmp_path, warehouse):
     newer = tmp_path / "newer.csv"
     lines = good_lines()
     # A week later: 24-0000101 was reclassified (and its LAST_UPDATE moved on).
-    lines[1] = lines[1].replace(",WELFARE CHECK,,", ",WELFARE CHECK,MENTAL HEALTH,").replace(
-        "01/15/2024 15:10:00\n", "01/22/2024 09:00:00\n")
+    lines[1] = (
+        lines[1]
+        .replace(",WELFARE CHECK,,", ",WELFARE CHECK,MENTAL HEALTH,")
+        .replace("01/15/2024 15:10:00\n", "01/22/2024 09:00:00\n")
+    )
     newer.write_text("".join(lines))
     load_vendor_file(MAPPING, newer, warehouse, staged_path=tmp_path / "s.sqlite")
 
@@ -148,8 +163,9 @@ def test_older_export_never_overwrites_newer_rows(tmp_path, warehouse):
     incidents = older.load.table("raw_cad.incidents")
     assert (incidents.rows_older, incidents.rows_loaded) == (1, 0)
     with connect(warehouse) as wh:
-        assert wh.query("SELECT final_call_type, updated_at FROM raw_cad.incidents "
-                        "WHERE incident_number = '2024-0000101'") == [("MENTAL HEALTH", dt.datetime(2024, 1, 22, 14, 0))]
+        assert wh.query(
+            "SELECT final_call_type, updated_at FROM raw_cad.incidents WHERE incident_number = '2024-0000101'"
+        ) == [("MENTAL HEALTH", dt.datetime(2024, 1, 22, 14, 0))]
         assert wh.query("SELECT count(*) FROM raw_cad.incidents")[0][0] == 4
 
 
@@ -163,16 +179,18 @@ def test_one_bad_file_among_several_loads_none_of_them(tmp_path, duck):
     folder.mkdir()
     shutil.copy(GOOD, folder / "day1.csv")
     mapping = tmp_path / "daily.yml"
-    mapping.write_text(MAPPING.read_text().replace("tests/ingest/fixtures/vendor/split_datetime.csv",
-                                                   f"{folder}/day*.csv"))
+    mapping.write_text(
+        MAPPING.read_text().replace("tests/ingest/fixtures/vendor/split_datetime.csv", f"{folder}/day*.csv")
+    )
     load_vendor_file(mapping, None, duck, staged_path=tmp_path / "s.sqlite")
     before = warehouse_state(duck)
     state = export_state(load_mapping(mapping))
 
     lines = good_lines()
-    (folder / "day2.csv").write_text("".join(lines[:1] + [lines[1].replace("24-0000101", "24-0000201")]
-                                             + [lines[2].rstrip("\n") + ",EXTRA\n"]))
-    assert export_state(load_mapping(mapping)) != state   # the sensor sees the new file
+    (folder / "day2.csv").write_text(
+        "".join(lines[:1] + [lines[1].replace("24-0000101", "24-0000201")] + [lines[2].rstrip("\n") + ",EXTRA\n"])
+    )
+    assert export_state(load_mapping(mapping)) != state  # the sensor sees the new file
     message = fails(tmp_path, duck, folder / "day*.csv", mapping)
     assert message.startswith(f"{folder / 'day2.csv'} line 3: 16 fields")
-    assert warehouse_state(duck) == before                 # day2's good row 24-0000201 was not loaded either
+    assert warehouse_state(duck) == before  # day2's good row 24-0000201 was not loaded either

@@ -1,8 +1,8 @@
 """A vendor database (tables or views, any SQLAlchemy URL) mapped exactly like an export file."""
+
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,9 +16,9 @@ EVENTS = [
     # event_no, created (local), nature, how_received, x, y
     ("EV24000501", "2024-04-02 08:15:00", "WC", "E", 35.99, -78.90),
     ("EV24000502", "2024-04-02 09:30:00", "MH", "P", 35.98, -78.91),
-    ("EV24000503", "2024-04-02 10:45:00", "ZZ", "E", None, None),      # no nature row: null type, still loaded
-    ("EV24000504", "2024-04-02 11:00:00", "WC", "?", 35.97, -78.92),   # unknown origin: quarantined
-    ("BAD-505", "2024-04-02 11:30:00", "WC", "E", 35.97, -78.92),      # unreadable number: quarantined
+    ("EV24000503", "2024-04-02 10:45:00", "ZZ", "E", None, None),  # no nature row: null type, still loaded
+    ("EV24000504", "2024-04-02 11:00:00", "WC", "?", 35.97, -78.92),  # unknown origin: quarantined
+    ("BAD-505", "2024-04-02 11:30:00", "WC", "E", 35.97, -78.92),  # unreadable number: quarantined
 ]
 NATURES = [("WC", "WELFARE CHECK"), ("MH", "MENTAL HEALTH")]
 
@@ -29,14 +29,24 @@ def create_vendor_schema(url: str, schema: str | None) -> None:
     with engine.begin() as conn:
         if schema:
             conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-        conn.execute(sa.text(f"CREATE TABLE {prefix}cad_event (event_no VARCHAR(20), created VARCHAR(30), "
-                             f"nature_code VARCHAR(4), how_received VARCHAR(2), lat FLOAT, lon FLOAT)"))
+        conn.execute(
+            sa.text(
+                f"CREATE TABLE {prefix}cad_event (event_no VARCHAR(20), created VARCHAR(30), "
+                f"nature_code VARCHAR(4), how_received VARCHAR(2), lat FLOAT, lon FLOAT)"
+            )
+        )
         conn.execute(sa.text(f"CREATE TABLE {prefix}nature (code VARCHAR(4), label VARCHAR(40))"))
-        conn.execute(sa.text(f"INSERT INTO {prefix}cad_event VALUES (:a, :b, :c, :d, :e, :f)"),
-                     [dict(zip("abcdef", e)) for e in EVENTS])
+        conn.execute(
+            sa.text(f"INSERT INTO {prefix}cad_event VALUES (:a, :b, :c, :d, :e, :f)"),
+            [dict(zip("abcdef", e)) for e in EVENTS],
+        )
         conn.execute(sa.text(f"INSERT INTO {prefix}nature VALUES (:a, :b)"), [dict(zip("ab", n)) for n in NATURES])
-        conn.execute(sa.text(f"CREATE VIEW {prefix}v_incidents AS SELECT e.*, n.label AS nature_label "
-                             f"FROM {prefix}cad_event e LEFT JOIN {prefix}nature n ON n.code = e.nature_code"))
+        conn.execute(
+            sa.text(
+                f"CREATE VIEW {prefix}v_incidents AS SELECT e.*, n.label AS nature_label "
+                f"FROM {prefix}cad_event e LEFT JOIN {prefix}nature n ON n.code = e.nature_code"
+            )
+        )
     engine.dispose()
 
 
@@ -89,12 +99,17 @@ def test_database_view_is_mapped_like_a_file(tmp_path, duck, engine, request):
     zone = ZoneInfo("America/New_York")
     expected = {
         f"20{e[0][2:4]}-{e[0][4:]:0>7}": (
-            dt.datetime.fromisoformat(e[1]).replace(tzinfo=zone).astimezone(dt.timezone.utc).replace(tzinfo=None),
-            labels.get(e[2]))
-        for e in EVENTS if e[0].startswith("EV") and e[3] in ("E", "P")
+            dt.datetime.fromisoformat(e[1]).replace(tzinfo=zone).astimezone(dt.UTC).replace(tzinfo=None),
+            labels.get(e[2]),
+        )
+        for e in EVENTS
+        if e[0].startswith("EV") and e[3] in ("E", "P")
     }
     with connect(duck) as wh:
-        got = {r[0]: r[1:] for r in wh.query("SELECT incident_number, created_at, initial_call_type FROM raw_cad.incidents")}
+        got = {
+            r[0]: r[1:]
+            for r in wh.query("SELECT incident_number, created_at, initial_call_type FROM raw_cad.incidents")
+        }
         sources = wh.query("SELECT DISTINCT source_file FROM raw_cad.vendor_quarantine")
     assert got == expected and len(got) == 3
     assert report.rows_in == len(EVENTS)

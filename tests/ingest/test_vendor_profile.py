@@ -1,4 +1,5 @@
 """`vendor --profile`: the mapped rows checked against contract and staging, without a warehouse."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,22 +28,31 @@ def test_profile_flags_vocabularies_formats_and_fails_when_a_rule_drops_everythi
     assert "ONVIEW: SELF_INITIATED, TEXT: TEXT}" in text
     # Pass unknown origins through (PHONE is no contract origin) and keep the vendor's own numbers.
     loose = tmp_path / "loose.yml"
-    loose.write_text(text.replace(
-        "call_origin: {from: Origin, codes: {E911: \"911\", ADMIN: NON_EMERGENCY, ONVIEW: SELF_INITIATED, TEXT: TEXT}}",
-        "call_origin: {from: Origin, codes: {E911: \"911\"}, pass_through: true}").replace(
-        "incident_number: {from: CallNumber, pattern: '^P(?P<yy>\\d{2})-(?P<n>\\d{7})$', template: \"20{yy}-{n}\"}",
-        "incident_number: {from: CallNumber}"))
+    loose.write_text(
+        text.replace(
+            'call_origin: {from: Origin, codes: {E911: "911", ADMIN: NON_EMERGENCY, ONVIEW: SELF_INITIATED, TEXT: TEXT}}',
+            'call_origin: {from: Origin, codes: {E911: "911"}, pass_through: true}',
+        ).replace(
+            "incident_number: {from: CallNumber, pattern: '^P(?P<yy>\\d{2})-(?P<n>\\d{7})$', template: \"20{yy}-{n}\"}",
+            "incident_number: {from: CallNumber}",
+        )
+    )
     code, out = run(capsys, loose, "--export", str(FIXTURES / "local_time.csv"))
     assert code == 0, out
     assert "call_origin: 3 values outside seeds/call_origins.csv ('ADMIN' x1, 'ONVIEW' x1, 'TEXT' x1)" not in out
-    assert "call_origin: 2 values outside seeds/call_origins.csv ('ADMIN' x1, 'ONVIEW' x1)" in out   # TEXT is an origin
-    assert ("incident_number: 4 values not in the contract's YYYY-NNNNNNN form that staging re-formats "
-            "(e.g. 'P24-0000301' -> '2024-0000301')") in out
+    assert "call_origin: 2 values outside seeds/call_origins.csv ('ADMIN' x1, 'ONVIEW' x1)" in out  # TEXT is an origin
+    assert (
+        "incident_number: 4 values not in the contract's YYYY-NNNNNNN form that staging re-formats "
+        "(e.g. 'P24-0000301' -> '2024-0000301')"
+    ) in out
 
     # A code table that knows none of the export's codes quarantines every row: exit 1.
     strict = tmp_path / "strict.yml"
-    strict.write_text(text.replace("ONVIEW: SELF_INITIATED, TEXT: TEXT}", "}").replace(
-        "E911: \"911\", ADMIN: NON_EMERGENCY,", "RADIO: SELF_INITIATED"))
+    strict.write_text(
+        text.replace("ONVIEW: SELF_INITIATED, TEXT: TEXT}", "}").replace(
+            'E911: "911", ADMIN: NON_EMERGENCY,', "RADIO: SELF_INITIATED"
+        )
+    )
     code, out = run(capsys, strict)
     assert code == 1
     assert "FAILED:\n  incidents: every one of its 5 rows would be quarantined" in out
@@ -62,7 +72,7 @@ def test_incident_numbers_as_staging_reads_them():
     assert staged("P24-301") == "2024-0000301"
     assert staged("24BU000002") == "2024-0000002"
     assert staged("20240000123") == "2024-0000123"
-    assert staged("A0000123") is None       # a month-letter number needs the mapping's template
+    assert staged("A0000123") is None  # a month-letter number needs the mapping's template
 
 
 def test_profile_reports_repeated_lines_that_disagree(tmp_path, capsys):
@@ -70,9 +80,11 @@ def test_profile_reports_repeated_lines_that_disagree(tmp_path, capsys):
     old = 'closed_at: {expr: "max(Cleared) OVER (PARTITION BY IncidentNum)"}'
     assert old in text
     mapping = tmp_path / "per_unit_cleared.yml"
-    mapping.write_text(text.replace(old, "closed_at: {from: Cleared}"))   # each unit line has its own clear time
+    mapping.write_text(text.replace(old, "closed_at: {from: Cleared}"))  # each unit line has its own clear time
     code, out = run(capsys, mapping)
     assert code == 0, out
     # 2024-0000401 (3 units) and 2024-0000404 (2 units) have lines with different clear times.
-    assert ("3 repeated lines merged into their key's row; lines of one key disagree on closed_at (2 keys): "
-            "the line with the latest updated_at is kept") in out
+    assert (
+        "3 repeated lines merged into their key's row; lines of one key disagree on closed_at (2 keys): "
+        "the line with the latest updated_at is kept"
+    ) in out

@@ -7,6 +7,7 @@ The key reaches the pipeline the way an operator gives it (the ARP_HASH_KEY envi
 variable) and the search is the test's own, so nothing here imports the code that keeps the key
 off disk; the test runs unchanged on the code before it and fails there (the key was in dbt's
 log and partial-parse cache). The operator's key scan must then agree with the search."""
+
 from __future__ import annotations
 
 import hashlib
@@ -21,10 +22,19 @@ from pathlib import Path
 import dagster as dg
 import pytest
 from dagster_dbt import DbtCliResource
+from transform.dbt_runner import (
+    PG_HOST,
+    PG_PORT,
+    PG_USER,
+    PROJECT_ROOT,
+    Warehouse,
+    create_pg_database,
+    drop_pg_database,
+    read_sql,
+    run_dbt,
+)
 
 from orchestration.transform.project import dbt_executable, dbt_project
-
-from transform.dbt_runner import PROJECT_ROOT, Warehouse, create_pg_database, drop_pg_database, read_sql, run_dbt
 
 HASHING_MODELS = ["base_cad__calls", "base_cms__people", "base_cms__staff"]
 RUN_FULL_PIPELINE = "from orchestration.cli import run_pipeline; run_pipeline()"
@@ -59,10 +69,13 @@ def _key_scan_agrees(roots: list[Path], key: str) -> None:
 
 
 def _expected_caller_keys(wh: Warehouse, key: str) -> tuple[int, int]:
-    rows = read_sql(wh, """
+    rows = read_sql(
+        wh,
+        """
         select raw.caller_phone, staged.caller_key from raw_cad.calls as raw
         inner join staging.base_cad__calls as staged on raw.call_id = staged.call_id
-        where raw.caller_phone is not null""")
+        where raw.caller_phone is not null""",
+    )
     good = 0
     for phone, caller_key in rows.itertuples(index=False):
         digits = re.sub(r"[^0-9]", "", phone)[-10:]
@@ -75,8 +88,12 @@ def test_the_key_hashes_through_dagster_and_reaches_no_file_on_duckdb(duckdb_def
     key = secrets.token_hex(32)
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copy(duckdb_default.warehouse.duckdb_path, warehouse)
-    for name, value in {"ARP_MODE": "production", "ARP_HASH_KEY": key, "ARP_DUCKDB_PATH": str(warehouse),
-                        "DBT_LOG_PATH": str(tmp_path / "dbt_logs")}.items():
+    for name, value in {
+        "ARP_MODE": "production",
+        "ARP_HASH_KEY": key,
+        "ARP_DUCKDB_PATH": str(warehouse),
+        "DBT_LOG_PATH": str(tmp_path / "dbt_logs"),
+    }.items():
         monkeypatch.setenv(name, value)
     from orchestration.transform.assets import alt_response_dbt_assets
 
@@ -86,8 +103,9 @@ def test_the_key_hashes_through_dagster_and_reaches_no_file_on_duckdb(duckdb_def
         result = dg.materialize(
             [alt_response_dbt_assets],
             selection=dg.AssetSelection.assets(*[dg.AssetKey(["staging", m]) for m in HASHING_MODELS]),
-            resources={"dbt": DbtCliResource(project_dir=dbt_project, target="duckdb",
-                                             dbt_executable=dbt_executable())},
+            resources={
+                "dbt": DbtCliResource(project_dir=dbt_project, target="duckdb", dbt_executable=dbt_executable())
+            },
             instance=instance,
         )
         assert result.success
@@ -117,8 +135,18 @@ def test_the_key_hashes_on_postgres_and_reaches_no_file(dataset_default, tmp_pat
     try:
         wh = Warehouse("postgres", tmp_path, pg_database=name)
         load_sources(dataset_default.cad_url, dataset_default.cms_url, Destination.postgres(name), full_refresh=True)
-        run_dbt(wh, ["build", "--select", *[f"+{m}" for m in HASHING_MODELS], "--resource-type", "seed",
-                     "--resource-type", "model"])
+        run_dbt(
+            wh,
+            [
+                "build",
+                "--select",
+                *[f"+{m}" for m in HASHING_MODELS],
+                "--resource-type",
+                "seed",
+                "--resource-type",
+                "model",
+            ],
+        )
         good, total = _expected_caller_keys(wh, key)
         assert total and good == total
         holding, read = files_holding([tmp_path], key)
@@ -127,9 +155,13 @@ def test_the_key_hashes_on_postgres_and_reaches_no_file(dataset_default, tmp_pat
         assert not holding, "the hash key is written in: " + ", ".join(map(str, holding))
         _key_scan_agrees([tmp_path], key)
         # A session opened without the pipeline's environment has no key, and dbt says how to fix it.
-        proc = subprocess.run([str(Path(sys.executable).with_name("dbt")), "run", "--select", "base_cad__calls"],
-                              cwd=PROJECT_ROOT, env={**wh.env(), "PGOPTIONS": ""},
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            [str(Path(sys.executable).with_name("dbt")), "run", "--select", "base_cad__calls"],
+            cwd=PROJECT_ROOT,
+            env={**wh.env(), "PGOPTIONS": ""},
+            capture_output=True,
+            text=True,
+        )
         assert proc.returncode != 0 and "arp.hash_key is not set on this session" in proc.stdout
     finally:
         drop_pg_database(name)
@@ -145,22 +177,45 @@ def test_a_real_key_reaches_no_file_after_a_postgres_pipeline_run(dataset_defaul
     build, home = tmp_path / "build", tmp_path / "dagster_home"
     database = f"arp_dbt_{os.getpid()}_keyfiles"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ARP_", "DBT_", "DAGSTER_HOME", "PGOPTIONS"))}
-    env.update({
-        "ARP_MODE": "production", "ARP_HASH_KEY": key, "ARP_TARGET": "postgres",
-        "ARP_PG_HOST": "127.0.0.1", "ARP_PG_PORT": "5432", "ARP_PG_USER": "postgres", "ARP_PG_PASSWORD": "",
-        "ARP_PG_DATABASE": database, "ARP_CAD_URL": dataset_default.cad_url, "ARP_CMS_URL": dataset_default.cms_url,
-        "ARP_OUTPUT_DIR": str(build), "ARP_DAGSTER_DBT_TARGET": str(build / "dbt" / "dagster_target"),
-        "DBT_TARGET_PATH": str(build / "dbt" / "target"), "DBT_LOG_PATH": str(build / "dbt" / "logs"),
-        "DBT_PROFILES_DIR": str(PROJECT_ROOT), "DAGSTER_HOME": str(home),
-    })
+    env.update(
+        {
+            "ARP_MODE": "production",
+            "ARP_HASH_KEY": key,
+            "ARP_TARGET": "postgres",
+            "ARP_PG_HOST": PG_HOST,
+            "ARP_PG_PORT": str(PG_PORT),
+            "ARP_PG_USER": PG_USER,
+            "ARP_PG_PASSWORD": "",
+            "ARP_PG_DATABASE": database,
+            "ARP_CAD_URL": dataset_default.cad_url,
+            "ARP_CMS_URL": dataset_default.cms_url,
+            "ARP_OUTPUT_DIR": str(build),
+            "ARP_DAGSTER_DBT_TARGET": str(build / "dbt" / "dagster_target"),
+            "DBT_TARGET_PATH": str(build / "dbt" / "target"),
+            "DBT_LOG_PATH": str(build / "dbt" / "logs"),
+            "DBT_PROFILES_DIR": str(PROJECT_ROOT),
+            "DAGSTER_HOME": str(home),
+        }
+    )
     create_pg_database(database)
     try:
         # The operator's one-time setup of a new warehouse: the access tiers the publisher reads as.
-        setup = subprocess.run([sys.executable, "-m", "orchestration.access", "setup"], cwd=PROJECT_ROOT, env=env,
-                               capture_output=True, text=True)
+        setup = subprocess.run(
+            [sys.executable, "-m", "orchestration.access", "setup"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         assert setup.returncode == 0, setup.stdout + setup.stderr
-        proc = subprocess.run([sys.executable, "-c", RUN_FULL_PIPELINE], cwd=PROJECT_ROOT, env=env,
-                              capture_output=True, text=True, timeout=1800)
+        proc = subprocess.run(
+            [sys.executable, "-c", RUN_FULL_PIPELINE],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
     finally:
         drop_pg_database(database)
     assert proc.returncode == 0, f"full_pipeline failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
@@ -169,8 +224,10 @@ def test_a_real_key_reaches_no_file_after_a_postgres_pipeline_run(dataset_defaul
     # The run's own folders, and the project's build/, target/ and logs/ in case anything is written there.
     roots = [build, home, PROJECT_ROOT / "build", PROJECT_ROOT / "target", PROJECT_ROOT / "logs"]
     holding, read = files_holding(roots, key)
-    print(f"\nPostgreSQL full_pipeline: {read} files read under build/ and the Dagster storage, "
-          f"{len(holding)} hold the key {_kinds(holding)}")
+    print(
+        f"\nPostgreSQL full_pipeline: {read} files read under build/ and the Dagster storage, "
+        f"{len(holding)} hold the key {_kinds(holding)}"
+    )
     assert not holding, "the hash key is written in: " + ", ".join(map(str, holding))
     # What a real run writes: dbt's log, its target folders with the partial-parse cache, Dagster's storage.
     written = {p.name for root in roots[:2] for p in root.rglob("*")}

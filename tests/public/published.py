@@ -1,6 +1,7 @@
 """The public tables as a reader sees them, and the additive relations a reader can rebuild from
 the published rules (seed public_metric_rules) alone. Shared by the public-table tests; nothing
 here comes from the suppression code or its dbt relation models."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -9,7 +10,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from orchestration.contract import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT
 
 KEYS = ["metric_id", "period_grain", "period_start", "program", "dimension", "dimension_value"]
 
@@ -43,25 +44,41 @@ def metric_relations(cells: pd.DataFrame) -> list[dict[tuple, int]]:
     """Every additive relation as {cell key: coefficient}, the coefficients summing it to 0."""
     by_key = set(cells.key)
     groups: dict[tuple, dict] = defaultdict(dict)
-    additive = cells[cells.additive_over_time | cells.additive_over_programs | cells.dimension_total_metric.ne("")
-                     | cells.status_partition.ne("")]
+    additive = cells[
+        cells.additive_over_time
+        | cells.additive_over_programs
+        | cells.dimension_total_metric.ne("")
+        | cells.status_partition.ne("")
+    ]
     for row in additive.itertuples():
         start = pd.Timestamp(row.period_start)
         if row.additive_over_time:
             if row.period_grain == "month":
-                groups[("time", row.metric_id, row.program, row.dimension, row.dimension_value,
-                        str(start.to_period("Q").start_time.date()))][row.key] = 1
+                groups[
+                    (
+                        "time",
+                        row.metric_id,
+                        row.program,
+                        row.dimension,
+                        row.dimension_value,
+                        str(start.to_period("Q").start_time.date()),
+                    )
+                ][row.key] = 1
             if row.period_grain == "quarter":
-                groups[("time", row.metric_id, row.program, row.dimension, row.dimension_value,
-                        str(start.date()))][row.key] = -1
-                groups[("time", row.metric_id, row.program, row.dimension, row.dimension_value,
-                        str(start.year))][row.key] = 1
+                groups[("time", row.metric_id, row.program, row.dimension, row.dimension_value, str(start.date()))][
+                    row.key
+                ] = -1
+                groups[("time", row.metric_id, row.program, row.dimension, row.dimension_value, str(start.year))][
+                    row.key
+                ] = 1
             if row.period_grain == "year":
-                groups[("time", row.metric_id, row.program, row.dimension, row.dimension_value,
-                        str(start.year))][row.key] = -1
+                groups[("time", row.metric_id, row.program, row.dimension, row.dimension_value, str(start.year))][
+                    row.key
+                ] = -1
         if row.additive_over_programs:
-            groups[("program", row.metric_id, row.period_grain, str(start.date()), row.dimension,
-                    row.dimension_value)][row.key] = -1 if row.program == "ALL" else 1
+            groups[("program", row.metric_id, row.period_grain, str(start.date()), row.dimension, row.dimension_value)][
+                row.key
+            ] = -1 if row.program == "ALL" else 1
         if row.dimension_total_metric:
             group = ("dimension", row.metric_id, row.period_grain, str(start.date()), row.program)
             groups[group][row.key] = 1
@@ -71,7 +88,8 @@ def metric_relations(cells: pd.DataFrame) -> list[dict[tuple, int]]:
         if row.status_partition:
             status = "forgone" if row.status_partition == "forgone_reason" else row.dimension_value.split("|")[-1]
             groups[("status", row.period_grain, str(start.date()), row.program, status)].setdefault(
-                row.status_partition, {})[row.key] = 1
+                row.status_partition, {}
+            )[row.key] = 1
     relations = []
     for name, members in groups.items():
         if name[0] != "status":
@@ -81,7 +99,7 @@ def metric_relations(cells: pd.DataFrame) -> list[dict[tuple, int]]:
             continue
         partitions = sorted(members)
         for i, first in enumerate(partitions):
-            for second in partitions[i + 1:]:
+            for second in partitions[i + 1 :]:
                 relations.append({**members[first], **{k: -1 for k in members[second]}})
     return relations
 
@@ -97,8 +115,9 @@ def demographic_cells_and_relations(built) -> tuple[pd.DataFrame, list[dict[tupl
         frame = read(built, f"select * from public_marts.{table}")
         frame = frame.rename(columns={column: "value"}).assign(table=table)
         frame["period_start"] = pd.to_datetime(frame.period_start).dt.strftime("%Y-%m-%d")
-        frame["key"] = list(zip(frame.table, frame.period_grain, frame.period_start, frame.program, frame.attribute,
-                                frame.category))
+        frame["key"] = list(
+            zip(frame.table, frame.period_grain, frame.period_start, frame.program, frame.attribute, frame.category)
+        )
         attributes = sorted(set(frame.attribute) - {"ALL"})
         for row in frame.itertuples():
             base = (table, row.period_grain, row.period_start, row.program)
@@ -109,7 +128,8 @@ def demographic_cells_and_relations(built) -> tuple[pd.DataFrame, list[dict[tupl
                 groups[("categories", *base, row.attribute)][row.key] = 1
             if table == "pub_staff_demographics":
                 groups[("programs", row.period_grain, row.period_start, row.attribute, row.category)][row.key] = (
-                    -1 if row.program == "ALL" else 1)
+                    -1 if row.program == "ALL" else 1
+                )
         frames.append(frame)
     relations = [g for g in groups.values() if any(c > 0 for c in g.values())]
     return pd.concat(frames, ignore_index=True), relations

@@ -1,4 +1,5 @@
 """Access tiers on the running PostgreSQL: every role tries to read every relation of every schema."""
+
 from __future__ import annotations
 
 import psycopg2
@@ -29,7 +30,8 @@ def _relations(dest: Destination) -> list[tuple[str, str]]:
             cur.execute(
                 "select n.nspname, c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace "
                 "where c.relkind in ('r', 'v', 'm', 'p') and n.nspname = any(%s) order by 1, 2",
-                (list(WAREHOUSE_SCHEMAS),))
+                (list(WAREHOUSE_SCHEMAS),),
+            )
             return cur.fetchall()
     finally:
         conn.close()
@@ -72,8 +74,9 @@ def test_every_role_reads_exactly_its_schemas(pg_with_tiers):
 
 def test_a_model_built_after_setup_inherits_the_grants(pg_with_tiers):
     """New tables get the right grants without anyone adding them (default privileges)."""
-    conn = psycopg2.connect(host=pg_with_tiers.pg_host, port=pg_with_tiers.pg_port, user="postgres",
-                            dbname=pg_with_tiers.pg_database)
+    conn = psycopg2.connect(
+        host=pg_with_tiers.pg_host, port=pg_with_tiers.pg_port, user="postgres", dbname=pg_with_tiers.pg_database
+    )
     conn.autocommit = True
     try:
         with conn.cursor() as cur:

@@ -1,6 +1,7 @@
 """Through Dagster, as `make demo` runs it: the suppression decisions asset, then the dbt step that
 builds the public tables as candidates and swaps them in. The published tables equal what the
 decisions say, and no candidate table is left behind."""
+
 from __future__ import annotations
 
 import shutil
@@ -27,11 +28,19 @@ def test_decisions_then_dbt_publish_the_public_tables(duckdb_default, tmp_path, 
     )
     assert result.success
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
-    assert {"suppression/cell_decisions", "public_marts/pub_metric_values",
-            "public_marts/pub_people_served_demographics", "public_marts/pub_staff_demographics"} <= materialized
+    assert {
+        "suppression/cell_decisions",
+        "public_marts/pub_metric_values",
+        "public_marts/pub_people_served_demographics",
+        "public_marts/pub_staff_demographics",
+    } <= materialized
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        tables = {r[0] for r in con.execute("select table_name from information_schema.tables "
-                                            "where table_schema = 'public_marts'").fetchall()}
+        tables = {
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'public_marts'"
+            ).fetchall()
+        }
         assert not {t for t in tables if t.endswith("__candidate")}, tables
         # every published metric row is its candidate cell, hidden exactly where the decisions say
         mismatched = con.execute("""
@@ -44,6 +53,8 @@ def test_decisions_then_dbt_publish_the_public_tables(duckdb_default, tmp_path, 
                or (not d.is_suppressed and p.value is distinct from c.published_value)
                or (d.is_suppressed and p.value is not null)""").fetchone()[0]
         assert mismatched == 0
-        comment = con.execute("select comment from duckdb_tables() where schema_name = 'public_marts' "
-                              "and table_name = 'pub_metric_values'").fetchone()[0]
+        comment = con.execute(
+            "select comment from duckdb_tables() where schema_name = 'public_marts' "
+            "and table_name = 'pub_metric_values'"
+        ).fetchone()[0]
         assert comment and "Every catalog metric" in comment, "the dbt description did not survive the swap"

@@ -1,4 +1,5 @@
 """No PII canary planted in the raw sources reaches a table outside raw_* or a published file."""
+
 from __future__ import annotations
 
 import duckdb
@@ -28,8 +29,12 @@ def test_canaries_are_present_in_raw(duckdb_published, canaries):
         encounters = con.sql("select note from raw_cms.encounters").df().astype(str).note.str.lower()
     finally:
         con.close()
-    found = [c for c in canaries if people.apply(lambda col: col.str.contains(c.lower(), regex=False)).any().any()
-             or encounters.str.contains(c.lower(), regex=False).any()]
+    found = [
+        c
+        for c in canaries
+        if people.apply(lambda col, c=c: col.str.contains(c.lower(), regex=False)).any().any()
+        or encounters.str.contains(c.lower(), regex=False).any()
+    ]
     assert len(found) >= len(canaries) // 2, f"only {found} of the canaries are in raw"
 
 

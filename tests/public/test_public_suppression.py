@@ -7,13 +7,21 @@ by linear algebra: a hidden cell is recoverable exactly when every solution of t
 it the same value, i.e. when its row of the null space of the hidden-cell coefficient matrix is zero.
 The bounds a reader can put on each hidden cell are tested in test_suppression_attack.py.
 """
+
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from tests.public.published import (KEYS, demographic_cells_and_relations, metric_relations, null_space_pinned,
-                                    published_metric_cells, read, rules)
+from tests.public.published import (
+    KEYS,
+    demographic_cells_and_relations,
+    metric_relations,
+    null_space_pinned,
+    published_metric_cells,
+    read,
+    rules,
+)
 
 SMALL = range(1, 11)
 
@@ -28,12 +36,19 @@ def published(duckdb_default, duckdb_public_tables):
     fct = read(duckdb_default, "select * from marts.fct_metric_values")
     published_rules = rules().melt("metric_id", ["publish_month", "publish_quarter", "publish_year"])
     published_rules = published_rules[published_rules.value]
-    expected = fct.merge(published_rules.assign(period_grain=published_rules.variable.str.removeprefix("publish_")),
-                         on=["metric_id", "period_grain"])
+    expected = fct.merge(
+        published_rules.assign(period_grain=published_rules.variable.str.removeprefix("publish_")),
+        on=["metric_id", "period_grain"],
+    )
     assert len(cells) == len(candidates) >= len(expected), "pub_metric_values must carry every published metric row"
-    cells = cells.merge(candidates[["key", "value", "disclosed_count", "complement_count"]]
-                        .rename(columns={"value": "true_value", "disclosed_count": "count"}),
-                        on="key", how="left", validate="one_to_one")
+    cells = cells.merge(
+        candidates[["key", "value", "disclosed_count", "complement_count"]].rename(
+            columns={"value": "true_value", "disclosed_count": "count"}
+        ),
+        on="key",
+        how="left",
+        validate="one_to_one",
+    )
     assert cells.true_value.notna().all()
     return cells
 
@@ -45,8 +60,9 @@ def test_no_small_count_is_visible(published):
     assert not shown.complement_count.isin(SMALL).any()
     hidden = published[published.is_suppressed]
     assert hidden.value.isna().all()
-    small = published[(published["count"].isin(SMALL) | published.complement_count.isin(SMALL))
-                      & published.cell_kind.ne("estimate")]
+    small = published[
+        (published["count"].isin(SMALL) | published.complement_count.isin(SMALL)) & published.cell_kind.ne("estimate")
+    ]
     assert len(small) and small.is_suppressed.all()
     print(f"\npublic cells: {len(published)}, hidden: {len(hidden)} ({len(hidden) - len(small)} complementary)")
 
@@ -59,8 +75,10 @@ def test_no_headline_cell_is_hidden_unless_small(published):
     (the tiny city's co-response months): protecting it takes another headline cell, so a hidden
     headline cell of 11 or more must share a group of hidden cells with a small headline cell."""
     by_quarter = published.headline.eq("every_program_by_quarter")
-    headline = published[(by_quarter | published.headline.eq("all_programs")) & published.program.eq("ALL")
-                         | by_quarter & published.period_grain.ne("month")]
+    headline = published[
+        (by_quarter | published.headline.eq("all_programs")) & published.program.eq("ALL")
+        | by_quarter & published.period_grain.ne("month")
+    ]
     assert {"heart_incidents", "eligible_incidents"} <= set(headline.metric_id)
     assert set(headline[headline.metric_id.eq("heart_incidents")].program) > {"ALL"}
     hidden = published[published.is_suppressed]

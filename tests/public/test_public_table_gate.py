@@ -7,6 +7,7 @@ The bug is injected where it would really arise, in the suppression's decisions
 publish_public_tables: both are older than the gate, so the test runs unchanged on the code
 before it and fails there (the tables are replaced). What the tables look like is checked before
 the error, for the same reason."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -28,8 +29,13 @@ SUPPRESS_CALLERS = ("orchestration.public.decisions", "orchestration.public.tabl
 def _snapshot(path) -> dict[str, list]:
     with duckdb.connect(str(path), read_only=True) as con:
         return {t: sorted(map(repr, con.execute(f"select * from public_marts.{t}").fetchall())) for t in PUBLIC} | {
-            "relations": sorted(r[0] for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'public_marts'").fetchall())}
+            "relations": sorted(
+                r[0]
+                for r in con.execute(
+                    "select table_name from information_schema.tables where table_schema = 'public_marts'"
+                ).fetchall()
+            )
+        }
 
 
 @pytest.fixture

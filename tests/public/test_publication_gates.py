@@ -5,6 +5,7 @@ checked asset directly. The suppression decisions are what every suppressed publ
 the decisions must depend on each asset that carries a blocking check, and each suppressed public
 table must read the decisions (a skipped decisions step skips the dbt step that builds them).
 """
+
 import dagster as dg
 
 from orchestration.definitions import defs
@@ -17,7 +18,8 @@ SUPPRESSED = ("pub_metric_values", "pub_people_served_demographics", "pub_staff_
 def test_the_decisions_read_every_asset_with_a_blocking_check():
     graph = defs.resolve_asset_graph()
     blocking = {
-        dg.AssetKey(list(s.asset_key)) for s in load_suites()
+        dg.AssetKey(list(s.asset_key))
+        for s in load_suites()
         if s.asset_key[0] not in ("raw_cad", "raw_cms", "public_marts") and any(c.blocking for c in s.checks)
     }
     assert {k.path[0] for k in blocking} >= {"staging", "marts"}, "the suites must block on staging and marts"

@@ -15,6 +15,7 @@ HiGHS) then the tightest ones, re-solved as an ILP when the LP optimum is fracti
 (fct_metric_values) is used only to know which cells are small and to check that the true values
 lie inside the reader's bounds (so the bounds are sound, not just wide).
 """
+
 from __future__ import annotations
 
 import math
@@ -27,9 +28,8 @@ import yaml
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
-from orchestration.contract import PROJECT_ROOT
-from tests.public.published import (KEYS, demographic_cells_and_relations, metric_relations, published_metric_cells,
-                                    read)
+from orchestration.paths import PROJECT_ROOT
+from tests.public.published import KEYS, demographic_cells_and_relations, metric_relations, published_metric_cells, read
 
 SMALL = (1, 10)
 BIG = 1e7
@@ -42,9 +42,9 @@ class Reader:
         self.index: dict[tuple, int] = {}
         self.lower: list[float] = []
         self.upper: list[float] = []
-        self.eq: list[dict[int, float]] = []     # sum coef * var = rhs
+        self.eq: list[dict[int, float]] = []  # sum coef * var = rhs
         self.eq_rhs: list[float] = []
-        self.ub: list[dict[int, float]] = []     # sum coef * var <= rhs
+        self.ub: list[dict[int, float]] = []  # sum coef * var <= rhs
         self.ub_rhs: list[float] = []
 
     def variable(self, key, lower: float, upper: float = BIG) -> int:
@@ -121,9 +121,15 @@ class Reader:
                 for sign in (1, -1):
                     c = np.zeros(len(component))
                     c[position[v]] = sign
-                    res = linprog(c, A_eq=a_eq, b_eq=np.array([self.eq_rhs[r] for r in eq_rows]) if eq_rows else None,
-                                  A_ub=a_ub, b_ub=np.array([self.ub_rhs[r] for r in ub_rows]) if ub_rows else None,
-                                  bounds=bounds, method="highs")
+                    res = linprog(
+                        c,
+                        A_eq=a_eq,
+                        b_eq=np.array([self.eq_rhs[r] for r in eq_rows]) if eq_rows else None,
+                        A_ub=a_ub,
+                        b_ub=np.array([self.ub_rhs[r] for r in ub_rows]) if ub_rows else None,
+                        bounds=bounds,
+                        method="highs",
+                    )
                     assert res.status == 0, f"the reader's LP failed: {res.message}"
                     value = res.fun
                     if np.abs(res.x - np.round(res.x)).max() > 1e-6:
@@ -132,9 +138,15 @@ class Reader:
                             rhs = np.array([self.eq_rhs[r] for r in eq_rows])
                             constraints.append(LinearConstraint(a_eq, rhs, rhs))
                         if ub_rows:
-                            constraints.append(LinearConstraint(a_ub, -np.inf, np.array([self.ub_rhs[r] for r in ub_rows])))
-                        integer = milp(c, constraints=constraints, integrality=np.ones(len(component)),
-                                       bounds=Bounds([b[0] for b in bounds], [b[1] for b in bounds]))
+                            constraints.append(
+                                LinearConstraint(a_ub, -np.inf, np.array([self.ub_rhs[r] for r in ub_rows]))
+                            )
+                        integer = milp(
+                            c,
+                            constraints=constraints,
+                            integrality=np.ones(len(component)),
+                            bounds=Bounds([b[0] for b in bounds], [b[1] for b in bounds]),
+                        )
                         assert integer.x is not None, integer.message
                         value = integer.fun
                     extremes.append(sign * value)
@@ -182,10 +194,14 @@ def metric_reader(built) -> tuple[pd.DataFrame, Reader, dict]:
             half = 0.5 * 10.0 ** -int(row.published_decimals)
             reader.variable(row.key, 11 if row.value - half > 0 else 0)
             if row.denominator_metric:
-                denominators[row.key] = ((row.denominator_metric, row.period_grain, row.period_start, row.program,
-                                          "", ""), max(row.value - half, 0.0), row.value + half)
-    constants = {row.key: float(row.value) for row in cells.itertuples()
-                 if not row.is_suppressed and row.cell_kind == "count"}
+                denominators[row.key] = (
+                    (row.denominator_metric, row.period_grain, row.period_start, row.program, "", ""),
+                    max(row.value - half, 0.0),
+                    row.value + half,
+                )
+    constants = {
+        row.key: float(row.value) for row in cells.itertuples() if not row.is_suppressed and row.cell_kind == "count"
+    }
     for relation in relations:
         terms = {k: c for k, c in relation.items() if k in reader.index}
         known = {k: (c, constants[k]) for k, c in relation.items() if k not in reader.index}
@@ -194,9 +210,9 @@ def metric_reader(built) -> tuple[pd.DataFrame, Reader, dict]:
         n = reader.index[numerator]
         if denominator in reader.index:
             d = reader.index[denominator]
-            reader.ub.append({n: -1.0, d: low})      # low * D <= n
+            reader.ub.append({n: -1.0, d: low})  # low * D <= n
             reader.ub_rhs.append(0.0)
-            reader.ub.append({n: 1.0, d: -high})     # n <= high * D
+            reader.ub.append({n: 1.0, d: -high})  # n <= high * D
             reader.ub_rhs.append(0.0)
         elif denominator in constants:
             value = constants[denominator]
@@ -234,9 +250,11 @@ def narrowed(reader: Reader, disclosed: dict, width_of, label: str) -> list[tupl
             if high - low < width_of(key) - 1e-6:
                 narrow.append((key, true, low, high))
     widths = np.array(widths)
-    print(f"\n{label}: {len(disclosed)} hidden cells in relations, {len(small)} small; reader's range width over "
-          f"small cells: min {widths.min():.0f}, median {np.median(widths):.0f}; "
-          f"{int((widths <= 2).sum())} of width 2 or less, {int((widths == 0).sum())} pinned")
+    print(
+        f"\n{label}: {len(disclosed)} hidden cells in relations, {len(small)} small; reader's range width over "
+        f"small cells: min {widths.min():.0f}, median {np.median(widths):.0f}; "
+        f"{int((widths <= 2).sum())} of width 2 or less, {int((widths == 0).sum())} pinned"
+    )
     return narrow
 
 
@@ -266,9 +284,17 @@ def demographic_reader(built) -> tuple[pd.DataFrame, Reader, dict]:
     cells, relations = demographic_cells_and_relations(built)
     truth = read(built, "select * from public_candidates.candidate_demographic_cells")
     table = {"people_served": "pub_people_served_demographics", "staff": "pub_staff_demographics"}
-    true = {(table[r.table_name], r.period_grain, pd.Timestamp(r.period_start).strftime("%Y-%m-%d"), r.program,
-             r.attribute, r.category): r.cell_count
-            for r in truth.itertuples()}
+    true = {
+        (
+            table[r.table_name],
+            r.period_grain,
+            pd.Timestamp(r.period_start).strftime("%Y-%m-%d"),
+            r.program,
+            r.attribute,
+            r.category,
+        ): r.cell_count
+        for r in truth.itertuples()
+    }
     reader = Reader()
     for row in cells[cells.is_suppressed].itertuples():
         reader.variable(row.key, 1)
@@ -302,7 +328,9 @@ def test_the_attack_recovers_a_cell_hidden_alone(metric_attack):
 
 def test_one_marker_for_every_hidden_cell(duckdb_default, duckdb_public_tables):
     for table in ("pub_metric_values", "pub_people_served_demographics", "pub_staff_demographics"):
-        markers = read(duckdb_default, f"select distinct suppression_reason from public_marts.{table} where is_suppressed")
+        markers = read(
+            duckdb_default, f"select distinct suppression_reason from public_marts.{table} where is_suppressed"
+        )
         assert len(markers) == 1, f"{table}: hidden cells carry different markers {list(markers.suppression_reason)}"
 
 
@@ -338,7 +366,8 @@ def test_zero_numerator_shares_have_rows(metric_attack):
                 for value in values:
                     checked += 1
                     assert (d.period_grain, d.period_start, d.program, value) in present, (
-                        f"{metric_id} has no row for {d.period_grain} {d.period_start} {d.program} {value!r}")
+                        f"{metric_id} has no row for {d.period_grain} {d.period_start} {d.program} {value!r}"
+                    )
     zero = shares[~shares.is_suppressed & shares.value.eq(0)]
     print(f"\nshare cells checked: {checked}; published zero shares: {len(zero)}")
     assert checked and len(zero), "the tiny city must have zero shares, or this test proves nothing"

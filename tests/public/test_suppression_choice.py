@@ -1,6 +1,7 @@
 """The choice of complementary cells on small hand-made tables: least count hidden, headline
 cells spared, every small cell left a range of at least the protection width (checked by the
 independent reader of test_suppression_attack.py)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -62,8 +63,9 @@ def test_every_small_cell_keeps_the_protection_width(headline_margins):
 
 def test_the_cheapest_complement_is_chosen():
     """a + b + c = T with a small: hiding c (20) loses less than hiding b (50) or T."""
-    cells = pd.DataFrame({"cell_id": ["a", "b", "c", "T"], "disclosed_count": [3, 50, 20, 73],
-                          "is_primary": [True, False, False, False]})
+    cells = pd.DataFrame(
+        {"cell_id": ["a", "b", "c", "T"], "disclosed_count": [3, 50, 20, 73], "is_primary": [True, False, False, False]}
+    )
     relations = pd.DataFrame({"group_id": ["g"] * 4, "cell_id": ["a", "b", "c", "T"], "coefficient": [1, 1, 1, -1]})
     result = suppress(cells, relations)
     assert set(result.decisions.cell_id[result.decisions.is_suppressed]) == {"a", "c"}
@@ -73,10 +75,20 @@ def test_the_cheapest_complement_is_chosen():
 def test_a_complement_too_small_to_cover_the_range_is_not_enough():
     """a + b = T and T + x = U with a = 3 and b = 4 small: hiding both leaves a in 1..6 (T = 7 is
     known), narrower than 9, so T goes too, and x (cheaper than U) to keep T from being solved."""
-    cells = pd.DataFrame({"cell_id": ["a", "b", "T", "x", "U"], "disclosed_count": [3, 4, 7, 40, 47],
-                          "is_primary": [True, True, False, False, False]})
-    relations = pd.DataFrame({"group_id": ["g", "g", "g", "h", "h", "h"],
-                              "cell_id": ["a", "b", "T", "T", "x", "U"], "coefficient": [1, 1, -1, 1, 1, -1]})
+    cells = pd.DataFrame(
+        {
+            "cell_id": ["a", "b", "T", "x", "U"],
+            "disclosed_count": [3, 4, 7, 40, 47],
+            "is_primary": [True, True, False, False, False],
+        }
+    )
+    relations = pd.DataFrame(
+        {
+            "group_id": ["g", "g", "g", "h", "h", "h"],
+            "cell_id": ["a", "b", "T", "T", "x", "U"],
+            "coefficient": [1, 1, -1, 1, 1, -1],
+        }
+    )
     result = suppress(cells, relations)
     hidden = set(result.decisions.cell_id[result.decisions.is_suppressed])
     assert hidden == {"a", "b", "T", "x"}
@@ -87,13 +99,24 @@ def test_a_headline_cell_is_hidden_only_when_nothing_else_protects():
     """a + H = G where H and G are headline cells and a is small: only a headline cell can protect
     a; the cheaper one is hidden and reported. With a non-headline cell in the relation, it is
     hidden instead, however large."""
-    cells = pd.DataFrame({"cell_id": ["a", "H", "G"], "disclosed_count": [3, 50, 53],
-                          "is_primary": [True, False, False], "is_headline": [False, True, True]})
+    cells = pd.DataFrame(
+        {
+            "cell_id": ["a", "H", "G"],
+            "disclosed_count": [3, 50, 53],
+            "is_primary": [True, False, False],
+            "is_headline": [False, True, True],
+        }
+    )
     relations = pd.DataFrame({"group_id": ["g"] * 3, "cell_id": ["a", "H", "G"], "coefficient": [1, 1, -1]})
     result = suppress(cells, relations)
     assert result.headline_hidden == ["H"]
-    cells = pd.concat([cells, pd.DataFrame({"cell_id": ["x"], "disclosed_count": [900], "is_primary": [False],
-                                            "is_headline": [False]})], ignore_index=True)
+    cells = pd.concat(
+        [
+            cells,
+            pd.DataFrame({"cell_id": ["x"], "disclosed_count": [900], "is_primary": [False], "is_headline": [False]}),
+        ],
+        ignore_index=True,
+    )
     cells.loc[cells.cell_id == "G", "disclosed_count"] = 953
     relations = pd.concat([relations, pd.DataFrame({"group_id": ["g"], "cell_id": ["x"], "coefficient": [1]})])
     result = suppress(cells, relations)
@@ -102,7 +125,9 @@ def test_a_headline_cell_is_hidden_only_when_nothing_else_protects():
 
 
 def test_counts_that_break_their_relations_stop_publication():
-    cells = pd.DataFrame({"cell_id": ["a", "b", "T"], "disclosed_count": [3, 20, 30], "is_primary": [True, False, False]})
+    cells = pd.DataFrame(
+        {"cell_id": ["a", "b", "T"], "disclosed_count": [3, 20, 30], "is_primary": [True, False, False]}
+    )
     relations = pd.DataFrame({"group_id": ["g"] * 3, "cell_id": ["a", "b", "T"], "coefficient": [1, 1, -1]})
     with pytest.raises(SuppressionError, match="do not satisfy the relations"):
         suppress(cells, relations)
@@ -112,8 +137,13 @@ def test_a_denominator_is_hidden_with_the_share_printed_over_it():
     """a + b + D = T with a small: D (60) is the cheap complement, but the share s = 30 / D
     printed as 0.500 pins D to 60 while s shows. D alone protects nothing, so s goes with it,
     still cheaper than b (300)."""
-    cells = pd.DataFrame({"cell_id": ["a", "b", "D", "T", "s"], "disclosed_count": [3, 300, 60, 363, 30],
-                          "is_primary": [True, False, False, False, False]})
+    cells = pd.DataFrame(
+        {
+            "cell_id": ["a", "b", "D", "T", "s"],
+            "disclosed_count": [3, 300, 60, 363, 30],
+            "is_primary": [True, False, False, False, False],
+        }
+    )
     relations = pd.DataFrame({"group_id": ["g"] * 4, "cell_id": ["a", "b", "D", "T"], "coefficient": [1, 1, 1, -1]})
     ratios = pd.DataFrame({"cell_id": ["s"], "denominator_cell_id": ["D"], "low": [0.4995], "high": [0.5005]})
     result = suppress(cells, relations, ratios)

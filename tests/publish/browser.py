@@ -1,4 +1,5 @@
 """Open a built page in the real headless Chromium and collect what a reader would see."""
+
 from __future__ import annotations
 
 import json
@@ -81,8 +82,9 @@ def open_page(browser, path: Path, width: int = 1200, url: str | None = None) ->
     """Load a file:// page (or `url`, the page with a fragment); every request to anything but a file,
     data or blob URL is recorded and refused."""
     assert path.exists(), f"{path} was not built"
-    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=True,
-                                  accept_downloads=True)
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, java_script_enabled=True, accept_downloads=True
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     opened = OpenedPage(page, context)
@@ -98,8 +100,10 @@ def open_page(browser, path: Path, width: int = 1200, url: str | None = None) ->
     context.route("**/*", route)
     page.on("console", lambda m: opened.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: opened.console_errors.append(str(e)))
-    page.on("requestfailed", lambda r: opened.console_errors.append(f"failed request {r.url}")
-            if r.url.startswith("file://") else None)
+    page.on(
+        "requestfailed",
+        lambda r: opened.console_errors.append(f"failed request {r.url}") if r.url.startswith("file://") else None,
+    )
     page.goto(url or path.as_uri())
     page.wait_for_load_state("load")
     opened.wait_for_charts()
@@ -150,6 +154,7 @@ def stray_numbers(text: str, allowed: set[str]) -> list[str]:
 
 
 def embedded_data(opened: OpenedPage) -> dict | None:
-    raw = opened.page.evaluate("() => { const e = document.getElementById('dashboard-data'); "
-                               "return e ? e.textContent : null; }")
+    raw = opened.page.evaluate(
+        "() => { const e = document.getElementById('dashboard-data'); return e ? e.textContent : null; }"
+    )
     return json.loads(raw) if raw else None

@@ -3,6 +3,7 @@ real headless Chromium (Debian's /usr/bin/chromium driven by Playwright; nothing
 
 Without a browser these tests fail under CI (CI=true) and are skipped, loudly, elsewhere.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,27 +20,48 @@ from orchestration.publish import PublishReport, build_public_outputs
 from .fixtures import PROJECT_ROOT, build_public_marts
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-                 "--disable-default-apps"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-extensions",
+    "--disable-default-apps",
+]
 SCREENSHOTS = PROJECT_ROOT / "build" / "screenshots" / "publish"
 GENERATED = dt.date(2025, 1, 31)
 
 
 def chromium_path() -> str | None:
+    """ARP_CHROMIUM, else Debian's chromium, else the browser `playwright install chromium` put in
+    Playwright's own folder (on a machine that can download it); None when there is none."""
     explicit = os.environ.get("ARP_CHROMIUM")
     for candidate in ([explicit] if explicit else []) + list(CHROMIUM_CANDIDATES):
         if candidate and Path(candidate).exists():
             return candidate
-    return shutil.which("chromium")
+    return shutil.which("chromium") or _playwright_chromium()
+
+
+def _playwright_chromium() -> str | None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        path = pw.chromium.executable_path
+    return path if path and Path(path).exists() else None
 
 
 @pytest.fixture(scope="session")
 def browser():
     path = chromium_path()
     if path is None:
-        message = ("NO BROWSER FOUND: the public-output browser tests need Debian's chromium at /usr/bin/chromium "
-                   "(apt-get install -y chromium; .ci/run installs it) or ARP_CHROMIUM=<path>")
+        message = (
+            "NO BROWSER FOUND: the public-output browser tests need Debian's chromium at /usr/bin/chromium "
+            "(apt-get install -y chromium; .ci/run installs it), Playwright's own (`.venv/bin/playwright install "
+            "chromium`) or ARP_CHROMIUM=<path>"
+        )
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(message)
         pytest.skip(message)

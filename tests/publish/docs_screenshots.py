@@ -4,6 +4,7 @@ data card, at 1400 px and 390 px.
 
     .venv/bin/python -m tests.publish.docs_screenshots
 """
+
 from __future__ import annotations
 
 import tempfile

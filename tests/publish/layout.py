@@ -1,5 +1,6 @@
 """What a reader sees of a page's layout, measured in the real browser: overflow, chart text size,
 chart titles and axis titles, legends, table scroll cues and captions, and tables as data."""
+
 from __future__ import annotations
 
 # Returns a list of problems (empty when the page is fine) for the visible part of the page.

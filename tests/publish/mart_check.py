@@ -4,6 +4,7 @@ The tests read the marts themselves (plain SQL, not the publisher's reader) and 
 or a PDF shows back into a number, so a figure passes only when the text a reader sees equals the
 mart row it claims to come from.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,19 +25,36 @@ NUMBER = re.compile(r"\d[\d.,]*\d|\d")
 def read_marts(path: Path) -> dict:
     """{'mv': {key: row}, 'ppl': {...}, 'staff': {...}, 'catalog': {metric: unit}} keyed like data-key."""
     with duckdb.connect(str(path), read_only=True) as con:
+
         def rows(sql):
             cur = con.execute(sql)
             names = [d[0] for d in cur.description]
             return [dict(zip(names, r)) for r in cur.fetchall()]
-        mv = {"|".join([r["metric_id"], r["period_grain"], str(r["period_start"])[:10], r["program"],
-                        r["dimension"] or "", r["dimension_value"] or ""]): r
-              for r in rows("select * from public_marts.pub_metric_values")}
-        ppl = {"|".join([r["period_grain"], str(r["period_start"])[:10], r["program"], r["attribute"], r["category"]]): r
-               for r in rows("select * from public_marts.pub_people_served_demographics")}
-        staff = {"|".join([r["period_grain"], str(r["period_start"])[:10], r["program"], r["attribute"],
-                           r["category"]]): r
-                 for r in rows("select * from public_marts.pub_staff_demographics")}
-        catalog = {r["metric_id"]: r["unit"] for r in rows("select metric_id, unit from public_marts.pub_metric_catalog")}
+
+        mv = {
+            "|".join(
+                [
+                    r["metric_id"],
+                    r["period_grain"],
+                    str(r["period_start"])[:10],
+                    r["program"],
+                    r["dimension"] or "",
+                    r["dimension_value"] or "",
+                ]
+            ): r
+            for r in rows("select * from public_marts.pub_metric_values")
+        }
+        ppl = {
+            "|".join([r["period_grain"], str(r["period_start"])[:10], r["program"], r["attribute"], r["category"]]): r
+            for r in rows("select * from public_marts.pub_people_served_demographics")
+        }
+        staff = {
+            "|".join([r["period_grain"], str(r["period_start"])[:10], r["program"], r["attribute"], r["category"]]): r
+            for r in rows("select * from public_marts.pub_staff_demographics")
+        }
+        catalog = {
+            r["metric_id"]: r["unit"] for r in rows("select metric_id, unit from public_marts.pub_metric_catalog")
+        }
         summaries = rows("select * from public_marts.pub_call_summaries")
     return {"mv": mv, "ppl": ppl, "staff": staff, "catalog": catalog, "summaries": summaries}
 
@@ -80,7 +98,7 @@ def check_figure(marts: dict, src: str, key: str, state: str, text: str, lang: s
             return
         assert value is not None, f"{label}: printed, but a forgone share is hidden or none is published"
         shown, decimals, percent = parse_shown(text, lang)
-        assert percent and abs(shown - value * 100) <= 0.5 * 10 ** -decimals + 1e-9, f"{label}: expected {value:.4f}"
+        assert percent and abs(shown - value * 100) <= 0.5 * 10**-decimals + 1e-9, f"{label}: expected {value:.4f}"
         return
     table = marts[src]
     row = table.get(key)
@@ -107,7 +125,7 @@ def check_figure(marts: dict, src: str, key: str, state: str, text: str, lang: s
         value = value * 100
     if unit in COUNT_UNITS:
         assert not 1 <= shown <= 10, f"{label}: a count of 1-10 must never be printed"
-    tolerance = 0.5 * 10 ** -decimals + 1e-9
+    tolerance = 0.5 * 10**-decimals + 1e-9
     assert abs(shown - value) <= tolerance, f"{label}: the mart says {value}"
 
 
@@ -137,8 +155,11 @@ def reviewed_text_numbers(marts: dict) -> set[str]:
 def provisional_numbers(marts: dict) -> set[str]:
     """A provisional quarter's notes name the follow-up window and the day its figures settle."""
     window = business_rules().follow_up_window_days
-    settle = [period_end(dt.date.fromisoformat(str(r["period_start"])[:10]), "quarter") + dt.timedelta(days=window)
-              for r in marts["mv"].values() if r["period_grain"] == "quarter" and r.get("is_provisional")]
+    settle = [
+        period_end(dt.date.fromisoformat(str(r["period_start"])[:10]), "quarter") + dt.timedelta(days=window)
+        for r in marts["mv"].values()
+        if r["period_grain"] == "quarter" and r.get("is_provisional")
+    ]
     return {str(window)} | date_numbers(*settle)
 
 

@@ -4,6 +4,7 @@ The card is a tagged PDF: its charts are `Figure` structure elements. Chart text
 marks, not figures) is read apart from the rest, as the browser tests skip the SVG; every other number
 in the PDF must be a public-mart figure of the quarter, reviewed text or a date.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,6 +30,7 @@ def pdf_text(path) -> str:
 class TaggedPDF:
     """What a tagged PDF holds: the text outside figures, the text inside them, the figures'
     alternative texts, and the document's language, title and tagging marks."""
+
     body: str
     figure_text: str
     figure_alts: list[str | None] = field(default_factory=list)
@@ -66,9 +68,15 @@ def read_tagged_pdf(path) -> TaggedPDF:
         found = re.search(r'pdfuaid:part="?(\d)', xmp.rdf_root.toxml())
         part = found.group(1) if found else ""
     return TaggedPDF(
-        body="".join(body), figure_text="".join(figures), figure_alts=alts,
-        lang=str(root.get("/Lang", "")), title=str((reader.metadata or {}).get("/Title", "")),
-        marked=bool(root.get("/MarkInfo", {}).get("/Marked", False)), pdfua_part=part, pages=len(reader.pages))
+        body="".join(body),
+        figure_text="".join(figures),
+        figure_alts=alts,
+        lang=str(root.get("/Lang", "")),
+        title=str((reader.metadata or {}).get("/Title", "")),
+        marked=bool(root.get("/MarkInfo", {}).get("/Marked", False)),
+        pdfua_part=part,
+        pages=len(reader.pages),
+    )
 
 
 def _figure_alts(node, out: list) -> None:
@@ -123,7 +131,7 @@ def quarter_rows(marts: dict, start: dt.date) -> list[dict]:
 
 def matches(value: float, shown: float, decimals: int, unit: str) -> bool:
     target = value * 100 if unit == "share (0..1)" else value
-    return abs(target - shown) <= 0.5 * 10 ** -decimals + 1e-9
+    return abs(target - shown) <= 0.5 * 10**-decimals + 1e-9
 
 
 def check_pdf_card(path, marts: dict, start: dt.date, lang: str, generated: dt.date) -> TaggedPDF:
@@ -155,20 +163,28 @@ def check_pdf_card(path, marts: dict, start: dt.date, lang: str, generated: dt.d
             continue
         if row["is_suppressed"]:
             if program == "ALL":  # a highlight says so in words, never with a bare mark
-                assert UNAVAILABLE[lang] in text, f"{path}: {metric_id} is suppressed but {UNAVAILABLE[lang]!r} is not shown"
+                assert UNAVAILABLE[lang] in text, (
+                    f"{path}: {metric_id} is suppressed but {UNAVAILABLE[lang]!r} is not shown"
+                )
             else:
                 assert any(m in text for m in MARKS), f"{path}: {metric_id}/{program} is suppressed but not marked"
             continue
-        assert any(matches(row["value"], v, d, units[metric_id]) for v, d, _ in tokens), \
+        assert any(matches(row["value"], v, d, units[metric_id]) for v, d, _ in tokens), (
             f"{path}: {metric_id}/{program} = {row['value']} (public mart) is not printed"
+        )
 
     # Every number outside the charts is a published figure of the quarter, reviewed text, a date or a page number.
     months = sorted(r["period_start"] for r in marts["mv"].values() if r["period_grain"] == "month")
     through = [dt.date(m.year + m.month // 12, m.month % 12 + 1, 1) - dt.timedelta(days=1) for m in months[-1:]]
-    allowed = (reviewed_text_numbers(marts) | date_numbers(generated, start, *through) | provisional_numbers(marts)
-               | {str(n) for n in range(1, pdf.pages + 1)})
-    published_values = [(r["value"], units.get(r["metric_id"], "")) for r in quarter_rows(marts, start)
-                        if not r["is_suppressed"]]
+    allowed = (
+        reviewed_text_numbers(marts)
+        | date_numbers(generated, start, *through)
+        | provisional_numbers(marts)
+        | {str(n) for n in range(1, pdf.pages + 1)}
+    )
+    published_values = [
+        (r["value"], units.get(r["metric_id"], "")) for r in quarter_rows(marts, start) if not r["is_suppressed"]
+    ]
     answered, _ = answered_share(marts, f"eligible_answered_share|quarter|{start}|ALL||")
     if answered is not None:
         published_values.append((answered, "share (0..1)"))
@@ -176,8 +192,9 @@ def check_pdf_card(path, marts: dict, start: dt.date, lang: str, generated: dt.d
         if token in allowed:
             continue
         shown, decimals, _ = parse_shown(token, lang)
-        assert any(matches(v, shown, decimals, u) for v, u in published_values), \
+        assert any(matches(v, shown, decimals, u) for v, u in published_values), (
             f"{path}: {token!r} is not a public-mart figure of {quarter}"
+        )
     return pdf
 
 

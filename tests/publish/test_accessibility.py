@@ -5,6 +5,7 @@ no serious or critical violation. The dashboard is checked once per tab, since a
 axe-core comes inside the axe-playwright-python wheel and is injected into the opened file:// page,
 so nothing is downloaded while testing.
 """
+
 from __future__ import annotations
 
 import io
@@ -78,6 +79,7 @@ def _luminance(rgb) -> float:
     def channel(v: float) -> float:
         v /= 255
         return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
     r, g, b = (channel(v) for v in rgb)
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -109,14 +111,17 @@ def test_the_check_can_fail(browser, axe, tmp_path):
     that axe cannot measure (over a gradient, in an SVG) but this test does; white text on a dark
     chart shape passes."""
     bad = tmp_path / "bad.html"
-    bad.write_text('<!doctype html><html lang="en"><head><title>t</title></head><body><main>'
-                   '<p style="color:#bbb;background:#ccc">faint</p><input type="text">'
-                   '<div style="background:linear-gradient(#fff, #eee) #fff"><p id="g" style="color:#c8c8c8">'
-                   'faint over a gradient</p></div>'
-                   '<svg width="200" height="40"><text id="s" x="4" y="20" fill="#d0d0d0">faint chart label</text>'
-                   '</svg><svg width="200" height="40"><rect width="200" height="40" fill="#1b3a5c"/>'
-                   '<text id="ok" x="4" y="24" fill="#ffffff">white on a dark shape</text></svg>'
-                   '</main></body></html>', encoding="utf-8")
+    bad.write_text(
+        '<!doctype html><html lang="en"><head><title>t</title></head><body><main>'
+        '<p style="color:#bbb;background:#ccc">faint</p><input type="text">'
+        '<div style="background:linear-gradient(#fff, #eee) #fff"><p id="g" style="color:#c8c8c8">'
+        "faint over a gradient</p></div>"
+        '<svg width="200" height="40"><text id="s" x="4" y="20" fill="#d0d0d0">faint chart label</text>'
+        '</svg><svg width="200" height="40"><rect width="200" height="40" fill="#1b3a5c"/>'
+        '<text id="ok" x="4" y="24" fill="#ffffff">white on a dark shape</text></svg>'
+        "</main></body></html>",
+        encoding="utf-8",
+    )
     opened = open_page(browser, bad, width=1400)
     try:
         found = "\n".join(blocking_violations(axe, opened.page))

@@ -1,5 +1,6 @@
 """A publication is whole or nothing: when a new version fails while being written or checked,
 yesterday's site and cards stay byte for byte in place and the failure says why."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,8 +17,12 @@ from .fixtures import PROJECT_ROOT
 
 
 def snapshot(*folders: Path) -> dict[str, str]:
-    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest()
-            for folder in folders for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p): hashlib.sha256(p.read_bytes()).hexdigest()
+        for folder in folders
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_a_failed_publication_leaves_yesterdays_outputs_and_says_why(fixture_warehouse, tmp_path):
@@ -57,7 +62,9 @@ def test_a_folder_with_a_link_to_a_missing_file_is_not_swapped_in(tmp_path):
     live.mkdir()
     (live / "index.html").write_text("<a href='old.html'>old</a>")
     (live / "old.html").write_text("yesterday")
-    with pytest.raises(PublicationError, match=r"links name files that were not written.*index.html -> q1/"):
-        with publish_folder(live) as new:
-            (new / "index.html").write_text("<a href='q1/'>Q1</a> <a href='https://example.org/x'>ext</a>")
+    with (
+        pytest.raises(PublicationError, match=r"links name files that were not written.*index.html -> q1/"),
+        publish_folder(live) as new,
+    ):
+        (new / "index.html").write_text("<a href='q1/'>Q1</a> <a href='https://example.org/x'>ext</a>")
     assert (live / "old.html").read_text() == "yesterday"

@@ -1,5 +1,6 @@
 """The site and the HTML cards in a real headless Chromium: offline, error-free, every tab and
 filter working, every printed figure equal to its public-mart row, suppressed cells never printed."""
+
 from __future__ import annotations
 
 import re
@@ -11,11 +12,18 @@ from .conftest import GENERATED
 from .mart_check import date_numbers, provisional_numbers, read_marts, reviewed_text_numbers
 
 QUARTERS = ("2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4")
-SITE_PAGES = ["index.html", "definitions.html", "questions/index.html",
-              *[f"questions/{q}.html" for q in ("q1", "q2", "q3", "q4", "q5", "l")]]
-PAGES = ([("site", "en", p) for p in SITE_PAGES] + [("site", "es", f"es/{p}") for p in SITE_PAGES]
-         + [("cards", lang, f"{q}.{lang}.html") for q in QUARTERS for lang in ("en", "es")]
-         + [("cards", "en", "index.html")])
+SITE_PAGES = [
+    "index.html",
+    "definitions.html",
+    "questions/index.html",
+    *[f"questions/{q}.html" for q in ("q1", "q2", "q3", "q4", "q5", "l")],
+]
+PAGES = (
+    [("site", "en", p) for p in SITE_PAGES]
+    + [("site", "es", f"es/{p}") for p in SITE_PAGES]
+    + [("cards", lang, f"{q}.{lang}.html") for q in QUARTERS for lang in ("en", "es")]
+    + [("cards", "en", "index.html")]
+)
 TABS = ("volume", "response", "backup", "outcomes", "people", "staff", "summaries")
 
 
@@ -40,8 +48,13 @@ def test_page_loads_offline_and_prints_only_mart_figures(browser, published, mar
         if rel.endswith(("index.html", "q1.html")) and "questions/index" not in rel and kind == "site":
             assert checked > 0, f"{path}: no figure was printed"
         # Any number outside the tagged figures comes from the reviewed copy, a date or a year.
-        allowed = reviewed_text_numbers(marts) | date_numbers(GENERATED) | provisional_numbers(marts) \
-            | {str(y) for y in range(2000, 2100)} | {"1", "2", "3", "4", "5"}
+        allowed = (
+            reviewed_text_numbers(marts)
+            | date_numbers(GENERATED)
+            | provisional_numbers(marts)
+            | {str(y) for y in range(2000, 2100)}
+            | {"1", "2", "3", "4", "5"}
+        )
         stray = stray_numbers(opened.plain_text(), allowed)
         assert not stray, f"{path}: numbers printed outside the tagged public-mart figures: {stray} (see {shot})"
     finally:
@@ -105,7 +118,9 @@ def test_dashboard_tabs_and_filters(browser, published, marts, lang):
         # Suppressed cells appear as <11 / — (monthly CCD self-initiated incidents are small in the fixture).
         _select(page, "f-program", "CCD")
         _select(page, "f-grain", "month")
-        states = page.eval_on_selector_all("#panel-volume .num", "els => els.map(e => [e.dataset.state, e.textContent])")
+        states = page.eval_on_selector_all(
+            "#panel-volume .num", "els => els.map(e => [e.dataset.state, e.textContent])"
+        )
         assert ("small_cell", "<11") in [tuple(s) for s in states], "a small cell must show as <11"
         check_page_figures(opened, marts, lang, f"{path}#volume CCD monthly")
         opened.screenshot(f"dashboard-{lang}-volume-ccd-monthly")
@@ -147,8 +162,14 @@ def test_spanish_card_has_spanish_text_and_formats(browser, published, marts):
     opened = open_page(browser, path)
     try:
         text = opened.page.inner_text("body")
-        for phrase in ("Ficha de datos de HEART", "julio–septiembre de 2024", "Datos destacados",
-                       "Incidentes atendidos por HEART", "Historia del trabajo de campo", "De julio a septiembre de 2024"):
+        for phrase in (
+            "Ficha de datos de HEART",
+            "julio–septiembre de 2024",
+            "Datos destacados",
+            "Incidentes atendidos por HEART",
+            "Historia del trabajo de campo",
+            "De julio a septiembre de 2024",
+        ):
             assert phrase in text, f"{path}: missing Spanish text {phrase!r}"
         shown = [f["text"] for f in opened.figures()]
         # es-US: Durham's Spanish speakers read 1,234 / 12.3 / 48.9%, as in English, not Spain's 1.234 / 12,3 / 48,9 %.

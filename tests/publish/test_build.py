@@ -1,4 +1,5 @@
 """Building the outputs: what is written, re-runs, bad public marts, unreviewed text, formats."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,7 +15,13 @@ from orchestration.ingest.destination import Destination
 from orchestration.publish import build_public_outputs
 from orchestration.publish.content import ContentError, load_story
 from orchestration.publish.locale import (
-    format_cell, format_date, format_settings, format_value, period_from_to, period_label, period_short,
+    format_cell,
+    format_date,
+    format_settings,
+    format_value,
+    period_from_to,
+    period_label,
+    period_short,
 )
 from orchestration.publish.marts import PublicMartsError
 
@@ -26,8 +33,14 @@ from .pdf_check import pdf_text
 def test_outputs_written(published):
     site, cards = published.site, published.cards
     for lang_root in (site, site / "es"):
-        for page in ("index.html", "definitions.html", "questions/index.html", "questions/q1.html",
-                     "questions/q5.html", "questions/l.html"):
+        for page in (
+            "index.html",
+            "definitions.html",
+            "questions/index.html",
+            "questions/q1.html",
+            "questions/q5.html",
+            "questions/l.html",
+        ):
             assert (lang_root / page).stat().st_size > 1000, f"{lang_root / page} missing or empty"
     for q in ("2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"):
         for lang in ("en", "es"):
@@ -82,8 +95,10 @@ def test_missing_public_mart_is_named(fixture_warehouse, tmp_path):
 def test_suppressed_row_carrying_a_value_is_refused(fixture_warehouse, tmp_path):
     path = _copy_warehouse(fixture_warehouse, tmp_path)
     with duckdb.connect(str(path)) as con:
-        con.execute("update public_marts.pub_metric_values set value = 7 where is_suppressed and metric_id = "
-                    "'heart_incidents_by_origin'")
+        con.execute(
+            "update public_marts.pub_metric_values set value = 7 where is_suppressed and metric_id = "
+            "'heart_incidents_by_origin'"
+        )
     with pytest.raises(PublicMartsError, match="suppressed but has a value"):
         build_public_outputs(Destination.duckdb(path), tmp_path / "out")
 
@@ -91,8 +106,10 @@ def test_suppressed_row_carrying_a_value_is_refused(fixture_warehouse, tmp_path)
 def test_small_count_the_marts_missed_is_still_hidden(fixture_warehouse, tmp_path):
     path = _copy_warehouse(fixture_warehouse, tmp_path)
     with duckdb.connect(str(path)) as con:
-        con.execute("update public_marts.pub_metric_values set value = 7 where metric_id = 'heart_incidents' "
-                    "and period_grain = 'quarter' and period_start = date '2024-07-01' and program = 'CRT'")
+        con.execute(
+            "update public_marts.pub_metric_values set value = 7 where metric_id = 'heart_incidents' "
+            "and period_grain = 'quarter' and period_start = date '2024-07-01' and program = 'CRT'"
+        )
     report = build_public_outputs(Destination.duckdb(path), tmp_path / "out", generated=GENERATED)
     assert report.guarded_cells >= 1
     card = (tmp_path / "out" / "cards" / "2024-Q3.en.html").read_text(encoding="utf-8")
@@ -139,22 +156,27 @@ def test_copy_has_the_same_keys_and_placeholders_in_both_languages():
         assert len(clauses) == len(answers_es[q]), f"answers.{q}: a different number of clauses"
         for i, (c_en, c_es) in enumerate(zip(clauses, answers_es[q])):
             for part in ("text", "fallback"):
-                assert _placeholders(c_en[part]) == _placeholders(c_es[part]), f"answers.{q}[{i}].{part}: placeholders differ"
+                assert _placeholders(c_en[part]) == _placeholders(c_es[part]), (
+                    f"answers.{q}[{i}].{part}: placeholders differ"
+                )
             # A fallback stands in when the clause's figure cannot be printed, so it names no figure.
             assert _placeholders(c_en["fallback"]) <= {"period"}, f"answers.{q}[{i}].fallback needs a figure"
 
 
-@pytest.mark.parametrize("value,unit,lang,expected", [
-    (1234.5, "minutes", "en", "1,234.5"),
-    # Durham's Spanish speakers read United States formats (es-US), not Spain's "1.234,5" and "38,0 %".
-    (1234.5, "minutes", "es", "1,234.5"),
-    (2140.0, "incidents", "en", "2,140"),
-    (2140.0, "incidents", "es", "2,140"),
-    (0.38, "share (0..1)", "en", "38.0%"),
-    (0.954, "share (0..1)", "es", "95.4%"),
-    (1234567.0, "hours", "es", "1,234,567"),
-    (12.25, "per 100 incidents", "es", "12.2"),
-])
+@pytest.mark.parametrize(
+    "value,unit,lang,expected",
+    [
+        (1234.5, "minutes", "en", "1,234.5"),
+        # Durham's Spanish speakers read United States formats (es-US), not Spain's "1.234,5" and "38,0 %".
+        (1234.5, "minutes", "es", "1,234.5"),
+        (2140.0, "incidents", "en", "2,140"),
+        (2140.0, "incidents", "es", "2,140"),
+        (0.38, "share (0..1)", "en", "38.0%"),
+        (0.954, "share (0..1)", "es", "95.4%"),
+        (1234567.0, "hours", "es", "1,234,567"),
+        (12.25, "per 100 incidents", "es", "12.2"),
+    ],
+)
 def test_number_formats(value, unit, lang, expected):
     assert format_value(value, unit, lang) == expected
 
@@ -178,7 +200,11 @@ def test_suppressed_cells_never_print_a_number():
     assert format_cell(None, "incidents", "es", "small_cell") == "<11"
     assert format_cell(None, "incidents", "es", "complementary") == "\u2014"
     # The marts' single reason for every hidden cell gets one mark, whatever the cell's size.
-    assert format_cell(None, "incidents", "en", "suppressed") == format_cell(None, "share (0..1)", "es", "suppressed") == "\u2014"
+    assert (
+        format_cell(None, "incidents", "en", "suppressed")
+        == format_cell(None, "share (0..1)", "es", "suppressed")
+        == "\u2014"
+    )
     assert format_cell(None, "share (0..1)", "en", "small_cell") == "n<11", "a hidden share must not read as 11%"
     assert format_cell(None, "minutes", "es", "small_cell") == "n<11"
 
@@ -194,8 +220,11 @@ def test_period_labels():
 
 def test_fixture_has_suppressed_cells(fixture_warehouse):
     with duckdb.connect(str(fixture_warehouse), read_only=True) as con:
-        reasons = dict(con.execute("select suppression_reason, count(*) from public_marts.pub_metric_values "
-                                   "where is_suppressed group by 1").fetchall())
+        reasons = dict(
+            con.execute(
+                "select suppression_reason, count(*) from public_marts.pub_metric_values where is_suppressed group by 1"
+            ).fetchall()
+        )
     assert reasons.get("small_cell", 0) > 0 and reasons.get("complementary", 0) > 0, reasons
 
 
@@ -209,17 +238,29 @@ def test_hidden_headline_figures_get_words_not_marks(fixture_warehouse, tmp_path
     and why, in both languages and in the PDF."""
     path = _copy_warehouse(fixture_warehouse, tmp_path)
     with duckdb.connect(str(path)) as con:
-        con.execute("update public_marts.pub_metric_values set value = null, is_suppressed = true, "
-                    "suppression_reason = 'complementary' where metric_id = 'eligible_incidents' "
-                    "and period_grain = 'quarter' and period_start = date '2024-01-01' and program = 'ALL'")
-        con.execute("delete from public_marts.pub_metric_values where metric_id = 'response_minutes_median' "
-                    "and period_grain = 'quarter' and period_start = date '2024-01-01' and program = 'ALL'")
+        con.execute(
+            "update public_marts.pub_metric_values set value = null, is_suppressed = true, "
+            "suppression_reason = 'complementary' where metric_id = 'eligible_incidents' "
+            "and period_grain = 'quarter' and period_start = date '2024-01-01' and program = 'ALL'"
+        )
+        con.execute(
+            "delete from public_marts.pub_metric_values where metric_id = 'response_minutes_median' "
+            "and period_grain = 'quarter' and period_start = date '2024-01-01' and program = 'ALL'"
+        )
     build_public_outputs(Destination.duckdb(path), tmp_path / "out", generated=GENERATED)
     expected = {
-        "en": ("withheld this quarter to protect privacy", "Not available",
-               "Withheld so that a small count elsewhere cannot be worked out.", "not available for this quarter"),
-        "es": ("se reserva este trimestre para proteger la privacidad", "No disponible",
-               "Se reserva para que no pueda deducirse una cifra pequeña de otra celda.", "no está disponible"),
+        "en": (
+            "withheld this quarter to protect privacy",
+            "Not available",
+            "Withheld so that a small count elsewhere cannot be worked out.",
+            "not available for this quarter",
+        ),
+        "es": (
+            "se reserva este trimestre para proteger la privacidad",
+            "No disponible",
+            "Se reserva para que no pueda deducirse una cifra pequeña de otra celda.",
+            "no está disponible",
+        ),
     }
     for lang, (fallback, unavailable, reason, median_fallback) in expected.items():
         html = (tmp_path / "out" / "cards" / f"2024-Q1.{lang}.html").read_text(encoding="utf-8")
@@ -227,8 +268,11 @@ def test_hidden_headline_figures_get_words_not_marks(fixture_warehouse, tmp_path
         assert "\u2014" not in lead and "<11" not in lead, f"{lang}: a mark in the sentence: {lead}"
         assert fallback in lead and median_fallback in lead, f"{lang}: no fallback wording in {lead!r}"
         assert re.search(r"\d,\d{3}", lead), f"{lang}: the figures that are published still appear: {lead!r}"
-        tile = re.search(r'data-key="eligible_incidents\|quarter\|2024-01-01\|ALL\|\|"[^>]*>([^<]*)</span>'
-                         r'<span class="reason">([^<]*)</span>', html)
+        tile = re.search(
+            r'data-key="eligible_incidents\|quarter\|2024-01-01\|ALL\|\|"[^>]*>([^<]*)</span>'
+            r'<span class="reason">([^<]*)</span>',
+            html,
+        )
         assert tile and tile.groups() == (unavailable, reason), f"{lang}: eligible tile is {tile and tile.groups()}"
         assert 'class="big"><span class="num" data-src="mv" data-key="eligible_incidents' not in html
         pdf = pdf_text(tmp_path / "out" / "cards" / f"2024-Q1.{lang}.pdf")
@@ -247,15 +291,32 @@ def test_a_fallback_that_needs_a_figure_is_refused():
 
     q1 = dt.date(2024, 1, 1)
     marts = PublicMarts(
-        metric_values=[{"metric_id": "heart_incidents", "period_grain": "quarter", "period_start": q1, "program": "ALL",
-                        "dimension": "", "dimension_value": "", "value": None, "is_suppressed": True,
-                        "suppression_reason": "small_cell"}],
+        metric_values=[
+            {
+                "metric_id": "heart_incidents",
+                "period_grain": "quarter",
+                "period_start": q1,
+                "program": "ALL",
+                "dimension": "",
+                "dimension_value": "",
+                "value": None,
+                "is_suppressed": True,
+                "suppression_reason": "small_cell",
+            }
+        ],
         catalog=[{"metric_id": "heart_incidents", "unit": "incidents", "dimension": ""}],
-        people_served=[], staff=[], summaries=[])
+        people_served=[],
+        staff=[],
+        summaries=[],
+    )
     clause = {"text": "{period}, {heart_incidents} incidents."}
-    good = Copy("en", {"not_available": "n/a", "answers": {"Q1": [{**clause, "fallback": "{period}, withheld."}]}}, None)
+    good = Copy(
+        "en", {"not_available": "n/a", "answers": {"Q1": [{**clause, "fallback": "{period}, withheld."}]}}, None
+    )
     assert answer(Figures(marts), "Q1", q1, good, as_html=False) == "From January to March 2024, withheld."
-    bad = Copy("en", {"not_available": "n/a", "answers": {"Q1": [{**clause, "fallback": "{heart_incidents} or so."}]}}, None)
+    bad = Copy(
+        "en", {"not_available": "n/a", "answers": {"Q1": [{**clause, "fallback": "{heart_incidents} or so."}]}}, None
+    )
     with pytest.raises(ContentError, match="fallback"):
         answer(Figures(marts), "Q1", q1, bad, as_html=False)
 
@@ -264,8 +325,10 @@ def test_provisional_periods_are_marked_on_every_output(published):
     """Q4 is still open to late follow-ups: its card (HTML, PDF, both languages) says its figures can
     still change and until when, and the question tables and CSVs mark the quarter; Q3 is final."""
     cards, site = published.cards, published.site
-    for lang, words, until in (("en", "Provisional figures", "January 30, 2025"),
-                               ("es", "Cifras provisionales", "30 de enero de 2025")):
+    for lang, words, until in (
+        ("en", "Provisional figures", "January 30, 2025"),
+        ("es", "Cifras provisionales", "30 de enero de 2025"),
+    ):
         q4 = _text((cards / f"2024-Q4.{lang}.html").read_text(encoding="utf-8"))
         assert words in q4 and until in q4, q4[:400]
         assert words in " ".join(pdf_text(cards / f"2024-Q4.{lang}.pdf").split())
@@ -279,5 +342,8 @@ def test_provisional_periods_are_marked_on_every_output(published):
 
 
 def test_the_comparison_page_says_what_it_cannot_claim(published):
-    for page, words in (("questions/q5.html", "not a control group"), ("es/questions/q5.html", "no son un grupo de control")):
+    for page, words in (
+        ("questions/q5.html", "not a control group"),
+        ("es/questions/q5.html", "no son un grupo de control"),
+    ):
         assert words in _text((published.site / page).read_text(encoding="utf-8")), page

@@ -1,19 +1,19 @@
 """The chart specs without a browser: the synthetic city's beat boundaries, the map's absence for a city
 without them, and hidden cells drawn as hidden (never as a zero) in the static SVG the cards print."""
+
 from __future__ import annotations
 
 import json
 import re
 
 from orchestration.cities import load_profile
+from orchestration.ingest.destination import Destination
 from orchestration.publish.charts import HIDDEN_COLOR, bar_list, heat_map, to_svg
 from orchestration.publish.content import load_copy
 from orchestration.publish.figures import Figures
 from orchestration.publish.marts import read_public_marts
 from orchestration.publish.site import question_page
 from orchestration.synthetic.beat_map import OUTPUT, geojson_text, read_beats
-
-from orchestration.ingest.destination import Destination
 
 
 def _inside(point: tuple[float, float], ring: list[list[float]]) -> bool:
@@ -30,8 +30,9 @@ def test_demo_city_beat_boundaries_come_from_its_beats():
     """cities/demo/beats.geojson is what the generator makes from seeds/beats.csv (so it cannot drift):
     one closed, clockwise polygon per beat, holding that beat's centroid and no other."""
     beats = read_beats()
-    assert OUTPUT.read_text(encoding="utf-8") == geojson_text(beats), \
+    assert OUTPUT.read_text(encoding="utf-8") == geojson_text(beats), (
         "cities/demo/beats.geojson is stale: run python -m orchestration.synthetic.beat_map"
+    )
     assert load_profile("demo").beat_map == OUTPUT
     features = {f["properties"]["beat"]: f for f in json.loads(OUTPUT.read_text(encoding="utf-8"))["features"]}
     assert set(features) == {b for b, _, _ in beats}
@@ -59,16 +60,34 @@ def test_a_city_without_beat_boundaries_says_the_map_is_not_available(fixture_wa
 
 
 def _row(label, i, value, hidden_text="<11 (hidden)"):
-    return {"label": label, "order": i, "value": value, "text": hidden_text if value is None else f"{value:,.0f}",
-            "src": "mv", "key": label, "state": "small_cell" if value is None else "value", "hidden": value is None}
+    return {
+        "label": label,
+        "order": i,
+        "value": value,
+        "text": hidden_text if value is None else f"{value:,.0f}",
+        "src": "mv",
+        "key": label,
+        "state": "small_cell" if value is None else "value",
+        "hidden": value is None,
+    }
 
 
 def test_static_chart_draws_no_bar_for_a_hidden_value():
     """Three published values and one hidden: three bars, and one grey cross keyed "hidden", in the
     SVG the cards print; the hidden value is not a zero-length bar."""
     rows = [_row("A", 0, 120.0), _row("B", 1, None), _row("C", 2, 45.0), _row("D", 3, 300.0)]
-    svg = to_svg(bar_list(rows=rows, x_title="Incidents", y_title="Program", value_title="Value",
-                          hidden_label="Hidden (not a zero)", description="test"), "en", 400)
+    svg = to_svg(
+        bar_list(
+            rows=rows,
+            x_title="Incidents",
+            y_title="Program",
+            value_title="Value",
+            hidden_label="Hidden (not a zero)",
+            description="test",
+        ),
+        "en",
+        400,
+    )
     bars = re.search(r'<g class="mark-rect role-mark[^"]*"[^>]*>(.*?)</g>', svg, re.S).group(1)
     assert bars.count("<path") == 3, bars
     crosses = re.search(r'<g class="mark-symbol role-mark[^"]*"[^>]*>(.*?)</g>', svg, re.S).group(1)
@@ -80,10 +99,33 @@ def test_static_chart_draws_no_bar_for_a_hidden_value():
 
 
 def test_heat_map_greys_hidden_cells_and_shades_the_rest():
-    rows = [{"day": d, "day_order": di, "hour": f"{h}h", "hour_order": h, "value": None if (di + h) % 5 == 0 else float(h),
-             "text": "x", "src": "mv", "key": f"{d}{h}", "state": "value", "hidden": (di + h) % 5 == 0}
-            for di, d in enumerate(("Mon", "Tue")) for h in range(24)]
-    svg = to_svg(heat_map(rows, day_title="Day", hour_title="Hour", value_title="Incidents",
-                          hidden_label="Hidden (not a zero)", description="test"), "en", 330)
+    rows = [
+        {
+            "day": d,
+            "day_order": di,
+            "hour": f"{h}h",
+            "hour_order": h,
+            "value": None if (di + h) % 5 == 0 else float(h),
+            "text": "x",
+            "src": "mv",
+            "key": f"{d}{h}",
+            "state": "value",
+            "hidden": (di + h) % 5 == 0,
+        }
+        for di, d in enumerate(("Mon", "Tue"))
+        for h in range(24)
+    ]
+    svg = to_svg(
+        heat_map(
+            rows,
+            day_title="Day",
+            hour_title="Hour",
+            value_title="Incidents",
+            hidden_label="Hidden (not a zero)",
+            description="test",
+        ),
+        "en",
+        330,
+    )
     fills = re.findall(r'<path[^>]*fill="(#[0-9a-fA-F]{6}|rgb[^"]*)"', svg)
     assert fills.count(HIDDEN_COLOR) == sum(r["hidden"] for r in rows) + 1  # + its legend swatch

@@ -1,5 +1,6 @@
 """The publish assets in real Dagster runs: they materialize from the public marts, and a failing
 blocking check upstream stops them (nothing is published from unchecked data)."""
+
 from __future__ import annotations
 
 import dagster as dg
@@ -11,6 +12,7 @@ from orchestration.publish.defs import defs as publish_defs
 def _stand_in_public_marts(check_passes: bool):
     """The public-mart assets as a run sees them: already built in the fixture warehouse, plus one
     blocking check on pub_metric_values that passes or fails."""
+
     @dg.multi_asset(specs=[dg.AssetSpec(k) for k in PUBLIC_MART_KEYS], name="public_marts_stand_in")
     def marts():
         for key in PUBLIC_MART_KEYS:
@@ -47,10 +49,12 @@ def test_assets_materialize_from_the_public_marts(fixture_warehouse, tmp_path):
 def test_failing_blocking_check_stops_publishing(fixture_warehouse, tmp_path):
     marts, check = _stand_in_public_marts(check_passes=False)
     resource = PublishResource(target="duckdb", duckdb_path=str(fixture_warehouse), out_dir=str(tmp_path))
-    result = dg.materialize([marts, check, public_site, data_cards], resources={"publish": resource},
-                            raise_on_error=False)
+    result = dg.materialize(
+        [marts, check, public_site, data_cards], resources={"publish": resource}, raise_on_error=False
+    )
     checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
     assert checks == {"suppression_complete": False}
-    assert not {"publish/public_site", "publish/data_cards"} & _materialized(result), \
+    assert not {"publish/public_site", "publish/data_cards"} & _materialized(result), (
         "the site and cards must not be built after a failed blocking check"
+    )
     assert not (tmp_path / "site").exists() and not (tmp_path / "cards").exists()

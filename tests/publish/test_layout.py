@@ -2,6 +2,7 @@
 headless Chromium: nothing wider than the window, chart text of 11 px or more, a title and axis
 titles on every chart, legends that neither clip nor overlap, tables that fit or show a scroll cue,
 captions in view, no suppression mark inside a sentence; and every table's CSV equals the table."""
+
 from __future__ import annotations
 
 import csv
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.publish.charts import COLORS, HIDDEN_COLOR
+from orchestration.publish.charts import BEAT_LABELS_MIN_WIDTH, COLORS, HIDDEN_COLOR
 from orchestration.publish.content import load_copy
 
 from .browser import open_page
@@ -19,11 +20,18 @@ from .mart_check import parse_shown
 
 MIN_CHART_PX = 11
 WIDTHS = (1400, 390)
-SITE_PAGES = ["index.html", "definitions.html", "questions/index.html",
-              *[f"questions/{q}.html" for q in ("q1", "q2", "q3", "q4", "q5", "l")]]
-PAGES = ([("site", "en", p) for p in SITE_PAGES] + [("site", "es", f"es/{p}") for p in SITE_PAGES]
-         + [("cards", lang, f"2024-{q}.{lang}.html") for q in ("Q1", "Q3") for lang in ("en", "es")]
-         + [("cards", "en", "index.html")])
+SITE_PAGES = [
+    "index.html",
+    "definitions.html",
+    "questions/index.html",
+    *[f"questions/{q}.html" for q in ("q1", "q2", "q3", "q4", "q5", "l")],
+]
+PAGES = (
+    [("site", "en", p) for p in SITE_PAGES]
+    + [("site", "es", f"es/{p}") for p in SITE_PAGES]
+    + [("cards", lang, f"2024-{q}.{lang}.html") for q in ("Q1", "Q3") for lang in ("en", "es")]
+    + [("cards", "en", "index.html")]
+)
 # Tabs with the widest tables, the most series (outcomes: nine) and the demographic bars.
 DASHBOARD_TABS = ("volume", "response", "outcomes", "people", "staff")
 
@@ -68,15 +76,24 @@ def test_layout_check_catches_small_text_and_overflow(browser, tmp_path):
         '<text x="10" y="120" style="font-size:24px">first series</text><text x="20" y="125" style="font-size:24px">second</text>'
         '<text x="700" y="160" style="font-size:24px">a label past the edge</text></g></g></svg></figure>'
         '<figure><div class="table-wrap" style="overflow-x:auto;width:200px"><table id="t"><tr><td style="white-space:nowrap">'
-        + "x" * 200 + '</td></tr></table></div></figure><p class="answer">HEART answered — incidents</p></body></html>',
-        encoding="utf-8")
+        + "x" * 200
+        + '</td></tr></table></div></figure><p class="answer">HEART answered — incidents</p></body></html>',
+        encoding="utf-8",
+    )
     opened = open_page(browser, page, width=390)
     try:
         problems = "\n".join(_problems(opened))
     finally:
         opened.close()
-    for expected in ("renders at 6.0px", "scrolls with no visible cue", "is clipped by the chart's edge",
-                     "uses 1 colours", "overlap", "wider than the 390px window", "suppression mark"):
+    for expected in (
+        "renders at 6.0px",
+        "scrolls with no visible cue",
+        "is clipped by the chart's edge",
+        "uses 1 colours",
+        "overlap",
+        "wider than the 390px window",
+        "suppression mark",
+    ):
         assert expected in problems, f"the layout check missed {expected!r}:\n{problems}"
 
 
@@ -92,25 +109,34 @@ def _read_csv(text: str) -> list[list[str]]:
 def assert_csv_equals_table(table: dict, rows: list[list[str]], lang: str, where: str) -> None:
     assert rows[0] == table["header"], f"{where}: CSV header {rows[0]} != table header {table['header']}"
     body = rows[1:]
-    assert len(body) == len(table["rows"]) and body, f"{where}: {len(body)} CSV rows for {len(table['rows'])} table rows"
+    assert len(body) == len(table["rows"]) and body, (
+        f"{where}: {len(body)} CSV rows for {len(table['rows'])} table rows"
+    )
     for csv_row, cells in zip(body, table["rows"]):
         assert len(csv_row) == len(cells), f"{where}: row {csv_row[0]!r} has {len(csv_row)} fields, table {len(cells)}"
         assert csv_row[0] == cells[0]["text"], f"{where}: row label {csv_row[0]!r} != {cells[0]['text']!r}"
         for value, cell in zip(csv_row[1:], cells[1:]):
             if cell["state"] == "value" or (cell["state"] == "missing" and cell["text"] not in ("n/a", "n/d")):
                 shown, decimals, percent = parse_shown(cell["text"], lang)
-                assert "," not in value and round(float(value), decimals) == round(shown, decimals), \
+                assert "," not in value and round(float(value), decimals) == round(shown, decimals), (
                     f"{where}: row {csv_row[0]!r}: CSV {value!r} != table {cell['text']!r}"
+                )
                 assert len(value.partition(".")[2]) == decimals, f"{where}: CSV {value!r} has another precision"
             else:
                 assert value == cell["text"], f"{where}: row {csv_row[0]!r}: CSV {value!r} != table {cell['text']!r}"
 
 
-STATIC_TABLE_PAGES = [("site", "en", "questions/q1.html"), ("site", "es", "es/questions/q2.html"),
-                      ("site", "en", "questions/q3.html"), ("site", "es", "es/questions/q3.html"),
-                      ("site", "en", "questions/q4.html"), ("site", "es", "es/questions/q5.html"),
-                      ("site", "en", "questions/l.html"), ("cards", "es", "2024-Q3.es.html"),
-                      ("cards", "en", "2024-Q1.en.html")]
+STATIC_TABLE_PAGES = [
+    ("site", "en", "questions/q1.html"),
+    ("site", "es", "es/questions/q2.html"),
+    ("site", "en", "questions/q3.html"),
+    ("site", "es", "es/questions/q3.html"),
+    ("site", "en", "questions/q4.html"),
+    ("site", "es", "es/questions/q5.html"),
+    ("site", "en", "questions/l.html"),
+    ("cards", "es", "2024-Q3.es.html"),
+    ("cards", "en", "2024-Q1.en.html"),
+]
 
 
 @pytest.mark.parametrize("kind,lang,rel", STATIC_TABLE_PAGES, ids=[r for _, _, r in STATIC_TABLE_PAGES])
@@ -146,8 +172,9 @@ def test_dashboard_downloads_equal_their_tables(browser, published, lang):
                 with page.expect_download() as info:
                     page.click(f'a.csv[data-table="{table_id}"]')
                 text = Path(info.value.path()).read_text(encoding="utf-8")
-                assert_csv_equals_table(page.evaluate(TABLE_JS, table_id), _read_csv(text), lang,
-                                        f"{path}#{tab}/{program}/{table_id}")
+                assert_csv_equals_table(
+                    page.evaluate(TABLE_JS, table_id), _read_csv(text), lang, f"{path}#{tab}/{program}/{table_id}"
+                )
                 checked += 1
         opened.assert_clean(str(path))
     finally:
@@ -195,8 +222,15 @@ def hover_tooltip(page, selector: str, index: int) -> dict:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("rel,panel", [("index.html", "#panel-volume"), ("es/index.html", "#panel-outcomes"),
-                                       ("questions/q2.html", "main"), ("es/questions/q1.html", "main")])
+@pytest.mark.parametrize(
+    "rel,panel",
+    [
+        ("index.html", "#panel-volume"),
+        ("es/index.html", "#panel-outcomes"),
+        ("questions/q2.html", "main"),
+        ("es/questions/q1.html", "main"),
+    ],
+)
 def test_chart_tooltips_show_values(browser, published, rel, panel, width):
     """Hovering a bar names its series and period and gives its value as the table beside it prints it."""
     opened = open_page(browser, published.site / rel, width=width)
@@ -211,8 +245,9 @@ def test_chart_tooltips_show_values(browser, published, rel, panel, width):
         assert count >= 4, f"{rel}: {count} bars"
         for i in range(0, count, max(1, count // 5)):
             tip = hover_tooltip(page, bars, i)
-            assert len(tip) == 3 and tip.get(value_key) in cells, \
+            assert len(tip) == 3 and tip.get(value_key) in cells, (
                 f"{rel} at {width}px: tooltip {tip} does not give a value printed in the table"
+            )
     finally:
         opened.close()
 
@@ -226,14 +261,16 @@ def test_q3_heat_map_shades_published_cells_and_greys_hidden_ones(browser, publi
     opened = open_page(browser, published.site / rel, width=390)
     try:
         page = opened.page
-        charts = [rows for rows in opened.chart_rows() if rows
-                  and rows[0]["key"].startswith("eligible_by_dow_hour|")]
+        charts = [rows for rows in opened.chart_rows() if rows and rows[0]["key"].startswith("eligible_by_dow_hour|")]
         assert len(charts) == 2 and all(len(rows) == 7 * 24 for rows in charts), [len(c) for c in charts]
         hidden = [r for rows in charts for r in rows if r["hidden"]]
-        assert hidden and all(r["value"] is None and r["text"].startswith(("<11 (", "\u2014 (")) for r in hidden), hidden[:3]
+        assert hidden and all(r["value"] is None and r["text"].startswith(("<11 (", "\u2014 (")) for r in hidden), (
+            hidden[:3]
+        )
         # Grey fills: exactly the hidden cells, in both maps.
-        greys = page.eval_on_selector_all(".vega-chart .mark-rect path",
-                                          f"ps => ps.filter(p => p.getAttribute('fill') === {HIDDEN_COLOR!r}).length")
+        greys = page.eval_on_selector_all(
+            ".vega-chart .mark-rect path", f"ps => ps.filter(p => p.getAttribute('fill') === {HIDDEN_COLOR!r}).length"
+        )
         assert greys == len(hidden), f"{greys} grey cells for {len(hidden)} hidden figures"
         tip = hover_tooltip(page, f".vega-chart .mark-rect path[fill='{HIDDEN_COLOR}']", 0)
         reasons = load_copy(lang).get("unavailable")
@@ -279,26 +316,40 @@ def test_monthly_view_draws_trend_lines(browser, published, width):
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
-def test_q3_map_draws_every_beat_of_the_profile(browser, published, lang):
+@pytest.mark.parametrize("width", WIDTHS)
+def test_q3_map_draws_every_beat_of_the_profile(browser, published, lang, width):
     """The map of beats: one shape per beat of the city profile's GeoJSON in each of the two maps, each
-    holding its published figure (checked against the marts with the rest of the page), hidden beats grey."""
+    holding its published figure (checked against the marts with the rest of the page), hidden beats grey;
+    beat names are written on a map wide enough to hold them apart, and left to the tooltip on a phone."""
     import json
 
     from orchestration.cities import load_profile
 
     features = json.loads(load_profile().beat_map.read_text(encoding="utf-8"))["features"]
     rel = "questions/q3.html" if lang == "en" else "es/questions/q3.html"
-    opened = open_page(browser, published.site / rel, width=390)
+    opened = open_page(browser, published.site / rel, width=width)
     try:
         page = opened.page
         maps = [rows for rows in opened.chart_rows() if rows and rows[0]["key"].startswith("eligible_by_beat|")]
         assert len(maps) == 2 and all(len(rows) == len(features) for rows in maps), [len(m) for m in maps]
-        shapes = page.eval_on_selector_all(".vega-chart", """cs => cs.map(c => Array.from(c.querySelectorAll(
-            '.mark-shape path')).map(p => p.getAttribute('fill')))""")
+        shapes = page.eval_on_selector_all(
+            ".vega-chart",
+            """cs => cs.map(c => Array.from(c.querySelectorAll(
+            '.mark-shape path')).map(p => p.getAttribute('fill')))""",
+        )
         shapes = [s for s in shapes if s]
         assert [len(s) for s in shapes] == [len(features)] * 2, [len(s) for s in shapes]
         for fills, rows in zip(shapes, maps):
             assert fills.count(HIDDEN_COLOR) == sum(r["hidden"] for r in rows)
+        labels = page.eval_on_selector_all(
+            ".vega-chart",
+            """cs => cs.filter(c => c.querySelector('.mark-shape'))
+            .map(c => [c.querySelector('svg').getAttribute('width'), c.querySelectorAll('.mark-text.role-mark text').length])""",
+        )
+        assert len(labels) == 2
+        for svg_width, count in labels:
+            wide = float(svg_width) >= BEAT_LABELS_MIN_WIDTH
+            assert count == (len(features) if wide else 0), (width, svg_width, count)
         tip = hover_tooltip(page, ".vega-chart .mark-shape path", 0)
         assert any(v and v[0].isdigit() for v in tip.values()), tip
         assert not _problems(opened)

@@ -1,5 +1,6 @@
 """One glossary of program and category names per language, used on every page; the Spanish
 Definitions page in Spanish; dates and contact on every page."""
+
 from __future__ import annotations
 
 import csv
@@ -73,8 +74,10 @@ def test_the_disagreement_check_finds_variants():
 
 def test_program_names_agree_on_every_page_and_in_reviewed_text(published):
     programs = {lang: [v for k, v in _glossary(lang)["programs"].items() if k != "ALL"] for lang in LANGS}
-    foreign = {"en": [n for n in programs["es"] if n not in programs["en"]],
-               "es": [n for n in programs["en"] if n not in programs["es"]]}
+    foreign = {
+        "en": [n for n in programs["es"] if n not in programs["en"]],
+        "es": [n for n in programs["en"] if n not in programs["es"]],
+    }
     problems = []
     pages = [*published.site.rglob("*.html"), *published.cards.glob("2024-*.html")]
     assert len(pages) > 20
@@ -86,13 +89,17 @@ def test_program_names_agree_on_every_page_and_in_reviewed_text(published):
             # say "co-response" for the kind of response as well as for the program; they are checked
             # against the catalog, not the glossary.
             raw = re.sub(r'<dd class="definition">.*?</dd>', " ", path.read_text(encoding="utf-8"), flags=re.S)
-            text = html_lib.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)\b.*?</\1>", " ", raw, flags=re.S)))
+            text = html_lib.unescape(
+                re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)\b.*?</\1>", " ", raw, flags=re.S))
+            )
         problems += [f"{path.name} ({lang}): {p}" for p in name_disagreements(text, programs[lang], foreign[lang])]
     for lang in LANGS:
         reviewed = [CONTENT / "copy" / f"{lang}.yml", *sorted((CONTENT / "cards").glob(f"*.{lang}.md"))]
         for path in reviewed:
-            problems += [f"{path.name}: {p}" for p in name_disagreements(path.read_text(encoding="utf-8"),
-                                                                          programs[lang], foreign[lang])]
+            problems += [
+                f"{path.name}: {p}"
+                for p in name_disagreements(path.read_text(encoding="utf-8"), programs[lang], foreign[lang])
+            ]
     assert not problems, "\n".join(problems)
 
 
@@ -103,6 +110,7 @@ def test_program_labels_are_the_glossarys(published, lang):
     index = (published.site / ("index.html" if lang == "en" else "es/index.html")).read_text(encoding="utf-8")
     data = re.search(r'<script type="application/json" id="dashboard-data">(.*?)</script>', index, re.S).group(1)
     import json
+
     for code, label in json.loads(data.replace("<\\/", "</"))["programs"]:
         assert label == glossary[code], f"{lang} filter: {code} is {label!r}, glossary {glossary[code]!r}"
     card = (published.cards / f"2024-Q3.{lang}.html").read_text(encoding="utf-8")
@@ -117,8 +125,12 @@ def test_every_catalog_metric_has_spanish_text():
         entry = (words.get("metrics") or {}).get(row["metric_id"]) or {}
         if not str(entry.get("definition") or "").strip():
             missing.append(f"metrics.{row['metric_id']}.definition")
-        for section, column in (("categories", "category"), ("units", "unit"), ("grains", "grain"),
-                                ("dimensions", "dimension")):
+        for section, column in (
+            ("categories", "category"),
+            ("units", "unit"),
+            ("grains", "grain"),
+            ("dimensions", "dimension"),
+        ):
             if row[column] and row[column] not in (words.get(section) or {}):
                 missing.append(f"{section}: {row[column]!r}")
         copy = _yaml(CONTENT / "copy" / "es.yml")

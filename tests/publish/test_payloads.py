@@ -2,12 +2,12 @@
 string of the page copy, the glossary, the catalog's Spanish text, every card story, the site
 settings and the warehouse text the pages print (call summaries, catalog definitions) makes no
 dialog, no console error and no element in the real Chromium."""
+
 from __future__ import annotations
 
 import shutil
 
 import duckdb
-import pytest
 import yaml
 
 from orchestration.ingest.destination import Destination
@@ -17,13 +17,17 @@ from .browser import open_page
 from .conftest import GENERATED
 from .fixtures import PROJECT_ROOT
 
-PAYLOAD = ("<script>alert('script')</script><img src=x onerror=\"alert('img')\">"
-           "\"'><svg onload=alert('svg')></svg>[link](javascript:alert('md'))")
+PAYLOAD = (
+    "<script>alert('script')</script><img src=x onerror=\"alert('img')\">"
+    "\"'><svg onload=alert('svg')></svg>[link](javascript:alert('md'))"
+)
 # A planted element: markup from the payload, or a script to run (not the page's data block) holding it.
 PLANTED_ELEMENTS_JS = """() => document.querySelectorAll("img[src='x'], svg[onload], a[href^='javascript']").length
   + Array.from(document.scripts).filter(s => s.type !== 'application/json' && s.text.includes("alert('")).length"""
-WAREHOUSE_TEXT = {"pub_call_summaries": ["summary_en", "summary_es"],
-                  "pub_metric_catalog": ["question", "guiding_question", "definition"]}
+WAREHOUSE_TEXT = {
+    "pub_call_summaries": ["summary_en", "summary_es"],
+    "pub_metric_catalog": ["question", "guiding_question", "definition"],
+}
 
 
 def _plant(node):
@@ -38,8 +42,10 @@ def _plant(node):
 
 def plant_content(content):
     for path in sorted(content.glob("*/*.yml")):
-        path.write_text(yaml.safe_dump(_plant(yaml.safe_load(path.read_text(encoding="utf-8"))),
-                                       allow_unicode=True), encoding="utf-8")
+        path.write_text(
+            yaml.safe_dump(_plant(yaml.safe_load(path.read_text(encoding="utf-8"))), allow_unicode=True),
+            encoding="utf-8",
+        )
     for story in sorted((content / "cards").glob("*.md")):
         story.write_text(story.read_text(encoding="utf-8") + "\n" + PAYLOAD + "\n", encoding="utf-8")
     site = yaml.safe_load((content / "site.yml").read_text())
@@ -50,8 +56,11 @@ def plant_content(content):
 def plant_warehouse(path):
     with duckdb.connect(str(path)) as con:
         for table, columns in WAREHOUSE_TEXT.items():
-            con.execute(f"update public_marts.{table} set "
-                        + ", ".join(f"{c} = coalesce({c}, '') || ' ' || ?" for c in columns), [PAYLOAD] * len(columns))
+            con.execute(
+                f"update public_marts.{table} set "
+                + ", ".join(f"{c} = coalesce({c}, '') || ' ' || ?" for c in columns),
+                [PAYLOAD] * len(columns),
+            )
 
 
 def test_no_planted_payload_executes_on_any_page(browser, fixture_warehouse, tmp_path, monkeypatch):
@@ -80,12 +89,14 @@ def test_no_planted_payload_executes_on_any_page(browser, fixture_warehouse, tmp
             found = opened.page.evaluate(PLANTED_ELEMENTS_JS)
             if found:
                 elements.append(f"{path.relative_to(out)}: {found} planted elements")
-            shown += opened.page.evaluate("() => document.body.innerText.split(\"alert('\").length - 1")
+            shown += opened.page.evaluate('() => document.body.innerText.split("alert(\'").length - 1')
             errors += [f"{path.relative_to(out)}: {e}" for e in opened.console_errors]
         finally:
             opened.close()
-    print(f"\n{len(pages)} pages opened, payload shown as text {shown} times; dialogs {len(dialogs)}, "
-          f"console errors {len(errors)}, planted elements {len(elements)}")
+    print(
+        f"\n{len(pages)} pages opened, payload shown as text {shown} times; dialogs {len(dialogs)}, "
+        f"console errors {len(errors)}, planted elements {len(elements)}"
+    )
     assert shown > len(pages), "the payload was not printed as text; the test planted nothing visible"
     assert not dialogs, f"planted scripts ran: {dialogs[:10]}"
     assert not errors, f"console errors: {errors[:10]}"

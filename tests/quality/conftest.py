@@ -1,5 +1,6 @@
 """Warehouses for the quality tests: a DuckDB file per test, or one PostgreSQL database per session
 (named arp_gx_*, created and dropped here), each filled with crafted raw / staging / mart tables."""
+
 from __future__ import annotations
 
 import os
@@ -16,8 +17,12 @@ from orchestration.ingest.destination import Destination
 from orchestration.quality.warehouse import Warehouse
 from tests.quality.builders import derived_rows, good_rows, write_derived_tables, write_raw_tables
 
-PG = {"host": os.environ.get("ARP_PG_HOST", "127.0.0.1"), "port": int(os.environ.get("ARP_PG_PORT", "5432")),
-      "user": os.environ.get("ARP_PG_USER", "postgres"), "password": os.environ.get("ARP_PG_PASSWORD", "")}
+PG = {
+    "host": os.environ.get("ARP_PG_HOST", "127.0.0.1"),
+    "port": int(os.environ.get("ARP_PG_PORT", "5432")),
+    "user": os.environ.get("ARP_PG_USER", "postgres"),
+    "password": os.environ.get("ARP_PG_PASSWORD", ""),
+}
 
 
 def _admin():
@@ -51,8 +56,13 @@ class CraftedWarehouse:
     url: str
     warehouse: Warehouse
 
-    def write(self, rows: Mapping[str, list[dict]] | None = None, derived: Mapping[str, list[dict]] | None = None,
-              column_types=None, extra_column: str | None = None) -> None:
+    def write(
+        self,
+        rows: Mapping[str, list[dict]] | None = None,
+        derived: Mapping[str, list[dict]] | None = None,
+        column_types=None,
+        extra_column: str | None = None,
+    ) -> None:
         rows = good_rows() if rows is None else rows
         engine = sa.create_engine(self.url)
         try:
@@ -68,6 +78,12 @@ def crafted(request, tmp_path: Path) -> CraftedWarehouse:
         path = tmp_path / "warehouse.duckdb"
         return CraftedWarehouse("duckdb", f"duckdb:///{path}", Warehouse(Destination.duckdb(path)))
     database = request.getfixturevalue("pg_database")
-    url = sa.URL.create("postgresql+psycopg2", username=PG["user"], password=PG["password"] or None,
-                        host=PG["host"], port=PG["port"], database=database)
+    url = sa.URL.create(
+        "postgresql+psycopg2",
+        username=PG["user"],
+        password=PG["password"] or None,
+        host=PG["host"],
+        port=PG["port"],
+        database=database,
+    )
     return CraftedWarehouse("postgres", url.render_as_string(hide_password=False), Warehouse.postgres(database))

@@ -1,9 +1,9 @@
 """The suites as Dagster asset checks: listed on their assets, and in a real materialization a
 failing blocking check stops what is downstream of its asset while a failing warning does not."""
+
 from __future__ import annotations
 
 import dagster as dg
-import pytest
 import sqlalchemy as sa
 
 from orchestration.ingest.resources import IngestResource
@@ -59,8 +59,12 @@ def _materialize(crafted, rows, column_types=None, labels=("raw_cad.incidents",)
         return dg.MaterializeResult(metadata={"ran": True})
 
     checks = build_asset_checks([SUITES[label] for label in labels], results_dir=None)
-    return dg.materialize([raw_incidents, staged_incidents, *checks], resources={"ingest": _resource(crafted)},
-                          instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    return dg.materialize(
+        [raw_incidents, staged_incidents, *checks],
+        resources={"ingest": _resource(crafted)},
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
 
 
 def _evaluations(result) -> dict[str, dg.AssetCheckEvaluation]:

@@ -1,4 +1,5 @@
 """The quality Data Docs: a static site that works offline and shows every check of every asset."""
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,13 @@ def site(tmp_path_factory):
     path = work / "warehouse.duckdb"
     crafted = CraftedWarehouse("duckdb", f"duckdb:///{path}", Warehouse(Destination.duckdb(path)))
     crafted.write(with_changes(good_rows(days=7), "incidents", 0, call_origin="PIGEON"))
-    index = build_quality_docs(out_dir=work / "docs" / "quality", results_dir=work / "results",
-                               warehouse=crafted.warehouse, rerun=True, context_dir=work / "gx")
+    index = build_quality_docs(
+        out_dir=work / "docs" / "quality",
+        results_dir=work / "results",
+        warehouse=crafted.warehouse,
+        rerun=True,
+        context_dir=work / "gx",
+    )
     return index
 
 

@@ -4,6 +4,7 @@ The good batch (builders.good_rows) is a small consistent city. Each case breaks
 names, per (asset, check), how many of the check's expectations must fail. The last test checks
 that the cases together made every expectation of every suite fail at least once.
 """
+
 from __future__ import annotations
 
 import copy
@@ -50,17 +51,24 @@ class Batch:
 def validate(crafted, batch: Batch, labels):
     crafted.write(batch.rows, batch.derived, column_types=batch.column_types, extra_column=batch.extra_column)
     settings = load_settings(environ={}).replace(**batch.settings)
-    return {label: validate_asset(SUITES[label], crafted.warehouse, settings, now_utc=batch.now_utc,
-                                  results_dir=None) for label in labels}
+    return {
+        label: validate_asset(SUITES[label], crafted.warehouse, settings, now_utc=batch.now_utc, results_dir=None)
+        for label in labels
+    }
 
 
 def test_every_check_passes_on_the_good_batch(crafted):
     outcomes = validate(crafted, Batch(), list(SUITES))
-    problems = [f"{label}: {e.summary()}" for label, out in outcomes.items()
-                for check in out.checks.values() for e in check.failures]
+    problems = [
+        f"{label}: {e.summary()}"
+        for label, out in outcomes.items()
+        for check in out.checks.values()
+        for e in check.failures
+    ]
     assert problems == []
-    ALL[crafted.engine_name] = {key(e) for out in outcomes.values() for c in out.checks.values()
-                                for e in c.expectations}
+    ALL[crafted.engine_name] = {
+        key(e) for out in outcomes.values() for c in out.checks.values() for e in c.expectations
+    }
 
 
 def test_newest_day_still_filling_is_not_a_volume_drop(crafted):
@@ -75,20 +83,32 @@ def test_newest_day_still_filling_is_not_a_volume_drop(crafted):
 
 # ---- the crafted bad batches ------------------------------------------------------------------
 
+
 def _each_raw_table(n: Callable[[contract.Table], int], check: str) -> dict:
     return {(f"{s.raw_schema}.{t.name}", check): n(t) for s in contract.load_contracts().values() for t in s.tables}
 
 
-_OTHER_TYPE = {"string": sa.BigInteger, "integer": sa.Text, "float": sa.Text, "boolean": sa.Text,
-               "timestamp": sa.Date, "date": sa.DateTime}
+_OTHER_TYPE = {
+    "string": sa.BigInteger,
+    "integer": sa.Text,
+    "float": sa.Text,
+    "boolean": sa.Text,
+    "timestamp": sa.Date,
+    "date": sa.DateTime,
+}
 
 
 def case_wrong_types():
-    types = {(t.name, c.name): _OTHER_TYPE[c.type]() for s in contract.load_contracts().values()
-             for t in s.tables for c in t.columns}
+    types = {
+        (t.name, c.name): _OTHER_TYPE[c.type]()
+        for s in contract.load_contracts().values()
+        for t in s.tables
+        for c in t.columns
+    }
     rows = {name: [] for name in good_rows(days=1)}
-    return Batch(rows=rows, derived=derived_rows(good_rows(days=1)), column_types=types), \
-        _each_raw_table(lambda t: len(t.columns), "gx_schema")
+    return Batch(rows=rows, derived=derived_rows(good_rows(days=1)), column_types=types), _each_raw_table(
+        lambda t: len(t.columns), "gx_schema"
+    )
 
 
 def case_column_not_in_contract():
@@ -168,8 +188,9 @@ def case_daily_volume_spike():
     day = T0 + dt.timedelta(days=40)
     template = b.rows["incidents"][0]
     for k in range(30):
-        b.rows["incidents"].append({**template, "incident_number": f"2024-{9000000 + k:07d}",
-                                    "created_at": day + dt.timedelta(minutes=k)})
+        b.rows["incidents"].append(
+            {**template, "incident_number": f"2024-{9000000 + k:07d}", "created_at": day + dt.timedelta(minutes=k)}
+        )
     b.derived = derived_rows(b.rows)
     return b, {("raw_cad.incidents", "gx_daily_volume"): 1}
 
@@ -191,10 +212,15 @@ def case_orphans():
     _set(b, "transports", 0, encounter_id=999999)
     _set(b, "encounters", 0, cad_incident_number="2024-9999999")
     _set(b, "unit_status_changes", 0, unit_id="GHOST1")
-    return b, {("raw_cad.calls", "gx_references"): 1, ("raw_cad.unit_assignments", "gx_references"): 1,
-               ("raw_cad.unit_status_changes", "gx_references"): 1,
-               ("raw_cad.arrests", "gx_references"): 1, ("raw_cms.referrals", "gx_references"): 1,
-               ("raw_cms.transports", "gx_references"): 1, ("raw_cms.encounters", "gx_references"): 1}
+    return b, {
+        ("raw_cad.calls", "gx_references"): 1,
+        ("raw_cad.unit_assignments", "gx_references"): 1,
+        ("raw_cad.unit_status_changes", "gx_references"): 1,
+        ("raw_cad.arrests", "gx_references"): 1,
+        ("raw_cms.referrals", "gx_references"): 1,
+        ("raw_cms.transports", "gx_references"): 1,
+        ("raw_cms.encounters", "gx_references"): 1,
+    }
 
 
 def case_codes_of_other_tables():
@@ -209,10 +235,15 @@ def case_codes_of_other_tables():
     _set(b, "follow_ups", 0, method="FAX")
     _set(b, "follow_ups", 1, outcome="MAYBE")
     _set(b, "unit_status_changes", 0, status="NAPPING")
-    return b, {("raw_cad.unit_assignments", "gx_codes"): 2, ("raw_cms.staff", "gx_codes"): 1,
-               ("raw_cad.unit_status_changes", "gx_codes"): 1,
-               ("raw_cms.encounters", "gx_codes"): 2, ("raw_cms.referrals", "gx_codes"): 1,
-               ("raw_cms.transports", "gx_codes"): 1, ("raw_cms.follow_ups", "gx_codes"): 2}
+    return b, {
+        ("raw_cad.unit_assignments", "gx_codes"): 2,
+        ("raw_cms.staff", "gx_codes"): 1,
+        ("raw_cad.unit_status_changes", "gx_codes"): 1,
+        ("raw_cms.encounters", "gx_codes"): 2,
+        ("raw_cms.referrals", "gx_codes"): 1,
+        ("raw_cms.transports", "gx_codes"): 1,
+        ("raw_cms.follow_ups", "gx_codes"): 2,
+    }
 
 
 def case_dispatch_times_too_often_missing():
@@ -236,8 +267,10 @@ def case_unit_times_out_of_range():
     b = Batch()
     ua = b.rows["unit_assignments"]
     assert ua[1]["unit_type"] == "CRT"
-    ua[1].update(on_scene_at=ua[1]["dispatched_at"] + dt.timedelta(minutes=300),
-                 cleared_at=ua[1]["dispatched_at"] + dt.timedelta(minutes=400))
+    ua[1].update(
+        on_scene_at=ua[1]["dispatched_at"] + dt.timedelta(minutes=300),
+        cleared_at=ua[1]["dispatched_at"] + dt.timedelta(minutes=400),
+    )
     ua[2]["dispatched_at"] = dt.datetime(1900, 1, 1)
     ua[4]["on_scene_at"] = dt.datetime(1900, 1, 1)
     ua[6]["cleared_at"] = dt.datetime(1900, 1, 1)
@@ -250,8 +283,11 @@ def case_encounter_numbers():
     enc[0]["cad_incident_number"] = "24-" + enc[0]["cad_incident_number"][5:]
     enc[1]["ended_at"] = enc[1]["started_at"] - dt.timedelta(minutes=5)
     _set(b, "follow_ups", 0, cad_incident_number="#2024-0000001")
-    return b, {("raw_cms.encounters", "gx_incident_number_format"): 1, ("raw_cms.encounters", "gx_timestamp_order"): 1,
-               ("raw_cms.follow_ups", "gx_incident_number_format"): 1}
+    return b, {
+        ("raw_cms.encounters", "gx_incident_number_format"): 1,
+        ("raw_cms.encounters", "gx_timestamp_order"): 1,
+        ("raw_cms.follow_ups", "gx_incident_number_format"): 1,
+    }
 
 
 def case_encounter_numbers_mostly_missing():
@@ -286,8 +322,12 @@ def case_incident_mart_values():
         if i % 4 == 0:
             row["final_call_type"] = None
     fct[6]["beat"] = "999"
-    return b, {("marts.fct_incidents", "gx_value_ranges"): 4, ("marts.fct_incidents", "gx_timestamp_order"): 2,
-               ("marts.fct_incidents", "gx_null_rates"): 1, ("marts.fct_incidents", "gx_codes"): 1}
+    return b, {
+        ("marts.fct_incidents", "gx_value_ranges"): 4,
+        ("marts.fct_incidents", "gx_timestamp_order"): 2,
+        ("marts.fct_incidents", "gx_null_rates"): 1,
+        ("marts.fct_incidents", "gx_codes"): 1,
+    }
 
 
 def case_encounter_mart_and_linkage():
@@ -300,9 +340,12 @@ def case_encounter_mart_and_linkage():
     enc[3]["encounter_minutes"] = -3.0
     linked = b.derived["intermediate.int_encounters_linked"]
     linked[0]["incident_number"] = linked[1]["incident_number"]  # a mistyped number, overruled
-    linked[2]["typed_incident_number"] = None                    # no number typed, found by unit/time
-    return b, {("marts.fct_encounters", "gx_link_share"): 1, ("marts.fct_encounters", "gx_value_ranges"): 2,
-               ("intermediate.int_encounters_linked", "gx_link_repairs"): 2}
+    linked[2]["typed_incident_number"] = None  # no number typed, found by unit/time
+    return b, {
+        ("marts.fct_encounters", "gx_link_share"): 1,
+        ("marts.fct_encounters", "gx_value_ranges"): 2,
+        ("intermediate.int_encounters_linked", "gx_link_repairs"): 2,
+    }
 
 
 def case_metric_values():
@@ -324,18 +367,23 @@ def case_public_tables_leak_or_misstate():
     shown = {"is_suppressed": False, "suppression_reason": None}
     pub[1]["value"] = 4.0  # a hidden cell that still shows its number
     pub += [
-        {**base, "metric_id": "ccd_incidents", "value": 7.0, **shown},        # a small count published
-        {**base, "metric_id": "outcome_share", "value": 1.5, **shown},        # a share above 1
+        {**base, "metric_id": "ccd_incidents", "value": 7.0, **shown},  # a small count published
+        {**base, "metric_id": "outcome_share", "value": 1.5, **shown},  # a share above 1
         {**base, "metric_id": "police_hours_saved", "value": -2.0, **shown},  # a negative value
-        {**base, "metric_id": "made_up_metric", "value": 20.0, **shown},      # not in the catalog
+        {**base, "metric_id": "made_up_metric", "value": 20.0, **shown},  # not in the catalog
     ]
-    for table, column in (("pub_people_served_demographics", "people_served"), ("pub_staff_demographics", "staff_count")):
+    for table, column in (
+        ("pub_people_served_demographics", "people_served"),
+        ("pub_staff_demographics", "staff_count"),
+    ):
         b.derived[f"public_marts.{table}"][1][column] = 3
-    return b, {("public_marts.pub_metric_values", "gx_suppression"): 1,
-               ("public_marts.pub_metric_values", "gx_value_ranges"): 2,
-               ("public_marts.pub_metric_values", "gx_codes"): 1,
-               ("public_marts.pub_people_served_demographics", "gx_suppression"): 1,
-               ("public_marts.pub_staff_demographics", "gx_suppression"): 1}
+    return b, {
+        ("public_marts.pub_metric_values", "gx_suppression"): 1,
+        ("public_marts.pub_metric_values", "gx_value_ranges"): 2,
+        ("public_marts.pub_metric_values", "gx_codes"): 1,
+        ("public_marts.pub_people_served_demographics", "gx_suppression"): 1,
+        ("public_marts.pub_staff_demographics", "gx_suppression"): 1,
+    }
 
 
 CASES = {name[5:]: fn for name, fn in sorted(globals().items()) if name.startswith("case_")}
@@ -346,14 +394,16 @@ def test_crafted_bad_batch_fails_the_expectations_it_breaks(crafted, case):
     batch, expected = CASES[case]()
     labels = sorted({label for label, _ in expected})
     outcomes = validate(crafted, batch, labels)
-    failed = {(label, name): len(check.failures) for label, out in outcomes.items()
-              for name, check in out.checks.items()}
+    failed = {
+        (label, name): len(check.failures) for label, out in outcomes.items() for name, check in out.checks.items()
+    }
     wrong = {k: (n, failed.get(k, "no such check")) for k, n in expected.items() if failed.get(k) != n}
     assert not wrong, f"{case}: (asset, check): (expected failing expectations, got) {wrong}"
     for label, out in outcomes.items():
         for check in out.checks.values():
-            assert not any(e.error for e in check.failures if (label, check.spec.name) in expected), \
+            assert not any(e.error for e in check.failures if (label, check.spec.name) in expected), (
                 f"{case}: an expectation errored instead of failing: {[e.summary() for e in check.failures]}"
+            )
             FAILED[crafted.engine_name] |= {key(e) for e in check.failures}
     CASES_RUN[crafted.engine_name].add(case)
 

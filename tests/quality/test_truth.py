@@ -6,12 +6,12 @@ suites then run on the result. For every defect kind that the data itself can re
 check reports equals the generator's truth (truth/defects.csv). Kinds the data cannot reveal are
 listed with the reason (see docs/quality.md).
 """
+
 from __future__ import annotations
 
 import csv
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -35,17 +35,26 @@ SUITES = {a.label: a for a in load_suites()}
 MEASURED = {
     ("unknown_call_type", "initial_call_type"): ("raw_cad.incidents", "gx_codes", "initial_call_type"),
     ("unknown_call_type", "final_call_type"): ("raw_cad.incidents", "gx_codes", "final_call_type"),
-    ("cleared_before_dispatched", "cleared_at"): ("raw_cad.unit_assignments", "gx_timestamp_order",
-                                                  "cleared_at vs dispatched_at"),
+    ("cleared_before_dispatched", "cleared_at"): (
+        "raw_cad.unit_assignments",
+        "gx_timestamp_order",
+        "cleared_at vs dispatched_at",
+    ),
     ("placeholder_timestamp", "dispatched_at"): ("raw_cad.unit_assignments", "gx_value_ranges", "dispatched_at"),
     ("placeholder_timestamp", "on_scene_at"): ("raw_cad.unit_assignments", "gx_value_ranges", "on_scene_at"),
     ("missing_dispatch_time", "dispatched_at"): ("raw_cad.unit_assignments", "gx_null_rates", "dispatched_at"),
     ("cad_number_reformatted", "encounters"): ("raw_cms.encounters", "gx_incident_number_format", "'YYYY-NNNNNNN'"),
     ("cad_number_reformatted", "follow_ups"): ("raw_cms.follow_ups", "gx_incident_number_format", "'YYYY-NNNNNNN'"),
-    ("cad_number_mistyped", "cad_incident_number"): ("intermediate.int_encounters_linked", "gx_link_repairs",
-                                                     "(mistyped)"),
-    ("cad_number_missing", "cad_incident_number"): ("intermediate.int_encounters_linked", "gx_link_repairs",
-                                                    "(missing number)"),
+    ("cad_number_mistyped", "cad_incident_number"): (
+        "intermediate.int_encounters_linked",
+        "gx_link_repairs",
+        "(mistyped)",
+    ),
+    ("cad_number_missing", "cad_incident_number"): (
+        "intermediate.int_encounters_linked",
+        "gx_link_repairs",
+        "(missing number)",
+    ),
 }
 # Kinds the data cannot reveal exactly, and why (reported, not asserted equal).
 NOT_IDENTIFIABLE = {
@@ -69,15 +78,20 @@ def city(tmp_path_factory) -> City:
     out = tmp_path_factory.mktemp("quality_city")
     gen = generate(GeneratorConfig(tier="tiny", seed=7, out_dir=out), progress=False)
     db = out / "warehouse.duckdb"
-    raw_checks = build_asset_checks([a for a in SUITES.values() if a.asset_key[0] in ("raw_cad", "raw_cms")],
-                                    results_dir=None)
+    raw_checks = build_asset_checks(
+        [a for a in SUITES.values() if a.asset_key[0] in ("raw_cad", "raw_cms")], results_dir=None
+    )
     result = dg.materialize(
         [*build_ingest_assets(), *raw_checks],
-        resources={"ingest": IngestResource(cad_url=gen.cad_url, cms_url=gen.cms_url, target="duckdb",
-                                            duckdb_path=str(db))},
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
-    evaluations = {(e.asset_key.to_user_string().replace("/", "."), e.check_name): e
-                   for e in result.get_asset_check_evaluations()}
+        resources={
+            "ingest": IngestResource(cad_url=gen.cad_url, cms_url=gen.cms_url, target="duckdb", duckdb_path=str(db))
+        },
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    evaluations = {
+        (e.asset_key.to_user_string().replace("/", "."), e.check_name): e for e in result.get_asset_check_evaluations()
+    }
     dbt_wh = DbtWarehouse("duckdb", out / "dbt", duckdb_path=db)
     run_dbt(dbt_wh, ["seed"], echo=False)
     run_dbt(dbt_wh, ["run", "--exclude", "source:suppression+"], echo=False)  # the public tables need the decisions
@@ -96,17 +110,21 @@ def _truth_counts(truth: list[dict]) -> Counter:
 
 def test_ingestion_with_raw_checks_runs_and_no_blocking_check_fails_on_the_default_city(city):
     assert city.ingest_success
-    blocking_failed = [k for k, e in city.raw_evaluations.items()
-                       if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]
+    blocking_failed = [
+        k for k, e in city.raw_evaluations.items() if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
+    ]
     assert blocking_failed == []
-    assert len(city.raw_evaluations) == sum(len(a.checks) for a in SUITES.values()
-                                            if a.asset_key[0] in ("raw_cad", "raw_cms"))
+    assert len(city.raw_evaluations) == sum(
+        len(a.checks) for a in SUITES.values() if a.asset_key[0] in ("raw_cad", "raw_cms")
+    )
 
 
 def test_check_counts_match_the_generators_truth_by_defect_kind(city):
     settings = load_settings(environ={})
-    outcomes = {label: validate_asset(SUITES[label], city.warehouse, settings, results_dir=None)
-                for label in {m[0] for m in MEASURED.values()}}
+    outcomes = {
+        label: validate_asset(SUITES[label], city.warehouse, settings, results_dir=None)
+        for label in {m[0] for m in MEASURED.values()}
+    }
     truth = _truth_counts(city.truth)
     report, mismatched = [], []
     for (kind, where), (label, check, fragment) in MEASURED.items():
@@ -138,8 +156,9 @@ def test_duplicate_calls_check_and_quarantine_agree_and_report_every_kind(city):
     flagged = calls.checks["gx_duplicate_calls"].unexpected_rows
     path = city.warehouse.destination.duckdb_path
     with duckdb.connect(str(path), read_only=True) as con:
-        quarantined = con.execute("select count(*) from staging.stg_quarantine "
-                                  "where quarantine_reason = 'duplicate_call'").fetchone()[0]
+        quarantined = con.execute(
+            "select count(*) from staging.stg_quarantine where quarantine_reason = 'duplicate_call'"
+        ).fetchone()[0]
     assert flagged == quarantined, "the GX check and the staging quarantine must apply the same rule"
     kinds = {row["defect_kind"] for row in city.truth}
     unexplained = kinds - {k for k, _ in MEASURED} - set(NOT_IDENTIFIABLE) - {"duplicate_call"}  # asserted below

@@ -1,4 +1,5 @@
 """Shared fixtures: the tiny tier generated once per session (with and without defects)."""
+
 from __future__ import annotations
 
 import pandas as pd

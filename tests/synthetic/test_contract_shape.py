@@ -1,4 +1,5 @@
 """Every generated table has exactly the contract's shape: names, types, nullability, keys."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -27,7 +28,9 @@ def assert_matches_contract(url: str, system_name: str, frames: dict) -> None:
             assert [c["name"] for c in cols] == table.column_names, f"{system_name}.{table.name}: column order/names"
             for reflected, col in zip(cols, table.columns):
                 where = f"{system_name}.{table.name}.{col.name}"
-                assert isinstance(reflected["type"], REFLECTED[col.type]), f"{where}: {reflected['type']!r} is not {col.type}"
+                assert isinstance(reflected["type"], REFLECTED[col.type]), (
+                    f"{where}: {reflected['type']!r} is not {col.type}"
+                )
                 expect_nullable = col.nullable and col.name not in table.primary_key
                 assert bool(reflected["nullable"]) == expect_nullable, f"{where}: nullable should be {expect_nullable}"
                 if not col.nullable:

@@ -1,4 +1,5 @@
 """Every injected defect is listed in truth/defects.csv, is present in the data, and rates follow the config."""
+
 from __future__ import annotations
 
 import math
@@ -129,8 +130,10 @@ def test_defect_rates_follow_the_configuration(multiplier):
         "placeholder_timestamp": asg.on_scene_at.notna().sum(),
         "unknown_call_type": len(t["incidents"]),
         "late_cleared_update": (asg.cleared_at + 86400 < state.end_utc).sum(),
-        "late_reclassification": ((t["incidents"].initial_call_type != t["incidents"].final_call_type)
-                                  & (t["incidents"].closed_at + 2 * 86400 < state.end_utc)).sum(),
+        "late_reclassification": (
+            (t["incidents"].initial_call_type != t["incidents"].final_call_type)
+            & (t["incidents"].closed_at + 2 * 86400 < state.end_utc)
+        ).sum(),
     }
     counts = log.defect_kind.value_counts()
     for kind, population in populations.items():
@@ -138,7 +141,7 @@ def test_defect_rates_follow_the_configuration(multiplier):
         expected = p * population
         tolerance = 4.5 * math.sqrt(expected * (1 - p)) + 0.08 * expected + 2
         assert abs(counts.get(kind, 0) - expected) <= tolerance, (
-            f"{kind}: {counts.get(kind, 0)} injected, expected about {expected:.1f} "
-            f"(rate {p} x {population} rows)")
+            f"{kind}: {counts.get(kind, 0)} injected, expected about {expected:.1f} (rate {p} x {population} rows)"
+        )
     assert len(written["calls"]) == len(t["calls"]) + counts["duplicate_call"]
     assert np.array_equal(written["incidents"].incident_number, t["incidents"].incident_number)

@@ -1,4 +1,5 @@
 """Same seed -> identical data; another seed -> different data."""
+
 from __future__ import annotations
 
 from orchestration.synthetic import GeneratorConfig, generate

@@ -1,11 +1,11 @@
 """Live mode appends incidents and updates open ones, bumping updated_at."""
+
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
 from orchestration.synthetic import GeneratorConfig, LiveCity, generate
-
 from orchestration.synthetic.rules import DISPATCHABLE
 
 from .conftest import read_system
@@ -69,7 +69,9 @@ def test_heart_units_status_follows_their_live_work(live_city):
     after = read_system(cfg.resolved_cad_url, "cad_replica")
     old_ids = set(before["unit_status_changes"].status_change_id)
     status = after["unit_status_changes"][~after["unit_status_changes"].status_change_id.isin(old_ids)]
-    asg = after["unit_assignments"][~after["unit_assignments"].assignment_id.isin(before["unit_assignments"].assignment_id)]
+    asg = after["unit_assignments"][
+        ~after["unit_assignments"].assignment_id.isin(before["unit_assignments"].assignment_id)
+    ]
     heart = asg[asg.unit_type.isin(list(DISPATCHABLE))]
     assert len(heart) > 0, "six live steps of 40 incidents dispatch some HEART unit"
     assigned = status[status.status == "ASSIGNED"]
@@ -81,3 +83,22 @@ def test_heart_units_status_follows_their_live_work(live_city):
     assert set(status.status) <= {"ASSIGNED", "AVAILABLE"}
     assert status.status_change_id.is_unique and after["unit_status_changes"].status_change_id.is_unique
     assert not status.unit_id.isin(asg[~asg.unit_type.isin(list(DISPATCHABLE))].unit_id).any()
+
+
+def test_single_incident_steps_handle_every_kind_of_incident(live_city):
+    """A live step of one incident at a time (what a city-scale replica trails by) meets every kind of
+    incident, one without any unit among them, and never fails."""
+    cfg = live_city
+    before = read_system(cfg.resolved_cad_url, "cad_replica")
+    clock = [pd.Timestamp("2026-01-15 15:00:00", tz="UTC").timestamp()]
+    live = LiveCity(cfg, clock=lambda: clock[0])
+    steps = 60
+    for _ in range(steps):
+        clock[0] += 45
+        assert live.step(new_incidents=1, updates=1)["incidents"]["inserted"] == 1
+    live.close()
+    after = read_system(cfg.resolved_cad_url, "cad_replica")
+    new = after["incidents"][~after["incidents"].incident_number.isin(before["incidents"].incident_number)]
+    assert len(new) == steps and new.incident_number.is_unique
+    with_unit = set(after["unit_assignments"].incident_number)
+    assert (~new.incident_number.isin(with_unit)).any(), "no new incident went without a unit"

@@ -1,17 +1,20 @@
 """The PostgreSQL output path (COPY) against the running server, and live mode there."""
+
 from __future__ import annotations
 
 import uuid
 
 import pytest
 import sqlalchemy as sa
+from transform.dbt_runner import PG_HOST, PG_PORT, PG_USER
 
 from orchestration.synthetic import GeneratorConfig, LiveCity, generate
 
 from .conftest import read_system
 from .test_contract_shape import assert_matches_contract
 
-ADMIN_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
+SERVER = f"{PG_USER}@{PG_HOST}:{PG_PORT}"
+ADMIN_URL = f"postgresql+psycopg2://{SERVER}/postgres"
 
 
 @pytest.fixture()
@@ -24,8 +27,8 @@ def pg_databases():
             for db in names:
                 conn.exec_driver_sql(f'CREATE DATABASE "{db}"')
     except sa.exc.OperationalError as exc:  # pragma: no cover - the server is part of the test set-up
-        pytest.fail(f"PostgreSQL at 127.0.0.1:5432 is not reachable: {exc}")
-    yield [f"postgresql+psycopg2://postgres@127.0.0.1:5432/{db}" for db in names]
+        pytest.fail(f"PostgreSQL at {SERVER} is not reachable: {exc}")
+    yield [f"postgresql+psycopg2://{SERVER}/{db}" for db in names]
     with admin.connect() as conn:
         for db in names:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
@@ -48,8 +51,10 @@ def test_generate_writes_the_contract_to_postgresql(tmp_path, pg_databases, tiny
         left = got.sort_values(key).reset_index(drop=True)
         right = frame.sort_values(key).reset_index(drop=True)
         for col in frame.columns:
-            a, b = left[col].astype(object).where(left[col].notna(), None), right[col].astype(object).where(
-                right[col].notna(), None)
+            a, b = (
+                left[col].astype(object).where(left[col].notna(), None),
+                right[col].astype(object).where(right[col].notna(), None),
+            )
             assert a.tolist() == b.tolist(), f"{name}.{col} differs between PostgreSQL and SQLite output"
     # Generating again replaces the content.
     generate(cfg, progress=False)

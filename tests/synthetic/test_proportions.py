@@ -1,4 +1,5 @@
 """The simulated city looks like a city: shares, arrivals, programs, repeat callers, DST."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -86,9 +87,13 @@ def test_incidents_at_the_dst_change_are_there(tiny):
     # The tiny tier spans the 2024-11-03 fall-back: 01:xx local happens twice.
     tz = ZoneInfo(cfg.timezone)
     created = pd.to_datetime(cad["incidents"].created_at)
-    repeated = [t for t in created if dt.date(2024, 11, 3) == t.replace(tzinfo=dt.timezone.utc).astimezone(tz).date()
-                and t.replace(tzinfo=dt.timezone.utc).astimezone(tz).hour == 1]
-    offsets = {t.replace(tzinfo=dt.timezone.utc).astimezone(tz).utcoffset() for t in repeated}
+    repeated = [
+        t
+        for t in created
+        if dt.date(2024, 11, 3) == t.replace(tzinfo=dt.UTC).astimezone(tz).date()
+        and t.replace(tzinfo=dt.UTC).astimezone(tz).hour == 1
+    ]
+    offsets = {t.replace(tzinfo=dt.UTC).astimezone(tz).utcoffset() for t in repeated}
     assert len(offsets) == 2, "incidents in both occurrences of the repeated hour"
     defects = pd.read_csv(result.truth_dir / "defects.csv")
     assert (defects.defect_kind == "dst_transition").sum() >= 2

@@ -1,4 +1,5 @@
 """The seeds are a consistent city configuration, and the generator really reads them."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,9 +26,20 @@ def test_every_seed_is_documented_with_its_columns():
     doc = yaml.safe_load((SEEDS_DIR / "_seeds.yml").read_text())
     documented = {s["name"]: [c["name"] for c in s["columns"]] for s in doc["seeds"]}
     files = {p.stem for p in SEEDS_DIR.glob("*.csv")}
-    mine = {"call_types", "call_type_eligibility", "eligibility_exclusions", "program_service_beats",
-            "program_operating_hours", "call_origins", "dispositions", "encounter_outcomes", "referral_types",
-            "transport_destinations", "familiar_caller_rule", "beats"}
+    mine = {
+        "call_types",
+        "call_type_eligibility",
+        "eligibility_exclusions",
+        "program_service_beats",
+        "program_operating_hours",
+        "call_origins",
+        "dispositions",
+        "encounter_outcomes",
+        "referral_types",
+        "transport_destinations",
+        "familiar_caller_rule",
+        "beats",
+    }
     assert mine <= files and mine <= set(documented)
     for name in mine:
         assert list(read(name).columns) == documented[name], f"seeds/_seeds.yml columns of {name}"

@@ -1,8 +1,8 @@
 """The causal truth oracle: its files, its output rules, and facts that follow from how the city was simulated."""
+
 from __future__ import annotations
 
 import json
-import math
 import re
 from pathlib import Path
 
@@ -11,20 +11,29 @@ import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFINITIONS = PROJECT_ROOT / "docs/metric_definitions.md"
-DIMENSIONS = {"heart_incidents_by_origin": "origin", "outcome_share": "outcome", "forgone_share": "reason",
-              "eligible_by_dow_hour": "dow_hour_status", "eligible_by_beat": "beat_status",
-              "referral_share": "referral_type", "transport_share": "destination",
-              "follow_up_incidents": "response_status", "arrests_per_100": "response_status",
-              "set_apart_incidents": "reason", "transport_destination_share": "destination_group",
-              "hospital_transports_per_100": "response_status", "care_center_transports_per_100": "response_status",
-              "arrests_per_100_standardized": "response_status",
-              "hospital_transports_per_100_standardized": "response_status",
-              "care_center_transports_per_100_standardized": "response_status"}
+DIMENSIONS = {
+    "heart_incidents_by_origin": "origin",
+    "outcome_share": "outcome",
+    "forgone_share": "reason",
+    "eligible_by_dow_hour": "dow_hour_status",
+    "eligible_by_beat": "beat_status",
+    "referral_share": "referral_type",
+    "transport_share": "destination",
+    "follow_up_incidents": "response_status",
+    "arrests_per_100": "response_status",
+    "set_apart_incidents": "reason",
+    "transport_destination_share": "destination_group",
+    "hospital_transports_per_100": "response_status",
+    "care_center_transports_per_100": "response_status",
+    "arrests_per_100_standardized": "response_status",
+    "hospital_transports_per_100_standardized": "response_status",
+    "care_center_transports_per_100_standardized": "response_status",
+}
 
 
 def documented_metric_ids() -> set[str]:
     text = DEFINITIONS.read_text()
-    section = text[text.index("## The metric table"):text.index("## How the numbers are proven")]
+    section = text[text.index("## The metric table") : text.index("## How the numbers are proven")]
     ids = set()
     for line in section.splitlines():
         m = re.match(r"\|\s*([a-z0-9_]+)(?:\s*/\s*_(\w+)\s*/\s*_(\w+))?\s*\|", line)
@@ -37,15 +46,20 @@ def documented_metric_ids() -> set[str]:
 
 
 def read_truth(result) -> pd.DataFrame:
-    return pd.read_csv(result.truth_dir / "metric_values.csv", keep_default_na=False,
-                       dtype={"period_start": str, "dimension_value": str, "program": str})
+    return pd.read_csv(
+        result.truth_dir / "metric_values.csv",
+        keep_default_na=False,
+        dtype={"period_start": str, "dimension_value": str, "program": str},
+    )
 
 
 def test_every_documented_metric_is_in_the_truth(tiny_clean):
     _, result, _, _ = tiny_clean
     ids = documented_metric_ids()
     catalog = set(pd.read_csv(PROJECT_ROOT / "seeds" / "metric_catalog.csv").metric_id)
-    assert ids == catalog, f"documented, not in the catalog: {sorted(ids - catalog)}; not documented: {sorted(catalog - ids)}"
+    assert ids == catalog, (
+        f"documented, not in the catalog: {sorted(ids - catalog)}; not documented: {sorted(catalog - ids)}"
+    )
     truth = read_truth(result)
     assert ids <= set(truth.metric_id), f"missing metrics: {sorted(ids - set(truth.metric_id))}"
 
@@ -53,8 +67,15 @@ def test_every_documented_metric_is_in_the_truth(tiny_clean):
 def test_output_rules(tiny_clean):
     _, result, _, _ = tiny_clean
     truth = read_truth(result)
-    assert list(truth.columns) == ["metric_id", "period_grain", "period_start", "program", "dimension",
-                                   "dimension_value", "value"]
+    assert list(truth.columns) == [
+        "metric_id",
+        "period_grain",
+        "period_start",
+        "program",
+        "dimension",
+        "dimension_value",
+        "value",
+    ]
     assert set(truth.period_grain) == {"month", "quarter", "year"}
     assert truth.period_start.str.match(r"^\d{4}-\d{2}-01$").all()
     quarters = truth[truth.period_grain == "quarter"].period_start.str[5:7]
@@ -67,8 +88,18 @@ def test_output_rules(tiny_clean):
     assert (plain.dimension == "").all() and (plain.dimension_value == "").all()
     shares = truth[truth.metric_id.str.endswith("_share")]
     assert shares.value.between(0, 1).all() and (shares.value > 0).all()
-    counts = truth[truth.metric_id.isin(["heart_incidents", "eligible_incidents", "ccd_incidents",
-                                         "eligible_by_dow_hour", "eligible_by_beat", "follow_up_incidents"])]
+    counts = truth[
+        truth.metric_id.isin(
+            [
+                "heart_incidents",
+                "eligible_incidents",
+                "ccd_incidents",
+                "eligible_by_dow_hour",
+                "eligible_by_beat",
+                "follow_up_incidents",
+            ]
+        )
+    ]
     assert (counts.value >= 1).all() and (counts.value == counts.value.round()).all()
     programs = truth.groupby("metric_id").program.agg(set)
     for metric, progs in programs.items():
@@ -76,12 +107,21 @@ def test_output_rules(tiny_clean):
             assert progs <= {"ALL", "CRT", "CORESPONSE", "CCD"}
         elif metric in {"heart_incidents", "heart_incidents_by_origin", "outcome_share", "referral_share"}:
             assert "ALL" in progs and progs <= {"ALL", "CRT", "CORESPONSE", "CCD"}, metric
-        elif metric not in {"response_minutes_mean", "response_minutes_median", "response_minutes_p90",
-                            "time_on_task_minutes_mean", "felt_safe_share", "police_backup_share",
-                            "ems_support_share", "transport_share", "transport_destination_share"}:
+        elif metric not in {
+            "response_minutes_mean",
+            "response_minutes_median",
+            "response_minutes_p90",
+            "time_on_task_minutes_mean",
+            "felt_safe_share",
+            "police_backup_share",
+            "ems_support_share",
+            "transport_share",
+            "transport_destination_share",
+        }:
             assert progs == {"ALL"}, metric
-    assert not truth.duplicated(["metric_id", "period_grain", "period_start", "program", "dimension",
-                                 "dimension_value"]).any()
+    assert not truth.duplicated(
+        ["metric_id", "period_grain", "period_start", "program", "dimension", "dimension_value"]
+    ).any()
 
 
 def test_truth_files_exist_and_describe_the_true_state(tiny_clean):
@@ -116,16 +156,21 @@ def test_causal_facts_are_recorded_for_every_incident_heart_did_not_reach(tiny_c
     assert len(forgone) > 20
     assert (forgone.sim_reason != "").all()
     assert (inc[~(inc.eligible & ~inc.heart_responded)].sim_reason == "").all()
-    assert set(forgone.sim_reason) >= {"outside_service_area", "outside_hours", "no_unit_available",
-                                       "dispatcher_declined"}
+    assert set(forgone.sim_reason) >= {
+        "outside_service_area",
+        "outside_hours",
+        "no_unit_available",
+        "dispatcher_declined",
+    }
     origin = cad["incidents"].set_index("incident_number").call_origin
     eligible_origins = set(origin.reindex(inc[inc.eligible].incident_number))
     assert eligible_origins <= {"911", "TEXT", "NON_EMERGENCY"}, "only calls from the public are opportunities"
     apart = inc[inc.set_apart != ""]
     assert set(apart.set_apart) == {"not_a_call", "closed_without_need", "reclassified_at_close"}
     assert not (apart.eligible.any()), "a set-apart incident is never eligible"
-    took_alone = inc[inc.heart_responded & inc.eligible & inc.program.isin(["CRT", "CCD"])
-                     & ~inc.police_without_heart.astype(bool)]
+    took_alone = inc[
+        inc.heart_responded & inc.eligible & inc.program.isin(["CRT", "CCD"]) & ~inc.police_without_heart.astype(bool)
+    ]
     assert len(took_alone) > 20
     minutes = pd.to_numeric(took_alone.counterfactual_police_minutes)
     assert minutes.notna().all() and (minutes >= 0).all() and minutes.sum() > 0

@@ -15,6 +15,7 @@ Metrics whose facts are not in truth/incidents.csv (referrals, transports, safet
 police minutes or follow-ups when the truth file leaves them out) are explained when a touched
 incident lies in their scope.
 """
+
 from __future__ import annotations
 
 import math
@@ -71,28 +72,36 @@ def _same(kind: str, a, b) -> bool:
 def _periods(created_utc: pd.Series, tz: str) -> pd.DataFrame:
     local = pd.to_datetime(created_utc).dt.tz_localize("UTC").dt.tz_convert(ZoneInfo(tz)).dt.tz_localize(None)
     quarter_month = ((local.dt.month - 1) // 3) * 3 + 1
-    return pd.DataFrame({
-        "month": local.dt.strftime("%Y-%m-01"),
-        "quarter": [f"{y:04d}-{m:02d}-01" for y, m in zip(local.dt.year, quarter_month)],
-        "year": local.dt.strftime("%Y-01-01"),
-    })
+    return pd.DataFrame(
+        {
+            "month": local.dt.strftime("%Y-%m-01"),
+            "quarter": [f"{y:04d}-{m:02d}-01" for y, m in zip(local.dt.year, quarter_month)],
+            "year": local.dt.strftime("%Y-01-01"),
+        }
+    )
 
 
 @dataclass
 class Attribution:
-    explained: pd.DataFrame       # outside rows with `explained`, `differing`, `touched_differing`
+    explained: pd.DataFrame  # outside rows with `explained`, `differing`, `touched_differing`
     touched: set[str]
     touched_by_quarantine: set[str]
 
 
 def touched_incidents(warehouse: Warehouse, truth_dir: Path) -> tuple[set[str], set[str]]:
     """(incidents touched by any quarantined or flagged row, incidents touched by quarantine only)."""
-    quarantined = set(read_sql(warehouse, "select incident_number from staging.stg_quarantine "
-                                          "where incident_number is not null")["incident_number"])
+    quarantined = set(
+        read_sql(warehouse, "select incident_number from staging.stg_quarantine where incident_number is not null")[
+            "incident_number"
+        ]
+    )
     links = pd.read_csv(truth_dir / "encounter_links.csv", dtype=str)
     q_enc = read_sql(warehouse, "select record_key from staging.quarantine_cms__encounters")
     quarantined |= set(links[links.encounter_id.isin(q_enc["record_key"])].incident_number.dropna())
-    flagged = set(read_sql(warehouse, """
+    flagged = set(
+        read_sql(
+            warehouse,
+            """
         select incident_number from marts.fct_incidents
         where has_unknown_final_call_type or has_unknown_initial_call_type or is_closed_at_invalid
         union
@@ -100,21 +109,29 @@ def touched_incidents(warehouse: Warehouse, truth_dir: Path) -> tuple[set[str], 
         where not has_valid_dispatch or not has_valid_clear or cleared_at < dispatched_at
             or (on_scene_at is not null and not has_valid_on_scene)
             or (on_scene_at is null and cleared_at is not null and en_route_at is not null)
-    """)["incident_number"])
+    """,
+        )["incident_number"]
+    )
     return quarantined | flagged, quarantined
 
 
 def attribute(outside: pd.DataFrame, warehouse: Warehouse, truth_dir: Path, tz: str) -> Attribution:
     truth = pd.read_csv(truth_dir / "incidents.csv", dtype=str, keep_default_na=False)
     # creation times come from raw (no defect touches them): the truth file need not carry them
-    created = read_sql(warehouse, "select incident_number, cast(created_at as varchar) as created_at "
-                                  "from raw_cad.incidents")
+    created = read_sql(
+        warehouse, "select incident_number, cast(created_at as varchar) as created_at from raw_cad.incidents"
+    )
     truth = truth.drop(columns=[c for c in ("created_at",) if c in truth.columns]).merge(
-        created, on="incident_number", how="left")
+        created, on="incident_number", how="left"
+    )
     truth = pd.concat([truth.reset_index(drop=True), _periods(truth["created_at"], tz)], axis=1)
     facts = {fact: spec for fact, spec in FACTS.items() if fact in truth.columns}
-    ours = read_sql(warehouse, "select incident_number, "
-                    + ", ".join(f"{c} as ours_{c}" for c, _ in FACTS.values()) + " from marts.fct_incidents")
+    ours = read_sql(
+        warehouse,
+        "select incident_number, "
+        + ", ".join(f"{c} as ours_{c}" for c, _ in FACTS.values())
+        + " from marts.fct_incidents",
+    )
     merged = truth.merge(ours, on="incident_number", how="left")
     for fact, (col, kind) in facts.items():
         merged[f"differs_{fact}"] = [not _same(kind, a, b) for a, b in zip(merged[fact], merged[f"ours_{col}"])]
@@ -135,6 +152,5 @@ def attribute(outside: pd.DataFrame, warehouse: Warehouse, truth_dir: Path, tz: 
             n_touched = int(scope["touched"].sum())
             n_diff = n_touched
             explained = n_touched > 0
-        records.append({**row, "differing_incidents": n_diff, "touched_differing": n_touched,
-                        "explained": explained})
+        records.append({**row, "differing_incidents": n_diff, "touched_differing": n_touched, "explained": explained})
     return Attribution(pd.DataFrame(records), touched, by_quarantine)

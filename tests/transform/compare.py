@@ -1,4 +1,5 @@
 """Row-for-row comparison of two tables read from different engines."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,8 +29,12 @@ def _normalize(value):
 
 
 def _sort_key(row):
-    return tuple((v is None, str(type(v).__name__) if v is not None else "", v if v is not None else 0)
-                 if not isinstance(v, float) else (False, "float", round(v, 6)) for v in row)
+    return tuple(
+        (v is None, str(type(v).__name__) if v is not None else "", v if v is not None else 0)
+        if not isinstance(v, float)
+        else (False, "float", round(v, 6))
+        for v in row
+    )
 
 
 def table_differences(left: pd.DataFrame, right: pd.DataFrame, name: str, limit: int = 10) -> list[str]:

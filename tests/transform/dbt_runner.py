@@ -3,6 +3,7 @@
 Each build gets its own target and log directories, so test builds never disturb a developer's
 `build/dbt/target` or each other.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,10 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).with_name("dbt")
-PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
+# The server of tests/pg_server.py: the one at ARP_PG_HOST:ARP_PG_PORT, or the throwaway one started there.
+PG_HOST = os.environ.get("ARP_PG_HOST") or "127.0.0.1"
+PG_PORT = int(os.environ.get("ARP_PG_PORT") or 5432)
+PG_USER = os.environ.get("ARP_PG_USER") or "postgres"
 
 
 @dataclass
@@ -29,19 +33,28 @@ class Warehouse:
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
-        env.update({
-            "ARP_TARGET": self.engine,
-            "DBT_PROFILES_DIR": str(PROJECT_ROOT),
-            "DBT_PROJECT_DIR": str(PROJECT_ROOT),
-            "DBT_TARGET_PATH": str(self.work_dir / "target"),
-            "DBT_LOG_PATH": str(self.work_dir / "logs"),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        })
+        env.update(
+            {
+                "ARP_TARGET": self.engine,
+                "DBT_PROFILES_DIR": str(PROJECT_ROOT),
+                "DBT_PROJECT_DIR": str(PROJECT_ROOT),
+                "DBT_TARGET_PATH": str(self.work_dir / "target"),
+                "DBT_LOG_PATH": str(self.work_dir / "logs"),
+                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            }
+        )
         if self.duckdb_path is not None:
             env["ARP_DUCKDB_PATH"] = str(self.duckdb_path)
         if self.pg_database is not None:
-            env.update({"ARP_PG_HOST": PG_HOST, "ARP_PG_PORT": str(PG_PORT), "ARP_PG_USER": PG_USER,
-                        "ARP_PG_PASSWORD": "", "ARP_PG_DATABASE": self.pg_database})
+            env.update(
+                {
+                    "ARP_PG_HOST": PG_HOST,
+                    "ARP_PG_PORT": str(PG_PORT),
+                    "ARP_PG_USER": PG_USER,
+                    "ARP_PG_PASSWORD": "",
+                    "ARP_PG_DATABASE": self.pg_database,
+                }
+            )
         env.update(self.extra_env)
         # The hash key reaches dbt's PostgreSQL sessions as a session setting, like in the pipeline.
         from orchestration.privacy.hash_key import dbt_environment
@@ -62,8 +75,16 @@ class DbtResult:
 
     def failures(self) -> list[str]:
         """The lines of dbt's log that name what failed."""
-        keys = ("FAIL ", "ERROR ", "Failure in", "Error in", "Compilation Error", "Database Error",
-                "Runtime Error", "Parsing Error")
+        keys = (
+            "FAIL ",
+            "ERROR ",
+            "Failure in",
+            "Error in",
+            "Compilation Error",
+            "Database Error",
+            "Runtime Error",
+            "Parsing Error",
+        )
         return [line for line in self.output.splitlines() if any(k in line for k in keys)]
 
 
@@ -71,8 +92,9 @@ def run_dbt(warehouse: Warehouse, args: list[str], *, check: bool = True, echo: 
     """Run `dbt <args>`, streaming its progress lines; raise with the failing lines when it fails."""
     cmd = [str(DBT), *args]
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=warehouse.env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        cmd, cwd=PROJECT_ROOT, env=warehouse.env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     lines = []
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -83,8 +105,9 @@ def run_dbt(warehouse: Warehouse, args: list[str], *, check: bool = True, echo: 
     result = DbtResult(args, proc.returncode, "".join(lines), time.monotonic() - start)
     if check and result.returncode != 0:
         summary = "\n".join(result.failures()[:40]) or result.output[-4000:]
-        raise AssertionError(f"`dbt {' '.join(args)}` on {warehouse.engine} failed "
-                             f"(rc={result.returncode}):\n{summary}")
+        raise AssertionError(
+            f"`dbt {' '.join(args)}` on {warehouse.engine} failed (rc={result.returncode}):\n{summary}"
+        )
     return result
 
 
@@ -134,6 +157,8 @@ def read_sql(warehouse: Warehouse, sql: str):
 
 
 def list_tables(warehouse: Warehouse, schema: str) -> list[str]:
-    frame = read_sql(warehouse, "select table_name from information_schema.tables "
-                                f"where table_schema = '{schema}' order by table_name")
+    frame = read_sql(
+        warehouse,
+        f"select table_name from information_schema.tables where table_schema = '{schema}' order by table_name",
+    )
     return list(frame["table_name"])

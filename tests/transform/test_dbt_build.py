@@ -4,6 +4,7 @@
 * the required dbt unit tests ran and passed;
 * every mart is identical on both engines, row for row (floats to 1e-9 relative).
 """
+
 from __future__ import annotations
 
 import json
@@ -40,16 +41,21 @@ def test_every_raw_row_is_staged_or_quarantined(duckdb_default):
     for system in load_contracts().values():
         for table in system.tables:
             src = _staging_prefix(system.name)
-            counts = read_sql(wh, f"""
+            counts = read_sql(
+                wh,
+                f"""
                 select
                     (select count(*) from {system.raw_schema}.{table.name}) as raw_rows,
                     (select count(*) from staging.stg_{src}__{table.name}) as staged_rows,
                     (select count(*) from staging.quarantine_{src}__{table.name}) as quarantined_rows
-            """).iloc[0]
+            """,
+            ).iloc[0]
             quarantined_total += int(counts.quarantined_rows)
             if int(counts.raw_rows) != int(counts.staged_rows) + int(counts.quarantined_rows):
-                problems.append(f"{system.raw_schema}.{table.name}: raw {counts.raw_rows} != staged "
-                                f"{counts.staged_rows} + quarantined {counts.quarantined_rows}")
+                problems.append(
+                    f"{system.raw_schema}.{table.name}: raw {counts.raw_rows} != staged "
+                    f"{counts.staged_rows} + quarantined {counts.quarantined_rows}"
+                )
             assert int(counts.raw_rows) == duckdb_default.raw_counts[f"{system.raw_schema}.{table.name}"]
     assert not problems, "\n".join(problems)
     # the default defects include duplicate calls: the quarantine must not be empty
@@ -60,8 +66,11 @@ def test_every_raw_row_is_staged_or_quarantined(duckdb_default):
 
 def test_required_unit_tests_ran_and_passed(duckdb_default):
     results = json.loads((duckdb_default.warehouse.work_dir / "target" / "run_results.json").read_text())
-    unit = {r["unique_id"].split(".")[-1]: r["status"] for r in results["results"]
-            if r["unique_id"].startswith("unit_test.")}
+    unit = {
+        r["unique_id"].split(".")[-1]: r["status"]
+        for r in results["results"]
+        if r["unique_id"].startswith("unit_test.")
+    }
     missing = REQUIRED_UNIT_TESTS - set(unit)
     assert not missing, f"dbt unit tests not found in the build: {sorted(missing)}"
     failed = {name: status for name, status in unit.items() if status != "pass"}
@@ -72,16 +81,21 @@ def test_no_person_identifier_leaves_raw(duckdb_default):
     """Phone numbers, names and notes from raw never appear in staging, intermediate or marts."""
     wh = duckdb_default.warehouse
     secrets = set()
-    for sql in ("select caller_phone as v from raw_cad.calls where caller_phone is not null",
-                "select last_name as v from raw_cms.people where last_name is not null",
-                "select phone as v from raw_cms.people where phone is not null",
-                "select note as v from raw_cms.encounters where note is not null"):
+    for sql in (
+        "select caller_phone as v from raw_cad.calls where caller_phone is not null",
+        "select last_name as v from raw_cms.people where last_name is not null",
+        "select phone as v from raw_cms.people where phone is not null",
+        "select note as v from raw_cms.encounters where note is not null",
+    ):
         secrets |= set(read_sql(wh, sql)["v"])
     assert secrets, "the generated city has no PII to check against"
     leaks = []
     for schema in ("staging", "intermediate", "marts"):
-        columns = read_sql(wh, "select table_name, column_name from information_schema.columns "
-                               f"where table_schema = '{schema}' and data_type = 'VARCHAR'")
+        columns = read_sql(
+            wh,
+            "select table_name, column_name from information_schema.columns "
+            f"where table_schema = '{schema}' and data_type = 'VARCHAR'",
+        )
         for table, group in columns.groupby("table_name"):
             for column in group["column_name"]:
                 values = set(read_sql(wh, f'select distinct "{column}" as v from {schema}.{table}')["v"])
@@ -101,8 +115,10 @@ def test_every_mart_is_identical_on_duckdb_and_postgresql(duckdb_default, postgr
     for table in duck_tables:
         order = f"select * from marts.{table}"
         problems += table_differences(read_sql(duck, order), read_sql(pg, order), f"marts.{table}")
-    print(f"\ndbt build: duckdb {duckdb_default.build_seconds:.1f}s, postgresql {postgres_default.build_seconds:.1f}s; "
-          f"{len(duck_tables)} marts compared")
+    print(
+        f"\ndbt build: duckdb {duckdb_default.build_seconds:.1f}s, postgresql {postgres_default.build_seconds:.1f}s; "
+        f"{len(duck_tables)} marts compared"
+    )
     assert not problems, "\n".join(problems[:40])
 
 
@@ -115,16 +131,20 @@ def test_person_identifiers_are_keyed_hashes_with_the_key_from_the_environment(d
 
     key = os.environ.get("ARP_HASH_KEY", "arp-demo-key-not-secret")
     wh = duckdb_default.warehouse
-    rows = read_sql(wh, """
+    rows = read_sql(
+        wh,
+        """
         select raw.caller_phone, staged.caller_key
         from raw_cad.calls as raw
         inner join staging.stg_cad__calls as staged on raw.call_id = staged.call_id
         where raw.caller_phone is not null
         limit 50
-    """)
+    """,
+    )
     assert len(rows) > 0
     for phone, caller_key in rows.itertuples(index=False):
         digits = re.sub(r"[^0-9]", "", phone)[-10:]
         inner = hashlib.sha256((key + digits).encode()).hexdigest()
-        assert caller_key == hashlib.sha256((key + inner).encode()).hexdigest(), \
+        assert caller_key == hashlib.sha256((key + inner).encode()).hexdigest(), (
             f"stg_cad__calls.caller_key for phone {phone!r} is not the keyed hash"
+        )

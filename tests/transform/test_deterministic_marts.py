@@ -6,6 +6,7 @@ the raw tables as loaded (DuckDB's parallel aggregation alone changed the last b
 the other two after the raw rows are rewritten in a new random order, because a float sum depends
 on the order of its terms and the order rows reach an aggregate (parallel scans, a table
 rewritten by a load) is not something the data fixes."""
+
 from __future__ import annotations
 
 import hashlib
@@ -68,7 +69,9 @@ def test_marts_are_byte_identical_across_three_reruns(engine, request, tmp_path)
         run_dbt(warehouse, ["run", "--exclude", "source:suppression+"], echo=False)
         runs.append(relation_hashes(warehouse))
     differing = sorted(name for name in runs[0] if len({run.get(name) for run in runs}) > 1)
-    print(f"\n{engine}: {len(runs[0])} relations hashed after the build and {RERUNS} re-runs, "
-          f"{len(differing)} differ: {differing}")
+    print(
+        f"\n{engine}: {len(runs[0])} relations hashed after the build and {RERUNS} re-runs, "
+        f"{len(differing)} differ: {differing}"
+    )
     assert len(runs[0]) > 40 and all(set(run) == set(runs[0]) for run in runs)
     assert not differing, f"{len(differing)} relations differ between re-runs on {engine}: {differing}"

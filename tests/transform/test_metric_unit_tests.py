@@ -1,6 +1,7 @@
 """Every catalog metric has a dbt unit test of its boundary cases: its metric id is among the rows
 some unit test expects (models/intermediate/_intermediate__unit_tests.yml). `dbt build` runs them
 (tests/transform/test_dbt_build.py); this keeps a new metric from arriving without one."""
+
 from __future__ import annotations
 
 import csv
@@ -26,8 +27,11 @@ def test_every_catalog_metric_has_a_unit_test():
 def test_unit_test_names_fit_a_postgresql_identifier():
     """dbt names a unit test's relation after the test, and PostgreSQL refuses identifiers over 63
     bytes: a longer name builds on DuckDB and fails the whole PostgreSQL build."""
-    names = [unit_test["name"] for path in sorted((PROJECT_ROOT / "models").rglob("*.yml"))
-             for unit_test in (yaml.safe_load(path.read_text()) or {}).get("unit_tests", [])]
+    names = [
+        unit_test["name"]
+        for path in sorted((PROJECT_ROOT / "models").rglob("*.yml"))
+        for unit_test in (yaml.safe_load(path.read_text()) or {}).get("unit_tests", [])
+    ]
     assert len(names) >= 20
     too_long = [n for n in names if len(n.encode()) > 63]
     assert not too_long, f"unit test names over 63 bytes: {too_long}"

@@ -2,6 +2,7 @@
 writes a dbt target folder (manifest, run results, compiled SQL) per run and Dagster keeps every
 run's event log; the dbt step prunes both to the configured retention before dbt starts. Without
 the pruning the targets alone would grow by one folder a run, past the bound asserted here."""
+
 from __future__ import annotations
 
 import shutil
@@ -26,10 +27,14 @@ def test_disk_use_is_bounded_over_20_runs(duckdb_default, tmp_path, monkeypatch)
     shutil.copy(duckdb_default.warehouse.duckdb_path, warehouse)
     target_root, home = tmp_path / "dbt_target", tmp_path / "dagster_home"
     home.mkdir()
-    for name, value in {"ARP_DUCKDB_PATH": str(warehouse), "DBT_TARGET_PATH": str(target_root),
-                        "DBT_LOG_PATH": str(tmp_path / "dbt_logs"), "ARP_KEEP_DBT_TARGETS": "3",
-                        # four seconds, so 20 runs a second or more apart span several retention periods
-                        "ARP_RUN_HISTORY_DAYS": str(4 / 86400)}.items():
+    for name, value in {
+        "ARP_DUCKDB_PATH": str(warehouse),
+        "DBT_TARGET_PATH": str(target_root),
+        "DBT_LOG_PATH": str(tmp_path / "dbt_logs"),
+        "ARP_KEEP_DBT_TARGETS": "3",
+        # four seconds, so 20 runs a second or more apart span several retention periods
+        "ARP_RUN_HISTORY_DAYS": str(4 / 86400),
+    }.items():
         monkeypatch.setenv(name, value)
     import orchestration.retention as retention
 
@@ -40,27 +45,38 @@ def test_disk_use_is_bounded_over_20_runs(duckdb_default, tmp_path, monkeypatch)
     with dg.instance_for_test(temp_dir=str(home)) as instance:
         for _ in range(RUNS):
             before = {p.name for p in target_root.iterdir()} if target_root.exists() else set()
-            result = dg.materialize([alt_response_dbt_assets], selection=dg.AssetSelection.assets(MODEL),
-                                    resources={"dbt": resource}, instance=instance)
+            result = dg.materialize(
+                [alt_response_dbt_assets],
+                selection=dg.AssetSelection.assets(MODEL),
+                resources={"dbt": resource},
+                instance=instance,
+            )
             assert result.success
             per_run += [folder_bytes(p) for p in target_root.iterdir() if p.name not in before]
             sizes.append(folder_bytes(target_root) + folder_bytes(home))
             runs_kept.append(len(instance.get_run_records()))
             time.sleep(1.0)
     folder = max(per_run)
-    print(f"\none dbt target folder: {folder / 1e6:.1f} MB; disk after runs 1, 5, 10, 20: "
-          + ", ".join(f"{sizes[i - 1] / 1e6:.1f} MB" for i in (1, 5, 10, 20))
-          + f"; without pruning: {RUNS * folder / 1e6:.1f} MB of targets; runs kept after run 20: {runs_kept[-1]}")
+    print(
+        f"\none dbt target folder: {folder / 1e6:.1f} MB; disk after runs 1, 5, 10, 20: "
+        + ", ".join(f"{sizes[i - 1] / 1e6:.1f} MB" for i in (1, 5, 10, 20))
+        + f"; without pruning: {RUNS * folder / 1e6:.1f} MB of targets; runs kept after run 20: {runs_kept[-1]}"
+    )
     assert len(per_run) == RUNS, "each run writes its own dbt target folder"
     assert max(sizes[4:]) <= max(sizes[:5]) + 2 * folder, f"disk use grew: {sizes}"
     assert len(list(target_root.iterdir())) <= 4, sorted(p.name for p in target_root.iterdir())
     assert runs_kept[-1] < RUNS / 2, f"run history was not pruned: {runs_kept}"
 
 
-@pytest.mark.parametrize("env, name", [({"ARP_KEEP_DBT_TARGETS": "0"}, "ARP_KEEP_DBT_TARGETS"),
-                                       ({"ARP_KEEP_DBT_TARGETS": "5; rm -rf /"}, "ARP_KEEP_DBT_TARGETS"),
-                                       ({"ARP_RUN_HISTORY_DAYS": "-1"}, "ARP_RUN_HISTORY_DAYS"),
-                                       ({"ARP_RUN_HISTORY_DAYS": "nan"}, "ARP_RUN_HISTORY_DAYS")])
+@pytest.mark.parametrize(
+    "env, name",
+    [
+        ({"ARP_KEEP_DBT_TARGETS": "0"}, "ARP_KEEP_DBT_TARGETS"),
+        ({"ARP_KEEP_DBT_TARGETS": "5; rm -rf /"}, "ARP_KEEP_DBT_TARGETS"),
+        ({"ARP_RUN_HISTORY_DAYS": "-1"}, "ARP_RUN_HISTORY_DAYS"),
+        ({"ARP_RUN_HISTORY_DAYS": "nan"}, "ARP_RUN_HISTORY_DAYS"),
+    ],
+)
 def test_retention_settings_are_numbers_in_range(env, name):
     with pytest.raises(RetentionSettingError, match=name):
         Retention.from_env(env)

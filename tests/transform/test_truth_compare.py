@@ -1,4 +1,5 @@
 """The comparison harness itself: what counts as a row missing on one side."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -25,6 +25,7 @@ otherwise empty day-and-hour cell is then a count of 1 against a true 0, inside 
 with defects, and a failure when the comparison is exact. Such rows are reported apart
 (`implied_zero_truth`, `implied_zero_mart`); any other one-sided row stays missing.
 """
+
 from __future__ import annotations
 
 import csv
@@ -61,8 +62,10 @@ def metric_kinds() -> dict[str, str]:
             elif unit in ("minutes", "hours"):
                 kinds[row["metric_id"]] = "time"
             else:
-                raise ValueError(f"seeds/metric_catalog.csv: metric {row['metric_id']} has unit {unit!r}, "
-                                 "which the truth comparison cannot classify")
+                raise ValueError(
+                    f"seeds/metric_catalog.csv: metric {row['metric_id']} has unit {unit!r}, "
+                    "which the truth comparison cannot classify"
+                )
     return kinds
 
 
@@ -85,9 +88,11 @@ def within_tolerance(kind: str, truth: float, ours: float | None, exact: bool = 
 
 
 def read_truth(truth_dir: Path) -> pd.DataFrame:
-    frame = pd.read_csv(truth_dir / "metric_values.csv", dtype={"dimension": str, "dimension_value": str,
-                                                               "period_start": str, "program": str},
-                        keep_default_na=False)
+    frame = pd.read_csv(
+        truth_dir / "metric_values.csv",
+        dtype={"dimension": str, "dimension_value": str, "period_start": str, "program": str},
+        keep_default_na=False,
+    )
     frame["value"] = frame["value"].astype(float)
     return frame
 
@@ -101,7 +106,7 @@ def normalize_ours(frame: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass
 class Comparison:
-    merged: pd.DataFrame           # truth rows and mart rows (outer join), with `ok` and `implied_zero`
+    merged: pd.DataFrame  # truth rows and mart rows (outer join), with `ok` and `implied_zero`
     kinds: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -143,9 +148,17 @@ def _fill_implied_zeros(merged: pd.DataFrame) -> pd.DataFrame:
         programs = set(zip(present["metric_id"], present["program"]))
         values = set(zip(present["metric_id"], present["dimension"], present["dimension_value"]))
         one_sided = merged[other].isna() & (merged["kind"] == "count")
-        in_domain = [(g, p) in periods and (m, pr) in programs and (m, d, v) in values
-                     for g, p, m, pr, d, v in zip(merged["period_grain"], merged["period_start"], merged["metric_id"],
-                                                  merged["program"], merged["dimension"], merged["dimension_value"])]
+        in_domain = [
+            (g, p) in periods and (m, pr) in programs and (m, d, v) in values
+            for g, p, m, pr, d, v in zip(
+                merged["period_grain"],
+                merged["period_start"],
+                merged["metric_id"],
+                merged["program"],
+                merged["dimension"],
+                merged["dimension_value"],
+            )
+        ]
         fill = one_sided & pd.Series(in_domain, index=merged.index)
         merged.loc[fill, other] = 0.0
         merged.loc[fill, "implied_zero"] = side
@@ -157,9 +170,10 @@ def compare(truth: pd.DataFrame, ours: pd.DataFrame, exact: bool = False) -> Com
     merged = truth.merge(normalize_ours(ours)[KEY + ["value"]], on=KEY, how="outer", suffixes=("_truth", "_ours"))
     merged["kind"] = merged["metric_id"].map(kinds)
     merged = _fill_implied_zeros(merged)
-    merged["ok"] = [not pd.isna(t) and within_tolerance(k, t, None if pd.isna(o) else o, exact, g)
-                    for k, t, o, g in zip(merged["kind"], merged["value_truth"], merged["value_ours"],
-                                          merged["period_grain"])]
+    merged["ok"] = [
+        not pd.isna(t) and within_tolerance(k, t, None if pd.isna(o) else o, exact, g)
+        for k, t, o, g in zip(merged["kind"], merged["value_truth"], merged["value_ours"], merged["period_grain"])
+    ]
     return Comparison(merged, kinds)
 
 

@@ -5,6 +5,7 @@ merged into another line of the same row (`repeated` tables: one line per respon
 left out by a filter the mapping states, or appears in the quarantine with the reason(s) it could
 not be mapped. For every row table `rows_in == mapped + merged + filtered + quarantined`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,7 +23,13 @@ from orchestration.ingest.vendor.expressions import evaluate
 from orchestration.ingest.vendor.geo import block_address, reproject
 from orchestration.ingest.vendor.readers import Export, read_export
 from orchestration.ingest.vendor.spec import (
-    EPOCH_FORMATS, BadExport, ColumnRule, Mapping, MappingError, TableRule, TimestampRule,
+    EPOCH_FORMATS,
+    BadExport,
+    ColumnRule,
+    Mapping,
+    MappingError,
+    TableRule,
+    TimestampRule,
 )
 
 QUARANTINE_COLUMNS = ["mapping", "source_file", "source_row", "record_id", "target_table", "reason", "record"]
@@ -38,8 +45,8 @@ class MappingResult:
     rows_in: int
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     quarantine: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=QUARANTINE_COLUMNS))
-    filtered: dict[str, int] = field(default_factory=dict)   # rows a filter / where left out, per table
-    merged: dict[str, int] = field(default_factory=dict)     # repeated lines folded into one row, per table
+    filtered: dict[str, int] = field(default_factory=dict)  # rows a filter / where left out, per table
+    merged: dict[str, int] = field(default_factory=dict)  # repeated lines folded into one row, per table
     # repeated tables: {column: keys whose lines disagree on it}, per table
     merge_conflicts: dict[str, dict[str, int]] = field(default_factory=dict)
     # values no code rule knew that pass_through kept, per "table.column"
@@ -62,10 +69,14 @@ class MappingResult:
         for rule in self.mapping.tables:
             name = rule.table.name
             kind = "distinct codes" if rule.distinct else "rows"
-            extra = "".join(f", {n:,} {what}" for what, n in
-                            (("merged", self.merged.get(name, 0)), ("filtered", self.filtered.get(name, 0))) if n)
-            lines.append(f"  {name:<18} {len(self.tables[name]):>9,} {kind}, "
-                         f"{self.quarantined(name):,} quarantined{extra}")
+            extra = "".join(
+                f", {n:,} {what}"
+                for what, n in (("merged", self.merged.get(name, 0)), ("filtered", self.filtered.get(name, 0)))
+                if n
+            )
+            lines.append(
+                f"  {name:<18} {len(self.tables[name]):>9,} {kind}, {self.quarantined(name):,} quarantined{extra}"
+            )
         for key, counts in self.passed_through.items():
             shown = ", ".join(f"{v!r} x{n}" for v, n in counts.most_common(5))
             lines.append(f"  {key}: {sum(counts.values()):,} values passed through untranslated ({shown})")
@@ -77,8 +88,13 @@ def apply_mapping(mapping: Mapping, export: Export | pd.DataFrame, source_file: 
         n = len(export)
         numbers = pd.Series(range(1, n + 1), dtype="int64")
         name = Path(source_file).name if source_file else "frame"
-        export = Export(export.reset_index(drop=True), pd.Series([name] * n, dtype=object),
-                        numbers + 1, numbers, (str(source_file or name),))
+        export = Export(
+            export.reset_index(drop=True),
+            pd.Series([name] * n, dtype=object),
+            numbers + 1,
+            numbers,
+            (str(source_file or name),),
+        )
     frame = export.frame
     result = MappingResult(mapping, Path(export.sources[0]), len(frame), source_files=export.sources)
     expressions = {"__filter": mapping.filter} if mapping.filter else {}
@@ -90,8 +106,10 @@ def apply_mapping(mapping: Mapping, export: Export | pd.DataFrame, source_file: 
     for key in (k for k in computed.columns if k.startswith("__")):
         if not (pd.api.types.is_bool_dtype(computed[key]) or computed[key].isna().all()):
             setting = "source.filter" if key == "__filter" else f"tables.{key.removeprefix('__where.')}.where"
-            raise MappingError(f"{mapping.path.name}: {setting}: {expressions[key]!r} is not a condition "
-                               f"(it gives {computed[key].dtype} values); write e.g. \"Agency = 'PD'\"")
+            raise MappingError(
+                f"{mapping.path.name}: {setting}: {expressions[key]!r} is not a condition "
+                f"(it gives {computed[key].dtype} values); write e.g. \"Agency = 'PD'\""
+            )
     keep = _truthy(computed["__filter"]) if mapping.filter else pd.Series(True, index=frame.index)
 
     quarantines = []
@@ -114,8 +132,9 @@ def _truthy(values: pd.Series) -> pd.Series:
     return values.map(lambda v: v is True or v is np.True_).astype(bool)
 
 
-def _map_table(mapping: Mapping, rule: TableRule, export: Export, computed: pd.DataFrame,
-               rows: pd.Series, result: MappingResult) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _map_table(
+    mapping: Mapping, rule: TableRule, export: Export, computed: pd.DataFrame, rows: pd.Series, result: MappingResult
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     frame = export.frame[rows]
     computed = computed[rows]
     reasons = pd.Series([""] * len(frame), index=frame.index, dtype=object)
@@ -138,9 +157,12 @@ def _map_table(mapping: Mapping, rule: TableRule, export: Export, computed: pd.D
                 shown = pd.Series(f"expr {col.expr} gave null", index=frame.index)
             else:
                 shown = _quote(frame[col.source] if col.source else pd.Series(None, index=frame.index))
-            reasons = _add(reasons, pd.Series(
-                np.where(missing, f"{col.name}: required value is missing (" + shown + ")", None),
-                index=frame.index))
+            reasons = _add(
+                reasons,
+                pd.Series(
+                    np.where(missing, f"{col.name}: required value is missing (" + shown + ")", None), index=frame.index
+                ),
+            )
 
     keys = list(rule.table.primary_key)
     if rule.distinct:
@@ -173,8 +195,15 @@ def _merge_conflicts(rule: TableRule, good: pd.DataFrame) -> dict[str, int]:
     return {c: int(n) for c, n in differing.items() if n}
 
 
-def _column(mapping: Mapping, rule: TableRule, col: ColumnRule, frame: pd.DataFrame, computed: pd.Series | None,
-            export: Export, result: MappingResult) -> tuple[pd.Series, pd.Series]:
+def _column(
+    mapping: Mapping,
+    rule: TableRule,
+    col: ColumnRule,
+    frame: pd.DataFrame,
+    computed: pd.Series | None,
+    export: Export,
+    result: MappingResult,
+) -> tuple[pd.Series, pd.Series]:
     """(values, reasons) for one contract column; reasons is None where the value is fine."""
     index = frame.index
     no_reason = pd.Series([None] * len(frame), index=index, dtype=object)
@@ -186,8 +215,10 @@ def _column(mapping: Mapping, rule: TableRule, col: ColumnRule, frame: pd.DataFr
     if col.reproject is not None:
         r = col.reproject
         lat, lon, unparseable = reproject(_clean(mapping, col, frame[r.x]), _clean(mapping, col, frame[r.y]), r.crs)
-        reasons = no_reason.where(~unparseable, f"{col.name}: {r.x}/{r.y} " + _quote(frame[r.x]) + "/" +
-                                  _quote(frame[r.y]) + " are not numbers")
+        reasons = no_reason.where(
+            ~unparseable,
+            f"{col.name}: {r.x}/{r.y} " + _quote(frame[r.x]) + "/" + _quote(frame[r.y]) + " are not numbers",
+        )
         return (lat if r.take == "latitude" else lon).astype("Float64"), reasons
 
     raw = computed if computed is not None else frame[col.source]
@@ -195,6 +226,7 @@ def _column(mapping: Mapping, rule: TableRule, col: ColumnRule, frame: pd.DataFr
     reasons = no_reason.copy()
 
     if col.pattern is not None:
+
         def derive(v):
             if v is None:
                 return None
@@ -207,10 +239,12 @@ def _column(mapping: Mapping, rule: TableRule, col: ColumnRule, frame: pd.DataFr
                 return _TEMPLATES.format(col.template, **m.groupdict())
             except ValueError:
                 return _NoMatch
+
         derived = values.astype(object).map(derive).astype(object)
         nomatch = derived.map(lambda v: v is _NoMatch).astype(bool)
-        reasons = reasons.where(~nomatch, f"{col.name}: {col.origin} " + _quote(raw) +
-                                f" does not match pattern {col.pattern.pattern}")
+        reasons = reasons.where(
+            ~nomatch, f"{col.name}: {col.origin} " + _quote(raw) + f" does not match pattern {col.pattern.pattern}"
+        )
         values = _obj(derived.where(~nomatch, None))
 
     if col.block:
@@ -229,8 +263,9 @@ def _column(mapping: Mapping, rule: TableRule, col: ColumnRule, frame: pd.DataFr
             values = _obj(translated.where(known, values))
         else:
             unmapped = values.notna() & ~known
-            reasons = reasons.where(~unmapped | reasons.notna(), f"{col.name}: {col.origin} " + _quote(raw) +
-                                    " has no code translation")
+            reasons = reasons.where(
+                ~unmapped | reasons.notna(), f"{col.name}: {col.origin} " + _quote(raw) + " has no code translation"
+            )
             values = translated
     return _typed(col, values, raw, reasons, rule, export)
 
@@ -296,8 +331,9 @@ class _NoMatchType:
 _NoMatch = _NoMatchType()
 
 
-def _typed(col: ColumnRule, values: pd.Series, raw: pd.Series, reasons: pd.Series, rule: TableRule,
-           export: Export) -> tuple[pd.Series, pd.Series]:
+def _typed(
+    col: ColumnRule, values: pd.Series, raw: pd.Series, reasons: pd.Series, rule: TableRule, export: Export
+) -> tuple[pd.Series, pd.Series]:
     """Parse to the contract type; unparseable non-null values get a reason and become null."""
     kind = col.logical_type
     present = values.notna()
@@ -315,11 +351,13 @@ def _typed(col: ColumnRule, values: pd.Series, raw: pd.Series, reasons: pd.Serie
         else:
             parsed = numbers.astype("Float64")
     elif kind == "boolean":
+
         def to_bool(v):
             if v is None or isinstance(v, bool):
                 return v
             text = str(v).strip().lower()
             return True if text in col.true_tokens else False if text in col.false_tokens else _NoMatch
+
         converted = values.astype(object).map(to_bool).astype(object)
         bad = converted.map(lambda v: v is _NoMatch).astype(bool)
         parsed = converted.where(~bad, None).astype("boolean")
@@ -328,8 +366,12 @@ def _typed(col: ColumnRule, values: pd.Series, raw: pd.Series, reasons: pd.Serie
         # Every value failing says the format is wrong; one odd value in a sparse column does not.
         if bad.any() and bad.sum() == present.sum() and (bad.sum() >= 2 or present.all()):
             _wrong_format(rule, col, raw, bad, export)
-        reasons = reasons.where(~dst | reasons.notna(), f"{col.name}: " + _quote(raw) +
-                                f" is a local time skipped or repeated by a DST change in {col.timestamp.timezone}")
+        reasons = reasons.where(
+            ~dst | reasons.notna(),
+            f"{col.name}: "
+            + _quote(raw)
+            + f" is a local time skipped or repeated by a DST change in {col.timestamp.timezone}",
+        )
     elif kind == "date":
         fmt = col.date_format
         dates = pd.to_datetime(values.where(present, None), format=fmt, errors="coerce")
@@ -353,8 +395,7 @@ def _timestamps(values: pd.Series, rule: TimestampRule) -> tuple[pd.Series, pd.S
     if pd.api.types.is_datetime64_any_dtype(values.infer_objects().dtype):
         stamps = pd.to_datetime(values.infer_objects())
     else:
-        stamps = pd.to_datetime(values.where(present, None), format=fmt, errors="coerce",
-                                utc=rule.zone == "offset")
+        stamps = pd.to_datetime(values.where(present, None), format=fmt, errors="coerce", utc=rule.zone == "offset")
     bad = present & stamps.isna()
     if rule.zone == "offset":
         if stamps.dt.tz is None:  # e.g. Parquet naive values declared as carrying offsets
@@ -387,7 +428,8 @@ def _wrong_format(rule: TableRule, col: ColumnRule, raw: pd.Series, bad: pd.Seri
         f"match the timestamp format {col.timestamp.format!r} ({rule.table.name}.{col.name}), and neither "
         f"does any other value of that column; set {setting} in {export.mapping_file or 'the mapping'} to "
         f"the export's format (strftime codes such as %m/%d/%Y %H:%M, or ISO8601, epoch_seconds, "
-        f"epoch_milliseconds)")
+        f"epoch_milliseconds)"
+    )
 
 
 def _localize(wall: pd.Series, rule: TimestampRule, valid: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -428,8 +470,7 @@ def _dedupe(rule: TableRule, good: pd.DataFrame, export: Export) -> tuple[pd.Dat
         shown = repr(key[0]) if len(keys) == 1 else repr(key)
         w = winner[key]
         where = "" if len(export.sources) == 1 else f" of {export.files.loc[w]}"
-        reasons[index] = (f"duplicate {', '.join(keys)} {shown}: superseded by source row "
-                          f"{export.rows.loc[w]}{where}")
+        reasons[index] = f"duplicate {', '.join(keys)} {shown}: superseded by source row {export.rows.loc[w]}{where}"
     return kept.sort_index(), pd.Series(reasons, dtype=object)
 
 
@@ -437,16 +478,20 @@ def _quarantine_rows(mapping: Mapping, rule: TableRule, export: Export, reasons:
     if reasons.empty:
         return pd.DataFrame(columns=QUARANTINE_COLUMNS[1:])
     rows = export.frame.loc[reasons.index]
-    records = [json.dumps({str(k): _jsonable(v) for k, v in rec.items()}, ensure_ascii=False)
-               for rec in rows.to_dict("records")]
-    return pd.DataFrame({
-        "source_file": export.files.loc[reasons.index].values,
-        "source_row": export.rows.loc[reasons.index].values.astype("int64"),  # 1-based data row of its file
-        "record_id": rows[mapping.record_id].astype(str).values if mapping.record_id else None,
-        "target_table": rule.table.name,
-        "reason": reasons.values,
-        "record": records,
-    })
+    records = [
+        json.dumps({str(k): _jsonable(v) for k, v in rec.items()}, ensure_ascii=False)
+        for rec in rows.to_dict("records")
+    ]
+    return pd.DataFrame(
+        {
+            "source_file": export.files.loc[reasons.index].values,
+            "source_row": export.rows.loc[reasons.index].values.astype("int64"),  # 1-based data row of its file
+            "record_id": rows[mapping.record_id].astype(str).values if mapping.record_id else None,
+            "target_table": rule.table.name,
+            "reason": reasons.values,
+            "record": records,
+        }
+    )
 
 
 def _obj(values: pd.Series) -> pd.Series:

@@ -5,6 +5,7 @@ One SQL dialect covers what real exports need without Python: date and time in t
 the export's columns as text after trimming, with source.null_tokens already NULL, so
 `coalesce(a, b)` skips a missing `a` whatever token the vendor writes for "missing".
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -52,14 +53,15 @@ def evaluate(mapping: Mapping, frame: pd.DataFrame, expressions: dict[str, str])
                         f"{mapping.path.name}: {_setting(name)}: expression {expr!r} fails: {message}. "
                         f"Quote export column names with spaces in double quotes, and use TRY_CAST / "
                         f"try_strptime where some rows may not convert (they become null and are "
-                        f"quarantined if the column is required)") from None
+                        f"quarantined if the column is required)"
+                    ) from None
             raise
     finally:
         con.close()
 
 
 def _run(con, expressions: dict[str, str], index: pd.Index) -> pd.DataFrame:
-    select = ", ".join(f"({expr}) AS \"{name}\"" for name, expr in expressions.items())
+    select = ", ".join(f'({expr}) AS "{name}"' for name, expr in expressions.items())
     out = con.execute(f"SELECT {ROW}, {select} FROM export ORDER BY {ROW}").fetchdf()
     out.index = index
     return out.drop(columns=[ROW])

@@ -1,4 +1,5 @@
 """Location rules: projected coordinates to WGS84, and street addresses generalized to the block."""
+
 from __future__ import annotations
 
 import re

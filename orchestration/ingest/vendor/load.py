@@ -6,6 +6,7 @@ source system: the same contract check, cursor, merge and counts apply, and the 
 The quarantine goes to `<raw schema>.vendor_quarantine` in the same warehouse transaction.
 A bad export (unreadable file, too many quarantined rows) fails before the warehouse is opened.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,13 +20,14 @@ import pandas as pd
 import pyarrow as pa
 import sqlalchemy as sa
 
-from orchestration.contract import PROJECT_ROOT, sqlalchemy_table
+from orchestration.contract import sqlalchemy_table
 from orchestration.ingest.destination import Destination
 from orchestration.ingest.loader import LoadReport, load_system
 from orchestration.ingest.vendor.engine import MappingResult, apply_mapping
 from orchestration.ingest.vendor.readers import read_export
 from orchestration.ingest.vendor.spec import BadExport, Mapping, MappingError, load_mapping
 from orchestration.ingest.warehouse import Warehouse, q
+from orchestration.paths import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +68,13 @@ def map_export(mapping: Mapping | str | Path, export=None) -> MappingResult:
     return apply_mapping(mapping, read_export(mapping, export))
 
 
-def stage_export(mapping: Mapping | str | Path, export=None, staged_path: str | Path | None = None,
-                 *, max_quarantine_share: float | None = None) -> tuple[MappingResult, Path]:
+def stage_export(
+    mapping: Mapping | str | Path,
+    export=None,
+    staged_path: str | Path | None = None,
+    *,
+    max_quarantine_share: float | None = None,
+) -> tuple[MappingResult, Path]:
     """Map an export and write the contract-shaped SQLite staging file; returns (result, path).
 
     With `max_quarantine_share` an export quarantining more than that share fails before staging.
@@ -97,7 +104,8 @@ def check_quarantine_share(result: MappingResult, share: float) -> None:
             f"{name} ({result.quarantine_share(name):.0%}) would be quarantined, more than the "
             f"{share:.0%} allowed (source.max_quarantine_share in {result.mapping.path.name}); nothing was "
             f"loaded. Most common reasons: {examples}. Fix the mapping or the export, or raise the share "
-            f"if the export really is this incomplete")
+            f"if the export really is this incomplete"
+        )
 
 
 def load_vendor_file(
@@ -120,8 +128,14 @@ def load_vendor_file(
     mapping = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
     result, staged = stage_export(mapping, export, staged_path, max_quarantine_share=mapping.max_quarantine_share)
     report = load_system(
-        mapping.system.name, f"sqlite:///{staged}", destination, tables=tables, full_refresh=full_refresh,
-        lookback=None, logger=logger, keep_newer=True,
+        mapping.system.name,
+        f"sqlite:///{staged}",
+        destination,
+        tables=tables,
+        full_refresh=full_refresh,
+        lookback=None,
+        logger=logger,
+        keep_newer=True,
         also=lambda wh: write_quarantine(wh, mapping.system.raw_schema, result),
     )
     return VendorLoadReport(result, report, staged)
@@ -141,11 +155,22 @@ def write_quarantine(wh: Warehouse, schema: str, result: MappingResult) -> None:
         return
     frame = result.quarantine.copy()
     frame["quarantined_at"] = pd.Timestamp.now(tz="UTC").tz_localize(None).floor("us")
-    batch = pa.Table.from_pandas(frame, preserve_index=False, schema=pa.schema([
-        ("mapping", pa.string()), ("source_file", pa.string()), ("source_row", pa.int64()),
-        ("record_id", pa.string()), ("target_table", pa.string()), ("reason", pa.string()),
-        ("record", pa.string()), ("quarantined_at", pa.timestamp("us")),
-    ]))
+    batch = pa.Table.from_pandas(
+        frame,
+        preserve_index=False,
+        schema=pa.schema(
+            [
+                ("mapping", pa.string()),
+                ("source_file", pa.string()),
+                ("source_row", pa.int64()),
+                ("record_id", pa.string()),
+                ("target_table", pa.string()),
+                ("reason", pa.string()),
+                ("record", pa.string()),
+                ("quarantined_at", pa.timestamp("us")),
+            ]
+        ),
+    )
     wh.insert_arrow(target, batch)
 
 
@@ -166,8 +191,9 @@ def _write_stage(mapping: Mapping, result: MappingResult, path: Path) -> None:
                 continue
             cols = list(frame.columns)
             rows = _sqlite_rows(frame)
-            con.executemany(f"INSERT INTO {q(name)} ({', '.join(q(c) for c in cols)}) "
-                            f"VALUES ({', '.join('?' * len(cols))})", rows)
+            con.executemany(
+                f"INSERT INTO {q(name)} ({', '.join(q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})", rows
+            )
         con.commit()
     finally:
         con.close()

@@ -4,6 +4,7 @@ It answers, before anything is loaded: how many rows each table would get, why t
 be quarantined (grouped), which mapped values staging would still reject or flag (incident-number
 format, fixed vocabularies, ranges, placeholder dates), and whether a rule drops everything.
 """
+
 from __future__ import annotations
 
 import csv
@@ -14,8 +15,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import yaml
 
-from orchestration.contract import PROJECT_ROOT
 from orchestration.ingest.vendor.engine import MappingResult
+from orchestration.paths import PROJECT_ROOT
 
 INCIDENT_NUMBER = re.compile(r"^\d{4}-\d{7}$")  # the contract's 'YYYY-NNNNNNN'
 INCIDENT_NUMBER_COLUMNS = ("incident_number", "cad_incident_number")
@@ -55,18 +56,26 @@ def vocabularies() -> dict[tuple[str, str], tuple[frozenset[str], str]]:
         ("incidents", "disposition"): (_seed("dispositions", "disposition_code"), "seeds/dispositions.csv"),
         ("units", "unit_type"): (unit_types, "contracts/cad_replica.yml"),
         ("unit_assignments", "unit_type"): (unit_types, "contracts/cad_replica.yml"),
-        ("unit_assignments", "transport_destination"):
-            (_seed("transport_destinations", "destination_code"), "seeds/transport_destinations.csv"),
-        ("unit_status_changes", "status"):
-            (frozenset({"AVAILABLE", "ASSIGNED", "OUT_OF_SERVICE", "OFF_DUTY"}), "contracts/cad_replica.yml"),
+        ("unit_assignments", "transport_destination"): (
+            _seed("transport_destinations", "destination_code"),
+            "seeds/transport_destinations.csv",
+        ),
+        ("unit_status_changes", "status"): (
+            frozenset({"AVAILABLE", "ASSIGNED", "OUT_OF_SERVICE", "OFF_DUTY"}),
+            "contracts/cad_replica.yml",
+        ),
         ("encounters", "program"): (programs, "dbt_project.yml vars.eligibility_programs"),
         ("encounters", "outcome"): (_seed("encounter_outcomes", "outcome_code"), "seeds/encounter_outcomes.csv"),
         ("referrals", "referral_type"): (_seed("referral_types", "referral_type"), "seeds/referral_types.csv"),
-        ("transports", "destination_type"):
-            (_seed("transport_destinations", "destination_code"), "seeds/transport_destinations.csv"),
+        ("transports", "destination_type"): (
+            _seed("transport_destinations", "destination_code"),
+            "seeds/transport_destinations.csv",
+        ),
         ("follow_ups", "method"): (frozenset({"PHONE", "IN_PERSON", "TEXT"}), "contracts/case_management.yml"),
-        ("follow_ups", "outcome"): (frozenset({"CONNECTED", "LEFT_MESSAGE", "UNABLE_TO_REACH", "DECLINED"}),
-                                    "contracts/case_management.yml"),
+        ("follow_ups", "outcome"): (
+            frozenset({"CONNECTED", "LEFT_MESSAGE", "UNABLE_TO_REACH", "DECLINED"}),
+            "contracts/case_management.yml",
+        ),
     }
 
 
@@ -77,15 +86,18 @@ RANGES = {"priority": (1, 5), "latitude": (-90, 90), "longitude": (-180, 180)}
 class Profile:
     result: MappingResult
     lines: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)   # make the dry run exit non-zero
+    problems: list[str] = field(default_factory=list)  # make the dry run exit non-zero
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
     def text(self) -> str:
-        verdict = ["", "OK: the mapping keeps rows in every table it fills"] if self.ok else \
-            ["", "FAILED:"] + [f"  {p}" for p in self.problems]
+        verdict = (
+            ["", "OK: the mapping keeps rows in every table it fills"]
+            if self.ok
+            else ["", "FAILED:"] + [f"  {p}" for p in self.problems]
+        )
         return "\n".join(self.lines + verdict)
 
 
@@ -94,7 +106,7 @@ def profile(result: MappingResult) -> Profile:
     out = Profile(result)
     out.lines.append(result.summary())
     placeholder = pd.Timestamp(_dbt_var("placeholder_before"))
-    now = pd.Timestamp(dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+    now = pd.Timestamp(dt.datetime.now(dt.UTC).replace(tzinfo=None))
     vocab = vocabularies()
     for rule in mapping.tables:
         name = rule.table.name
@@ -107,8 +119,10 @@ def profile(result: MappingResult) -> Profile:
             out.problems.append(f"{name}: every one of its {considered:,} rows would be quarantined (see the reasons)")
         share = result.quarantine_share(name)
         if not rule.distinct and share > mapping.max_quarantine_share:
-            out.problems.append(f"{name}: {share:.0%} of rows quarantined, above source.max_quarantine_share "
-                                f"{mapping.max_quarantine_share:.0%}: a load would fail")
+            out.problems.append(
+                f"{name}: {share:.0%} of rows quarantined, above source.max_quarantine_share "
+                f"{mapping.max_quarantine_share:.0%}: a load would fail"
+            )
         q = result.quarantine[result.quarantine.target_table == name]
         if len(q):
             out.lines.append(f"  quarantined {len(q):,} ({share:.1%}), by reason:")
@@ -126,12 +140,16 @@ def profile(result: MappingResult) -> Profile:
                 staged = odd.map(staged_incident_number)
                 fixed, lost = odd[staged.notna()], odd[staged.isna()]
                 if len(fixed):
-                    out.lines.append(f"  {column}: {len(fixed):,} values not in the contract's YYYY-NNNNNNN form "
-                                     f"that staging re-formats (e.g. {fixed.iloc[0]!r} -> "
-                                     f"{staged_incident_number(fixed.iloc[0])!r})")
+                    out.lines.append(
+                        f"  {column}: {len(fixed):,} values not in the contract's YYYY-NNNNNNN form "
+                        f"that staging re-formats (e.g. {fixed.iloc[0]!r} -> "
+                        f"{staged_incident_number(fixed.iloc[0])!r})"
+                    )
                 if len(lost):
-                    out.lines.append(f"  {column}: {len(lost):,} values staging cannot read as YYYY-NNNNNNN "
-                                     f"(e.g. {lost.iloc[0]!r}): quarantined there as invalid_incident_number")
+                    out.lines.append(
+                        f"  {column}: {len(lost):,} values staging cannot read as YYYY-NNNNNNN "
+                        f"(e.g. {lost.iloc[0]!r}): quarantined there as invalid_incident_number"
+                    )
             if (name, column) in vocab:
                 allowed, home = vocab[(name, column)]
                 unknown = values[~values.astype(str).isin(allowed)].astype(str).value_counts()
@@ -146,18 +164,28 @@ def profile(result: MappingResult) -> Profile:
             if pd.api.types.is_datetime64_any_dtype(values.dtype):
                 early, late = (values < placeholder).sum(), (values > now).sum()
                 if early:
-                    out.lines.append(f"  {column}: {early:,} times before {placeholder.date()} (placeholders; "
-                                     f"staging treats them as missing)")
+                    out.lines.append(
+                        f"  {column}: {early:,} times before {placeholder.date()} (placeholders; "
+                        f"staging treats them as missing)"
+                    )
                 if late:
                     out.lines.append(f"  {column}: {late:,} times in the future (wrong zone or format?)")
         if result.merged.get(name):
             conflicts = result.merge_conflicts.get(name, {})
-            detail = ("; lines of one key disagree on " + ", ".join(f"{c} ({n:,} keys)" for c, n in conflicts.items())
-                      + ": the line with the latest updated_at is kept") if conflicts else \
-                ", all identical apart from updated_at"
+            detail = (
+                (
+                    "; lines of one key disagree on "
+                    + ", ".join(f"{c} ({n:,} keys)" for c, n in conflicts.items())
+                    + ": the line with the latest updated_at is kept"
+                )
+                if conflicts
+                else ", all identical apart from updated_at"
+            )
             out.lines.append(f"  {result.merged[name]:,} repeated lines merged into their key's row{detail}")
         for key, counts in result.passed_through.items():
             if key.startswith(f"{name}."):
-                out.lines.append(f"  {key.split('.', 1)[1]}: {sum(counts.values()):,} values passed through "
-                                 f"untranslated ({len(counts)} distinct)")
+                out.lines.append(
+                    f"  {key.split('.', 1)[1]}: {sum(counts.values()):,} values passed through "
+                    f"untranslated ({len(counts)} distinct)"
+                )
     return out

@@ -5,6 +5,7 @@ can send the city's data person to the exact spot. Problems with the file itself
 empty file, ragged rows) stop the load before anything is mapped: a half-read export would
 look like deletions and corrections that never happened.
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,9 +26,9 @@ class Export:
     """The rows of one export; `files`, `lines` and `rows` say where each row was read."""
 
     frame: pd.DataFrame
-    files: pd.Series      # file (or table) name per row
-    lines: pd.Series      # first file line of the row (CSV), else the row number
-    rows: pd.Series       # 1-based data row within its file
+    files: pd.Series  # file (or table) name per row
+    lines: pd.Series  # first file line of the row (CSV), else the row number
+    rows: pd.Series  # 1-based data row within its file
     sources: tuple[str, ...]
     mapping_file: str = ""
 
@@ -47,8 +48,10 @@ def read_export(mapping: Mapping, paths: str | Path | list | tuple | None = None
         export = _concat(parts, tuple(str(f) for f in files))
     missing = sorted(mapping.source_columns - set(export.frame.columns))
     if missing:
-        raise MappingError(f"{mapping.path.name}: export {export.label} lacks columns {missing} "
-                           f"(it has {', '.join(map(str, export.frame.columns))})")
+        raise MappingError(
+            f"{mapping.path.name}: export {export.label} lacks columns {missing} "
+            f"(it has {', '.join(map(str, export.frame.columns))})"
+        )
     export.mapping_file = mapping.path.name
     return export
 
@@ -93,8 +96,10 @@ def _export_files(mapping: Mapping, paths) -> list[Path]:
 def _read_csv(mapping: Mapping, path: Path) -> Export:
     data = path.read_bytes()
     if not data.strip():
-        raise BadExport(f"{path}: the export is empty ({len(data)} bytes, no header): the CAD export job "
-                        f"probably failed; re-export it before loading")
+        raise BadExport(
+            f"{path}: the export is empty ({len(data)} bytes, no header): the CAD export job "
+            f"probably failed; re-export it before loading"
+        )
     encoding = mapping.encoding
     try:
         # utf-8-sig: Excel's "CSV UTF-8" starts with a byte-order mark that is not part of the header.
@@ -105,9 +110,14 @@ def _read_csv(mapping: Mapping, path: Path) -> Export:
         raise BadExport(
             f"{path} line {line}, character {column}: byte 0x{data[exc.start]:02x} is not valid {encoding}; "
             f"the file was probably saved as Windows-1252/Latin-1: set encoding: cp1252 under source: "
-            f"in {mapping.path.name} (or re-export as UTF-8)") from None
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=str(mapping.csv_options.get("sep", ",")),
-                        quotechar=str(mapping.csv_options.get("quotechar", '"')), strict=True)
+            f"in {mapping.path.name} (or re-export as UTF-8)"
+        ) from None
+    reader = csv.reader(
+        io.StringIO(text, newline=""),
+        delimiter=str(mapping.csv_options.get("sep", ",")),
+        quotechar=str(mapping.csv_options.get("quotechar", '"')),
+        strict=True,
+    )
     try:
         header = next(reader, None)
         if not header or not any(h.strip() for h in header):
@@ -115,8 +125,10 @@ def _read_csv(mapping: Mapping, path: Path) -> Export:
         header = [h.strip() for h in header]
         repeated = sorted({h for h in header if header.count(h) > 1})
         if repeated:
-            raise BadExport(f"{path} line 1: column names {repeated} appear more than once; rename them in the "
-                            f"export so each mapping rule reads one column")
+            raise BadExport(
+                f"{path} line 1: column names {repeated} appear more than once; rename them in the "
+                f"export so each mapping rule reads one column"
+            )
         rows, lines = [], []
         start = reader.line_num + 1
         for fields in reader:
@@ -129,26 +141,39 @@ def _read_csv(mapping: Mapping, path: Path) -> Export:
             lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise BadExport(f"{path} line {reader.line_num}: {exc}; check the quoting (source.csv.quotechar) "
-                        f"and delimiter (source.csv.sep) in {mapping.path.name}") from None
+        raise BadExport(
+            f"{path} line {reader.line_num}: {exc}; check the quoting (source.csv.quotechar) "
+            f"and delimiter (source.csv.sep) in {mapping.path.name}"
+        ) from None
     if not rows:
-        raise BadExport(f"{path}: the export has a header but no data rows; the CAD export job probably "
-                        f"failed or its date range was empty; re-export it before loading")
+        raise BadExport(
+            f"{path}: the export has a header but no data rows; the CAD export job probably "
+            f"failed or its date range was empty; re-export it before loading"
+        )
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     n = len(frame)
-    return Export(frame, pd.Series([path.name] * n, dtype=object), pd.Series(lines, dtype="int64"),
-                  pd.Series(range(1, n + 1), dtype="int64"), (str(path),))
+    return Export(
+        frame,
+        pd.Series([path.name] * n, dtype=object),
+        pd.Series(lines, dtype="int64"),
+        pd.Series(range(1, n + 1), dtype="int64"),
+        (str(path),),
+    )
 
 
 def _ragged(path: Path, line: int, header: list[str], fields: list[str], mapping: Mapping) -> str:
     if len(fields) > len(header):
-        where = (f"{len(fields) - len(header)} field(s) after the last column {header[-1]!r} have no header "
-                 f"(first extra value {fields[len(header)]!r})")
+        where = (
+            f"{len(fields) - len(header)} field(s) after the last column {header[-1]!r} have no header "
+            f"(first extra value {fields[len(header)]!r})"
+        )
     else:
         where = f"column {header[len(fields)]!r} and the ones after it are missing"
-    return (f"{path} line {line}: {len(fields)} fields where the header has {len(header)}: {where}; "
-            f"an unquoted delimiter inside a value or a truncated line - fix the export or set "
-            f"source.csv.sep / source.csv.quotechar in {mapping.path.name}")
+    return (
+        f"{path} line {line}: {len(fields)} fields where the header has {len(header)}: {where}; "
+        f"an unquoted delimiter inside a value or a truncated line - fix the export or set "
+        f"source.csv.sep / source.csv.quotechar in {mapping.path.name}"
+    )
 
 
 def _read_xlsx(mapping: Mapping, path: Path) -> Export:
@@ -156,13 +181,17 @@ def _read_xlsx(mapping: Mapping, path: Path) -> Export:
     try:
         sheets = pd.read_excel(path, sheet_name=None, dtype=object, header=None)
     except (ValueError, OSError) as exc:  # not a zip / not a workbook
-        raise BadExport(f"{path}: not a readable .xlsx workbook ({exc}); save it again as .xlsx or export CSV") from None
+        raise BadExport(
+            f"{path}: not a readable .xlsx workbook ({exc}); save it again as .xlsx or export CSV"
+        ) from None
     sheet = mapping.sheet if mapping.sheet is not None else next(iter(sheets), None)
     if isinstance(sheet, int):
         sheet = list(sheets)[sheet] if 0 <= sheet < len(sheets) else None
     if sheet not in sheets:
-        raise BadExport(f"{path}: no sheet {mapping.sheet!r} (it has {', '.join(map(repr, sheets))}); "
-                        f"set source.sheet in {mapping.path.name}")
+        raise BadExport(
+            f"{path}: no sheet {mapping.sheet!r} (it has {', '.join(map(repr, sheets))}); "
+            f"set source.sheet in {mapping.path.name}"
+        )
     cells = sheets[sheet].dropna(how="all")
     if cells.empty:
         raise BadExport(f"{path} sheet {sheet!r}: the sheet is empty; re-export it before loading")
@@ -172,17 +201,24 @@ def _read_xlsx(mapping: Mapping, path: Path) -> Export:
     keep = [i for i, h in enumerate(header) if h or cells.iloc[1:, i].notna().any()]
     if any(not header[i] for i in keep):
         first = next(i for i in keep if not header[i])
-        raise BadExport(f"{path} sheet {sheet!r} row {header_row + 1}, column {first + 1}: values under an empty "
-                        f"header cell; name the column in the sheet")
+        raise BadExport(
+            f"{path} sheet {sheet!r} row {header_row + 1}, column {first + 1}: values under an empty "
+            f"header cell; name the column in the sheet"
+        )
     body = cells.iloc[1:, keep]
     if body.empty:
         raise BadExport(f"{path} sheet {sheet!r}: a header but no data rows; re-export it before loading")
-    frame = pd.DataFrame({header[i]: body.iloc[:, j].map(_cell_text).astype(object).values
-                          for j, i in enumerate(keep)}, dtype=object)
+    frame = pd.DataFrame(
+        {header[i]: body.iloc[:, j].map(_cell_text).astype(object).values for j, i in enumerate(keep)}, dtype=object
+    )
     n = len(frame)
-    return Export(frame, pd.Series([path.name] * n, dtype=object),
-                  pd.Series((body.index + 1).astype("int64")), pd.Series(range(1, n + 1), dtype="int64"),
-                  (str(path),))
+    return Export(
+        frame,
+        pd.Series([path.name] * n, dtype=object),
+        pd.Series((body.index + 1).astype("int64")),
+        pd.Series(range(1, n + 1), dtype="int64"),
+        (str(path),),
+    )
 
 
 def _cell_text(value):
@@ -215,14 +251,22 @@ def _read_sql(mapping: Mapping) -> Export:
     except (sa.exc.SQLAlchemyError, pd.errors.DatabaseError) as exc:
         cause = exc.__cause__ or exc
         detail = str(getattr(cause, "orig", None) or cause).splitlines()[0]
-        raise MappingError(f"{mapping.path.name}: cannot read `{mapping.query}` from {safe_url(mapping.url)}: "
-                           f"{detail}; check source.url and source.table/query") from None
+        raise MappingError(
+            f"{mapping.path.name}: cannot read `{mapping.query}` from {safe_url(mapping.url)}: "
+            f"{detail}; check source.url and source.table/query"
+        ) from None
     finally:
         engine.dispose()
     # Databases return typed values; text columns are compared like CSV text.
-    frame = frame.astype({c: object for c in frame.columns if frame[c].dtype != object and
-                          not pd.api.types.is_numeric_dtype(frame[c]) and
-                          not pd.api.types.is_datetime64_any_dtype(frame[c])})
+    frame = frame.astype(
+        {
+            c: object
+            for c in frame.columns
+            if frame[c].dtype != object
+            and not pd.api.types.is_numeric_dtype(frame[c])
+            and not pd.api.types.is_datetime64_any_dtype(frame[c])
+        }
+    )
     n = len(frame)
     name = mapping.query.removeprefix("SELECT * FROM ").replace('"', "") if mapping.query else "query"
     numbers = pd.Series(range(1, n + 1), dtype="int64")
@@ -235,10 +279,12 @@ def _concat(parts: list[Export], sources: tuple[str, ...]) -> Export:
     columns = list(parts[0].frame.columns)
     for part, source in zip(parts[1:], sources[1:]):
         if list(part.frame.columns) != columns:
-            raise BadExport(f"{source}: its columns differ from {Path(sources[0]).name}'s "
-                            f"(extra {sorted(set(part.frame.columns) - set(columns))}, "
-                            f"missing {sorted(set(columns) - set(part.frame.columns))}); "
-                            f"every file of one mapping must have the same header")
+            raise BadExport(
+                f"{source}: its columns differ from {Path(sources[0]).name}'s "
+                f"(extra {sorted(set(part.frame.columns) - set(columns))}, "
+                f"missing {sorted(set(columns) - set(part.frame.columns))}); "
+                f"every file of one mapping must have the same header"
+            )
     return Export(
         pd.concat([p.frame for p in parts], ignore_index=True),
         pd.concat([p.files for p in parts], ignore_index=True),

@@ -25,6 +25,7 @@ and optional steps applied in this order to the value:
 
 Errors name the mapping file and the offending key, so a city's data person can fix the YAML.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,7 +36,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from orchestration.contract import PROJECT_ROOT, ContractError, System, Table, get_system
+from orchestration.contract import ContractError, System, Table, get_system
+from orchestration.paths import PROJECT_ROOT
 
 ZONES = ("offset", "local", "utc")
 EPOCH_FORMATS = {"epoch_seconds": "s", "epoch_milliseconds": "ms"}
@@ -60,11 +62,11 @@ class BadExport(MappingError):
 
 @dataclass(frozen=True)
 class TimestampRule:
-    format: str = "ISO8601"          # strftime pattern, or ISO8601
-    zone: str = "local"              # what the text's clock reads: its own offset, local time, or UTC
-    timezone: str = ""               # IANA zone of local wall-clock readings (mapping default)
-    repair: str | None = None        # doubled_conversion: see docs/ingestion.md
-    dst_gap: str = "quarantine"      # local times skipped by the spring-forward change
+    format: str = "ISO8601"  # strftime pattern, or ISO8601
+    zone: str = "local"  # what the text's clock reads: its own offset, local time, or UTC
+    timezone: str = ""  # IANA zone of local wall-clock readings (mapping default)
+    repair: str | None = None  # doubled_conversion: see docs/ingestion.md
+    dst_gap: str = "quarantine"  # local times skipped by the spring-forward change
     dst_overlap: str = "quarantine"  # local times repeated by the fall-back change
 
 
@@ -78,7 +80,7 @@ class ColumnRule:
     value: Any = _MISSING
     same_as: str | None = None
     surrogate_key: tuple[str, ...] = ()
-    reproject: "Reprojection | None" = None
+    reproject: Reprojection | None = None
     null_tokens: tuple[str, ...] = ()
     pattern: re.Pattern | None = None
     template: str | None = None
@@ -151,8 +153,8 @@ class Mapping:
     encoding: str = "utf-8"
     filter: str | None = None
     max_quarantine_share: float = DEFAULT_MAX_QUARANTINE_SHARE
-    url: str | None = None      # format sql: a SQLAlchemy URL
-    query: str | None = None    # format sql: the table/view (as a SELECT) or query to read
+    url: str | None = None  # format sql: a SQLAlchemy URL
+    query: str | None = None  # format sql: the table/view (as a SELECT) or query to read
     sheet: str | int | None = None  # format xlsx: sheet name or 0-based position (default: the first)
 
     @property
@@ -202,8 +204,24 @@ def _parse(doc: Any, path: Path) -> Mapping:
     timezone = _mapping_timezone(doc, path, where)
     _check_zone(timezone, f"{where}: timezone")
     source = _req(doc, "source", where)
-    _only(source, {"format", "path", "null_tokens", "record_id", "csv", "encoding", "filter",
-                   "max_quarantine_share", "url", "table", "query", "sheet"}, f"{where}: source")
+    _only(
+        source,
+        {
+            "format",
+            "path",
+            "null_tokens",
+            "record_id",
+            "csv",
+            "encoding",
+            "filter",
+            "max_quarantine_share",
+            "url",
+            "table",
+            "query",
+            "sheet",
+        },
+        f"{where}: source",
+    )
     fmt = source.get("format", "csv")
     if fmt not in FORMATS:
         raise MappingError(f"{where}: source.format must be one of {', '.join(FORMATS)}, not {fmt!r}")
@@ -230,8 +248,9 @@ def _parse(doc: Any, path: Path) -> Mapping:
     try:
         "".encode(encoding)
     except LookupError:
-        raise MappingError(f"{where}: source.encoding {encoding!r} is not a known encoding "
-                           f"(e.g. utf-8, cp1252, latin-1)") from None
+        raise MappingError(
+            f"{where}: source.encoding {encoding!r} is not a known encoding (e.g. utf-8, cp1252, latin-1)"
+        ) from None
     codes = doc.get("codes") or {}
     if not isinstance(codes, dict) or not all(isinstance(v, dict) for v in codes.values()):
         raise MappingError(f"{where}: codes must map a name to a {{source value: contract value}} table")
@@ -243,16 +262,28 @@ def _parse(doc: Any, path: Path) -> Mapping:
         try:
             table = system.table(table_name)
         except KeyError:
-            raise MappingError(f"{where}: tables.{table_name}: the {system.name} contract has no such table "
-                               f"(have {', '.join(t.name for t in system.tables)})") from None
+            raise MappingError(
+                f"{where}: tables.{table_name}: the {system.name} contract has no such table "
+                f"(have {', '.join(t.name for t in system.tables)})"
+            ) from None
         tables.append(_parse_table(table, tdoc or {}, codes, timezone, f"{where}: tables.{table_name}"))
     return Mapping(
-        name=_mapping_name(_req(doc, "name", where), where), path=path, system=system, format=fmt,
+        name=_mapping_name(_req(doc, "name", where), where),
+        path=path,
+        system=system,
+        format=fmt,
         source_paths=tuple(str(_resolve_source(p)) for p in paths),
         null_tokens=tuple(str(t) for t in source.get("null_tokens", [""])),
-        record_id=source.get("record_id"), timezone=timezone, tables=tuple(tables),
-        csv_options=csv_options, encoding=encoding, filter=source.get("filter"),
-        max_quarantine_share=float(share), url=url, query=query, sheet=source.get("sheet"),
+        record_id=source.get("record_id"),
+        timezone=timezone,
+        tables=tuple(tables),
+        csv_options=csv_options,
+        encoding=encoding,
+        filter=source.get("filter"),
+        max_quarantine_share=float(share),
+        url=url,
+        query=query,
+        sheet=source.get("sheet"),
     )
 
 
@@ -263,8 +294,10 @@ def _mapping_timezone(doc: dict, path: Path | None, where: str) -> str:
         return _req(doc, "timezone", where)
     city_zone = (yaml.safe_load(city.read_text()) or {}).get("timezone")
     if doc.get("timezone") and doc["timezone"] != city_zone:
-        raise MappingError(f"{where}: timezone {doc['timezone']!r} disagrees with {city}'s {city_zone!r}; "
-                           f"state the zone once, in city.yml")
+        raise MappingError(
+            f"{where}: timezone {doc['timezone']!r} disagrees with {city}'s {city_zone!r}; "
+            f"state the zone once, in city.yml"
+        )
     return city_zone or _req(doc, "timezone", where)
 
 
@@ -276,10 +309,14 @@ def _parse_table(table: Table, tdoc: dict, codes: dict, timezone: str, where: st
         raise MappingError(f"{where}.columns: {table.name} has no columns {sorted(unknown)}")
     missing = [c for c in table.column_names if c not in cols_doc]
     if missing:
-        raise MappingError(f"{where}.columns: no rule for {missing}; every contract column needs one "
-                           f"(use `value: null` for a nullable column the export lacks)")
-    rules = [_parse_column(table, table.column(name), cols_doc[name], codes, timezone, f"{where}.columns.{name}")
-             for name in table.column_names]
+        raise MappingError(
+            f"{where}.columns: no rule for {missing}; every contract column needs one "
+            f"(use `value: null` for a nullable column the export lacks)"
+        )
+    rules = [
+        _parse_column(table, table.column(name), cols_doc[name], codes, timezone, f"{where}.columns.{name}")
+        for name in table.column_names
+    ]
     for rule in rules:
         if rule.same_as and rule.same_as not in table.column_names:
             raise MappingError(f"{where}.columns.{rule.name}: same_as names unknown column {rule.same_as!r}")
@@ -287,21 +324,46 @@ def _parse_table(table: Table, tdoc: dict, codes: dict, timezone: str, where: st
             raise MappingError(f"{where}.columns.{rule.name}: same_as must name a column with its own origin")
     if tdoc.get("distinct") and tdoc.get("repeated"):
         raise MappingError(f"{where}: distinct already keeps one row per key; drop repeated")
-    return TableRule(table, tuple(rules), bool(tdoc.get("distinct", False)), bool(tdoc.get("repeated", False)),
-                     tdoc.get("where"))
+    return TableRule(
+        table, tuple(rules), bool(tdoc.get("distinct", False)), bool(tdoc.get("repeated", False)), tdoc.get("where")
+    )
 
 
 def _parse_column(table: Table, col, cdoc: Any, codes: dict, timezone: str, where: str) -> ColumnRule:
     if not isinstance(cdoc, dict):
         raise MappingError(f"{where}: expected a rule like {{from: <export column>}}")
-    _only(cdoc, {"from", "expr", "value", "same_as", "surrogate_key", "reproject", "null_tokens", "pattern",
-                 "template", "block", "codes", "code_prefixes", "code_patterns", "otherwise", "pass_through",
-                 "timestamp", "date", "boolean"}, where)
+    _only(
+        cdoc,
+        {
+            "from",
+            "expr",
+            "value",
+            "same_as",
+            "surrogate_key",
+            "reproject",
+            "null_tokens",
+            "pattern",
+            "template",
+            "block",
+            "codes",
+            "code_prefixes",
+            "code_patterns",
+            "otherwise",
+            "pass_through",
+            "timestamp",
+            "date",
+            "boolean",
+        },
+        where,
+    )
     origins = [k for k in ORIGINS if k in cdoc]
     if len(origins) != 1:
         raise MappingError(f"{where}: give exactly one of {' / '.join(ORIGINS)} (got {origins or 'none'})")
-    kwargs: dict[str, Any] = {"name": col.name, "logical_type": col.type,
-                              "nullable": col.nullable and col.name not in table.primary_key}
+    kwargs: dict[str, Any] = {
+        "name": col.name,
+        "logical_type": col.type,
+        "nullable": col.nullable and col.name not in table.primary_key,
+    }
     if "from" in cdoc:
         kwargs["source"] = str(cdoc["from"])
     if "value" in cdoc:
@@ -404,8 +466,10 @@ def _parse_reprojection(rdoc: Any, col, where: str) -> Reprojection:
     try:
         CRS.from_user_input(rdoc["crs"])
     except CRSError:
-        raise MappingError(f"{where}.crs: {rdoc['crs']!r} is not a coordinate reference system "
-                           f"(e.g. EPSG:2264 for North Carolina State Plane, US feet)") from None
+        raise MappingError(
+            f"{where}.crs: {rdoc['crs']!r} is not a coordinate reference system "
+            f"(e.g. EPSG:2264 for North Carolina State Plane, US feet)"
+        ) from None
     return Reprojection(str(rdoc["x"]), str(rdoc["y"]), str(rdoc["crs"]), take)
 
 
@@ -417,9 +481,12 @@ def _parse_timestamp(tdoc: dict, timezone: str, where: str) -> TimestampRule:
             raise MappingError(f"{where}.zone: {fmt} counts from 1970-01-01 UTC, so zone must be utc")
         tdoc = {**tdoc, "zone": "utc"}
     rule = TimestampRule(
-        format=fmt, zone=tdoc.get("zone", "local"),
-        timezone=tdoc.get("timezone", timezone), repair=tdoc.get("repair"),
-        dst_gap=tdoc.get("dst_gap", "quarantine"), dst_overlap=tdoc.get("dst_overlap", "quarantine"),
+        format=fmt,
+        zone=tdoc.get("zone", "local"),
+        timezone=tdoc.get("timezone", timezone),
+        repair=tdoc.get("repair"),
+        dst_gap=tdoc.get("dst_gap", "quarantine"),
+        dst_overlap=tdoc.get("dst_overlap", "quarantine"),
     )
     for key, allowed in (("zone", ZONES), ("dst_gap", DST_GAP), ("dst_overlap", DST_OVERLAP)):
         if getattr(rule, key) not in allowed:
@@ -451,8 +518,10 @@ def _mapping_name(name: Any, where: str) -> str:
     """The mapping's name names its staging file (build/sources/vendor/<name>.sqlite), so it may
     hold no path separator, dot or anything else that could lead the file outside build/."""
     if not isinstance(name, str) or not _MAPPING_NAME.fullmatch(name):
-        raise MappingError(f"{where}: name {name!r} must be 1-64 letters, digits, '_' or '-', starting with "
-                           "a letter or digit (it names the staging file under build/sources/vendor/)")
+        raise MappingError(
+            f"{where}: name {name!r} must be 1-64 letters, digits, '_' or '-', starting with "
+            "a letter or digit (it names the staging file under build/sources/vendor/)"
+        )
     return name
 
 

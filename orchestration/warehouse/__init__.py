@@ -1,0 +1,1 @@
+"""Reaching the warehouse: what every area that opens a warehouse connection shares."""
