@@ -16,19 +16,17 @@ import hashlib
 import json
 import logging
 import os
-from dataclasses import replace
 from pathlib import Path
 
-import dagster as dg
 import sqlalchemy as sa
 
 from orchestration.contract import get_system
-from orchestration.ingest.destination import Destination
 from orchestration.ingest.loader import LoadReport, default_source_url, load_absent_system, load_system
 from orchestration.ingest.source import check_source, open_source, safe_url
+from orchestration.warehouse.resource import WarehouseResource
 
 
-class IngestResource(dg.ConfigurableResource):
+class IngestResource(WarehouseResource):
     """Source URLs, optional CAD vendor mapping, and the warehouse (None = from the environment)."""
 
     cad_url: str | None = None
@@ -36,21 +34,10 @@ class IngestResource(dg.ConfigurableResource):
     cad_mapping: str | None = None
     cad_export: str | None = None
     cms_mapping: str | None = None
-    target: str | None = None
-    duckdb_path: str | None = None
-    pg_database: str | None = None
     lookback_minutes: float = 10.0
     vendor_stage_dir: str | None = None
 
     # -- resolution ------------------------------------------------------------------------
-    def destination(self) -> Destination:
-        dest = Destination.from_env(target=self.target)
-        if self.duckdb_path:
-            dest = replace(dest, duckdb_path=Destination.duckdb(self.duckdb_path).duckdb_path)
-        if self.pg_database:
-            dest = replace(dest, pg_database=self.pg_database)
-        return dest
-
     def mapping_path(self) -> str | None:
         return self.cad_mapping or os.environ.get("ARP_CAD_MAPPING") or None
 

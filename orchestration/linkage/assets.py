@@ -1,14 +1,13 @@
 """The linkage report as a Dagster asset, downstream of the linkage models' dbt assets."""
 
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import dagster as dg
 
 from orchestration.contract import PROJECT_ROOT
-from orchestration.ingest.destination import Destination
 from orchestration.linkage.report import build_linkage_report
+from orchestration.warehouse.resource import WarehouseResource
 
 GROUP = "linkage"
 LINKAGE_KEYS = [
@@ -17,23 +16,12 @@ LINKAGE_KEYS = [
 ]
 
 
-class LinkageReportResource(dg.ConfigurableResource):
+class LinkageReportResource(WarehouseResource):
     """Where the report reads (None = ARP_TARGET and friends), where it writes, and the synthetic
     city's truth directory, if any (ARP_TRUTH_DIR, else build/truth when it exists)."""
 
-    target: str | None = None
-    duckdb_path: str | None = None
-    pg_database: str | None = None
     out_dir: str | None = None
     truth_dir: str | None = None
-
-    def destination(self) -> Destination:
-        dest = Destination.from_env(target=self.target)
-        if self.duckdb_path:
-            dest = replace(dest, duckdb_path=Destination.duckdb(self.duckdb_path).duckdb_path)
-        if self.pg_database:
-            dest = replace(dest, pg_database=self.pg_database)
-        return dest
 
     def output_dir(self) -> Path:
         return Path(self.out_dir or os.environ.get("ARP_OUTPUT_DIR") or PROJECT_ROOT / "build") / "linkage"

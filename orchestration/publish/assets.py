@@ -8,34 +8,22 @@ blocking check, and nothing stale or unchecked is published.
 
 import datetime as dt
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import dagster as dg
 
-from orchestration.ingest.destination import Destination
 from orchestration.publish.build import DEFAULT_OUT, PublishReport, build_public_outputs
 from orchestration.publish.marts import SCHEMA, TABLES
+from orchestration.warehouse.resource import WarehouseResource
 
 PUBLIC_MART_KEYS = [dg.AssetKey([SCHEMA, table]) for table in TABLES]
 GROUP = "publish"
 
 
-class PublishResource(dg.ConfigurableResource):
+class PublishResource(WarehouseResource):
     """Where the publisher reads (None = ARP_TARGET and friends) and where it writes (`out_dir`/site, /cards)."""
 
-    target: str | None = None
-    duckdb_path: str | None = None
-    pg_database: str | None = None
     out_dir: str | None = None
-
-    def destination(self) -> Destination:
-        dest = Destination.from_env(target=self.target)
-        if self.duckdb_path:
-            dest = replace(dest, duckdb_path=Destination.duckdb(self.duckdb_path).duckdb_path)
-        if self.pg_database:
-            dest = replace(dest, pg_database=self.pg_database)
-        return dest
 
     def output_root(self) -> Path:
         # ARP_OUTPUT_DIR: a city profile other than the demo city publishes under build/<city>/.
