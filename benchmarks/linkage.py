@@ -34,6 +34,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from orchestration.ingest.destination import Destination  # noqa: E402
 from orchestration.ingest.loader import load_sources  # noqa: E402
+from orchestration.public.publication_gate import dbt_environment_for  # noqa: E402
 from orchestration.synthetic import GeneratorConfig, generate  # noqa: E402
 
 DBT = Path(sys.executable).with_name("dbt")
@@ -44,16 +45,7 @@ LINKAGE_MODELS = (
 
 
 def dbt(args: list[str], out: Path, warehouse: Path) -> tuple[int, float, str]:
-    env = {
-        "ARP_TARGET": "duckdb",
-        "ARP_DUCKDB_PATH": str(warehouse),
-        "DBT_PROFILES_DIR": str(PROJECT_ROOT),
-        "DBT_PROJECT_DIR": str(PROJECT_ROOT),
-        "DBT_TARGET_PATH": str(out / "target"),
-        "DBT_LOG_PATH": str(out / "logs"),
-        "PATH": str(DBT.parent),
-        **{k: v for k, v in os.environ.items() if k in ("ARP_MODE", "ARP_HASH_KEY", "ARP_HASH_KEY_FILE")},
-    }
+    env = dbt_environment_for(Destination.duckdb(warehouse), out)
     started = time.perf_counter()
     proc = subprocess.run([str(DBT), *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     return proc.returncode, time.perf_counter() - started, proc.stdout

@@ -40,6 +40,7 @@ from transform import truth_compare  # noqa: E402
 
 from orchestration.ingest.destination import Destination  # noqa: E402
 from orchestration.ingest.loader import load_sources  # noqa: E402
+from orchestration.public.publication_gate import dbt_environment_for  # noqa: E402
 from orchestration.synthetic import GeneratorConfig, generate  # noqa: E402
 
 DBT = Path(sys.executable).with_name("dbt")
@@ -59,17 +60,7 @@ def build(tier: str, rate: float, seed: int, entry_rate: float = 1.0) -> tuple[P
     started = time.perf_counter()
     load_sources(result.cad_url, result.cms_url, Destination.duckdb(warehouse), full_refresh=True)
     print(f"[{tier}] loaded in {time.perf_counter() - started:.0f}s", flush=True)
-    env = {
-        "ARP_TARGET": "duckdb",
-        "ARP_DUCKDB_PATH": str(warehouse),
-        "DBT_PROFILES_DIR": str(PROJECT_ROOT),
-        "DBT_PROJECT_DIR": str(PROJECT_ROOT),
-        "DBT_TARGET_PATH": str(out / "target"),
-        "DBT_LOG_PATH": str(out / "logs"),
-        "PATH": str(DBT.parent),
-        # the hash key's settings (demo mode unless a key is given) reach dbt, nothing else
-        **{k: v for k, v in os.environ.items() if k in ("ARP_MODE", "ARP_HASH_KEY", "ARP_HASH_KEY_FILE")},
-    }
+    env = dbt_environment_for(Destination.duckdb(warehouse), out)
     started = time.perf_counter()
     proc = subprocess.run(
         [str(DBT), "build", "--exclude", "path:models/public_marts", "path:models/public_candidates"],

@@ -13,12 +13,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# The server of tests/pg_server.py: the one at ARP_PG_HOST:ARP_PG_PORT, or the throwaway one started there.
+from pg_server import PG_HOST, PG_PORT, PG_USER
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).with_name("dbt")
-# The server of tests/pg_server.py: the one at ARP_PG_HOST:ARP_PG_PORT, or the throwaway one started there.
-PG_HOST = os.environ.get("ARP_PG_HOST") or "127.0.0.1"
-PG_PORT = int(os.environ.get("ARP_PG_PORT") or 5432)
-PG_USER = os.environ.get("ARP_PG_USER") or "postgres"
 
 
 @dataclass
