@@ -150,11 +150,13 @@ weighted as (
             and strata.eligibility_call_type = common_strata.eligibility_call_type
 ),
 
+-- exact_sum: a sum of doubles depends on the order rows arrive in, and the marts must not
+-- change between re-runs of the same data
 standardized_rates as (
     {%- for metric_id, column in rate_columns %}
     select
         {{ metric_columns("'" ~ metric_id ~ "_standardized'", "'response_status'", 'response_status',
-            '100.0 * sum(stratum_weight * cast(' ~ column ~ ' as ' ~ type_double() ~ ') / eligible_incidents)'
+            '100.0 * ' ~ exact_sum('stratum_weight * cast(' ~ column ~ ' as ' ~ type_double() ~ ') / eligible_incidents')
             ~ ' / sum(stratum_weight)', 'sum(' ~ column ~ ')', 'sum(eligible_incidents)') }}
     from weighted
     group by period_grain, period_start, program, response_status
