@@ -1,10 +1,10 @@
 """Measure the generated city against the published figures of the calibration table.
 
-    .venv/bin/python -m orchestration.synthetic generate --tier demo --seed 7 --defect-rate 0 --out /tmp/d0
+    .venv/bin/python -m simulator generate --tier demo --seed 7 --defect-rate 0 --out /tmp/d0
     .venv/bin/python benchmarks/calibration.py /tmp/d0 [/tmp/d1 ...]
 
 Prints one line per calibrated parameter (the rows of the table in
-orchestration/synthetic/README.md) for each generated output directory. Shares and rates come
+simulator/README.md) for each generated output directory. Shares and rates come
 from `truth/metric_values.csv` (year grain, program ALL unless named), durations and the
 per-encounter shares from the written sources; no figure here is compared with anything, the
 published side lives in the README.

@@ -30,7 +30,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from orchestration.ingest.destination import Destination  # noqa: E402
 from orchestration.ingest.loader import load_sources  # noqa: E402
-from orchestration.synthetic import GeneratorConfig, generate  # noqa: E402
+from simulator import GeneratorConfig, generate  # noqa: E402
 
 BENCH = PROJECT_ROOT / "build" / "bench"
 DBT = Path(sys.executable).with_name("dbt")

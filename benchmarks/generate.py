@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def run_child(tier: str, seed: int, out: Path) -> dict:
     sys.path.insert(0, str(ROOT))
-    from orchestration.synthetic import GeneratorConfig, generate
+    from simulator import GeneratorConfig, generate
 
     cpu0 = time.process_time()
     result = generate(GeneratorConfig(tier=tier, seed=seed, out_dir=out / tier), progress=False)

@@ -37,7 +37,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from orchestration.ingest import Destination, load_sources  # noqa: E402
 from orchestration.ingest.warehouse import connect  # noqa: E402
-from orchestration.synthetic import GeneratorConfig, LiveCity, generate  # noqa: E402
+from simulator import GeneratorConfig, LiveCity, generate  # noqa: E402
 
 BENCH = PROJECT_ROOT / "build" / "bench"
 

@@ -41,7 +41,7 @@ from transform import truth_compare  # noqa: E402
 from orchestration.ingest.destination import Destination  # noqa: E402
 from orchestration.ingest.loader import load_sources  # noqa: E402
 from orchestration.public.publication_gate import dbt_environment_for  # noqa: E402
-from orchestration.synthetic import GeneratorConfig, generate  # noqa: E402
+from simulator import GeneratorConfig, generate  # noqa: E402
 
 DBT = Path(sys.executable).with_name("dbt")
 

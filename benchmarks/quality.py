@@ -40,7 +40,7 @@ from orchestration.quality.runner import validate_asset  # noqa: E402
 from orchestration.quality.settings import load_settings  # noqa: E402
 from orchestration.quality.suites import load_suites  # noqa: E402
 from orchestration.quality.warehouse import Warehouse  # noqa: E402
-from orchestration.synthetic import GeneratorConfig, generate  # noqa: E402
+from simulator import GeneratorConfig, generate  # noqa: E402
 
 BENCH = PROJECT_ROOT / "build" / "bench"
 DBT = Path(sys.executable).with_name("dbt")

@@ -56,7 +56,7 @@ def _dagster_home() -> Path:
 
 
 def generate_city(tier: str, seed: int) -> None:
-    from orchestration.synthetic import GeneratorConfig, generate
+    from simulator import GeneratorConfig, generate
 
     started = _step(f"generating the synthetic '{tier}' city (seed {seed}) into build/sources/")
     result = generate(GeneratorConfig(tier=tier, seed=seed, out_dir=BUILD), progress=True)

@@ -23,7 +23,7 @@ from transform.dbt_runner import PG_HOST, PG_PORT, PG_USER, Warehouse, create_pg
 
 from orchestration.ingest.destination import Destination
 from orchestration.ingest.loader import load_sources
-from orchestration.synthetic import GeneratorConfig, generate
+from simulator import GeneratorConfig, generate
 
 TIER = os.environ.get("ARP_TEST_TIER", "tiny")
 SEED = 7

@@ -66,7 +66,7 @@ import sys
 from pathlib import Path
 from orchestration.ingest.destination import Destination
 from orchestration.ingest.loader import load_sources
-from orchestration.synthetic import GeneratorConfig, generate
+from simulator import GeneratorConfig, generate
 out, warehouse, tier, seed = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 result = generate(GeneratorConfig(tier=tier, seed=seed, out_dir=out), progress=False)
 load_sources(result.cad_url, result.cms_url, Destination.duckdb(warehouse), full_refresh=True)

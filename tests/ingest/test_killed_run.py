@@ -22,8 +22,8 @@ from transform.dbt_runner import PROJECT_ROOT, Warehouse, run_dbt
 from orchestration.ingest.destination import Destination
 from orchestration.ingest.loader import load_sources
 from orchestration.ingest.resources import IngestResource
-from orchestration.synthetic import GeneratorConfig, generate
-from orchestration.synthetic.live import LiveCity
+from simulator import GeneratorConfig, generate
+from simulator.live import LiveCity
 
 RUN_CAD_INCREMENTAL = """
 import dagster as dg

@@ -13,7 +13,7 @@ from orchestration.publish.content import load_copy
 from orchestration.publish.figures import Figures
 from orchestration.publish.marts import read_public_marts
 from orchestration.publish.site import question_page
-from orchestration.synthetic.beat_map import OUTPUT, geojson_text, read_beats
+from simulator.beat_map import OUTPUT, geojson_text, read_beats
 
 
 def _inside(point: tuple[float, float], ring: list[list[float]]) -> bool:
@@ -31,7 +31,7 @@ def test_demo_city_beat_boundaries_come_from_its_beats():
     one closed, clockwise polygon per beat, holding that beat's centroid and no other."""
     beats = read_beats()
     assert OUTPUT.read_text(encoding="utf-8") == geojson_text(beats), (
-        "cities/demo/beats.geojson is stale: run python -m orchestration.synthetic.beat_map"
+        "cities/demo/beats.geojson is stale: run python -m simulator.beat_map"
     )
     assert load_profile("demo").beat_map == OUTPUT
     features = {f["properties"]["beat"]: f for f in json.loads(OUTPUT.read_text(encoding="utf-8"))["features"]}

@@ -25,7 +25,7 @@ from orchestration.quality.runner import validate_asset
 from orchestration.quality.settings import load_settings
 from orchestration.quality.suites import load_suites
 from orchestration.quality.warehouse import Warehouse
-from orchestration.synthetic import GeneratorConfig, generate
+from simulator import GeneratorConfig, generate
 from tests.transform.dbt_runner import Warehouse as DbtWarehouse
 from tests.transform.dbt_runner import run_dbt
 

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from orchestration.contract import get_system
-from orchestration.synthetic import GeneratorConfig, generate
+from simulator import GeneratorConfig, generate
 
 
 def read_system(url: str, system: str) -> dict[str, pd.DataFrame]:

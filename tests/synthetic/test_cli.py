@@ -10,7 +10,7 @@ from orchestration.paths import PROJECT_ROOT
 
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "orchestration.synthetic", *args],
+        [sys.executable, "-m", "simulator", *args],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,

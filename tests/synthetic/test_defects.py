@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orchestration.synthetic import GeneratorConfig
-from orchestration.synthetic.city import simulate
-from orchestration.synthetic.defects import DEFAULT_RATES, inject
-from orchestration.synthetic.entry import ENTRY_RATES
-from orchestration.synthetic.rules import load_rules
+from simulator import GeneratorConfig
+from simulator.city import simulate
+from simulator.defects import DEFAULT_RATES, inject
+from simulator.entry import ENTRY_RATES
+from simulator.rules import load_rules
 
 
 def normalize(typed: str) -> str | None:

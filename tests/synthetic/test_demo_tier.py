@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from orchestration.synthetic import GeneratorConfig, generate
+from simulator import GeneratorConfig, generate
 
 
 def test_demo_tier_has_about_50k_incidents_over_one_year(tmp_path):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from orchestration.synthetic import GeneratorConfig, generate
+from simulator import GeneratorConfig, generate
 
 from .conftest import read_system
 

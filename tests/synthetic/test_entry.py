@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orchestration.synthetic import GeneratorConfig
-from orchestration.synthetic.city import simulate
-from orchestration.synthetic.defects import inject
-from orchestration.synthetic.entry import ENTRY_RATES, house_number, long_form, misspell, transpose, unit_variant
-from orchestration.synthetic.rules import load_rules
+from simulator import GeneratorConfig
+from simulator.city import simulate
+from simulator.defects import inject
+from simulator.entry import ENTRY_RATES, house_number, long_form, misspell, transpose, unit_variant
+from simulator.rules import load_rules
 
 
 def test_house_number_stays_in_its_block():

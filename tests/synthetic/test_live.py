@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from orchestration.synthetic import GeneratorConfig, LiveCity, generate
-from orchestration.synthetic.rules import DISPATCHABLE
+from simulator import GeneratorConfig, LiveCity, generate
+from simulator.rules import DISPATCHABLE
 
 from .conftest import read_system
 
@@ -51,7 +51,7 @@ def test_step_appends_and_updates(live_city):
 
 
 def test_live_requires_generated_sources(tmp_path):
-    with pytest.raises(RuntimeError, match="run `python -m orchestration.synthetic generate` first"):
+    with pytest.raises(RuntimeError, match="run `python -m simulator generate` first"):
         LiveCity(GeneratorConfig(tier="tiny", out_dir=tmp_path))
 
 

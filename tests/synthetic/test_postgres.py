@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from transform.dbt_runner import PG_HOST, PG_PORT, PG_USER
 
-from orchestration.synthetic import GeneratorConfig, LiveCity, generate
+from simulator import GeneratorConfig, LiveCity, generate
 
 from .conftest import read_system
 from .test_contract_shape import assert_matches_contract

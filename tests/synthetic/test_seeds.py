@@ -8,9 +8,9 @@ import shutil
 import pandas as pd
 import yaml
 
-from orchestration.synthetic import GeneratorConfig
-from orchestration.synthetic.city import simulate
-from orchestration.synthetic.rules import SEEDS_DIR, load_rules
+from simulator import GeneratorConfig
+from simulator.city import simulate
+from simulator.rules import SEEDS_DIR, load_rules
 
 
 def read(name: str) -> pd.DataFrame:

@@ -56,8 +56,7 @@ class LiveCity:
             parsed = sa.engine.make_url(url)
             if parsed.get_backend_name() == "sqlite" and parsed.database and not Path(parsed.database).exists():
                 raise RuntimeError(
-                    f"live mode: {parsed.database} does not exist; "
-                    f"run `python -m orchestration.synthetic generate` first"
+                    f"live mode: {parsed.database} does not exist; run `python -m simulator generate` first"
                 )
         self.cad = sa.create_engine(cfg.resolved_cad_url)
         self.cms = sa.create_engine(cfg.resolved_cms_url)
@@ -72,7 +71,7 @@ class LiveCity:
                 if t.name not in present:
                     raise RuntimeError(
                         f"live mode: table {t.name} is missing at {engine.url!r}; "
-                        f"run `python -m orchestration.synthetic generate` first"
+                        f"run `python -m simulator generate` first"
                     )
                 table = sqlalchemy_table(t, self.meta)
                 if engine.dialect.name == "sqlite":

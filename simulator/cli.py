@@ -1,4 +1,4 @@
-"""Command line: `python -m orchestration.synthetic generate|live ...` (also `arp-generate`)."""
+"""Command line: `python -m simulator generate|live ...` (also `arp-generate`)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def _config(args) -> GeneratorConfig:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m orchestration.synthetic", description="Synthetic city generator with known truth."
+        prog="python -m simulator", description="Synthetic city generator with known truth."
     )
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_ in (

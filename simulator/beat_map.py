@@ -5,7 +5,7 @@ area closer to its centroid than to any other (a Voronoi cell), cut to a box aro
 Distances are taken on a local flat projection (longitude scaled by the cosine of the mean latitude),
 which at city scale is exact enough for shapes that are made up anyway.
 
-    python -m orchestration.synthetic.beat_map            # rewrites cities/demo/beats.geojson
+    python -m simulator.beat_map            # rewrites cities/demo/beats.geojson
 
 A real city's profile supplies its own `beats.geojson` (each feature's `properties.beat` naming a beat
 as the CAD data does); a profile without one gets a page saying the map is not available.

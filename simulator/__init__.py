@@ -1,6 +1,6 @@
 """Synthetic city generator: a deterministic simulated city with known truth.
 
-    from orchestration.synthetic import GeneratorConfig, generate, LiveCity
+    from simulator import GeneratorConfig, generate, LiveCity
     result = generate(GeneratorConfig(tier="demo", seed=7))
 
 writes the CAD replica and the case-management warehouse (contracts/*.yml) as two databases and the
