@@ -7,15 +7,15 @@
 with
 
 metric_values as (
-    select * from {{ ref('int_metrics_q1_triage') }}
+    select * from {{ ref('int_metrics_triage') }}
     union all
-    select * from {{ ref('int_metrics_q2_safety') }}
+    select * from {{ ref('int_metrics_safety') }}
     union all
-    select * from {{ ref('int_metrics_q3_opportunities') }}
+    select * from {{ ref('int_metrics_opportunities') }}
     union all
-    select * from {{ ref('int_metrics_q4_connections') }}
+    select * from {{ ref('int_metrics_connections') }}
     union all
-    select * from {{ ref('int_metrics_q5_system_impact') }}
+    select * from {{ ref('int_metrics_system_impact') }}
     union all
     select * from {{ ref('int_metrics_learning') }}
 ),
