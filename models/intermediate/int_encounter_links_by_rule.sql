@@ -5,11 +5,16 @@
 -- Rules, best first:
 --   exact_number (1.00): the normalized typed number is a CAD incident, the encounter starts in
 --       the incident's window, and it is corroborated: the encounter's unit was assigned to that
---       incident or, for work without a unit (CCD by phone), the block address agrees;
+--       incident and either the block agrees or the start falls in that unit's window there (two
+--       swapped digits can name another call the same unit took that day), or, for work without a
+--       unit (CCD by phone), the block address agrees;
 --   unit_time_location (0.90): the encounter's HEART unit was assigned to an incident whose
 --       dispatch-to-clear window (with a margin) holds the encounter start, at the same block;
 --   phone_time_location (0.85): a CCD encounter (phone work, no unit) starting shortly after an
---       incident was created at the same block.
+--       incident was created at the same block, or at its block number on a street spelled within
+--       a letter (the model's similar_street). Of several such calls, one CAD closed as a CCD
+--       resolution wins, then the same block, then the nearest in time: two calls minutes apart
+--       at one block are common (a caller and a neighbour), and only one was handled by phone.
 -- Units are compared on unit_key (staff type 'CRT 3' for CAD's 'CRT03'); block addresses arrive
 -- normalized from staging. A number that matches without corroboration, or a unit and time without
 -- the block, is evidence rather than proof (a mistyped number can hit a neighbouring incident), so
@@ -23,19 +28,15 @@ encounters as (
 
 incidents as (
     select
-        incident_number,
-        created_at,
-        closed_at,
-        block_address
-    from {{ ref('stg_cad__incidents') }}
-),
-
-assigned_units as (
-    select distinct
-        incident_number,
-        {{ unit_key('unit_id') }} as unit_key
-    from {{ ref('int_unit_assignments_timed') }}
-    where is_heart_unit
+        incidents.incident_number,
+        incidents.created_at,
+        incidents.closed_at,
+        incidents.block_address,
+        coalesce(dispositions.is_ccd_resolution, false) as is_ccd_resolution,
+        {{ address_parts('incidents.block_address') }},
+        cast(floor({{ epoch_seconds('incidents.created_at') }} / 86400) as bigint) as day_bucket
+    from {{ ref('stg_cad__incidents') }} as incidents
+    left join {{ ref('dispositions') }} as dispositions on incidents.disposition = dispositions.disposition_code
 ),
 
 heart_assignments as (
@@ -114,19 +115,81 @@ unit_time_candidates as (
     inner join incidents on assignment_buckets.incident_number = incidents.incident_number
 ),
 
--- phone work: the incident was created shortly before the encounter, at the same block
-phone_candidates as (
+phone_encounters as (
     select
-        encounters.encounter_id,
-        incidents.incident_number
+        encounter_id,
+        started_at,
+        block_address,
+        {{ address_parts('block_address') }},
+        cast(floor({{ epoch_seconds('started_at') }} / 86400) as bigint) as day_bucket
     from encounters
+    where program = 'CCD' and unit_id is null
+),
+
+-- phone work: the incident was created shortly before the encounter, at the same block or at its
+-- block number on a street misspelled by a letter
+phone_places as (
+    select
+        phone_encounters.encounter_id,
+        phone_encounters.started_at,
+        incidents.incident_number,
+        incidents.created_at,
+        incidents.is_ccd_resolution,
+        true as is_same_block
+    from phone_encounters
+    inner join incidents on phone_encounters.block_address = incidents.block_address
+    union all
+    select
+        phone_encounters.encounter_id,
+        phone_encounters.started_at,
+        incidents.incident_number,
+        incidents.created_at,
+        incidents.is_ccd_resolution,
+        false as is_same_block
+    from phone_encounters
+    -- the call was created within minutes of the start, so on its day or a neighbouring one
+    cross join (values (-1), (0), (1)) as day_offsets (day_offset)
     inner join incidents
         on
-            encounters.block_address = incidents.block_address
-            -- a start typed rounded down can read a few minutes before the call was created
-            and encounters.started_at >= incidents.created_at - interval '{{ s.typed_early_minutes }} minutes'
-            and encounters.started_at - interval '{{ s.phone_before_minutes }} minutes' <= incidents.created_at
-    where encounters.program = 'CCD' and encounters.unit_id is null
+            phone_encounters.day_bucket + day_offsets.day_offset = incidents.day_bucket
+            and phone_encounters.block_number = incidents.block_number
+            and phone_encounters.street_initial = incidents.street_initial
+            and phone_encounters.street_type = incidents.street_type
+            and abs(phone_encounters.street_length - incidents.street_length) <= 1
+            and phone_encounters.block_address <> incidents.block_address
+),
+
+phone_candidates as (
+    select
+        encounter_id,
+        incident_number,
+        -- lower is better: a call CAD closed as a CCD resolution, then the exact block
+        case when is_ccd_resolution then 0 else 2 end + case when is_same_block then 0 else 1 end as preference
+    from phone_places
+    where
+        -- a start typed rounded down can read a few minutes before the call was created
+        started_at >= created_at - interval '{{ s.typed_early_minutes }} minutes'
+        and started_at - interval '{{ s.phone_before_minutes }} minutes' <= created_at
+),
+
+-- the encounter's unit on the incident its number names: assigned at all, and starting in that
+-- assignment's window
+unit_on_numbered_incident as (
+    select
+        encounters.encounter_id,
+        max(case when encounters.started_at between windows.window_from and windows.window_to then 1 else 0 end)
+        = 1 as starts_in_window
+    from encounters
+    inner join {{ ref('int_unit_assignments_timed') }} as assigned
+        on
+            encounters.cad_incident_number = assigned.incident_number
+            and {{ unit_key('encounters.unit_id') }} = {{ unit_key('assigned.unit_id') }}
+            and assigned.is_heart_unit
+    left join assignment_windows as windows
+        on
+            encounters.cad_incident_number = windows.incident_number
+            and {{ unit_key('encounters.unit_id') }} = windows.unit_key
+    group by encounters.encounter_id
 ),
 
 exact_candidates as (
@@ -134,15 +197,18 @@ exact_candidates as (
         encounters.encounter_id,
         incidents.incident_number,
         case
-            when encounters.unit_id is not null then assigned_units.unit_key is not null
+            when encounters.unit_id is not null
+                then
+                    unit_on_numbered_incident.encounter_id is not null
+                    and (
+                        coalesce(encounters.block_address = incidents.block_address, false)
+                        or unit_on_numbered_incident.starts_in_window
+                    )
             else coalesce(encounters.block_address = incidents.block_address, false)
         end as is_corroborated
     from encounters
     inner join incidents on encounters.cad_incident_number = incidents.incident_number
-    left join assigned_units
-        on
-            incidents.incident_number = assigned_units.incident_number
-            and {{ unit_key('encounters.unit_id') }} = assigned_units.unit_key
+    left join unit_on_numbered_incident on encounters.encounter_id = unit_on_numbered_incident.encounter_id
     where
         encounters.started_at >= incidents.created_at - interval '{{ s.exact_before_minutes }} minutes'
         and encounters.started_at
@@ -154,7 +220,8 @@ candidates as (
         encounter_id,
         incident_number,
         'exact_number' as link_method,
-        1.00 as link_confidence
+        1.00 as link_confidence,
+        0 as preference
     from exact_candidates
     where is_corroborated
     union all
@@ -162,14 +229,16 @@ candidates as (
         encounter_id,
         incident_number,
         'phone_time_location' as link_method,
-        0.85 as link_confidence
+        0.85 as link_confidence,
+        preference
     from phone_candidates
     union all
     select
         encounter_id,
         incident_number,
         'unit_time_location' as link_method,
-        0.90 as link_confidence
+        0.90 as link_confidence,
+        0 as preference
     from unit_time_candidates
     where location_agrees
 ),
@@ -190,7 +259,7 @@ ranked as (
         *,
         row_number() over (
             partition by encounter_id
-            order by link_confidence desc, seconds_from_creation asc, incident_number asc
+            order by link_confidence desc, preference asc, seconds_from_creation asc, incident_number asc
         ) as candidate_rank
     from scored
 )

@@ -1,11 +1,17 @@
 -- One row per incident with at least one linked encounter: what its encounters report (safety,
 -- police backup, EMS request) and the outcome of the earliest encounter with a mapped outcome.
+-- "Earliest" is read from CAD where CAD knows it: an encounter of a HEART unit began when that
+-- unit arrived, and CAD stamps the arrival, while staff type the start by hand (rounded to 5 or
+-- 15 minutes, typed late, dated the other day), which reorders two teams minutes apart. A team's
+-- own encounters on one call share its arrival; they are taken in the order they were recorded
+-- (encounter id), since their typed starts are as unreliable as the gap between them.
 with
 
 linked as (
     select
         linked.incident_number,
         encounters.encounter_id,
+        encounters.unit_id,
         encounters.started_at,
         encounters.outcome,
         encounters.responder_felt_safe,
@@ -16,16 +22,33 @@ linked as (
     where linked.incident_number is not null
 ),
 
+-- when each HEART unit arrived at each incident, by unit_key (staff type 'CRT 3' for 'CRT03')
+unit_arrivals as (
+    select
+        incident_number,
+        {{ unit_key('unit_id') }} as unit_key,
+        min(on_scene_at) as arrived_at
+    from {{ ref('int_unit_assignments_timed') }}
+    where is_heart_unit and has_valid_on_scene
+    group by incident_number, {{ unit_key('unit_id') }}
+),
+
 mapped_outcomes as (
     select
         linked.incident_number,
         outcomes.outcome_category,
         row_number() over (
             partition by linked.incident_number
-            order by linked.started_at asc, linked.encounter_id asc
+            order by
+                coalesce(unit_arrivals.arrived_at, linked.started_at) asc,
+                linked.encounter_id asc
         ) as outcome_rank
     from linked
     inner join {{ ref('encounter_outcomes') }} as outcomes on linked.outcome = outcomes.outcome_code
+    left join unit_arrivals
+        on
+            linked.incident_number = unit_arrivals.incident_number
+            and {{ unit_key('linked.unit_id') }} = unit_arrivals.unit_key
 ),
 
 per_incident as (
