@@ -3,45 +3,37 @@
 -- fails (null = staged). The phone number itself never leaves raw.
 with
 
-source as (
-    select * from {{ source('raw_cad', 'calls') }}
-),
-
-incidents as (
-    select incident_number from {{ ref('base_cad__incidents') }}
-    where quarantine_reason is null
-),
-
 normalized as (
     select
         call_id,
-        incident_number as source_incident_number,
         {{ normalize_incident_number('incident_number') }} as incident_number,
+        incident_number as source_incident_number,
         received_at,
         {{ keyed_hash(normalize_phone('caller_phone')) }} as caller_key,
         updated_at
-    from source
+    from {{ source('raw_cad', 'calls') }}
 ),
 
 checked as (
-    select
-        normalized.*,
-        case
-            when normalized.incident_number is null then 'invalid_incident_number'
-            when incidents.incident_number is null then 'orphan_incident'
-            when {{ is_implausible('normalized.received_at') }} then 'implausible_received_at'
-        end as rule_failure
-    from normalized
-    left join incidents on normalized.incident_number = incidents.incident_number
+    {% call select_with_quarantine_reason(
+        'normalized', 'call_id', staged_parents=[('incidents', 'base_cad__incidents', 'incident_number')]
+    ) %}
+        when normalized.incident_number is null then 'invalid_incident_number'
+        when incidents.incident_number is null then 'orphan_incident'
+        when {{ is_implausible('normalized.received_at') }} then 'implausible_received_at'
+    {%- endcall %}
 ),
 
-ranked as (
+with_previous_call as (
     select
         *,
-        {{ key_rank('call_id') }} as key_rank,
-        -- the phone system sometimes logs one call twice, seconds apart: same incident, same phone
+        -- the phone system sometimes logs one call twice, seconds apart: same incident, same phone;
+        -- a call that passes every rule (a duplicate key too) is compared only with such calls
         lag(received_at) over (
-            partition by incident_number, caller_key, case when rule_failure is null then 0 else 1 end
+            partition by
+                incident_number,
+                caller_key,
+                case when coalesce(quarantine_reason, 'duplicate_key') = 'duplicate_key' then 0 else 1 end
             order by received_at asc, call_id asc
         ) as previous_call_received_at
     from checked
@@ -55,9 +47,8 @@ select
     caller_key,
     updated_at,
     coalesce(
-        rule_failure,
+        quarantine_reason,
         case
-            when key_rank > 1 then 'duplicate_key'
             when
                 caller_key is not null
                 and {{ epoch_seconds('received_at') }} - {{ epoch_seconds('previous_call_received_at') }}
@@ -65,4 +56,4 @@ select
                 then 'duplicate_call'
         end
     ) as quarantine_reason
-from ranked
+from with_previous_call

@@ -6,19 +6,10 @@
 -- (HEART still responded to it; its eligibility falls back on the initial call type).
 with
 
-source as (
-    select * from {{ source('raw_cad', 'incidents') }}
-),
-
-known_call_types as (
-    select call_type_code from {{ ref('base_cad__call_types') }}
-    where quarantine_reason is null
-),
-
 normalized as (
     select
-        incident_number as source_incident_number,
         {{ normalize_incident_number('incident_number') }} as incident_number,
+        incident_number as source_incident_number,
         created_at,
         {{ normalize_code('initial_call_type') }} as initial_call_type,
         {{ normalize_code('final_call_type') }} as final_call_type,
@@ -33,27 +24,23 @@ normalized as (
         {{ normalize_code('disposition') }} as disposition,
         closed_at,
         updated_at
-    from source
+    from {{ source('raw_cad', 'incidents') }}
 ),
 
 checked as (
-    select
-        *,
-        case
-            when incident_number is null then 'invalid_incident_number'
-            when created_at is null or created_at < {{ placeholder_before() }}
-                then 'placeholder_created_at'
-            when {{ is_implausible('created_at') }} then 'implausible_created_at'
-            when closed_at > {{ plausible_until() }} then 'implausible_closed_at'
-        end as rule_failure
-    from normalized
+    {% call select_with_quarantine_reason(
+        'normalized', 'incident_number',
+        tie_breaker='source_incident_number asc', duplicate_reason='duplicate_incident'
+    ) %}
+        when normalized.incident_number is null then 'invalid_incident_number'
+        {{ required_time_rules('normalized', 'created_at') }}
+        when normalized.closed_at > {{ plausible_until() }} then 'implausible_closed_at'
+    {%- endcall %}
 ),
 
-ranked as (
-    select
-        *,
-        {{ key_rank('incident_number', tie_breaker='source_incident_number asc') }} as key_rank
-    from checked
+known_call_types as (
+    select call_type_code from {{ ref('base_cad__call_types') }}
+    where quarantine_reason is null
 )
 
 select
@@ -83,5 +70,5 @@ select
         and final_call_type not in (select known_call_types.call_type_code from known_call_types)
     ) as has_unknown_final_call_type,
     updated_at,
-    coalesce(rule_failure, case when key_rank > 1 then 'duplicate_incident' end) as quarantine_reason
-from ranked
+    quarantine_reason
+from checked

@@ -3,10 +3,6 @@
 -- normalized to CAD's forms, the free-text note dropped, and the first rule it fails (null = staged).
 with
 
-source as (
-    select * from {{ source('raw_cms', 'encounters') }}
-),
-
 normalized as (
     select
         encounter_id,
@@ -23,26 +19,16 @@ normalized as (
         police_backup_requested,
         ems_requested,
         updated_at
-    from source
+    from {{ source('raw_cms', 'encounters') }}
 ),
 
 checked as (
-    select
-        *,
-        case
-            when program is null or program not in ({{ quoted_list(encounter_programs()) }}) then 'unknown_program'
-            when started_at is null or started_at < {{ placeholder_before() }} then 'placeholder_started_at'
-            when {{ is_implausible('started_at') }} then 'implausible_started_at'
-            when ended_at > {{ plausible_until() }} then 'implausible_ended_at'
-        end as rule_failure
-    from normalized
-),
-
-ranked as (
-    select
-        *,
-        {{ key_rank('encounter_id') }} as key_rank
-    from checked
+    {% call select_with_quarantine_reason('normalized', 'encounter_id') %}
+        when normalized.program is null or normalized.program not in ({{ quoted_list(encounter_programs()) }})
+            then 'unknown_program'
+        {{ required_time_rules('normalized', 'started_at') }}
+        when normalized.ended_at > {{ plausible_until() }} then 'implausible_ended_at'
+    {%- endcall %}
 )
 
 select
@@ -61,5 +47,5 @@ select
     police_backup_requested,
     ems_requested,
     updated_at,
-    coalesce(rule_failure, case when key_rank > 1 then 'duplicate_key' end) as quarantine_reason
-from ranked
+    quarantine_reason
+from checked

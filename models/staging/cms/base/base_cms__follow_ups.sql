@@ -3,15 +3,6 @@
 -- normalized, and the first rule it fails (null = staged).
 with
 
-source as (
-    select * from {{ source('raw_cms', 'follow_ups') }}
-),
-
-encounters as (
-    select encounter_id from {{ ref('base_cms__encounters') }}
-    where quarantine_reason is null
-),
-
 normalized as (
     select
         follow_up_id,
@@ -25,39 +16,14 @@ normalized as (
         -- exports that do not say who followed up are Care Navigation's
         coalesce({{ normalize_code('team') }}, 'CARE_NAVIGATION') as follow_up_team,
         updated_at
-    from source
-),
-
-checked as (
-    select
-        normalized.*,
-        case
-            when normalized.encounter_id is not null and encounters.encounter_id is null
-                then 'orphan_encounter'
-            when normalized.follow_up_team not in ('CARE_NAVIGATION', 'CCD')
-                then 'unknown_follow_up_team'
-        end as rule_failure
-    from normalized
-    left join encounters on normalized.encounter_id = encounters.encounter_id
-),
-
-ranked as (
-    select
-        *,
-        {{ key_rank('follow_up_id') }} as key_rank
-    from checked
+    from {{ source('raw_cms', 'follow_ups') }}
 )
 
-select
-    follow_up_id,
-    person_key,
-    encounter_id,
-    source_cad_incident_number,
-    cad_incident_number,
-    followed_up_at,
-    follow_up_method,
-    follow_up_outcome,
-    follow_up_team,
-    updated_at,
-    coalesce(rule_failure, case when key_rank > 1 then 'duplicate_key' end) as quarantine_reason
-from ranked
+{% call select_with_quarantine_reason(
+    'normalized', 'follow_up_id', staged_parents=[('encounters', 'base_cms__encounters', 'encounter_id')]
+) %}
+    when normalized.encounter_id is not null and encounters.encounter_id is null
+        then 'orphan_encounter'
+    when normalized.follow_up_team not in ('CARE_NAVIGATION', 'CCD')
+        then 'unknown_follow_up_team'
+{%- endcall %}

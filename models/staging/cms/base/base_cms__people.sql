@@ -1,15 +1,11 @@
 {{ config(materialized='table', pre_hook="{{ set_hash_key() }}") }}
 -- Every raw client row with identifiers replaced by keyed hashes (id, name + birth date, phone);
--- names, date of birth, phone and address themselves never leave raw. The first rule a row fails is its quarantine reason (null = staged).
+-- names, date of birth, phone and address themselves never leave raw. The only rule is one row
+-- per client: older versions are quarantined as duplicate_key (null = staged).
 with
-
-source as (
-    select * from {{ source('raw_cms', 'people') }}
-),
 
 normalized as (
     select
-        person_id,
         {{ keyed_hash('person_id') }} as person_key,
         -- the same person entered twice under two ids shares a name_key (given + family name + birth date)
         case
@@ -28,26 +24,8 @@ normalized as (
         {{ normalize_code('primary_language') }} as primary_language,
         {{ normalize_code('housing_status') }} as housing_status,
         updated_at
-    from source
-),
-
-ranked as (
-    select
-        *,
-        row_number() over (partition by person_id order by updated_at desc) as key_rank
-    from normalized
+    from {{ source('raw_cms', 'people') }}
 )
 
-select
-    person_key,
-    name_key,
-    phone_key,
-    age_group,
-    race,
-    ethnicity,
-    gender,
-    primary_language,
-    housing_status,
-    updated_at,
-    case when key_rank > 1 then 'duplicate_key' end as quarantine_reason
-from ranked
+-- the keyed hash stands for the id: versions of one client share it
+{{ select_with_quarantine_reason('normalized', 'person_key') }}

@@ -3,13 +3,8 @@
 -- (null = staged). Staff demographics are published only in aggregate.
 with
 
-source as (
-    select * from {{ source('raw_cms', 'staff') }}
-),
-
 normalized as (
     select
-        staff_id,
         {{ keyed_hash('staff_id') }} as staff_key,
         {{ normalize_code('program') }} as program,
         {{ normalize_code('role') }} as staff_role,
@@ -19,34 +14,11 @@ normalized as (
         hired_on,
         separated_on,
         updated_at
-    from source
-),
-
-checked as (
-    select
-        *,
-        case
-            when program is null or program not in ({{ quoted_list(staff_programs()) }}) then 'unknown_program'
-        end as rule_failure
-    from normalized
-),
-
-ranked as (
-    select
-        *,
-        {{ key_rank('staff_id') }} as key_rank
-    from checked
+    from {{ source('raw_cms', 'staff') }}
 )
 
-select
-    staff_key,
-    program,
-    staff_role,
-    race,
-    ethnicity,
-    gender,
-    hired_on,
-    separated_on,
-    updated_at,
-    coalesce(rule_failure, case when key_rank > 1 then 'duplicate_key' end) as quarantine_reason
-from ranked
+-- the keyed hash stands for the id: versions of one staff member share it
+{% call select_with_quarantine_reason('normalized', 'staff_key') %}
+    when normalized.program is null or normalized.program not in ({{ quoted_list(staff_programs()) }})
+        then 'unknown_program'
+{%- endcall %}
