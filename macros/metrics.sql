@@ -38,3 +38,24 @@ where incidents.is_heart_responded
     cast({{ numerator }} as {{ type_double() }}) as numerator,
     cast({{ denominator }} as {{ type_double() }}) as denominator
 {%- endmacro %}
+
+
+{#- A share of a scope's HEART-responded incidents, one metric row per category: `counts` holds
+    `incidents` per period, program and category, `totals` the scope's `heart_incidents` per
+    period and program. metric_id, dimension and dimension_value are SQL, as for metric_columns. -#}
+{% macro share_of_heart_incidents(metric_id, dimension, dimension_value, counts, totals) -%}
+select
+    {{ metric_columns(metric_id, dimension, dimension_value,
+        'cast(incidents as ' ~ type_double() ~ ') / heart_incidents', 'incidents', 'heart_incidents') }}
+from (
+    select
+        {{ counts }}.*,
+        {{ totals }}.heart_incidents
+    from {{ counts }}
+    inner join {{ totals }}
+        on
+            {{ counts }}.period_grain = {{ totals }}.period_grain
+            and {{ counts }}.period_start = {{ totals }}.period_start
+            and {{ counts }}.program = {{ totals }}.program
+) as with_totals
+{%- endmacro %}

@@ -22,36 +22,48 @@ heart_totals as (
     group by period_grain, period_start, program
 ),
 
-referral_counts as (
+-- the categories of the two shares by category, per incident: each referral type and each
+-- transport destination group it has
+incident_categories as (
+    select
+        'referral_share' as metric_id,
+        'referral_type' as dimension,
+        incident_number,
+        referral_type as category
+    from {{ ref('int_incident_referral_types') }}
+    union all
+    select
+        'transport_destination_share' as metric_id,
+        'destination_group' as dimension,
+        incident_number,
+        destination_group as category
+    from {{ ref('int_incident_transport_categories') }}
+),
+
+category_counts as (
     select
         heart.period_grain,
         heart.period_start,
         heart.program,
-        referral_types.referral_type,
+        incident_categories.metric_id,
+        incident_categories.dimension,
+        incident_categories.category,
         count(distinct heart.incident_number) as incidents
     from heart
-    inner join {{ ref('int_incident_referral_types') }} as referral_types
-        on heart.incident_number = referral_types.incident_number
-    group by heart.period_grain, heart.period_start, heart.program, referral_types.referral_type
+    inner join incident_categories
+        on heart.incident_number = incident_categories.incident_number
+    group by
+        heart.period_grain,
+        heart.period_start,
+        heart.program,
+        incident_categories.metric_id,
+        incident_categories.dimension,
+        incident_categories.category
 ),
 
-referral_counts_with_totals as (
-    select
-        referral_counts.*,
-        heart_totals.heart_incidents
-    from referral_counts
-    inner join heart_totals
-        on
-            referral_counts.period_grain = heart_totals.period_grain
-            and referral_counts.period_start = heart_totals.period_start
-            and referral_counts.program = heart_totals.program
-),
-
-referral_share as (
-    select
-        {{ metric_columns("'referral_share'", "'referral_type'", 'referral_type',
-            'cast(incidents as ' ~ type_double() ~ ') / heart_incidents', 'incidents', 'heart_incidents') }}
-    from referral_counts_with_totals
+-- referral_share and transport_destination_share
+category_share as (
+    {{ share_of_heart_incidents('metric_id', 'dimension', 'category', 'category_counts', 'heart_totals') }}
 ),
 
 transport_counts as (
@@ -100,38 +112,6 @@ follow_up_incidents as (
     group by period_grain, period_start, program, follow_up_status
 ),
 
-transport_groups as (
-    select
-        heart.period_grain,
-        heart.period_start,
-        heart.program,
-        transports.destination_group,
-        count(distinct heart.incident_number) as incidents
-    from heart
-    inner join {{ ref('int_incident_transport_categories') }} as transports
-        on heart.incident_number = transports.incident_number
-    group by heart.period_grain, heart.period_start, heart.program, transports.destination_group
-),
-
-transport_groups_with_totals as (
-    select
-        transport_groups.*,
-        heart_totals.heart_incidents
-    from transport_groups
-    inner join heart_totals
-        on
-            transport_groups.period_grain = heart_totals.period_grain
-            and transport_groups.period_start = heart_totals.period_start
-            and transport_groups.program = heart_totals.program
-),
-
-transport_destination_share as (
-    select
-        {{ metric_columns("'transport_destination_share'", "'destination_group'", 'destination_group',
-            'cast(incidents as ' ~ type_double() ~ ') / heart_incidents', 'incidents', 'heart_incidents') }}
-    from transport_groups_with_totals
-),
-
 -- every Care Navigation contact (follow-up), in the period it was made
 follow_up_contacts as (
     select {{ to_local('followed_up_at') }} as followed_up_at_local
@@ -157,12 +137,10 @@ care_navigation_contacts as (
     {%- endfor %}
 )
 
-select * from referral_share
+select * from category_share
 union all
 select * from transport_share
 union all
 select * from follow_up_incidents
-union all
-select * from transport_destination_share
 union all
 select * from care_navigation_contacts

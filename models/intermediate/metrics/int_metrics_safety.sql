@@ -34,23 +34,8 @@ outcomes as (
     group by period_grain, period_start, program, outcome_category
 ),
 
-outcomes_with_totals as (
-    select
-        outcomes.*,
-        per_scope.heart_incidents
-    from outcomes
-    inner join per_scope
-        on
-            outcomes.period_grain = per_scope.period_grain
-            and outcomes.period_start = per_scope.period_start
-            and outcomes.program = per_scope.program
-),
-
 outcome_share as (
-    select
-        {{ metric_columns("'outcome_share'", "'outcome'", 'outcome_category',
-            'cast(incidents as ' ~ type_double() ~ ') / heart_incidents', 'incidents', 'heart_incidents') }}
-    from outcomes_with_totals
+    {{ share_of_heart_incidents("'outcome_share'", "'outcome'", 'outcome_category', 'outcomes', 'per_scope') }}
 ),
 
 felt_safe_share as (
