@@ -33,50 +33,21 @@ class Tier:
 # The CRT service-area expansion of seeds/program_service_beats.csv; new teams start that day.
 EXPANSION_DATE = dt.date(2024, 7, 1)
 
+# One row a tier, in the order of Tier's fields: period, mean incidents a day, then units and callers.
+# fmt: off
 TIERS: dict[str, Tier] = {
-    # Two months around the 2024-10-01 rule changes and the 2024-11-03 fall-back: fast, for tests.
-    "tiny": Tier(
-        "tiny",
-        dt.date(2024, 9, 1),
-        dt.date(2024, 11, 9),
-        38.0,
-        crt_units=1,
-        coresponse_units=1,
-        expansion_crt_units=0,
-        police_units=40,
-        ems_units=10,
-        fire_units=12,
-        familiar_callers=12,
-    ),
-    # One calendar year: both DST changes, the July expansion and the October rule changes.
-    "demo": Tier(
-        "demo",
-        dt.date(2024, 1, 1),
-        dt.date(2025, 1, 1),
-        137.0,
-        crt_units=2,
-        coresponse_units=1,
-        expansion_crt_units=1,
-        police_units=90,
-        ems_units=18,
-        fire_units=24,
-        familiar_callers=40,
-    ),
-    # Five calendar years of a Durham-sized city.
-    "city": Tier(
-        "city",
-        dt.date(2020, 1, 1),
-        dt.date(2025, 1, 1),
-        822.0,
-        crt_units=7,
-        coresponse_units=3,
-        expansion_crt_units=3,
-        police_units=320,
-        ems_units=60,
-        fire_units=80,
-        familiar_callers=220,
-    ),
+    tier.name: tier
+    for tier in (
+        #    name    start                end                   per day CRT co-resp exp. CRT police EMS fire callers
+        # Two months around the 2024-10-01 rule changes and the 2024-11-03 fall-back: fast, for tests.
+        Tier("tiny", dt.date(2024, 9, 1), dt.date(2024, 11, 9), 38.0,   1,  1,      0,       40,    10, 12,  12),
+        # One calendar year: both DST changes, the July expansion and the October rule changes.
+        Tier("demo", dt.date(2024, 1, 1), dt.date(2025, 1, 1),  137.0,  2,  1,      1,       90,    18, 24,  40),
+        # Five calendar years of a Durham-sized city.
+        Tier("city", dt.date(2020, 1, 1), dt.date(2025, 1, 1),  822.0,  7,  3,      3,       320,   60, 80,  220),
+    )
 }
+# fmt: on
 
 
 @dataclass
