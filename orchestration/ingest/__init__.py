@@ -7,9 +7,9 @@ Public entry points (used by the Dagster assets and by other areas' tests):
     report.rows_loaded  # {"raw_cad.incidents": 1234, ...}
 """
 
-from orchestration.ingest.destination import Destination
 from orchestration.ingest.loader import LoadReport, TableLoad, default_source_url, load_sources, load_system
 from orchestration.ingest.source import ContractMismatch, SourceUnreachable
+from orchestration.warehouse.destination import Destination
 
 __all__ = [
     "ContractMismatch",

@@ -10,13 +10,12 @@ import io
 import logging
 from collections.abc import Iterable
 
-import psycopg2
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from orchestration.contract import Table
-from orchestration.ingest.destination import Destination
-from orchestration.warehouse.duckdb_files import connect_waiting
+from orchestration.warehouse.connections import open_duckdb, open_postgres
+from orchestration.warehouse.destination import Destination
 
 log = logging.getLogger(__name__)
 
@@ -121,10 +120,7 @@ class DuckDBWarehouse(Warehouse):
 
     def __init__(self, destination: Destination, read_only: bool = False):
         super().__init__(destination)
-        path = destination.duckdb_path
-        if not read_only:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = connect_waiting(path, read_only=read_only)
+        self.con = open_duckdb(destination, read_only=read_only)
 
     def execute(self, sql, params=None):
         self.con.execute(sql, list(params) if params is not None else None)
@@ -154,13 +150,7 @@ class PostgresWarehouse(Warehouse):
 
     def __init__(self, destination: Destination, create_database: bool = True):
         super().__init__(destination)
-        try:
-            self.con = psycopg2.connect(**destination.pg_connect_kwargs())
-        except psycopg2.OperationalError as exc:
-            if not (create_database and "does not exist" in str(exc)):
-                raise
-            _create_database(destination)
-            self.con = psycopg2.connect(**destination.pg_connect_kwargs())
+        self.con = open_postgres(destination, create_database=create_database)
         self.con.autocommit = True  # transactions are explicit (BEGIN/COMMIT), as on DuckDB
 
     def execute(self, sql, params=None):
@@ -189,19 +179,6 @@ class PostgresWarehouse(Warehouse):
 
     def close(self):
         self.con.close()
-
-
-def _create_database(destination: Destination) -> None:
-    log.info("creating PostgreSQL database %s", destination.pg_database)
-    con = psycopg2.connect(**destination.pg_connect_kwargs(database="postgres"))
-    try:
-        con.autocommit = True
-        with con.cursor() as cur:
-            cur.execute(f"CREATE DATABASE {q(destination.pg_database)}")
-    except psycopg2.errors.DuplicateDatabase:
-        pass  # another process created it first
-    finally:
-        con.close()
 
 
 def connect(destination: Destination) -> Warehouse:

@@ -12,7 +12,6 @@ read them (dbt), built as candidates and swapped in only when their blocking che
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from orchestration.ingest.destination import Destination
 from orchestration.public.decisions import (
     CANDIDATE_SCHEMA,
     CELL_SETS,
@@ -26,6 +25,7 @@ from orchestration.run_liveness import record_child, record_worker
 from orchestration.transform.assets import SKIPPED_TESTS, hash_key_for_dbt
 from orchestration.transform.project import dbt_project
 from orchestration.transform.translator import AltResponseDbtTranslator
+from orchestration.warehouse.destination import Destination
 
 DECISIONS_KEY = dg.AssetKey([DECISIONS_SCHEMA, DECISIONS_TABLE])
 CANDIDATE_KEYS = sorted(

@@ -14,9 +14,9 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
-from orchestration.ingest.destination import Destination
 from orchestration.ingest.warehouse import connect, q
 from orchestration.public.suppression import SMALL_MAX, SuppressionResult, suppress
+from orchestration.warehouse.destination import Destination
 
 CANDIDATE_SCHEMA = "public_candidates"
 DECISIONS_SCHEMA = "suppression"

@@ -19,9 +19,9 @@ import duckdb
 import pandas as pd
 from transform.dbt_runner import PROJECT_ROOT, Warehouse, run_dbt
 
-from orchestration.ingest.destination import Destination
 from orchestration.ingest.loader import load_sources
 from orchestration.ingest.resources import IngestResource
+from orchestration.warehouse.destination import Destination
 from simulator import GeneratorConfig, generate
 from simulator.live import LiveCity
 

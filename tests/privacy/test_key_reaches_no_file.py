@@ -124,8 +124,8 @@ def test_the_key_hashes_through_dagster_and_reaches_no_file_on_duckdb(duckdb_def
 
 
 def test_the_key_hashes_on_postgres_and_reaches_no_file(dataset_default, tmp_path, monkeypatch):
-    from orchestration.ingest.destination import Destination
     from orchestration.ingest.loader import load_sources
+    from orchestration.warehouse.destination import Destination
 
     key = secrets.token_hex(32)
     monkeypatch.setenv("ARP_MODE", "production")
