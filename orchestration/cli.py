@@ -73,7 +73,7 @@ def run_pipeline(verbose: bool = False) -> None:
     started = _step("running the Dagster job 'full_pipeline' (ingest -> dbt -> checks -> outputs)")
     from orchestration.definitions import defs
 
-    job = defs.resolve_job_def("full_pipeline")
+    job = defs().resolve_job_def("full_pipeline")
     if verbose:
         result = job.execute_in_process(instance=dg.DagsterInstance.get(), raise_on_error=False)
     else:

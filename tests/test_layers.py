@@ -205,3 +205,58 @@ def test_the_import_time_rule_tells_now_from_later(tmp_path):
         "if __name__ == '__main__':\n    print(os.environ)\n"  # only as a script
     )
     assert [r.rsplit(":", 1)[1] for r in import_time_env_reads(sample)] == ["3", "4", "7", "10"]
+
+
+# The rule above reads each module alone; this one imports them all and watches the environment,
+# so a module-level call into a function that reads a setting is caught too.
+_WATCH_IMPORTS = r"""
+import os, pkgutil, importlib, sys
+root = sys.argv[1]
+reads = []
+# os itself and Mapping.get; the first frame outside them is the reader
+skip = {os.__file__, "<frozen os>", "<frozen _collections_abc>"}
+original_getitem, original_iter = type(os.environ).__getitem__, type(os.environ).__iter__
+
+def _caller():
+    frame = sys._getframe(2)
+    while frame and frame.f_code.co_filename in skip:
+        frame = frame.f_back
+    return frame
+
+def _record(frame, what):
+    if frame and frame.f_code.co_filename.startswith(root):
+        reads.append(f"{os.path.relpath(frame.f_code.co_filename, os.path.dirname(root))}:{frame.f_lineno} {what}")
+
+def getitem(self, key):
+    _record(_caller(), key)
+    return original_getitem(self, key)
+
+def iterate(self):
+    _record(_caller(), "*")
+    return original_iter(self)
+
+type(os.environ).__getitem__, type(os.environ).__iter__ = getitem, iterate
+import orchestration
+for info in pkgutil.walk_packages(orchestration.__path__, "orchestration."):
+    if not info.name.endswith("__main__"):
+        importlib.import_module(info.name)
+type(os.environ).__getitem__, type(os.environ).__iter__ = original_getitem, original_iter
+print("\n".join(sorted(set(reads))))
+"""
+
+
+def test_importing_every_module_reads_no_setting():
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-c", _WATCH_IMPORTS, str(PACKAGE)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    reads = proc.stdout.split()
+    assert not proc.stdout.strip(), "settings read while importing (file:line name):\n" + proc.stdout
+    assert reads == []
