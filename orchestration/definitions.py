@@ -7,6 +7,9 @@ schedule settings) are meant, and importing the package stays cheap for tools an
 
 from __future__ import annotations
 
+import functools
+import os
+
 import dagster as dg
 
 from orchestration.console import PROGRESS_LOGGER, progress_logger
@@ -21,11 +24,22 @@ from orchestration.publish import defs as publish
 from orchestration.quality import defs as quality
 from orchestration.transform import defs as transform
 
+# What the definitions depend on: the project's settings, dbt's and Dagster's own.
+SETTING_PREFIXES = ("ARP_", "DBT_", "DAGSTER_")
+
 
 @dg.definitions
 def defs() -> dg.Definitions:
     # Outside demo mode, no job may start without a secret hash key (orchestration/privacy/hash_key.py).
     require_hash_key()
+    settings = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(SETTING_PREFIXES)))
+    return _definitions(settings)
+
+
+@functools.cache
+def _definitions(settings: tuple[tuple[str, str], ...]) -> dg.Definitions:
+    """Built once per process and settings: Dagster resolves a loader twice while loading a code
+    location, and building the dbt assets from the manifest is most of the cost."""
     # The progress logger is used only when a run's config names it (make demo); other runs keep
     # Dagster's console logger.
     return dg.Definitions.merge(

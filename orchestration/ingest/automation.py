@@ -17,7 +17,6 @@ import dagster as dg
 from orchestration.contract import ContractError
 from orchestration.ingest.assets import FULL_COMPARE_TAG
 from orchestration.ingest.resources import IngestResource
-from orchestration.ingest.source import SourceUnreachable
 from orchestration.run_liveness import end_dead_runs, end_orphaned_children
 
 _ENDED = [dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED]
@@ -70,6 +69,8 @@ def _sensor_status() -> dg.DefaultSensorStatus:
 
 
 def _cad_source_sensor(context: dg.SensorEvaluationContext, ingest: IngestResource):
+    from orchestration.ingest.source import SourceUnreachable  # pyarrow, SQLAlchemy: at tick time only
+
     try:
         fingerprint = ingest.cad_fingerprint()
     except (SourceUnreachable, ContractError, OSError) as exc:

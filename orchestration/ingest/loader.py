@@ -36,7 +36,7 @@ from orchestration.warehouse.destination import Destination
 
 log = logging.getLogger(__name__)
 
-SYSTEMS = ("cad_replica", "case_management")
+SYSTEMS = ("cad_replica", "case_management")  # as orchestration/ingest/assets.py names them
 DEFAULT_LOOKBACK = dt.timedelta(minutes=10)
 
 

@@ -26,9 +26,20 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from orchestration.contract import Column, ContractError, System, Table
-from orchestration.ingest.warehouse import ARROW_TYPES, arrow_schema
 
 BATCH_ROWS = 50_000
+ARROW_TYPES = {
+    "string": pa.string(),
+    "integer": pa.int64(),
+    "float": pa.float64(),
+    "boolean": pa.bool_(),
+    "timestamp": pa.timestamp("us"),
+    "date": pa.date32(),
+}
+
+
+def arrow_schema(table: Table) -> pa.Schema:
+    return pa.schema([pa.field(c.name, ARROW_TYPES[c.type]) for c in table.columns])
 
 
 class SourceUnreachable(ConnectionError):

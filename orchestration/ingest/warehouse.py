@@ -9,24 +9,17 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterable
-
-import pyarrow as pa
-import pyarrow.csv as pa_csv
+from typing import TYPE_CHECKING
 
 from orchestration.contract import Table
 from orchestration.warehouse.connections import open_duckdb, open_postgres
 from orchestration.warehouse.destination import Destination
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 log = logging.getLogger(__name__)
 
-ARROW_TYPES = {
-    "string": pa.string(),
-    "integer": pa.int64(),
-    "float": pa.float64(),
-    "boolean": pa.bool_(),
-    "timestamp": pa.timestamp("us"),
-    "date": pa.date32(),
-}
 # Column types as each engine's information_schema spells them (used both in DDL and to check it).
 ENGINE_TYPES = {
     "duckdb": {
@@ -50,10 +43,6 @@ ENGINE_TYPES = {
 
 def q(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
-
-
-def arrow_schema(table: Table) -> pa.Schema:
-    return pa.schema([pa.field(c.name, ARROW_TYPES[c.type]) for c in table.columns])
 
 
 class Warehouse:
@@ -170,6 +159,8 @@ class PostgresWarehouse(Warehouse):
     def insert_arrow(self, target, batch):
         # COPY is an order of magnitude faster than INSERTs; pyarrow writes nulls as empty
         # unquoted fields and empty strings as "", which is exactly PostgreSQL's CSV convention.
+        import pyarrow.csv as pa_csv  # pyarrow loads with a load, not with every module that connects
+
         buf = io.BytesIO()
         pa_csv.write_csv(batch, buf, pa_csv.WriteOptions(include_header=False, quoting_style="needed"))
         buf.seek(0)

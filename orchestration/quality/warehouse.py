@@ -12,9 +12,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-import duckdb
-
-from orchestration.quality import duckdb_dialect
 from orchestration.warehouse.connections import open_duckdb, sqlalchemy_connect_args, sqlalchemy_url
 from orchestration.warehouse.destination import Destination
 from orchestration.warehouse.duckdb_files import LOCK_WAIT_SECONDS
@@ -48,6 +45,10 @@ class Warehouse:
         return self.destination.describe()
 
     def sqlalchemy_url(self) -> str:
+        # Importing the dialect registers it with SQLAlchemy (duckdb-engine and SQLAlchemy load only
+        # when a validation needs them, not with the Dagster definitions).
+        from orchestration.quality import duckdb_dialect
+
         return sqlalchemy_url(self.destination, duckdb_driver=duckdb_dialect.DRIVER)
 
     def engine_kwargs(self) -> dict:
@@ -62,6 +63,8 @@ class Warehouse:
             raise FileNotFoundError(
                 f"DuckDB warehouse {d.duckdb_path} does not exist (set ARP_DUCKDB_PATH or load the sources first)"
             )
+        import duckdb
+
         try:
             open_duckdb(d, read_only=True, wait_seconds=timeout).close()
         except duckdb.ConnectionException:
