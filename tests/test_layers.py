@@ -260,3 +260,45 @@ def test_importing_every_module_reads_no_setting():
     reads = proc.stdout.split()
     assert not proc.stdout.strip(), "settings read while importing (file:line name):\n" + proc.stdout
     assert reads == []
+
+
+# --- loading the Dagster definitions stays cheap -----------------------------------------------
+
+# Libraries the assets use when they run, never needed to describe them. Importing any of them
+# while the definitions load costs seconds on every `dagster dev`, sensor tick process and run worker.
+HEAVY_AT_RUN_TIME = (
+    "weasyprint",
+    "scipy",
+    "pandas",
+    "pyarrow",
+    "great_expectations",
+    "sqlalchemy",
+    "duckdb",
+    "psycopg2",
+    "vl_convert",
+)
+_LOAD_DEFINITIONS = r"""
+import sys
+from orchestration.definitions import defs
+defs().get_repository_def().load_all_definitions()
+heavy = sys.argv[1].split(",")
+print(" ".join(sorted(m for m in heavy if m in sys.modules)))
+"""
+
+
+def test_loading_the_definitions_imports_no_library_the_assets_need_only_when_they_run():
+    import os
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-c", _LOAD_DEFINITIONS, ",".join(HEAVY_AT_RUN_TIME)],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "ARP_MODE": "demo"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    imported = proc.stdout.split()
+    assert imported == [], f"loading the Dagster definitions imported {imported}: import them where they are used"
