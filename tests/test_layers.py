@@ -25,12 +25,10 @@ CONNECTORS = {
     ("sqlite3", "connect"),
 }
 # Source databases (the CAD replica, case management, a vendor's export) are not the warehouse.
-# They are opened in one place too, orchestration/ingest/source.py; the synthetic generator
-# writes its own source systems and is never imported by the pipeline.
+# They are opened in one place too; the simulator (simulator/, outside this package) writes the
+# source systems it simulates with its own engines.
 SOURCE_DATABASE_OPENERS = {
     "orchestration/ingest/source.py",  # every source engine (SQLAlchemy URL or SQLite file)
-    "orchestration/synthetic/writers.py",  # the generator writes the source systems it simulates...
-    "orchestration/synthetic/live.py",  # ...and keeps appending to them in live mode
 }
 
 
