@@ -28,8 +28,8 @@ os.environ.setdefault("ARP_MODE", "demo")
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from orchestration.ingest.destination import Destination  # noqa: E402
 from orchestration.ingest.loader import load_sources  # noqa: E402
+from orchestration.warehouse.destination import Destination  # noqa: E402
 from simulator import GeneratorConfig, generate  # noqa: E402
 
 BENCH = PROJECT_ROOT / "build" / "bench"

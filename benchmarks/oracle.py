@@ -38,9 +38,9 @@ sys.path.insert(0, str(PROJECT_ROOT / "tests"))
 
 from transform import truth_compare  # noqa: E402
 
-from orchestration.ingest.destination import Destination  # noqa: E402
 from orchestration.ingest.loader import load_sources  # noqa: E402
 from orchestration.public.publication_gate import dbt_environment_for  # noqa: E402
+from orchestration.warehouse.destination import Destination  # noqa: E402
 from simulator import GeneratorConfig, generate  # noqa: E402
 
 DBT = Path(sys.executable).with_name("dbt")

@@ -118,8 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     summary: dict = {"warehouse": str(path)}
     if args.rerun:
-        from orchestration.ingest.destination import Destination
         from orchestration.public.tables import publish_public_tables
+        from orchestration.warehouse.destination import Destination
 
         started = time.perf_counter()
         publish_public_tables(Destination.duckdb(path))

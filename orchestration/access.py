@@ -20,10 +20,10 @@ import argparse
 import os
 import sys
 
-import psycopg2
 from psycopg2 import sql
 
-from orchestration.ingest.destination import Destination
+from orchestration.warehouse.connections import open_postgres
+from orchestration.warehouse.destination import Destination
 
 WAREHOUSE_SCHEMAS = (
     "raw_cad",
@@ -52,7 +52,8 @@ OWNER_ROLE = "data_team"
 
 
 def connect(dest: Destination, user: str | None = None):
-    return psycopg2.connect(**{**dest.pg_connect_kwargs(), "user": user or dest.pg_user})
+    """The PostgreSQL warehouse as `user` (default: the destination's login), with the destination's password."""
+    return open_postgres(dest, user=user)
 
 
 def _ensure_role(cur, role: str, login: bool, password: str | None) -> None:

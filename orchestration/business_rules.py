@@ -20,13 +20,18 @@ DBT_PROJECT = PROJECT_ROOT / "dbt_project.yml"
 
 @dataclass(frozen=True)
 class BusinessRules:
-    city_timezone: str
     placeholder_before: dt.date  # a source timestamp before this day is a placeholder, not a time
     duplicate_call_seconds: int  # two calls from one phone on one incident this close are one call
     follow_up_window_days: int  # a period stays provisional this long after it ends
     eligibility_programs: tuple[str, ...]  # programs a call can be eligible for
     dispatchable_programs: tuple[str, ...]  # programs that send a team (their CAD unit type)
     small_cell_max: int  # counts 1..small_cell_max are never published
+
+    @property
+    def city_timezone(self) -> str:
+        """dbt's var is a template over ARP_CITY_TIMEZONE; the zone itself lives in the city profile,
+        read when asked for (the rules below are cached, the profile may be set later)."""
+        return city_timezone()
 
     @property
     def placeholder_before_epoch(self) -> int:
@@ -38,8 +43,6 @@ def business_rules() -> BusinessRules:
     try:
         values = yaml.safe_load(DBT_PROJECT.read_text())["vars"]
         return BusinessRules(
-            # dbt's var is a template over ARP_CITY_TIMEZONE; the zone itself lives in the city profile.
-            city_timezone=city_timezone(),
             placeholder_before=dt.date.fromisoformat(str(values["placeholder_before"])),
             duplicate_call_seconds=int(values["duplicate_call_seconds"]),
             follow_up_window_days=int(values["follow_up_window_days"]),

@@ -73,7 +73,7 @@ def run_pipeline(verbose: bool = False) -> None:
     started = _step("running the Dagster job 'full_pipeline' (ingest -> dbt -> checks -> outputs)")
     from orchestration.definitions import defs
 
-    job = defs.resolve_job_def("full_pipeline")
+    job = defs().resolve_job_def("full_pipeline")
     if verbose:
         result = job.execute_in_process(instance=dg.DagsterInstance.get(), raise_on_error=False)
     else:
@@ -135,8 +135,8 @@ def build_quality_docs(out_root: Path = BUILD) -> None:
 
 def scan_for_canaries() -> None:
     """The synthetic city plants PII canaries in raw; none may appear outside raw or in an output."""
-    from orchestration.ingest.destination import Destination
     from orchestration.privacy.canary_scan import load_canaries, scan_files, scan_warehouse
+    from orchestration.warehouse.destination import Destination
 
     started = _step("scanning the warehouse and every published file for planted PII canaries")
     canaries = load_canaries(BUILD / "truth" / "canaries.json")

@@ -16,11 +16,17 @@ import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
 import yaml
 
 from orchestration.paths import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+# SQLAlchemy is imported by the two functions that build tables: reading a contract (the Dagster
+# definitions do, for the raw asset keys) does not need it.
 
 CONTRACTS_DIR = PROJECT_ROOT / "contracts"
 LOGICAL_TYPES = ("string", "integer", "float", "boolean", "timestamp", "date")
@@ -132,22 +138,23 @@ def get_system(name: str) -> System:
     return systems[name]
 
 
-_SA_TYPES = {
-    "string": sa.Text,
-    "integer": sa.BigInteger,
-    "float": sa.Float,
-    "boolean": sa.Boolean,
-    "timestamp": sa.DateTime,
-    "date": sa.Date,
-}
-
-
 def sqlalchemy_type(logical: str) -> sa.types.TypeEngine:
-    return _SA_TYPES[logical]()
+    import sqlalchemy as sa
+
+    return {
+        "string": sa.Text,
+        "integer": sa.BigInteger,
+        "float": sa.Float,
+        "boolean": sa.Boolean,
+        "timestamp": sa.DateTime,
+        "date": sa.Date,
+    }[logical]()
 
 
 def sqlalchemy_table(table: Table, metadata: sa.MetaData, schema: str | None = None) -> sa.Table:
     """SQLAlchemy definition of a contract table (primary key and NOT NULL included)."""
+    import sqlalchemy as sa
+
     cols = [
         sa.Column(
             c.name,

@@ -21,8 +21,8 @@ os.environ.setdefault("ARP_MODE", "demo")
 import pg_server  # noqa: E402
 from transform.dbt_runner import PG_HOST, PG_PORT, PG_USER, Warehouse, create_pg_database, drop_pg_database, run_dbt
 
-from orchestration.ingest.destination import Destination
 from orchestration.ingest.loader import load_sources
+from orchestration.warehouse.destination import Destination
 from simulator import GeneratorConfig, generate
 
 TIER = os.environ.get("ARP_TEST_TIER", "tiny")

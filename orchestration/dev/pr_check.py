@@ -34,9 +34,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import duckdb
-
 from orchestration.paths import PROJECT_ROOT
+from orchestration.warehouse.connections import scratch_duckdb
 
 DBT = Path(sys.executable).with_name("dbt")
 # The public tables come from the pipeline's Python suppression step, not from `dbt build`.
@@ -64,7 +63,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
 _GENERATE_AND_LOAD = """
 import sys
 from pathlib import Path
-from orchestration.ingest.destination import Destination
+from orchestration.ingest import Destination
 from orchestration.ingest.loader import load_sources
 from simulator import GeneratorConfig, generate
 out, warehouse, tier, seed = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
@@ -74,7 +73,7 @@ load_sources(result.cad_url, result.cms_url, Destination.duckdb(warehouse), full
 _PUBLISH = """
 import sys
 from pathlib import Path
-from orchestration.ingest.destination import Destination
+from orchestration.ingest import Destination
 from orchestration.public.tables import publish_public_tables
 publish_public_tables(Destination.duckdb(Path(sys.argv[1])))
 """
@@ -221,7 +220,7 @@ def _same(a: object, b: object) -> bool:
 
 def diff_warehouses(main: Path, branch: Path) -> list[CellChange]:
     """Every cell of the compared tables that differs between the two warehouses."""
-    con = duckdb.connect()
+    con = scratch_duckdb()
     con.execute(f"attach '{main}' as main_wh (read_only)")
     con.execute(f"attach '{branch}' as branch_wh (read_only)")
     changes: list[CellChange] = []

@@ -17,9 +17,9 @@ import logging
 import sys
 
 from orchestration.contract import ContractError
-from orchestration.ingest.destination import Destination
 from orchestration.ingest.loader import load_sources
 from orchestration.ingest.source import SourceUnreachable
+from orchestration.warehouse.destination import Destination
 
 
 def _destination(args) -> Destination:

@@ -17,11 +17,8 @@ import dagster as dg
 from orchestration.contract import ContractError
 from orchestration.ingest.assets import FULL_COMPARE_TAG
 from orchestration.ingest.resources import IngestResource
-from orchestration.ingest.source import SourceUnreachable
 from orchestration.run_liveness import end_dead_runs, end_orphaned_children
 
-SENSOR_INTERVAL_SECONDS = int(os.environ.get("ARP_CAD_SENSOR_INTERVAL_SECONDS", "30"))
-DAILY_CRON = os.environ.get("ARP_DAILY_CRON", "0 5 * * *")
 _ENDED = [dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED]
 _ACTIVE = [
     dg.DagsterRunStatus.QUEUED,
@@ -29,6 +26,14 @@ _ACTIVE = [
     dg.DagsterRunStatus.STARTING,
     dg.DagsterRunStatus.STARTED,
 ]
+
+
+def sensor_interval_seconds() -> int:
+    return int(os.environ.get("ARP_CAD_SENSOR_INTERVAL_SECONDS", "30"))
+
+
+def daily_cron() -> str:
+    return os.environ.get("ARP_DAILY_CRON", "0 5 * * *")
 
 
 def city_timezone() -> str:
@@ -63,14 +68,9 @@ def _sensor_status() -> dg.DefaultSensorStatus:
     return dg.DefaultSensorStatus.RUNNING if on else dg.DefaultSensorStatus.STOPPED
 
 
-@dg.sensor(
-    name="cad_source_sensor",
-    job=cad_incremental_job,
-    minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
-    default_status=_sensor_status(),
-    description="Starts cad_incremental when CAD rows are added or updated at the source.",
-)
-def cad_source_sensor(context: dg.SensorEvaluationContext, ingest: IngestResource):
+def _cad_source_sensor(context: dg.SensorEvaluationContext, ingest: IngestResource):
+    from orchestration.ingest.source import SourceUnreachable  # pyarrow, SQLAlchemy: at tick time only
+
     try:
         fingerprint = ingest.cad_fingerprint()
     except (SourceUnreachable, ContractError, OSError) as exc:
@@ -101,13 +101,27 @@ def cad_source_sensor(context: dg.SensorEvaluationContext, ingest: IngestResourc
     return dg.RunRequest(run_key=run_key, tags={"arp/trigger": "cad_source_sensor"})
 
 
-daily_full_pipeline = dg.ScheduleDefinition(
-    name="daily_full_pipeline",
-    job=full_pipeline_job,
-    cron_schedule=DAILY_CRON,
-    # The daily run compares every source row, catching changes stamped before the cursor window.
-    tags={FULL_COMPARE_TAG: "true"},
-    execution_timezone=city_timezone(),
-    default_status=dg.DefaultScheduleStatus.STOPPED,
-    description="The whole pipeline once a day (early morning, city time).",
-)
+def build_cad_source_sensor() -> dg.SensorDefinition:
+    """`cad_source_sensor` with the interval (ARP_CAD_SENSOR_INTERVAL_SECONDS) and default status
+    (ARP_CAD_SENSOR) set now."""
+    return dg.sensor(
+        name="cad_source_sensor",
+        job=cad_incremental_job,
+        minimum_interval_seconds=sensor_interval_seconds(),
+        default_status=_sensor_status(),
+        description="Starts cad_incremental when CAD rows are added or updated at the source.",
+    )(_cad_source_sensor)
+
+
+def build_daily_schedule() -> dg.ScheduleDefinition:
+    """`daily_full_pipeline` with the cron (ARP_DAILY_CRON) and city time zone set now."""
+    return dg.ScheduleDefinition(
+        name="daily_full_pipeline",
+        job=full_pipeline_job,
+        cron_schedule=daily_cron(),
+        # The daily run compares every source row, catching changes stamped before the cursor window.
+        tags={FULL_COMPARE_TAG: "true"},
+        execution_timezone=city_timezone(),
+        default_status=dg.DefaultScheduleStatus.STOPPED,
+        description="The whole pipeline once a day (early morning, city time).",
+    )

@@ -28,15 +28,15 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from orchestration.contract import ContractError, System, Table, get_system
-from orchestration.ingest.destination import Destination
 from orchestration.ingest.source import ContractMismatch, check_source, open_source, read_batches
 from orchestration.ingest.text_normalization import REJECTS_TABLE, normalize_batch
 from orchestration.ingest.warehouse import Warehouse, connect, q
 from orchestration.paths import PROJECT_ROOT
+from orchestration.warehouse.destination import Destination
 
 log = logging.getLogger(__name__)
 
-SYSTEMS = ("cad_replica", "case_management")
+SYSTEMS = ("cad_replica", "case_management")  # as orchestration/ingest/assets.py names them
 DEFAULT_LOOKBACK = dt.timedelta(minutes=10)
 
 

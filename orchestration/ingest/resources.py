@@ -17,13 +17,16 @@ import json
 import logging
 import os
 from pathlib import Path
-
-import sqlalchemy as sa
+from typing import TYPE_CHECKING
 
 from orchestration.contract import get_system
-from orchestration.ingest.loader import LoadReport, default_source_url, load_absent_system, load_system
-from orchestration.ingest.source import check_source, open_source, safe_url
 from orchestration.warehouse.resource import WarehouseResource
+
+if TYPE_CHECKING:
+    from orchestration.ingest.loader import LoadReport
+
+# The loader and the source readers (pyarrow, SQLAlchemy) are imported by the methods that use
+# them: the Dagster definitions build this resource without loading anything.
 
 
 class IngestResource(WarehouseResource):
@@ -51,6 +54,8 @@ class IngestResource(WarehouseResource):
         return self.cms_mapping or os.environ.get("ARP_CMS_MAPPING") or None
 
     def source_url(self, system: str) -> str:
+        from orchestration.ingest.loader import default_source_url
+
         explicit = self.cad_url if system == "cad_replica" else self.cms_url
         return explicit or default_source_url(system)
 
@@ -65,6 +70,8 @@ class IngestResource(WarehouseResource):
             return f"none (city profile {os.environ.get('ARP_CITY', 'demo')} declares no {system} source)"
         if self.vendor_mapping(system):
             return f"vendor export via {self.vendor_mapping(system)}"
+        from orchestration.ingest.source import safe_url
+
         return safe_url(self.source_url(system))
 
     # -- work ---------------------------------------------------------------------------------
@@ -74,12 +81,14 @@ class IngestResource(WarehouseResource):
         tables: list[str] | None = None,
         logger: logging.Logger | None = None,
         full_compare: bool = False,
-    ) -> tuple[LoadReport, dict]:
+    ) -> "tuple[LoadReport, dict]":
         """Load one system; returns the report and extra metadata (vendor accounting).
 
         `full_compare` reads every source row instead of the cursor window (still writing only
         the changed ones): the daily run uses it to catch changes stamped before the window.
         """
+        from orchestration.ingest.loader import load_absent_system, load_system
+
         lookback = None if full_compare else dt.timedelta(minutes=self.lookback_minutes)
         if not self.system_declared(system):
             # Nothing from another city's source may land here: the raw tables exist, empty, so the
@@ -112,6 +121,10 @@ class IngestResource(WarehouseResource):
 
     def cad_fingerprint(self) -> str:
         """A short digest that changes whenever CAD rows are added or updated (for the sensor)."""
+        import sqlalchemy as sa
+
+        from orchestration.ingest.source import check_source, open_source
+
         mapping = self.mapping_path()
         if mapping:
             from orchestration.ingest.vendor import load_mapping

@@ -1,5 +1,8 @@
 """Reading a source system (any SQLAlchemy URL) against the source contract.
 
+* `source_engine` and `open_sqlite_file` are the only places a source database (a system, a
+  vendor's database export, the loader's staged SQLite file) is opened; the warehouse is opened by
+  orchestration/warehouse alone;
 * `open_source` connects read-only and turns any connection failure into `SourceUnreachable`,
   whose message names the system and the URL with the password masked;
 * `check_source` compares every table and column with the contract before anything is loaded;
@@ -23,9 +26,20 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from orchestration.contract import Column, ContractError, System, Table
-from orchestration.ingest.warehouse import ARROW_TYPES, arrow_schema
 
 BATCH_ROWS = 50_000
+ARROW_TYPES = {
+    "string": pa.string(),
+    "integer": pa.int64(),
+    "float": pa.float64(),
+    "boolean": pa.bool_(),
+    "timestamp": pa.timestamp("us"),
+    "date": pa.date32(),
+}
+
+
+def arrow_schema(table: Table) -> pa.Schema:
+    return pa.schema([pa.field(c.name, ARROW_TYPES[c.type]) for c in table.columns])
 
 
 class SourceUnreachable(ConnectionError):
@@ -55,6 +69,16 @@ def safe_url(url: str | sa.URL) -> str:
         return "<unparseable URL>"
 
 
+def source_engine(url: str | sa.URL, **kwargs) -> sa.Engine:
+    """A SQLAlchemy engine on a source database (never the warehouse); the caller disposes of it."""
+    return sa.create_engine(url, **kwargs)
+
+
+def open_sqlite_file(path: str | Path, **kwargs) -> sqlite3.Connection:
+    """A plain sqlite3 connection to a source file (a staged export); the caller closes it."""
+    return sqlite3.connect(path, **kwargs)
+
+
 def _scrub(message: str, secret: str | None) -> str:
     first_line = message.strip().splitlines()[0] if message.strip() else message
     return first_line.replace(secret, "***") if secret else first_line
@@ -76,7 +100,7 @@ def open_source(system: str, url: str) -> Iterator[sa.Connection]:
     else:
         connect_args = {"connect_timeout": 10} if parsed.get_backend_name() == "postgresql" else {}
         try:
-            engine = sa.create_engine(parsed, poolclass=NullPool, connect_args=connect_args)
+            engine = source_engine(parsed, poolclass=NullPool, connect_args=connect_args)
         except Exception as exc:
             raise SourceUnreachable(system, where, _scrub(str(exc), parsed.password)) from None
     try:
@@ -102,10 +126,10 @@ def _sqlite_read_only_engine(system: str, where: str, url: sa.URL) -> sa.Engine:
     if not path.is_file():
         raise SourceUnreachable(system, where, f"SQLite file {path} does not exist")
     uri = path.as_uri() + "?mode=ro"
-    return sa.create_engine(
+    return source_engine(
         "sqlite://",
         poolclass=NullPool,
-        creator=lambda: sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False),
+        creator=lambda: open_sqlite_file(uri, uri=True, timeout=30, check_same_thread=False),
     )
 
 

@@ -9,25 +9,17 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterable
-
-import psycopg2
-import pyarrow as pa
-import pyarrow.csv as pa_csv
+from typing import TYPE_CHECKING
 
 from orchestration.contract import Table
-from orchestration.ingest.destination import Destination
-from orchestration.warehouse.duckdb_files import connect_waiting
+from orchestration.warehouse.connections import open_duckdb, open_postgres
+from orchestration.warehouse.destination import Destination
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 log = logging.getLogger(__name__)
 
-ARROW_TYPES = {
-    "string": pa.string(),
-    "integer": pa.int64(),
-    "float": pa.float64(),
-    "boolean": pa.bool_(),
-    "timestamp": pa.timestamp("us"),
-    "date": pa.date32(),
-}
 # Column types as each engine's information_schema spells them (used both in DDL and to check it).
 ENGINE_TYPES = {
     "duckdb": {
@@ -51,10 +43,6 @@ ENGINE_TYPES = {
 
 def q(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
-
-
-def arrow_schema(table: Table) -> pa.Schema:
-    return pa.schema([pa.field(c.name, ARROW_TYPES[c.type]) for c in table.columns])
 
 
 class Warehouse:
@@ -121,10 +109,7 @@ class DuckDBWarehouse(Warehouse):
 
     def __init__(self, destination: Destination, read_only: bool = False):
         super().__init__(destination)
-        path = destination.duckdb_path
-        if not read_only:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = connect_waiting(path, read_only=read_only)
+        self.con = open_duckdb(destination, read_only=read_only)
 
     def execute(self, sql, params=None):
         self.con.execute(sql, list(params) if params is not None else None)
@@ -154,13 +139,7 @@ class PostgresWarehouse(Warehouse):
 
     def __init__(self, destination: Destination, create_database: bool = True):
         super().__init__(destination)
-        try:
-            self.con = psycopg2.connect(**destination.pg_connect_kwargs())
-        except psycopg2.OperationalError as exc:
-            if not (create_database and "does not exist" in str(exc)):
-                raise
-            _create_database(destination)
-            self.con = psycopg2.connect(**destination.pg_connect_kwargs())
+        self.con = open_postgres(destination, create_database=create_database)
         self.con.autocommit = True  # transactions are explicit (BEGIN/COMMIT), as on DuckDB
 
     def execute(self, sql, params=None):
@@ -180,6 +159,8 @@ class PostgresWarehouse(Warehouse):
     def insert_arrow(self, target, batch):
         # COPY is an order of magnitude faster than INSERTs; pyarrow writes nulls as empty
         # unquoted fields and empty strings as "", which is exactly PostgreSQL's CSV convention.
+        import pyarrow.csv as pa_csv  # pyarrow loads with a load, not with every module that connects
+
         buf = io.BytesIO()
         pa_csv.write_csv(batch, buf, pa_csv.WriteOptions(include_header=False, quoting_style="needed"))
         buf.seek(0)
@@ -189,19 +170,6 @@ class PostgresWarehouse(Warehouse):
 
     def close(self):
         self.con.close()
-
-
-def _create_database(destination: Destination) -> None:
-    log.info("creating PostgreSQL database %s", destination.pg_database)
-    con = psycopg2.connect(**destination.pg_connect_kwargs(database="postgres"))
-    try:
-        con.autocommit = True
-        with con.cursor() as cur:
-            cur.execute(f"CREATE DATABASE {q(destination.pg_database)}")
-    except psycopg2.errors.DuplicateDatabase:
-        pass  # another process created it first
-    finally:
-        con.close()
 
 
 def connect(destination: Destination) -> Warehouse:

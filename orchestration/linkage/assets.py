@@ -5,8 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.contract import PROJECT_ROOT
-from orchestration.linkage.report import build_linkage_report
+from orchestration.paths import PROJECT_ROOT
 from orchestration.warehouse.resource import WarehouseResource
 
 GROUP = "linkage"
@@ -44,6 +43,9 @@ class LinkageReportResource(WarehouseResource):
     "against the true links when a synthetic truth exists.",
 )
 def linkage_report(context: dg.AssetExecutionContext, linkage: LinkageReportResource) -> dg.MaterializeResult:
+    # Imported when the asset runs: loading the Dagster definitions need not import pandas.
+    from orchestration.linkage.report import build_linkage_report
+
     report = build_linkage_report(linkage.destination(), linkage.output_dir(), linkage.truth())
     f = report.figures
     context.log.info(f"linkage report: {f['linked']} of {f['encounters']} encounters linked, in {report.html_path}")

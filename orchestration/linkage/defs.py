@@ -6,4 +6,7 @@ import dagster as dg
 
 from orchestration.linkage.assets import LinkageReportResource, linkage_assets
 
-defs = dg.Definitions(assets=linkage_assets, resources={"linkage": LinkageReportResource()})
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.Definitions(assets=linkage_assets, resources={"linkage": LinkageReportResource()})

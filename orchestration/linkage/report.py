@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from orchestration.ingest.destination import Destination
+from orchestration.warehouse.connections import connect
+from orchestration.warehouse.destination import Destination
 
 SCHEMA = "intermediate"
 UNLINKED_LISTED = 50
@@ -40,26 +41,15 @@ class LinkageReport:
 
 
 def read_tables(dest: Destination) -> dict[str, pd.DataFrame]:
-    if dest.kind == "duckdb":
-        import duckdb
-
-        con = duckdb.connect(str(dest.duckdb_path), read_only=True)
-        try:
+    with connect(dest, read_only=True, application_name="arp_linkage_report") as con:
+        if dest.kind == "duckdb":
             return {name: con.execute(sql).df() for name, sql in QUERIES.items()}
-        finally:
-            con.close()
-    import psycopg2
-
-    con = psycopg2.connect(**{**dest.pg_connect_kwargs(), "application_name": "arp_linkage_report"})
-    try:
         out = {}
         with con.cursor() as cur:
             for name, sql in QUERIES.items():
                 cur.execute(sql)
                 out[name] = pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description])
         return out
-    finally:
-        con.close()
 
 
 def figures_of(tables: dict[str, pd.DataFrame], truth_dir: Path | None = None) -> dict:

@@ -17,8 +17,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.ingest.destination import Destination
 from orchestration.ingest.warehouse import connect, q
+from orchestration.warehouse.destination import Destination
 
 SCANNED_SCHEMAS = ("staging", "intermediate", "marts", "public_candidates", "suppression", "public_marts")
 TEXT_SUFFIXES = {".html", ".htm", ".json", ".csv", ".js", ".txt", ".md", ".svg", ".xml", ".pdf"}

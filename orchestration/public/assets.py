@@ -10,9 +10,8 @@ read them (dbt), built as candidates and swapped in only when their blocking che
 """
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
-from orchestration.ingest.destination import Destination
 from orchestration.public.decisions import (
     CANDIDATE_SCHEMA,
     CELL_SETS,
@@ -23,9 +22,11 @@ from orchestration.public.decisions import (
 from orchestration.public.publication_gate import CANDIDATE_SELECTION, CANDIDATE_VARS, GATED_TABLES, publish_checked
 from orchestration.quality.suites import load_suites
 from orchestration.run_liveness import record_child, record_worker
-from orchestration.transform.assets import SKIPPED_TESTS, hash_key_for_dbt
+from orchestration.transform.assets import hash_key_for_dbt
+from orchestration.transform.city_tests import city_skipped_tests
 from orchestration.transform.project import dbt_project
 from orchestration.transform.translator import AltResponseDbtTranslator
+from orchestration.warehouse.destination import Destination
 
 DECISIONS_KEY = dg.AssetKey([DECISIONS_SCHEMA, DECISIONS_TABLE])
 CANDIDATE_KEYS = sorted(
@@ -67,37 +68,43 @@ def suppression_decisions(context: dg.AssetExecutionContext):
     return dg.MaterializeResult(metadata={name: dg.MetadataValue.json(figures) for name, figures in report.items()})
 
 
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    dagster_dbt_translator=AltResponseDbtTranslator(),
-    select=CANDIDATE_SELECTION,
-    exclude=" ".join(SKIPPED_TESTS) or None,
-    name="public_tables_dbt_assets",
-)
-def public_tables_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """dbt builds the new versions as `__candidate` tables and tests them; the blocking checks run on
-    the candidates, which replace the published tables together only when all pass. Nothing is
-    reported as materialized before the swap: a failed version leaves yesterday's tables and fails."""
-    record_worker(context)
-    with hash_key_for_dbt():
-        invocation = dbt.cli(["build", "--vars", CANDIDATE_VARS], context=context, raise_on_error=False)
-    record_child(context, invocation.process.pid)
-    events = list(invocation.stream())
-    failure = None
-    if not invocation.is_successful():
-        failed_checks = [
-            f"{e.asset_key.to_user_string()} {e.check_name}"
-            for e in events
-            if isinstance(e, dg.AssetCheckResult) and not e.passed
+def build_public_tables_dbt_assets(project: DbtProject | None = None) -> dg.AssetsDefinition:
+    """dbt step 2 for the project of the target and city profile set now (default `dbt_project()`)."""
+    project = project or dbt_project()
+
+    @dbt_assets(
+        manifest=project.manifest_path,
+        project=project,
+        dagster_dbt_translator=AltResponseDbtTranslator(),
+        select=CANDIDATE_SELECTION,
+        exclude=" ".join(city_skipped_tests(project.manifest_path)) or None,
+        name="public_tables_dbt_assets",
+    )
+    def public_tables_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        """dbt builds the new versions as `__candidate` tables and tests them; the blocking checks run on
+        the candidates, which replace the published tables together only when all pass. Nothing is
+        reported as materialized before the swap: a failed version leaves yesterday's tables and fails."""
+        record_worker(context)
+        with hash_key_for_dbt():
+            invocation = dbt.cli(["build", "--vars", CANDIDATE_VARS], context=context, raise_on_error=False)
+        record_child(context, invocation.process.pid)
+        events = list(invocation.stream())
+        failure = None
+        if not invocation.is_successful():
+            failed_checks = [
+                f"{e.asset_key.to_user_string()} {e.check_name}"
+                for e in events
+                if isinstance(e, dg.AssetCheckResult) and not e.passed
+            ]
+            failure = "; ".join(failed_checks) or str(invocation.get_error())
+        # a run may select some of the tables: only those were built as candidates
+        tables = [
+            key.path[-1]
+            for key in context.selected_asset_keys
+            if key.path[0] == "public_marts" and key.path[-1] in GATED_TABLES
         ]
-        failure = "; ".join(failed_checks) or str(invocation.get_error())
-    # a run may select some of the tables: only those were built as candidates
-    tables = [
-        key.path[-1]
-        for key in context.selected_asset_keys
-        if key.path[0] == "public_marts" and key.path[-1] in GATED_TABLES
-    ]
-    publish_checked(Destination.from_env(), tables, dbt_failure=failure)
-    context.log.info("public tables swapped in: " + ", ".join(tables))
-    yield from events
+        publish_checked(Destination.from_env(), tables, dbt_failure=failure)
+        context.log.info("public tables swapped in: " + ", ".join(tables))
+        yield from events
+
+    return public_tables_dbt_assets

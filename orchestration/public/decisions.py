@@ -11,12 +11,19 @@ only the data team and analysts read it, never the public tier.
 
 from __future__ import annotations
 
-import pandas as pd
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
-from orchestration.ingest.destination import Destination
+from orchestration.business_rules import business_rules
 from orchestration.ingest.warehouse import connect, q
-from orchestration.public.suppression import SMALL_MAX, SuppressionResult, suppress
+from orchestration.warehouse.destination import Destination
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from orchestration.public.suppression import SuppressionResult
+
+# pandas, pyarrow and the solver (scipy) are imported by the functions that decide: the Dagster
+# definitions import this module for its names only.
 
 CANDIDATE_SCHEMA = "public_candidates"
 DECISIONS_SCHEMA = "suppression"
@@ -54,6 +61,8 @@ CELL_COLUMNS = [
 
 
 def read_frame(dest: Destination, query: str) -> pd.DataFrame:
+    import pandas as pd
+
     with connect(dest) as warehouse:
         columns, rows = warehouse.query_columns(query)
     return pd.DataFrame(rows, columns=columns)
@@ -62,6 +71,8 @@ def read_frame(dest: Destination, query: str) -> pd.DataFrame:
 def printed_share_bounds(cells: pd.DataFrame) -> pd.DataFrame:
     """What a printed share tells about numerator / denominator: the published value, plus or
     minus half of its last printed digit."""
+    import pandas as pd
+
     shares = cells[cells.denominator_cell_id.notna() & cells.published_value.notna()]
     half = 0.5 * 10.0 ** -shares.published_decimals.astype(float)
     return pd.DataFrame(
@@ -78,14 +89,19 @@ def _share_protection(cells: pd.DataFrame) -> pd.Series:
     """A share hidden only because its denominator is small (numerator 0 or over 10, complement
     small) discloses that denominator, which is a hidden small cell with its own protection:
     the share's own range need not be wide."""
-    small = set(cells.cell_id[cells.is_primary.astype(bool) & cells.disclosed_count.between(1, SMALL_MAX)])
-    numerator_small = cells.disclosed_count.between(1, SMALL_MAX)
+    small_max = business_rules().small_cell_max
+    small = set(cells.cell_id[cells.is_primary.astype(bool) & cells.disclosed_count.between(1, small_max)])
+    numerator_small = cells.disclosed_count.between(1, small_max)
     covered = cells.is_primary.astype(bool) & ~numerator_small & cells.denominator_cell_id.isin(small)
     return cells.protection_width.where(~covered, 0)
 
 
 def decide_cell_set(dest: Destination, cell_set: str) -> tuple[pd.DataFrame, SuppressionResult]:
     """The candidate cells of one set with is_suppressed and suppression_reason added."""
+    import pandas as pd
+
+    from orchestration.public.suppression import SuppressionResult, suppress
+
     cells_model, relations_model = CELL_SETS[cell_set]
     # In a fixed order: the integer program settles ties by the order of its variables and rows, and
     # two publications of the same data that hid different complements could be combined to recover
@@ -117,6 +133,8 @@ def decide_cell_set(dest: Destination, cell_set: str) -> tuple[pd.DataFrame, Sup
 def decide(dest: Destination) -> tuple[pd.DataFrame, dict[str, dict]]:
     """Every candidate cell's decision (cell_set, cell_id, is_suppressed, suppression_reason), and
     the figures of each public table for logs and metadata."""
+    import pandas as pd
+
     frames, report = [], {}
     for cell_set in CELL_SETS:
         cells, result = decide_cell_set(dest, cell_set)
@@ -142,6 +160,8 @@ def _literal(text: str) -> str:
 
 def write_decisions(dest: Destination, decisions: pd.DataFrame) -> None:
     """Replace the decisions table in one transaction: readers see the old or the new one."""
+    import pyarrow as pa
+
     table = f"{DECISIONS_SCHEMA}.{q(DECISIONS_TABLE)}"
     names = [name for name, _, _ in DECISION_COLUMNS]
     batch = pa.Table.from_pandas(

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.public.assets import public_tables_dbt_assets, suppression_decisions
+from orchestration.public.assets import build_public_tables_dbt_assets, suppression_decisions
 
-defs = dg.Definitions(assets=[suppression_decisions, public_tables_dbt_assets])
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.Definitions(assets=[suppression_decisions, build_public_tables_dbt_assets()])

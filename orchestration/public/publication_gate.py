@@ -21,9 +21,9 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from orchestration.ingest.destination import Destination
 from orchestration.ingest.warehouse import connect, q
 from orchestration.paths import PROJECT_ROOT
+from orchestration.warehouse.destination import Destination
 
 CANDIDATE_SUFFIX = "__candidate"
 SCHEMA = "public_marts"

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import sys
 
-from orchestration.ingest.destination import Destination
 from orchestration.public.decisions import decide_and_write
 from orchestration.public.publication_gate import publish_gated_tables
+from orchestration.warehouse.destination import Destination
 
 
 def publish_public_tables(dest: Destination | str | None = None) -> dict[str, dict]:

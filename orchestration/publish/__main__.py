@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from orchestration.ingest.destination import Destination
 from orchestration.publish.build import DEFAULT_OUT, build_public_outputs
+from orchestration.warehouse.destination import Destination
 
 
 def main(argv: list[str] | None = None) -> int:

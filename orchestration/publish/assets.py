@@ -9,13 +9,19 @@ blocking check, and nothing stale or unchecked is published.
 import datetime as dt
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 
-from orchestration.publish.build import DEFAULT_OUT, PublishReport, build_public_outputs
+from orchestration.paths import BUILD_DIR
 from orchestration.publish.marts import SCHEMA, TABLES
 from orchestration.warehouse.resource import WarehouseResource
 
+if TYPE_CHECKING:
+    from orchestration.publish.build import PublishReport
+
+# The publisher (orchestration.publish.build: WeasyPrint, pango, vl-convert) is imported when an
+# asset runs, not when the definitions load.
 PUBLIC_MART_KEYS = [dg.AssetKey([SCHEMA, table]) for table in TABLES]
 GROUP = "publish"
 
@@ -27,10 +33,10 @@ class PublishResource(WarehouseResource):
 
     def output_root(self) -> Path:
         # ARP_OUTPUT_DIR: a city profile other than the demo city publishes under build/<city>/.
-        return Path(self.out_dir or os.environ.get("ARP_OUTPUT_DIR") or DEFAULT_OUT)
+        return Path(self.out_dir or os.environ.get("ARP_OUTPUT_DIR") or BUILD_DIR)
 
 
-def _metadata(report: PublishReport, files: list[Path], seconds: float, index: Path) -> dict:
+def _metadata(report: "PublishReport", files: list[Path], seconds: float, index: Path) -> dict:
     return {
         "path": dg.MetadataValue.path(str(index)),
         "files": len(files),
@@ -51,6 +57,8 @@ def _metadata(report: PublishReport, files: list[Path], seconds: float, index: P
     "English and Spanish, in build/site/.",
 )
 def public_site(context: dg.AssetExecutionContext, publish: PublishResource) -> dg.MaterializeResult:
+    from orchestration.publish.build import build_public_outputs
+
     report = build_public_outputs(publish.destination(), publish.output_root(), generated=dt.date.today(), cards=False)
     context.log.info(f"wrote {len(report.site_files)} site files to {report.site_dir} in {report.seconds:.2f} s")
     return dg.MaterializeResult(
@@ -66,6 +74,8 @@ def public_site(context: dg.AssetExecutionContext, publish: PublishResource) -> 
     description="Quarterly data cards in English and Spanish, HTML and PDF, in build/cards/.",
 )
 def data_cards(context: dg.AssetExecutionContext, publish: PublishResource) -> dg.MaterializeResult:
+    from orchestration.publish.build import build_public_outputs
+
     report = build_public_outputs(publish.destination(), publish.output_root(), generated=dt.date.today(), site=False)
     context.log.info(f"wrote {len(report.card_files)} card files to {report.cards_dir} in {report.seconds:.2f} s")
     return dg.MaterializeResult(

@@ -9,13 +9,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from orchestration.ingest.destination import Destination
 from orchestration.paths import PROJECT_ROOT
 from orchestration.publish.cards import build_cards
 from orchestration.publish.figures import Figures
 from orchestration.publish.marts import PublicMartsError, read_public_marts
 from orchestration.publish.site import build_site
 from orchestration.publish.swap import publish_folder
+from orchestration.warehouse.destination import Destination
 
 DEFAULT_OUT = PROJECT_ROOT / "build"
 

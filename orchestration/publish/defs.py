@@ -6,4 +6,7 @@ import dagster as dg
 
 from orchestration.publish.assets import PublishResource, publish_assets
 
-defs = dg.Definitions(assets=publish_assets, resources={"publish": PublishResource()})
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.Definitions(assets=publish_assets, resources={"publish": PublishResource()})

@@ -2,7 +2,7 @@
 
 The publisher is the public tier: it selects from `public_marts` only (on PostgreSQL it logs in as
 `public_reader`, which cannot read any other schema; see orchestration/access.py). Which warehouse
-follows ARP_TARGET like every other layer (orchestration.ingest.destination.Destination).
+follows ARP_TARGET like every other layer (orchestration.warehouse.destination.Destination).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field, replace
 
-from orchestration.ingest.destination import Destination
-from orchestration.warehouse.duckdb_files import connect_waiting
+from orchestration.warehouse.connections import open_duckdb, open_postgres
+from orchestration.warehouse.destination import Destination
 
 SCHEMA = "public_marts"
 # Each table the publisher reads, with the exact columns of the public marts' interface.
@@ -134,7 +134,7 @@ def _read_duckdb(dest: Destination) -> dict[str, list[dict]]:
 
     if not dest.duckdb_path.exists():
         raise PublicMartsError(f"warehouse {dest.describe()} does not exist: run the pipeline (`make demo`) first")
-    con = connect_waiting(dest.duckdb_path, read_only=True)
+    con = open_duckdb(dest, read_only=True)
     try:
         return {t: _fetch(con, t, dest) for t in TABLES}
     finally:
@@ -142,9 +142,7 @@ def _read_duckdb(dest: Destination) -> dict[str, list[dict]]:
 
 
 def _read_postgres(dest: Destination) -> dict[str, list[dict]]:
-    import psycopg2
-
-    con = psycopg2.connect(**{**dest.pg_connect_kwargs(), "application_name": "arp_publish"})
+    con = open_postgres(dest, application_name="arp_publish")
     try:
         with con.cursor() as cur:
             return {t: _fetch(cur, t, dest) for t in TABLES}

@@ -9,15 +9,14 @@ table, unreachable database) fails with the error as its description instead of 
 so it still blocks or warns as declared.
 """
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
 import dagster as dg
 from dagster import AssetCheckExecutionContext
 
-from orchestration.paths import PROJECT_ROOT
-from orchestration.quality.runner import RESULTS_DIR, AssetOutcome, CheckOutcome, validate_asset
+from orchestration.paths import PROJECT_ROOT, output_dir
+from orchestration.quality.runner import DEFAULT_RESULTS, AssetOutcome, CheckOutcome, validate_asset
 from orchestration.quality.settings import load_settings
 from orchestration.quality.suites import AssetSuites, load_suites
 from orchestration.quality.warehouse import Warehouse
@@ -26,7 +25,13 @@ from orchestration.quality.warehouse import Warehouse
 # (its `destination()` follows ARP_TARGET / ARP_DUCKDB_PATH / ARP_PG_* like profiles.yml), so the
 # checks validate exactly the tables the loads wrote and dbt built.
 RESOURCE_KEY = "ingest"
-DOCS_INDEX = Path(os.environ.get("ARP_OUTPUT_DIR") or PROJECT_ROOT / "build") / "docs" / "quality" / "index.html"
+
+
+def docs_index() -> Path:
+    """The Data Docs page the checks link to (build/docs/quality, or the city profile's)."""
+    return output_dir() / "docs" / "quality" / "index.html"
+
+
 # Failed expectations listed in a check's metadata (the Data Docs page has all of them).
 MAX_LISTED = 15
 
@@ -83,7 +88,7 @@ def check_result(asset: AssetSuites, outcome: AssetOutcome, check: CheckOutcome)
             "failures": dg.MetadataValue.md(listed or "none"),
             "suite_file": str(Path(asset.source).relative_to(PROJECT_ROOT)),
             "validation_seconds": round(outcome.seconds, 3),
-            "data_docs": dg.MetadataValue.path(str(DOCS_INDEX)),
+            "data_docs": dg.MetadataValue.path(str(docs_index())),
         },
     )
 
@@ -101,7 +106,9 @@ def _error_results(asset: AssetSuites, names: Sequence[str], warehouse: str, exc
         )
 
 
-def _build_asset_check(asset: AssetSuites, resource_key: str, results_dir: Path | None) -> dg.AssetChecksDefinition:
+def _build_asset_check(
+    asset: AssetSuites, resource_key: str, results_dir: Path | str | None
+) -> dg.AssetChecksDefinition:
     @dg.multi_asset_check(
         name=_op_name(asset),
         specs=_check_specs(asset),
@@ -128,7 +135,7 @@ def _build_asset_check(asset: AssetSuites, resource_key: str, results_dir: Path 
 def build_asset_checks(
     assets: Sequence[AssetSuites] | None = None,
     resource_key: str = RESOURCE_KEY,
-    results_dir: Path | None = RESULTS_DIR,
+    results_dir: Path | str | None = DEFAULT_RESULTS,
 ) -> list[dg.AssetChecksDefinition]:
     """One multi-asset check per asset of the suite files (all of expectations/ by default)."""
     assets = load_suites() if assets is None else assets

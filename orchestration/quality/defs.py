@@ -11,4 +11,7 @@ import dagster as dg
 
 from orchestration.quality.checks import build_asset_checks
 
-defs = dg.Definitions(asset_checks=build_asset_checks())
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.Definitions(asset_checks=build_asset_checks())

@@ -27,16 +27,23 @@ from pathlib import Path
 
 import jinja2
 
-from orchestration.paths import PROJECT_ROOT
-from orchestration.quality.runner import RESULTS_DIR, validate_asset
+from orchestration.paths import output_dir
+from orchestration.quality.runner import results_dir as default_results_dir
+from orchestration.quality.runner import validate_asset
 from orchestration.quality.settings import load_settings
 from orchestration.quality.suites import load_suites
 from orchestration.quality.warehouse import Warehouse
 
+
 # A city profile other than the demo city writes under build/<city>/ (ARP_OUTPUT_DIR, orchestration/cities).
-_OUT = Path(os.environ.get("ARP_OUTPUT_DIR") or PROJECT_ROOT / "build")
-DOCS_DIR = _OUT / "docs" / "quality"
-CONTEXT_DIR = _OUT / "gx" / "docs_context"
+def default_docs_dir() -> Path:
+    return output_dir() / "docs" / "quality"
+
+
+def default_context_dir() -> Path:
+    return output_dir() / "gx" / "docs_context"
+
+
 SITE_NAME = "quality"
 STYLESHEET = "static/styles/arp_quality.css"
 TEMPLATES = jinja2.Environment(
@@ -109,7 +116,8 @@ def _error(res: dict) -> str | None:
     return None
 
 
-def load_results(results_dir: Path = RESULTS_DIR) -> list[dict]:
+def load_results(results_dir: Path | None = None) -> list[dict]:
+    results_dir = results_dir or default_results_dir()
     docs = []
     for path in sorted(results_dir.glob("*.json")):
         try:
@@ -119,8 +127,9 @@ def load_results(results_dir: Path = RESULTS_DIR) -> list[dict]:
     return docs
 
 
-def validate_all(warehouse: Warehouse | None = None, results_dir: Path = RESULTS_DIR) -> None:
+def validate_all(warehouse: Warehouse | None = None, results_dir: Path | None = None) -> None:
     """Validate every suite now (what the checks do, without Dagster), writing results_dir."""
+    results_dir = results_dir or default_results_dir()
     warehouse = Warehouse.coerce(warehouse)
     settings = load_settings()
     if results_dir.exists():
@@ -217,17 +226,20 @@ def _summaries(results: list[dict], out_dir: Path) -> list[AssetSummary]:
 
 
 def build_quality_docs(
-    out_dir: Path = DOCS_DIR,
-    results_dir: Path = RESULTS_DIR,
+    out_dir: Path | None = None,
+    results_dir: Path | None = None,
     warehouse: Warehouse | None = None,
     rerun: bool = False,
-    context_dir: Path = CONTEXT_DIR,
+    context_dir: Path | None = None,
 ) -> Path:
     """Build the static Data Docs site; returns its index.html.
 
     Uses the latest results the Dagster checks wrote; validates every suite first (against
     `warehouse`, by default the ARP_TARGET one) when `rerun` is set or there are no results.
     """
+    out_dir = out_dir or default_docs_dir()
+    results_dir = results_dir or default_results_dir()
+    context_dir = context_dir or default_context_dir()
     if rerun or not list(results_dir.glob("*.json")):
         validate_all(warehouse, results_dir)
     results = load_results(results_dir)
@@ -260,8 +272,9 @@ def build_quality_docs(
     return out_dir / "index.html"
 
 
-def external_references(site_dir: Path = DOCS_DIR) -> dict[str, list[str]]:
+def external_references(site_dir: Path | None = None) -> dict[str, list[str]]:
     """Pages that would still make a request off the machine: {page: [tag starts]}."""
+    site_dir = site_dir or default_docs_dir()
     found: dict[str, list[str]] = defaultdict(list)
     for page in site_dir.rglob("*.html"):
         for m in _EXTERNAL_REF.finditer(page.read_text()):

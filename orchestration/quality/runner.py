@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from orchestration.paths import PROJECT_ROOT
+from orchestration.paths import PROJECT_ROOT, output_dir
 from orchestration.quality.settings import Settings, load_settings
 from orchestration.quality.suites import (
     AssetSuites,
@@ -36,7 +36,19 @@ log = logging.getLogger(__name__)
 logging.getLogger("great_expectations.expectations.type_comparison").setLevel(logging.ERROR)
 
 # A city profile other than the demo city writes under build/<city>/ (ARP_OUTPUT_DIR, orchestration/cities).
-RESULTS_DIR = Path(os.environ.get("ARP_OUTPUT_DIR") or PROJECT_ROOT / "build") / "gx" / "results"
+# results_dir=DEFAULT_RESULTS writes to results_dir() as it is when validating; None writes nothing.
+DEFAULT_RESULTS = "default"
+
+
+def results_dir() -> Path:
+    """The results folder of this city's outputs (build/gx/results, or build/<city>/gx/results)."""
+    return output_dir() / "gx" / "results"
+
+
+def results_dir_of(value: Path | str | None) -> Path | None:
+    return results_dir() if value == DEFAULT_RESULTS else None if value is None else Path(value)
+
+
 # Values of unexpected rows shown per expectation (GX's SUMMARY format returns up to 20).
 SAMPLE_SIZE = 5
 
@@ -177,10 +189,12 @@ def validate_asset(
     settings: Settings | None = None,
     checks: Sequence[str] | None = None,
     now_utc: dt.datetime | None = None,
-    results_dir: Path | None = RESULTS_DIR,
+    results_dir: Path | str | None = DEFAULT_RESULTS,
 ) -> AssetOutcome:
     """Validate the selected checks (all when None) of one asset; write results JSON to results_dir."""
     import great_expectations as gx
+
+    written_to = results_dir_of(results_dir)
 
     started = time.monotonic()
     settings = settings or load_settings()
@@ -249,7 +263,7 @@ def validate_asset(
                 outcome = _outcome(suite_name, r)
                 outcomes[outcome.check].expectations.append(outcome)
             if results_dir is not None:
-                result_files.append(_write_result(results_dir, suite_name, asset, warehouse, result))
+                result_files.append(_write_result(written_to, suite_name, asset, warehouse, result))
     finally:
         # Close every connection now: an open DuckDB handle keeps the file locked against writers.
         datasource.get_execution_engine().close()

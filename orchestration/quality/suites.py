@@ -33,7 +33,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -45,11 +44,10 @@ import jinja2.nativetypes
 import yaml
 
 from orchestration import contract
-from orchestration.paths import PROJECT_ROOT
+from orchestration.paths import seeds_dir as city_seeds_dir
 from orchestration.quality.settings import EXPECTATIONS_DIR, QualityConfigError, Settings
 
 # The city profile's reference tables (ARP_CITY_SEED_PATH, orchestration/cities), as dbt reads them.
-SEEDS_DIR = PROJECT_ROOT / os.environ.get("ARP_CITY_SEED_PATH", "seeds")
 SEVERITIES = ("error", "warn")
 TABLE_BATCH = "table"
 SCHEMA_CHECK = "gx_schema"
@@ -144,7 +142,8 @@ class ResolveContext:
     settings: Settings
     vars: Mapping[str, Any] = field(default_factory=dict)
     now_utc: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC).replace(tzinfo=None))
-    seeds_dir: Path = SEEDS_DIR
+    # the city profile's reference tables, as they are when the suite is resolved
+    seeds_dir: Path = field(default_factory=city_seeds_dir)
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINE_TYPE_NAMES:

@@ -1,6 +1,6 @@
 """The warehouse the suites validate: ingestion's `Destination`, reached through SQLAlchemy.
 
-The choice of warehouse is ingestion's (orchestration/ingest/destination.py), which follows
+The choice of warehouse is ingestion's (orchestration/warehouse/destination.py), which follows
 profiles.yml: ARP_TARGET=duckdb|postgres, ARP_DUCKDB_PATH, ARP_PG_HOST/PORT/USER/PASSWORD/DATABASE.
 Great Expectations reaches it through SQLAlchemy, so every expectation runs as SQL inside the
 warehouse. DuckDB is opened read-only (through the `duckdb+arp` dialect, see duckdb_dialect.py), and
@@ -12,12 +12,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-import duckdb
-import sqlalchemy as sa
-
-from orchestration.ingest.destination import Destination
-from orchestration.quality import duckdb_dialect
-from orchestration.warehouse.duckdb_files import LOCK_WAIT_SECONDS, connect_waiting
+from orchestration.warehouse.connections import open_duckdb, sqlalchemy_connect_args, sqlalchemy_url
+from orchestration.warehouse.destination import Destination
+from orchestration.warehouse.duckdb_files import LOCK_WAIT_SECONDS
 
 
 @dataclass(frozen=True)
@@ -48,23 +45,14 @@ class Warehouse:
         return self.destination.describe()
 
     def sqlalchemy_url(self) -> str:
-        d = self.destination
-        if d.kind == "duckdb":
-            return f"duckdb+{duckdb_dialect.DRIVER}:///{d.duckdb_path}"
-        url = sa.URL.create(
-            "postgresql+psycopg2",
-            username=d.pg_user,
-            password=d.pg_password or None,
-            host=d.pg_host,
-            port=d.pg_port,
-            database=d.pg_database,
-        )
-        return url.render_as_string(hide_password=False)
+        # Importing the dialect registers it with SQLAlchemy (duckdb-engine and SQLAlchemy load only
+        # when a validation needs them, not with the Dagster definitions).
+        from orchestration.quality import duckdb_dialect
+
+        return sqlalchemy_url(self.destination, duckdb_driver=duckdb_dialect.DRIVER)
 
     def engine_kwargs(self) -> dict:
-        if self.destination.kind == "duckdb":
-            return {"connect_args": {"read_only": True}}
-        return {"connect_args": {"connect_timeout": 10, "application_name": "arp_quality"}}
+        return {"connect_args": sqlalchemy_connect_args(self.destination, application_name="arp_quality")}
 
     def wait_until_readable(self, timeout: float = LOCK_WAIT_SECONDS) -> None:
         """Fail naming the file when the DuckDB warehouse is missing; wait out another writer's lock."""
@@ -75,7 +63,9 @@ class Warehouse:
             raise FileNotFoundError(
                 f"DuckDB warehouse {d.duckdb_path} does not exist (set ARP_DUCKDB_PATH or load the sources first)"
             )
+        import duckdb
+
         try:
-            connect_waiting(d.duckdb_path, read_only=True, wait_seconds=timeout).close()
+            open_duckdb(d, read_only=True, wait_seconds=timeout).close()
         except duckdb.ConnectionException:
             return  # already open in this process (with other settings): no other writer to wait for

@@ -10,12 +10,11 @@ read them are built, checked and swapped in by their own dbt step there.
 
 import contextlib
 import os
-from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
-from orchestration.paths import PROJECT_ROOT
+from orchestration.paths import output_dir
 from orchestration.privacy.hash_key import dbt_environment
 from orchestration.retention import prune
 from orchestration.run_liveness import record_child, record_worker
@@ -23,34 +22,38 @@ from orchestration.transform.city_tests import city_skipped_tests, write_skipped
 from orchestration.transform.project import dbt_executable, dbt_project
 from orchestration.transform.translator import AltResponseDbtTranslator
 
-# Tests of tables the city profile lacks are left out of this city's build (orchestration/transform/city_tests.py).
-SKIPPED_TESTS = city_skipped_tests(dbt_project.manifest_path)
 # Everything that reads the suppression decisions is built after them (orchestration/public/assets.py).
 AFTER_DECISIONS = "source:suppression+"
 
 
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    dagster_dbt_translator=AltResponseDbtTranslator(),
-    exclude=" ".join([AFTER_DECISIONS, *SKIPPED_TESTS]),
-)
-def alt_response_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    if SKIPPED_TESTS:
-        record = write_skipped_tests(
-            SKIPPED_TESTS, Path(os.environ.get("ARP_OUTPUT_DIR") or PROJECT_ROOT / "build") / "dbt"
-        )
-        context.log.info(
-            f"{len(SKIPPED_TESTS)} dbt tests skipped: they test tables this city does not have "
-            f"(reasons in {record}), e.g. " + "; ".join(f"{t}: {r}" for t, r in list(SKIPPED_TESTS.items())[:3])
-        )
-    record_worker(context)
-    context.log.info(prune(context.instance))
-    with hash_key_for_dbt():
-        invocation = dbt.cli(["build"], context=context)
-    # A killed run leaves dbt running on its own; the tag lets the CAD sensor end it (run_liveness).
-    record_child(context, invocation.process.pid)
-    yield from invocation.stream()
+def build_dbt_assets(project: DbtProject | None = None) -> dg.AssetsDefinition:
+    """dbt step 1 for the project of the target and city profile set now (default `dbt_project()`)."""
+    project = project or dbt_project()
+    # Tests of tables the city profile lacks are left out of this city's build (orchestration/transform/city_tests.py).
+    skipped = city_skipped_tests(project.manifest_path)
+
+    @dbt_assets(
+        manifest=project.manifest_path,
+        project=project,
+        dagster_dbt_translator=AltResponseDbtTranslator(),
+        exclude=" ".join([AFTER_DECISIONS, *skipped]),
+    )
+    def alt_response_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        if skipped:
+            record = write_skipped_tests(skipped, output_dir() / "dbt")
+            context.log.info(
+                f"{len(skipped)} dbt tests skipped: they test tables this city does not have "
+                f"(reasons in {record}), e.g. " + "; ".join(f"{t}: {r}" for t, r in list(skipped.items())[:3])
+            )
+        record_worker(context)
+        context.log.info(prune(context.instance))
+        with hash_key_for_dbt():
+            invocation = dbt.cli(["build"], context=context)
+        # A killed run leaves dbt running on its own; the tag lets the CAD sensor end it (run_liveness).
+        record_child(context, invocation.process.pid)
+        yield from invocation.stream()
+
+    return alt_response_dbt_assets
 
 
 @contextlib.contextmanager
@@ -69,5 +72,6 @@ def hash_key_for_dbt():
             os.environ["PGOPTIONS"] = before
 
 
-def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project, target=dbt_project.target, dbt_executable=dbt_executable())
+def dbt_resource(project: DbtProject | None = None) -> DbtCliResource:
+    project = project or dbt_project()
+    return DbtCliResource(project_dir=project, target=project.target, dbt_executable=dbt_executable())

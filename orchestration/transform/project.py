@@ -11,6 +11,7 @@ so nothing depends on the caller's PATH.
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 import shutil
 import subprocess
@@ -22,9 +23,11 @@ from dagster_dbt.dbt_project import using_dagster_dev
 
 from orchestration.paths import PROJECT_ROOT
 
-# Dagster's own parse goes beside the dbt CLI's target so the two never fight over partial parsing.
-# A city profile other than the demo city parses into its own build/<city>/ (its seeds differ).
-DAGSTER_TARGET_PATH = Path(os.environ.get("ARP_DAGSTER_DBT_TARGET") or "build/dbt/dagster_target")
+
+def dagster_target_path() -> Path:
+    """Dagster's own parse goes beside the dbt CLI's target so the two never fight over partial
+    parsing. A city profile other than the demo city parses into its own build/<city>/ (its seeds differ)."""
+    return Path(os.environ.get("ARP_DAGSTER_DBT_TARGET") or "build/dbt/dagster_target")
 
 
 def dbt_target() -> str:
@@ -97,16 +100,20 @@ def parse_manifest(project: DbtProject) -> Path:
     return project.manifest_path
 
 
-def build_dbt_project() -> DbtProject:
+def dbt_project() -> DbtProject:
+    """The dbt project for the target and city profile set now, its manifest parsed when stale
+    (once per process under `dagster dev`, where every load should see edited models)."""
+    return _dbt_project(dbt_target(), dagster_target_path())
+
+
+@functools.cache
+def _dbt_project(target: str, target_path: Path) -> DbtProject:
     project = DbtProject(
         project_dir=PROJECT_ROOT,
         profiles_dir=PROJECT_ROOT,
-        target_path=DAGSTER_TARGET_PATH,
-        target=dbt_target(),
+        target_path=target_path,
+        target=target,
     )
     if using_dagster_dev() or manifest_is_stale(project):
         parse_manifest(project)
     return project
-
-
-dbt_project = build_dbt_project()

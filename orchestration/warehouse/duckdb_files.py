@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
+if TYPE_CHECKING:
+    import duckdb
 
 LOCK_WAIT_SECONDS = 600
 
@@ -22,6 +24,8 @@ def connect_waiting(
     path: Path, *, read_only: bool = False, wait_seconds: float = LOCK_WAIT_SECONDS
 ) -> duckdb.DuckDBPyConnection:
     """A connection to `path`, waiting up to `wait_seconds` while another process holds its lock."""
+    import duckdb  # with the first connection, not with every module that may open one
+
     deadline = time.monotonic() + wait_seconds
     waited = False
     while True:

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import dagster as dg
 
-from orchestration.ingest.destination import Destination
+from orchestration.warehouse.destination import Destination
 
 
 class WarehouseResource(dg.ConfigurableResource):

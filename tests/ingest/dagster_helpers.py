@@ -5,8 +5,8 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.ingest.assets import build_ingest_assets
-from orchestration.ingest.destination import Destination
 from orchestration.ingest.resources import IngestResource
+from orchestration.warehouse.destination import Destination
 
 # Real back-off, but fast enough for a test: 0.2s, 0.4s.
 FAST_RETRY = dg.RetryPolicy(max_retries=2, delay=0.2, backoff=dg.Backoff.EXPONENTIAL)

@@ -11,9 +11,9 @@ import pytest
 import sqlalchemy as sa
 
 from orchestration.contract import get_system, sqlalchemy_table
-from orchestration.ingest.destination import Destination
 from orchestration.ingest.warehouse import connect, q
 from orchestration.paths import PROJECT_ROOT
+from orchestration.warehouse.destination import Destination
 
 REALDATA = PROJECT_ROOT.parent / "shared" / "realdata"
 SYSTEMS = ("cad_replica", "case_management")

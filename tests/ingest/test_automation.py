@@ -6,13 +6,13 @@ import dagster as dg
 
 from orchestration.ingest.assets import FULL_COMPARE_TAG, build_ingest_assets
 from orchestration.ingest.automation import (
+    build_cad_source_sensor,
+    build_daily_schedule,
     cad_incremental_job,
-    cad_source_sensor,
-    daily_full_pipeline,
     full_pipeline_job,
     ingest_job,
 )
-from orchestration.ingest.defs import defs as ingest_defs
+from orchestration.ingest.defs import defs as load_ingest_defs
 from tests.ingest.contract_fixture import write_fixture_sources
 from tests.ingest.dagster_helpers import FAST_RETRY, ingest_resource, materialize_ingest, rows_loaded
 from tests.ingest.helpers import assert_raw_equals_source
@@ -22,14 +22,14 @@ def _defs(resource) -> dg.Definitions:
     return dg.Definitions(
         assets=build_ingest_assets(FAST_RETRY),
         jobs=[cad_incremental_job],
-        sensors=[cad_source_sensor],
+        sensors=[build_cad_source_sensor()],
         resources={"ingest": resource},
     )
 
 
 def _tick(instance, resource, cursor):
     context = dg.build_sensor_context(instance=instance, cursor=cursor, resources={"ingest": resource})
-    result = cad_source_sensor(context)
+    result = build_cad_source_sensor()(context)
     return result, context.cursor
 
 
@@ -84,7 +84,8 @@ def test_sensor_skips_with_the_reason_when_the_source_is_down(tmp_path, duck):
 
 
 def test_jobs_and_schedule_select_the_right_assets():
-    graph = ingest_defs.resolve_asset_graph()
+    graph = load_ingest_defs().resolve_asset_graph()
+    daily_full_pipeline = build_daily_schedule()
     raw_cad = {k for k in graph.get_all_asset_keys() if k.path[0] == "raw_cad"}
     raw_cms = {k for k in graph.get_all_asset_keys() if k.path[0] == "raw_cms"}
     assert len(raw_cad) == 7 and len(raw_cms) == 6
@@ -98,9 +99,25 @@ def test_jobs_and_schedule_select_the_right_assets():
 
 
 def test_ingest_definitions_load():
+    ingest_defs = load_ingest_defs()
     dg.Definitions.validate_loadable(ingest_defs)
     assert {s.name for s in ingest_defs.sensors} == {"cad_source_sensor"}
     assert {s.name for s in ingest_defs.schedules} == {"daily_full_pipeline"}
+
+
+def test_sensor_and_schedule_take_their_settings_when_built(monkeypatch):
+    # Set after every module is imported: the definitions must still follow them.
+    monkeypatch.setenv("ARP_CAD_SENSOR_INTERVAL_SECONDS", "7")
+    monkeypatch.setenv("ARP_CAD_SENSOR", "on")
+    monkeypatch.setenv("ARP_DAILY_CRON", "15 2 * * *")
+    sensor = build_cad_source_sensor()
+    assert sensor.minimum_interval_seconds == 7
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+    assert build_daily_schedule().cron_schedule == "15 2 * * *"
+    monkeypatch.delenv("ARP_CAD_SENSOR")
+    monkeypatch.delenv("ARP_DAILY_CRON")
+    assert build_cad_source_sensor().default_status == dg.DefaultSensorStatus.STOPPED
+    assert build_daily_schedule().cron_schedule == "0 5 * * *"
 
 
 def test_daily_run_compares_every_row_and_catches_backdated_changes(tmp_path, duck):
@@ -111,6 +128,7 @@ def test_daily_run_compares_every_row_and_catches_backdated_changes(tmp_path, du
         conn.exec_driver_sql("UPDATE arrests SET charge_category = 'WARRANT' WHERE arrest_id = 0")
     assert rows_loaded(materialize_ingest(resource))["raw_cad.arrests"] == 0  # outside the cursor window
 
+    daily_full_pipeline = build_daily_schedule()
     assert daily_full_pipeline.tags[FULL_COMPARE_TAG] == "true"
     daily = materialize_ingest(resource, tags=daily_full_pipeline.tags)
     assert rows_loaded(daily)["raw_cad.arrests"] == 1

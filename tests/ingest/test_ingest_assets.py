@@ -10,7 +10,7 @@ import psycopg2
 import pytest
 import sqlalchemy as sa
 
-from orchestration.ingest.destination import Destination
+from orchestration.warehouse.destination import Destination
 from simulator import GeneratorConfig, LiveCity, generate
 from tests.ingest.dagster_helpers import ingest_resource, materialize_ingest, rows_loaded
 from tests.ingest.helpers import assert_raw_equals_source, changed_rows, source_snapshot

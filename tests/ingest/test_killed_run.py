@@ -19,16 +19,16 @@ import duckdb
 import pandas as pd
 from transform.dbt_runner import PROJECT_ROOT, Warehouse, run_dbt
 
-from orchestration.ingest.destination import Destination
 from orchestration.ingest.loader import load_sources
 from orchestration.ingest.resources import IngestResource
+from orchestration.warehouse.destination import Destination
 from simulator import GeneratorConfig, generate
 from simulator.live import LiveCity
 
 RUN_CAD_INCREMENTAL = """
 import dagster as dg
 from orchestration.definitions import defs
-defs.resolve_job_def("cad_incremental").execute_in_process(instance=dg.DagsterInstance.get())
+defs().resolve_job_def("cad_incremental").execute_in_process(instance=dg.DagsterInstance.get())
 """
 
 
@@ -132,7 +132,10 @@ def test_a_killed_run_is_failed_and_the_next_insert_reaches_fct_incidents(tmp_pa
     inserted = _new_numbers(cfg, known)
 
     from orchestration.definitions import defs
-    from orchestration.ingest.automation import cad_source_sensor
+    from orchestration.ingest.automation import build_cad_source_sensor
+
+    cad_source_sensor = build_cad_source_sensor()
+    definitions = defs()
 
     resource = IngestResource()
     cursor = "fingerprint of the killed run's rows"
@@ -142,7 +145,9 @@ def test_a_killed_run_is_failed_and_the_next_insert_reaches_fct_incidents(tmp_pa
         result = cad_source_sensor(context)
         cursor = context.cursor
         if isinstance(result, dg.RunRequest):
-            done = defs.resolve_job_def("cad_incremental").execute_in_process(instance=instance, tags=result.tags)
+            done = definitions.resolve_job_def("cad_incremental").execute_in_process(
+                instance=instance, tags=result.tags
+            )
             assert done.success
             started_runs.append(tick)
         if started_runs and inserted <= _incidents(warehouse):

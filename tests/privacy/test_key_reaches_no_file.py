@@ -95,16 +95,16 @@ def test_the_key_hashes_through_dagster_and_reaches_no_file_on_duckdb(duckdb_def
         "DBT_LOG_PATH": str(tmp_path / "dbt_logs"),
     }.items():
         monkeypatch.setenv(name, value)
-    from orchestration.transform.assets import alt_response_dbt_assets
+    from orchestration.transform.assets import build_dbt_assets
 
     dagster_home = tmp_path / "dagster_home"
     dagster_home.mkdir()
     with dg.instance_for_test(temp_dir=str(dagster_home)) as instance:
         result = dg.materialize(
-            [alt_response_dbt_assets],
+            [build_dbt_assets()],
             selection=dg.AssetSelection.assets(*[dg.AssetKey(["staging", m]) for m in HASHING_MODELS]),
             resources={
-                "dbt": DbtCliResource(project_dir=dbt_project, target="duckdb", dbt_executable=dbt_executable())
+                "dbt": DbtCliResource(project_dir=dbt_project(), target="duckdb", dbt_executable=dbt_executable())
             },
             instance=instance,
         )
@@ -124,8 +124,8 @@ def test_the_key_hashes_through_dagster_and_reaches_no_file_on_duckdb(duckdb_def
 
 
 def test_the_key_hashes_on_postgres_and_reaches_no_file(dataset_default, tmp_path, monkeypatch):
-    from orchestration.ingest.destination import Destination
     from orchestration.ingest.loader import load_sources
+    from orchestration.warehouse.destination import Destination
 
     key = secrets.token_hex(32)
     monkeypatch.setenv("ARP_MODE", "production")

@@ -26,7 +26,7 @@ def test_the_pipeline_refuses_to_start_without_a_secret_key_outside_demo_mode(ke
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARP_HASH_KEY")}
     env.update({"ARP_MODE": "production", **({"ARP_HASH_KEY": key} if key else {})})
     proc = subprocess.run(
-        [sys.executable, "-c", "import orchestration.definitions"],
+        [sys.executable, "-c", "from orchestration.definitions import defs; defs()"],
         cwd=PROJECT_ROOT,
         env=env,
         capture_output=True,

@@ -6,7 +6,7 @@ import psycopg2
 import pytest
 
 from orchestration.access import SCHEMA_READERS, WAREHOUSE_SCHEMAS, setup_access
-from orchestration.ingest.destination import Destination
+from orchestration.warehouse.destination import Destination
 
 pytestmark = pytest.mark.postgres
 

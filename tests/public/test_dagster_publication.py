@@ -10,7 +10,7 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource
 
-from orchestration.public.assets import public_tables_dbt_assets, suppression_decisions
+from orchestration.public.assets import build_public_tables_dbt_assets, suppression_decisions
 from orchestration.transform.project import dbt_executable, dbt_project
 
 
@@ -22,8 +22,8 @@ def test_decisions_then_dbt_publish_the_public_tables(duckdb_default, tmp_path, 
     monkeypatch.setenv("DBT_LOG_PATH", str(tmp_path / "logs"))
     monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
     result = dg.materialize(
-        [suppression_decisions, public_tables_dbt_assets],
-        resources={"dbt": DbtCliResource(project_dir=dbt_project, target="duckdb", dbt_executable=dbt_executable())},
+        [suppression_decisions, build_public_tables_dbt_assets()],
+        resources={"dbt": DbtCliResource(project_dir=dbt_project(), target="duckdb", dbt_executable=dbt_executable())},
         instance=dg.DagsterInstance.ephemeral(),
     )
     assert result.success

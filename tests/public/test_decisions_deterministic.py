@@ -8,8 +8,8 @@ import shutil
 
 import duckdb
 
-from orchestration.ingest.destination import Destination
 from orchestration.public.decisions import CANDIDATE_SCHEMA, CELL_SETS, decide
+from orchestration.warehouse.destination import Destination
 
 
 def _shuffle_candidates(path, seed: float) -> None:

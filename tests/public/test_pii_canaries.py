@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from orchestration.ingest.destination import Destination
 from orchestration.privacy.canary_scan import load_canaries, scan_files, scan_warehouse
+from orchestration.warehouse.destination import Destination
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,8 @@ import shutil
 import duckdb
 import pytest
 
-from orchestration.ingest.destination import Destination
 from orchestration.public.tables import publish_public_tables
+from orchestration.warehouse.destination import Destination
 
 PUBLIC = ["pub_metric_values", "pub_people_served_demographics", "pub_staff_demographics"]
 # The modules that call suppress(): the decisions dbt publishes from, or (before dbt built the

@@ -16,7 +16,7 @@ SUPPRESSED = ("pub_metric_values", "pub_people_served_demographics", "pub_staff_
 
 
 def test_the_decisions_read_every_asset_with_a_blocking_check():
-    graph = defs.resolve_asset_graph()
+    graph = defs().resolve_asset_graph()
     blocking = {
         dg.AssetKey(list(s.asset_key))
         for s in load_suites()
@@ -30,7 +30,7 @@ def test_the_decisions_read_every_asset_with_a_blocking_check():
 def test_layers_flow_forward_to_the_public_tables():
     """candidates -> decisions -> public tables: each suppressed table reads the decisions and its
     candidate cells, and the decisions read only the candidates and the checked assets."""
-    graph = defs.resolve_asset_graph()
+    graph = defs().resolve_asset_graph()
     for table in SUPPRESSED:
         parents = graph.get(dg.AssetKey(["public_marts", table])).parent_keys
         assert DECISIONS in parents, f"{table} does not read the suppression decisions"
@@ -43,7 +43,7 @@ def test_layers_flow_forward_to_the_public_tables():
 
 
 def test_site_and_cards_are_downstream_of_the_public_tables():
-    graph = defs.resolve_asset_graph()
+    graph = defs().resolve_asset_graph()
     for output in (["publish", "public_site"], ["publish", "data_cards"]):
         parents = graph.get(dg.AssetKey(output)).parent_keys
         assert {dg.AssetKey(["public_marts", t]) for t in SUPPRESSED} <= parents

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.ingest.destination import Destination
 from orchestration.publish import PublishReport, build_public_outputs
+from orchestration.warehouse.destination import Destination
 
 from .fixtures import PROJECT_ROOT, build_public_marts
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from orchestration.ingest.destination import Destination
 from orchestration.publish import build_public_outputs
+from orchestration.warehouse.destination import Destination
 
 from .browser import open_page
 from .conftest import CHROMIUM_ARGS, GENERATED, chromium_path

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.ingest.destination import Destination
 from orchestration.publish.build import build_public_outputs
+from orchestration.warehouse.destination import Destination
 
 from .fixtures import PROJECT_ROOT
 

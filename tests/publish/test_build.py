@@ -11,7 +11,6 @@ import duckdb
 import pytest
 import yaml
 
-from orchestration.ingest.destination import Destination
 from orchestration.publish import build_public_outputs
 from orchestration.publish.content import ContentError, load_story
 from orchestration.publish.locale import (
@@ -24,6 +23,7 @@ from orchestration.publish.locale import (
     period_short,
 )
 from orchestration.publish.marts import PublicMartsError
+from orchestration.warehouse.destination import Destination
 
 from .conftest import GENERATED
 from .fixtures import PROJECT_ROOT

@@ -7,12 +7,12 @@ import json
 import re
 
 from orchestration.cities import load_profile
-from orchestration.ingest.destination import Destination
 from orchestration.publish.charts import HIDDEN_COLOR, bar_list, heat_map, to_svg
 from orchestration.publish.content import load_copy
 from orchestration.publish.figures import Figures
 from orchestration.publish.marts import read_public_marts
 from orchestration.publish.site import question_page
+from orchestration.warehouse.destination import Destination
 from simulator.beat_map import OUTPUT, geojson_text, read_beats
 
 

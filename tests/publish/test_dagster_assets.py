@@ -30,7 +30,7 @@ def _materialized(result) -> set[str]:
 
 
 def test_publish_defs_expose_site_and_cards_downstream_of_the_public_marts():
-    graph = publish_defs.resolve_asset_graph()
+    graph = publish_defs().resolve_asset_graph()
     for key in (dg.AssetKey(["publish", "public_site"]), dg.AssetKey(["publish", "data_cards"])):
         assert set(PUBLIC_MART_KEYS) <= graph.get(key).parent_keys, f"{key} must depend on every public mart"
 

@@ -10,8 +10,8 @@ import shutil
 import duckdb
 import yaml
 
-from orchestration.ingest.destination import Destination
 from orchestration.publish.build import build_public_outputs
+from orchestration.warehouse.destination import Destination
 
 from .browser import open_page
 from .conftest import GENERATED

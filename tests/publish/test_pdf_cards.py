@@ -10,9 +10,9 @@ import shutil
 import duckdb
 import pytest
 
-from orchestration.ingest.destination import Destination
 from orchestration.publish import build_public_outputs
 from orchestration.publish.pdf import OutsideResourceError, write_card_pdf
+from orchestration.warehouse.destination import Destination
 
 from .conftest import GENERATED
 from .mart_check import NUMBER, date_numbers, read_marts

@@ -9,9 +9,9 @@ import datetime as dt
 import duckdb
 import pytest
 
-from orchestration.ingest.destination import Destination
 from orchestration.public.tables import publish_public_tables
 from orchestration.publish import build_public_outputs
+from orchestration.warehouse.destination import Destination
 
 from .browser import check_page_figures, embedded_data, open_page, stray_numbers
 from .mart_check import date_numbers, provisional_numbers, read_marts, reviewed_text_numbers

@@ -13,9 +13,9 @@ from psycopg2.extras import execute_values
 from transform.dbt_runner import PG_HOST, PG_PORT, PG_USER
 
 from orchestration.access import setup_access
-from orchestration.ingest.destination import Destination
 from orchestration.publish import build_public_outputs
 from orchestration.publish.marts import TABLES
+from orchestration.warehouse.destination import Destination
 
 PG = {"host": PG_HOST, "port": PG_PORT, "user": PG_USER}
 PG_TYPES = {

@@ -13,8 +13,8 @@ import psycopg2
 import pytest
 import sqlalchemy as sa
 
-from orchestration.ingest.destination import Destination
 from orchestration.quality.warehouse import Warehouse
+from orchestration.warehouse.destination import Destination
 from tests.quality.builders import derived_rows, good_rows, write_derived_tables, write_raw_tables
 
 PG = {

@@ -17,7 +17,7 @@ SUITES = {a.label: a for a in load_suites()}
 def test_code_location_lists_every_check_on_its_asset_with_its_severity():
     from orchestration.definitions import defs
 
-    graph = defs.resolve_asset_graph()
+    graph = defs().resolve_asset_graph()
     check_keys = set(graph.asset_check_keys)
     for asset in SUITES.values():
         for check in asset.checks:

@@ -14,8 +14,8 @@ from tests.quality.builders import good_rows, with_changes
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from orchestration.ingest.destination import Destination
     from orchestration.quality.warehouse import Warehouse
+    from orchestration.warehouse.destination import Destination
     from tests.quality.conftest import CraftedWarehouse
 
     work = tmp_path_factory.mktemp("quality_docs")

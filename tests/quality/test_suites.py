@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from orchestration import contract
+from orchestration.paths import seeds_dir
 from orchestration.quality.settings import QualityConfigError, load_settings
 from orchestration.quality.suites import (
     REQUIRED_CHECK,
     SCHEMA_CHECK,
-    SEEDS_DIR,
     ResolveContext,
     expectations_by_batch,
     load_suites,
@@ -87,7 +87,7 @@ def test_code_sets_come_from_the_seed_files(suites):
     incidents = next(a for a in suites if a.label == "raw_cad.incidents")
     built = expectations_by_batch(incidents, ctx, checks=["gx_codes"])["table"]
     origin = next(e for e in built if e.column == "call_origin")
-    assert sorted(origin.value_set) == sorted(seed_values(SEEDS_DIR, "call_origins", "call_origin"))
+    assert sorted(origin.value_set) == sorted(seed_values(seeds_dir(), "call_origins", "call_origin"))
     assert "911" in origin.value_set and "SELF_INITIATED" in origin.value_set
 
 

@@ -18,13 +18,13 @@ import duckdb
 import pytest
 
 from orchestration.ingest.assets import build_ingest_assets
-from orchestration.ingest.destination import Destination
 from orchestration.ingest.resources import IngestResource
 from orchestration.quality.checks import build_asset_checks
 from orchestration.quality.runner import validate_asset
 from orchestration.quality.settings import load_settings
 from orchestration.quality.suites import load_suites
 from orchestration.quality.warehouse import Warehouse
+from orchestration.warehouse.destination import Destination
 from simulator import GeneratorConfig, generate
 from tests.transform.dbt_runner import Warehouse as DbtWarehouse
 from tests.transform.dbt_runner import run_dbt

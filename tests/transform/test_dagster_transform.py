@@ -14,7 +14,7 @@ from orchestration.transform.project import dbt_executable, dbt_project
 
 
 def _graph():
-    return defs.resolve_asset_graph()
+    return defs().resolve_asset_graph()
 
 
 def test_every_model_is_an_asset_keyed_by_schema_and_sources_map_to_ingest_assets():
@@ -64,12 +64,12 @@ def test_materializing_staging_through_dagster_runs_dbt_and_its_checks(duckdb_de
         dg.AssetKey(["staging", "stg_cad__incidents"]),
         dg.AssetKey(["staging", "quarantine_cad__incidents"]),
     )
-    from orchestration.transform.assets import alt_response_dbt_assets
+    from orchestration.transform.assets import build_dbt_assets
 
     result = dg.materialize(
-        [alt_response_dbt_assets],
+        [build_dbt_assets()],
         selection=selection,
-        resources={"dbt": DbtCliResource(project_dir=dbt_project, target="duckdb", dbt_executable=dbt_executable())},
+        resources={"dbt": DbtCliResource(project_dir=dbt_project(), target="duckdb", dbt_executable=dbt_executable())},
         instance=dg.DagsterInstance.ephemeral(),
     )
     assert result.success

@@ -21,7 +21,7 @@ MODEL = dg.AssetKey(["staging", "base_cad__calls"])
 
 @pytest.mark.slow
 def test_disk_use_is_bounded_over_20_runs(duckdb_default, tmp_path, monkeypatch):
-    from orchestration.transform.assets import alt_response_dbt_assets
+    from orchestration.transform.assets import build_dbt_assets
 
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copy(duckdb_default.warehouse.duckdb_path, warehouse)
@@ -39,14 +39,14 @@ def test_disk_use_is_bounded_over_20_runs(duckdb_default, tmp_path, monkeypatch)
     import orchestration.retention as retention
 
     monkeypatch.setattr(retention, "IN_USE_SECONDS", 0)  # the test's folders are all seconds old
-    resource = DbtCliResource(project_dir=dbt_project, target="duckdb", dbt_executable=dbt_executable())
+    resource = DbtCliResource(project_dir=dbt_project(), target="duckdb", dbt_executable=dbt_executable())
 
     sizes, runs_kept, per_run = [], [], []
     with dg.instance_for_test(temp_dir=str(home)) as instance:
         for _ in range(RUNS):
             before = {p.name for p in target_root.iterdir()} if target_root.exists() else set()
             result = dg.materialize(
-                [alt_response_dbt_assets],
+                [build_dbt_assets()],
                 selection=dg.AssetSelection.assets(MODEL),
                 resources={"dbt": resource},
                 instance=instance,

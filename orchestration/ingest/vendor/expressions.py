@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from orchestration.ingest.vendor.spec import Mapping, MappingError
+from orchestration.warehouse.connections import scratch_duckdb
 
 ROW = "__arp_row"
 
@@ -38,7 +39,7 @@ def evaluate(mapping: Mapping, frame: pd.DataFrame, expressions: dict[str, str])
         return pd.DataFrame(index=frame.index)
     data = prepared(mapping, frame).reset_index(drop=True)
     data[ROW] = range(len(data))
-    con = duckdb.connect()
+    con = scratch_duckdb()
     try:
         con.register("export", data)
         try:

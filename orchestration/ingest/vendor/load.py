@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,13 +20,14 @@ import pyarrow as pa
 import sqlalchemy as sa
 
 from orchestration.contract import sqlalchemy_table
-from orchestration.ingest.destination import Destination
 from orchestration.ingest.loader import LoadReport, load_system
+from orchestration.ingest.source import open_sqlite_file, source_engine
 from orchestration.ingest.vendor.engine import MappingResult, apply_mapping
 from orchestration.ingest.vendor.readers import read_export
 from orchestration.ingest.vendor.spec import BadExport, Mapping, MappingError, load_mapping
 from orchestration.ingest.warehouse import Warehouse, q
 from orchestration.paths import PROJECT_ROOT
+from orchestration.warehouse.destination import Destination
 
 log = logging.getLogger(__name__)
 
@@ -178,13 +178,13 @@ def _write_stage(mapping: Mapping, result: MappingResult, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".sqlite.tmp")
     tmp.unlink(missing_ok=True)
-    engine = sa.create_engine(f"sqlite:///{tmp}")
+    engine = source_engine(f"sqlite:///{tmp}")
     metadata = sa.MetaData()
     for table in mapping.system.tables:  # every contract table, so the contract check passes
         sqlalchemy_table(table, metadata)
     metadata.create_all(engine)
     engine.dispose()
-    con = sqlite3.connect(tmp)
+    con = open_sqlite_file(tmp)
     try:
         for name, frame in result.tables.items():
             if frame.empty:

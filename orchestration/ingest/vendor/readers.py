@@ -59,7 +59,9 @@ def read_export(mapping: Mapping, paths: str | Path | list | tuple | None = None
 def export_state(mapping: Mapping, paths=None) -> dict:
     """What changes when the export does (for the sensor): file sizes and times, or the query's row count."""
     if mapping.format == "sql":
-        engine = sa.create_engine(mapping.url)
+        from orchestration.ingest.source import source_engine
+
+        engine = source_engine(mapping.url)
         try:
             with engine.connect() as conn:
                 count = conn.execute(sa.text(f"SELECT count(*) FROM ({mapping.query}) AS export")).scalar_one()
@@ -242,9 +244,9 @@ def _read_parquet(path: Path) -> Export:
 
 
 def _read_sql(mapping: Mapping) -> Export:
-    from orchestration.ingest.source import safe_url
+    from orchestration.ingest.source import safe_url, source_engine
 
-    engine = sa.create_engine(mapping.url)
+    engine = source_engine(mapping.url)
     try:
         with engine.connect() as conn:
             frame = pd.read_sql_query(sa.text(mapping.query), conn)

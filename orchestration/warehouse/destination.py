@@ -1,4 +1,4 @@
-"""Where raw tables are loaded: the DuckDB file or the PostgreSQL database that dbt also uses.
+"""Which warehouse a step uses: the DuckDB file or the PostgreSQL database that dbt also uses.
 
 The choice follows profiles.yml exactly (ARP_TARGET=duckdb|postgres, ARP_DUCKDB_PATH,
 ARP_PG_HOST/PORT/USER/PASSWORD/DATABASE), so the loader and dbt can never write to and read
@@ -80,15 +80,10 @@ class Destination:
         return f"postgres://{self.pg_user}@{self.pg_host}:{self.pg_port}/{self.pg_database}"
 
     def pg_connect_kwargs(self, database: str | None = None) -> dict:
-        return {
-            "host": self.pg_host,
-            "port": self.pg_port,
-            "user": self.pg_user,
-            "password": self.pg_password,
-            "dbname": database or self.pg_database,
-            "connect_timeout": 10,
-            "application_name": "arp_ingest",
-        }
+        """psycopg2's keyword arguments (orchestration/warehouse/connections.py opens them)."""
+        from orchestration.warehouse.connections import pg_connect_kwargs
+
+        return pg_connect_kwargs(self, database=database)
 
 
 def _resolve(path: str | os.PathLike) -> Path:
