@@ -20,7 +20,9 @@ env: $(SYNCED)
 $(SYNCED): uv.lock pyproject.toml
 	@echo "==> creating $(VENV) from uv.lock (first run only)"
 	@test -x .tools/bin/uv || { $(PYTHON) -m venv .tools && .tools/bin/pip install -q "uv==$(UV_VERSION)"; }
-	@UV_PROJECT_ENVIRONMENT=$(VENV) .tools/bin/uv sync --frozen --python $(PYTHON)
+	@# --compile-bytecode: with PYTHONDONTWRITEBYTECODE set (as on CI machines) every dbt, Dagster and
+	@# test process would otherwise compile the libraries it imports again, seconds each time
+	@UV_PROJECT_ENVIRONMENT=$(VENV) .tools/bin/uv sync --frozen --compile-bytecode --python $(PYTHON)
 	@rm -f $(VENV)/.synced-* && touch $@
 
 # CITY=<name> runs a city profile (cities/<name>/) into build/<name>/; default: the synthetic demo city.
