@@ -12,6 +12,7 @@ import os
 
 import dagster as dg
 
+from orchestration import automation
 from orchestration.console import PROGRESS_LOGGER, progress_logger
 
 # Modules, not their `defs` loaders: Dagster refuses a module that holds more than one
@@ -50,4 +51,5 @@ def _definitions(settings: tuple[tuple[str, str], ...]) -> dg.Definitions:
         transform.defs(),
         publish.defs(),
         linkage.defs(),
+        automation.definitions(),
     )

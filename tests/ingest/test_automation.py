@@ -1,17 +1,21 @@
-"""The CAD sensor, the jobs and the daily schedule, evaluated by Dagster itself."""
+"""The CAD sensor, the jobs and the schedules, evaluated by Dagster itself."""
 
 from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.ingest.assets import FULL_COMPARE_TAG, build_ingest_assets
-from orchestration.ingest.automation import (
+from orchestration.automation import (
+    PUBLICATION_GROUPS,
     build_cad_source_sensor,
     build_daily_schedule,
+    build_publication_schedule,
     cad_incremental_job,
     full_pipeline_job,
     ingest_job,
+    publication_job,
 )
+from orchestration.automation import definitions as automation_definitions
+from orchestration.ingest.assets import FULL_COMPARE_TAG, build_ingest_assets
 from orchestration.ingest.defs import defs as load_ingest_defs
 from tests.ingest.contract_fixture import write_fixture_sources
 from tests.ingest.dagster_helpers import FAST_RETRY, ingest_resource, materialize_ingest, rows_loaded
@@ -98,11 +102,33 @@ def test_jobs_and_schedule_select_the_right_assets():
         assert graph.get(key).group_name == key.path[0]
 
 
-def test_ingest_definitions_load():
-    ingest_defs = load_ingest_defs()
-    dg.Definitions.validate_loadable(ingest_defs)
-    assert {s.name for s in ingest_defs.sensors} == {"cad_source_sensor"}
-    assert {s.name for s in ingest_defs.schedules} == {"daily_full_pipeline"}
+def test_ingest_and_automation_definitions_load():
+    dg.Definitions.validate_loadable(load_ingest_defs())
+    automation = automation_definitions()
+    assert {s.name for s in automation.sensors} == {"cad_source_sensor"}
+    assert {s.name for s in automation.schedules} == {"daily_full_pipeline", "hourly_publication"}
+    assert {j.name for j in automation.jobs} == {"ingest", "cad_incremental", "publication", "full_pipeline"}
+
+
+def test_the_cad_path_stops_at_the_operational_marts_and_publication_takes_the_rest():
+    """A new call reaches fct_incidents without waiting for suppression, the public tables, the
+    site or the linkage report; the hourly publication job builds exactly those."""
+    from orchestration.definitions import defs
+
+    graph = defs().resolve_asset_graph()
+    groups = {key: graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    cad_path = cad_incremental_job.selection.resolve(graph)
+    published = publication_job.selection.resolve(graph)
+    assert dg.AssetKey(["marts", "fct_incidents"]) in cad_path
+    assert dg.AssetKey(["marts", "fct_metric_values"]) in cad_path
+    assert not {k for k in cad_path if groups[k] in PUBLICATION_GROUPS}
+    assert {groups[k] for k in published} == set(PUBLICATION_GROUPS)
+    assert dg.AssetKey(["public_marts", "pub_metric_values"]) in published
+    # together they cover everything downstream of raw_cad
+    downstream = dg.AssetSelection.groups("raw_cad").downstream().resolve(graph)
+    assert downstream <= cad_path | published and not cad_path & published
+    schedule = build_publication_schedule()
+    assert schedule.job_name == "publication" and schedule.cron_schedule == "0 * * * *"
 
 
 def test_sensor_and_schedule_take_their_settings_when_built(monkeypatch):
@@ -110,6 +136,8 @@ def test_sensor_and_schedule_take_their_settings_when_built(monkeypatch):
     monkeypatch.setenv("ARP_CAD_SENSOR_INTERVAL_SECONDS", "7")
     monkeypatch.setenv("ARP_CAD_SENSOR", "on")
     monkeypatch.setenv("ARP_DAILY_CRON", "15 2 * * *")
+    monkeypatch.setenv("ARP_PUBLICATION_CRON", "30 * * * *")
+    assert build_publication_schedule().cron_schedule == "30 * * * *"
     sensor = build_cad_source_sensor()
     assert sensor.minimum_interval_seconds == 7
     assert sensor.default_status == dg.DefaultSensorStatus.RUNNING

@@ -131,8 +131,8 @@ def test_a_killed_run_is_failed_and_the_next_insert_reaches_fct_incidents(tmp_pa
     live.step(new_incidents=2, updates=0)  # the next insert, after the kill
     inserted = _new_numbers(cfg, known)
 
+    from orchestration.automation import build_cad_source_sensor
     from orchestration.definitions import defs
-    from orchestration.ingest.automation import build_cad_source_sensor
 
     cad_source_sensor = build_cad_source_sensor()
     definitions = defs()

@@ -1,13 +1,19 @@
-"""Jobs, the CAD sensor and the daily schedule.
+"""The pipeline-wide jobs, the CAD sensor and the schedules (every area's assets, one place).
 
 * `cad_source_sensor` polls the CAD source (a cheap count + max(updated_at) per table, or the
   export file's size and mtime) and, when it changed, starts `cad_incremental`: the raw_cad
-  assets and everything downstream of them. It never starts a second run while one is going;
+  assets and the operational models and marts downstream of them, with their checks. The public
+  side (suppression candidates and decisions, the public tables, the site and cards, the linkage
+  report) is left to `publication`, so a new call is not held up by work the public sees at most
+  hourly. It never starts a second run while one is going;
   the next tick catches up with everything that changed meanwhile. A run whose process died is
   marked failed first (orchestration/run_liveness.py), so it never blocks the sensor.
 * `daily_full_pipeline` runs `full_pipeline` (every asset: ingestion, dbt, checks, publishing)
   once a day in the city's time zone; its ingestion compares every source row, not just the
   cursor window, so a change stamped too early for the window is still caught within a day.
+* `hourly_publication` runs `publication` (public candidates, suppression decisions, the gated
+  public tables, the site and cards, the linkage report) at the top of every hour
+  (`ARP_PUBLICATION_CRON`), so the public outputs trail the operational marts by an hour at most.
 """
 
 import os
@@ -36,6 +42,10 @@ def daily_cron() -> str:
     return os.environ.get("ARP_DAILY_CRON", "0 5 * * *")
 
 
+def publication_cron() -> str:
+    return os.environ.get("ARP_PUBLICATION_CRON", "0 * * * *")
+
+
 def city_timezone() -> str:
     """The city profile's time zone (cities/<name>/city.yml), so the schedule's day is the city's day."""
     from orchestration.cities.profile import city_timezone as profile_timezone
@@ -48,13 +58,24 @@ ingest_job = dg.define_asset_job(
     selection=dg.AssetSelection.groups("raw_cad", "raw_cms"),
     description="Load both source systems into raw_cad and raw_cms (incremental).",
 )
+# What the public sees, and the linkage report: refreshed by `publication`, not on every new call.
+PUBLICATION_GROUPS = ("dbt_public_candidates", "suppression", "dbt_public_marts", "publish", "linkage")
+publication_selection = dg.AssetSelection.groups(*PUBLICATION_GROUPS)
+
 cad_incremental_job = dg.define_asset_job(
     "cad_incremental",
-    selection=dg.AssetSelection.groups("raw_cad").downstream(),
-    description="New or updated CAD rows: load raw_cad and rebuild everything that depends on it.",
+    selection=dg.AssetSelection.groups("raw_cad").downstream() - publication_selection,
+    description="New or updated CAD rows: load raw_cad and rebuild the operational models and marts "
+    "that depend on it, with their checks (the public outputs wait for `publication`).",
     # Latency matters here: one process instead of one per step saves a Python start-up
     # (seconds on a busy machine), and steps share the single DuckDB writer anyway.
     executor_def=dg.in_process_executor,
+)
+publication_job = dg.define_asset_job(
+    "publication",
+    selection=publication_selection,
+    description="The public side from the current marts: suppression candidates and decisions, the public "
+    "tables behind their blocking checks, the site and data cards, the linkage report.",
 )
 full_pipeline_job = dg.define_asset_job(
     "full_pipeline",
@@ -124,4 +145,26 @@ def build_daily_schedule() -> dg.ScheduleDefinition:
         execution_timezone=city_timezone(),
         default_status=dg.DefaultScheduleStatus.STOPPED,
         description="The whole pipeline once a day (early morning, city time).",
+    )
+
+
+def build_publication_schedule() -> dg.ScheduleDefinition:
+    """`hourly_publication` with the cron (ARP_PUBLICATION_CRON) and city time zone set now."""
+    return dg.ScheduleDefinition(
+        name="hourly_publication",
+        job=publication_job,
+        cron_schedule=publication_cron(),
+        execution_timezone=city_timezone(),
+        default_status=dg.DefaultScheduleStatus.STOPPED,
+        description="The public outputs from the current marts, every hour.",
+    )
+
+
+def definitions() -> dg.Definitions:
+    """The jobs, sensor and schedules, built from the settings current now; orchestration/definitions.py
+    merges them with every area's assets."""
+    return dg.Definitions(
+        jobs=[ingest_job, cad_incremental_job, publication_job, full_pipeline_job],
+        sensors=[build_cad_source_sensor()],
+        schedules=[build_daily_schedule(), build_publication_schedule()],
     )
