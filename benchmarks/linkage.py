@@ -33,7 +33,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from orchestration.ingest.loader import load_sources  # noqa: E402
-from orchestration.public.publication_gate import dbt_environment_for  # noqa: E402
+from orchestration.public_tables.publication_gate import dbt_environment_for  # noqa: E402
 from orchestration.warehouse.destination import Destination  # noqa: E402
 from simulator import GeneratorConfig, generate  # noqa: E402
 

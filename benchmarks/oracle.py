@@ -39,7 +39,7 @@ sys.path.insert(0, str(PROJECT_ROOT / "tests"))
 from transform import truth_compare  # noqa: E402
 
 from orchestration.ingest.loader import load_sources  # noqa: E402
-from orchestration.public.publication_gate import dbt_environment_for  # noqa: E402
+from orchestration.public_tables.publication_gate import dbt_environment_for  # noqa: E402
 from orchestration.warehouse.destination import Destination  # noqa: E402
 from simulator import GeneratorConfig, generate  # noqa: E402
 

@@ -21,7 +21,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from orchestration.publish import build_public_outputs  # noqa: E402
+from orchestration.publishing import build_public_outputs  # noqa: E402
 from orchestration.warehouse.destination import Destination  # noqa: E402
 
 

@@ -34,7 +34,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from orchestration.ingest import Destination, load_sources  # noqa: E402
-from orchestration.public.tables import publish_public_tables  # noqa: E402
+from orchestration.public_tables.tables import publish_public_tables  # noqa: E402
 from orchestration.quality.docs import build_quality_docs  # noqa: E402
 from orchestration.quality.runner import validate_asset  # noqa: E402
 from orchestration.quality.settings import load_settings  # noqa: E402

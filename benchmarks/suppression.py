@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     summary: dict = {"warehouse": str(path)}
     if args.rerun:
-        from orchestration.public.tables import publish_public_tables
+        from orchestration.public_tables.tables import publish_public_tables
         from orchestration.warehouse.destination import Destination
 
         started = time.perf_counter()

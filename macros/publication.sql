@@ -1,7 +1,7 @@
 {#- The public tables built from the suppression decisions (models/public_marts/suppressed) are
     never rebuilt in place by the pipeline. With `--vars '{publication_candidate: true}'` dbt
     builds each as `<name>__candidate` beside the published table, runs its tests there, and the
-    publication step (orchestration/public/publication_gate.py) runs the blocking quality checks on
+    publication step (orchestration/public_tables/publication_gate.py) runs the blocking quality checks on
     the candidates and renames all of them over the published tables in one transaction. A failed
     test or check leaves yesterday's tables readable and untouched. Without the variable (an
     analyst's own `dbt build`) the models build under their own names, like any other model. -#}

@@ -20,8 +20,8 @@ from orchestration.console import PROGRESS_LOGGER, progress_logger
 from orchestration.ingest import defs as ingest
 from orchestration.linkage import defs as linkage
 from orchestration.privacy.hash_key import require_hash_key
-from orchestration.public import defs as public
-from orchestration.publish import defs as publish
+from orchestration.public_tables import defs as public
+from orchestration.publishing import defs as publish
 from orchestration.quality import defs as quality
 from orchestration.transform import defs as transform
 

@@ -112,7 +112,7 @@ def postgres_default(dataset_default, tmp_path_factory):
 @pytest.fixture(scope="session")
 def duckdb_public_tables(duckdb_default) -> dict:
     """The suppressed public tables published once into the default DuckDB warehouse."""
-    from orchestration.public.tables import publish_public_tables
+    from orchestration.public_tables.tables import publish_public_tables
 
     return publish_public_tables(Destination.duckdb(duckdb_default.warehouse.duckdb_path))
 
@@ -120,7 +120,7 @@ def duckdb_public_tables(duckdb_default) -> dict:
 @pytest.fixture(scope="session")
 def postgres_public_tables(postgres_default) -> Destination:
     """The default PostgreSQL warehouse with its suppressed public tables published."""
-    from orchestration.public.tables import publish_public_tables
+    from orchestration.public_tables.tables import publish_public_tables
 
     dest = Destination.postgres(
         database=postgres_default.warehouse.pg_database,

@@ -1,5 +1,5 @@
 {#- Helpers for the candidate public cells (models/public_candidates). Suppression itself runs
-    in Python (orchestration/public/suppression.py): choosing the complementary cells is an integer
+    in Python (orchestration/public_tables/suppression.py): choosing the complementary cells is an integer
     program, and bounding what a reader can derive from all published cells together is linear
     programming, not SQL. -#}
 

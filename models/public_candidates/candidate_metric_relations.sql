@@ -1,6 +1,6 @@
 -- The additive relations among public metric cells: one row per (relation, member cell) with
 -- the member's coefficient, so that the members times their coefficients sum to zero (details
--- +1, their total -1). Suppression (orchestration/public/suppression.py) hides cells until no
+-- +1, their total -1). Suppression (orchestration/public_tables/suppression.py) hides cells until no
 -- hidden cell can be solved for from these relations and the published cells.
 with
 

@@ -74,7 +74,7 @@ _PUBLISH = """
 import sys
 from pathlib import Path
 from orchestration.ingest import Destination
-from orchestration.public.tables import publish_public_tables
+from orchestration.public_tables.tables import publish_public_tables
 publish_public_tables(Destination.duckdb(Path(sys.argv[1])))
 """
 

@@ -58,10 +58,10 @@ def main(argv: list[str] | None = None) -> int:
             report = load_sources(args.cad_url, args.cms_url, _destination(args), full_refresh=args.full_refresh)
             print(report.summary())
             return 0
-        from orchestration.ingest.vendor import load_vendor_file, map_export, stage_export
+        from orchestration.ingest.mappings import load_vendor_file, map_export, stage_export
 
         if args.profile:
-            from orchestration.ingest.vendor.profile import profile
+            from orchestration.ingest.mappings.profile import profile
 
             report = profile(map_export(args.mapping, args.export))
             print(report.text())

@@ -96,7 +96,7 @@ class IngestResource(WarehouseResource):
             return load_absent_system(system, self.destination(), tables=tables, logger=logger), {}
         if self.vendor_mapping(system):
             from orchestration.contract import ContractError
-            from orchestration.ingest.vendor import load_mapping, load_vendor_file
+            from orchestration.ingest.mappings import load_mapping, load_vendor_file
 
             mapping = load_mapping(self.vendor_mapping(system))
             if mapping.system.name != system:
@@ -127,8 +127,8 @@ class IngestResource(WarehouseResource):
 
         mapping = self.mapping_path()
         if mapping:
-            from orchestration.ingest.vendor import load_mapping
-            from orchestration.ingest.vendor.readers import export_state
+            from orchestration.ingest.mappings import load_mapping
+            from orchestration.ingest.mappings.readers import export_state
 
             state = export_state(load_mapping(mapping), self.export_path())
         else:

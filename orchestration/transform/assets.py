@@ -3,7 +3,7 @@ order, and each dbt test is reported as an asset check of the model it tests.
 
 The project is built in two steps because Python decides between them: this one builds everything
 up to the public candidates (and the public tables that need no suppression); then the
-suppression step writes its decisions (orchestration/public/assets.py), and the public tables that
+suppression step writes its decisions (orchestration/public_tables/assets.py), and the public tables that
 read them are built, checked and swapped in by their own dbt step there.
 
 (No `from __future__ import annotations` here: Dagster reads the context annotation at runtime.)"""
@@ -22,7 +22,7 @@ from orchestration.transform.city_tests import city_skipped_tests, write_skipped
 from orchestration.transform.project import dbt_executable, dbt_project
 from orchestration.transform.translator import AltResponseDbtTranslator
 
-# Everything that reads the suppression decisions is built after them (orchestration/public/assets.py).
+# Everything that reads the suppression decisions is built after them (orchestration/public_tables/assets.py).
 AFTER_DECISIONS = "source:suppression+"
 
 

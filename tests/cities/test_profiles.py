@@ -11,7 +11,7 @@ import pytest
 
 from orchestration.cities import ProfileError, load_profile
 from orchestration.cities import profile as profile_module
-from orchestration.ingest.vendor import MappingError, load_mapping
+from orchestration.ingest.mappings import MappingError, load_mapping
 from orchestration.paths import PROJECT_ROOT
 
 BURLINGTON = PROJECT_ROOT / "cities" / "burlington"

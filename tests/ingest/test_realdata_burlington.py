@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
-from orchestration.ingest.vendor import load_vendor_file
+from orchestration.ingest.mappings import load_vendor_file
 from orchestration.ingest.warehouse import connect
 from orchestration.paths import PROJECT_ROOT
 from tests.ingest.helpers import realdata_file

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.ingest.vendor import BadExport, load_vendor_file
+from orchestration.ingest.mappings import BadExport, load_vendor_file
 from orchestration.ingest.warehouse import connect
 from tests.ingest.helpers import raw_snapshot
 
@@ -172,8 +172,8 @@ def test_older_export_never_overwrites_newer_rows(tmp_path, warehouse):
 def test_one_bad_file_among_several_loads_none_of_them(tmp_path, duck):
     import shutil
 
-    from orchestration.ingest.vendor import load_mapping
-    from orchestration.ingest.vendor.readers import export_state
+    from orchestration.ingest.mappings import load_mapping
+    from orchestration.ingest.mappings.readers import export_state
 
     folder = tmp_path / "daily"
     folder.mkdir()

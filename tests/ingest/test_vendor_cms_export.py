@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from orchestration.ingest.vendor import load_vendor_file
+from orchestration.ingest.mappings import load_vendor_file
 from orchestration.ingest.warehouse import connect
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vendor"
@@ -114,7 +114,7 @@ def test_spreadsheet_export_maps_like_the_csv(tmp_path, duck):
         assert from_xlsx.tables[table].equals(from_csv.tables[table]), table
     assert sorted(from_xlsx.quarantine.source_row) == sorted(from_csv.quarantine.source_row) == [4, 5]
 
-    from orchestration.ingest.vendor import BadExport
+    from orchestration.ingest.mappings import BadExport
 
     mapping.write_text(mapping.read_text().replace("sheet: Encounters", "sheet: Encounter"))
     with pytest.raises(

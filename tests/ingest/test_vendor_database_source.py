@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from orchestration.ingest.vendor import load_vendor_file
+from orchestration.ingest.mappings import load_vendor_file
 from orchestration.ingest.warehouse import connect
 
 # A vendor CAD schema: events, a nature-code table, and a reporting view joining them.
@@ -119,7 +119,7 @@ def test_database_view_is_mapped_like_a_file(tmp_path, duck, engine, request):
 
 
 def test_missing_view_names_the_url_and_query(tmp_path, duck):
-    from orchestration.ingest.vendor import MappingError
+    from orchestration.ingest.mappings import MappingError
 
     url = f"sqlite:///{tmp_path / 'vendor.db'}"
     create_vendor_schema(url, None)

@@ -8,7 +8,7 @@ import textwrap
 import pandas as pd
 import pytest
 
-from orchestration.ingest.vendor import MappingError, load_mapping, load_vendor_file, stage_export
+from orchestration.ingest.mappings import MappingError, load_mapping, load_vendor_file, stage_export
 from orchestration.ingest.warehouse import connect
 from tests.ingest.dagster_helpers import ingest_resource, materialize_ingest, rows_loaded
 
@@ -400,7 +400,7 @@ def test_a_mapping_name_that_could_lead_outside_build_is_refused(tmp_path, name)
 
 
 def test_the_staging_file_stays_under_build_even_for_a_mapping_built_in_code():
-    from orchestration.ingest.vendor.load import STAGE_DIR, staging_file
+    from orchestration.ingest.mappings.load import STAGE_DIR, staging_file
 
     assert staging_file("burlington_vt").parent == STAGE_DIR.resolve()
     with pytest.raises(MappingError, match="outside"):

@@ -66,7 +66,7 @@ def test_profile_flags_vocabularies_formats_and_fails_when_a_rule_drops_everythi
 
 
 def test_incident_numbers_as_staging_reads_them():
-    from orchestration.ingest.vendor.profile import staged_incident_number as staged
+    from orchestration.ingest.mappings.profile import staged_incident_number as staged
 
     assert staged("2024-0000123") == "2024-0000123"
     assert staged("P24-301") == "2024-0000301"

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from orchestration.ingest.vendor import load_vendor_file
+from orchestration.ingest.mappings import load_vendor_file
 from orchestration.ingest.warehouse import connect
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vendor"

@@ -10,7 +10,7 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource
 
-from orchestration.public.assets import build_public_tables_dbt_assets, suppression_decisions
+from orchestration.public_tables.assets import build_public_tables_dbt_assets, suppression_decisions
 from orchestration.transform.project import dbt_executable, dbt_project
 
 

@@ -8,7 +8,7 @@ import shutil
 
 import duckdb
 
-from orchestration.public.decisions import CANDIDATE_SCHEMA, CELL_SETS, decide
+from orchestration.public_tables.decisions import CANDIDATE_SCHEMA, CELL_SETS, decide
 from orchestration.warehouse.destination import Destination
 
 

@@ -3,7 +3,7 @@ the published tables stay as they were, no candidate is left behind, and the err
 table and check.
 
 The bug is injected where it would really arise, in the suppression's decisions
-(orchestration.public.suppression.suppress), and the tables are published through
+(orchestration.public_tables.suppression.suppress), and the tables are published through
 publish_public_tables: both are older than the gate, so the test runs unchanged on the code
 before it and fails there (the tables are replaced). What the tables look like is checked before
 the error, for the same reason."""
@@ -17,13 +17,13 @@ import shutil
 import duckdb
 import pytest
 
-from orchestration.public.tables import publish_public_tables
+from orchestration.public_tables.tables import publish_public_tables
 from orchestration.warehouse.destination import Destination
 
 PUBLIC = ["pub_metric_values", "pub_people_served_demographics", "pub_staff_demographics"]
 # The modules that call suppress(): the decisions dbt publishes from, or (before dbt built the
 # public tables) the Python writer itself.
-SUPPRESS_CALLERS = ("orchestration.public.decisions", "orchestration.public.tables")
+SUPPRESS_CALLERS = ("orchestration.public_tables.decisions", "orchestration.public_tables.tables")
 
 
 def _snapshot(path) -> dict[str, list]:
@@ -51,7 +51,7 @@ def published_copy(duckdb_default, tmp_path):
 
 def _with_bug_in_first_cell_set(monkeypatch, bug):
     """Apply `bug` to the decisions of the first cell set decided: the metric cells."""
-    import orchestration.public.suppression as suppression
+    import orchestration.public_tables.suppression as suppression
 
     real, calls = suppression.suppress, []
 
@@ -89,7 +89,7 @@ def test_a_version_failing_a_blocking_check_leaves_the_published_tables(publishe
     except Exception as exc:  # noqa: BLE001 - the tables are compared first, the error after
         error = exc
     assert _snapshot(path) == published, "the published tables changed although a blocking check failed"
-    from orchestration.public.publication_gate import PublicTableCheckFailed
+    from orchestration.public_tables.publication_gate import PublicTableCheckFailed
 
     assert isinstance(error, PublicTableCheckFailed), f"expected PublicTableCheckFailed, got {error!r}"
     message = str(error)
@@ -98,8 +98,8 @@ def test_a_version_failing_a_blocking_check_leaves_the_published_tables(publishe
 
 
 def test_a_cell_without_a_decision_is_never_published(published_copy, monkeypatch):
-    import orchestration.public.decisions as decisions
-    from orchestration.public.publication_gate import PublicTableCheckFailed
+    import orchestration.public_tables.decisions as decisions
+    from orchestration.public_tables.publication_gate import PublicTableCheckFailed
 
     path, published = published_copy
     decide = decisions.decide

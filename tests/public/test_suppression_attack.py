@@ -1,6 +1,6 @@
 """An attack on the public tables by a reader who knows every publication rule.
 
-Written apart from the suppression code (it imports nothing from orchestration.public): it reads
+Written apart from the suppression code (it imports nothing from orchestration.public_tables): it reads
 the published tables and the published rules only, and bounds every hidden cell with what such
 a reader knows:
 - the additive relations (months -> quarter -> year, programs -> ALL, categories -> total...);
@@ -337,7 +337,7 @@ def test_one_marker_for_every_hidden_cell(duckdb_default, duckdb_public_tables):
 def test_published_values_are_rounded_as_printed(metric_attack):
     """No more precision reaches the public than the outputs print: a share 0..1 printed as a
     percent with one decimal has three decimals in the table."""
-    from orchestration.publish.locale import UNIT_DECIMALS
+    from orchestration.publishing.locale import UNIT_DECIMALS
 
     cells, _, _ = metric_attack
     catalog = pd.read_csv(PROJECT_ROOT / "seeds/metric_catalog.csv", keep_default_na=False)

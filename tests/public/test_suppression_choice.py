@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orchestration.public.suppression import SuppressionError, suppress
+from orchestration.public_tables.suppression import SuppressionError, suppress
 from tests.public.test_suppression_attack import Reader
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.publish import PublishReport, build_public_outputs
+from orchestration.publishing import PublishReport, build_public_outputs
 from orchestration.warehouse.destination import Destination
 
 from .fixtures import PROJECT_ROOT, build_public_marts

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from orchestration.publish import build_public_outputs
+from orchestration.publishing import build_public_outputs
 from orchestration.warehouse.destination import Destination
 
 from .browser import open_page

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.business_rules import business_rules
-from orchestration.publish.locale import period_end
+from orchestration.publishing.locale import period_end
 
 from .fixtures import PROJECT_ROOT
 

@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 
 from pypdf import PdfReader
 
-from orchestration.publish.cards import CARD_PROGRAMS, HIGHLIGHTS
+from orchestration.publishing.cards import CARD_PROGRAMS, HIGHLIGHTS
 
 from .mart_check import NUMBER, answered_share, date_numbers, parse_shown, provisional_numbers, reviewed_text_numbers
 

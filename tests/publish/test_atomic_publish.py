@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.publish.build import build_public_outputs
+from orchestration.publishing.build import build_public_outputs
 from orchestration.warehouse.destination import Destination
 
 from .fixtures import PROJECT_ROOT
@@ -40,7 +40,7 @@ def test_a_failed_publication_leaves_yesterdays_outputs_and_says_why(fixture_war
         build_public_outputs(source, out, generated=dt.date(2025, 2, 2), content_dir=content)
     # Yesterday's outputs first: that is the promise, whatever the error says.
     assert snapshot(out / "site", out / "cards") == yesterday, "the failed publication changed the live outputs"
-    from orchestration.publish.swap import PublicationError, failure_note
+    from orchestration.publishing.swap import PublicationError, failure_note
 
     assert isinstance(failure.value, PublicationError), repr(failure.value)
     message = str(failure.value)
@@ -56,7 +56,7 @@ def test_a_failed_publication_leaves_yesterdays_outputs_and_says_why(fixture_war
 
 
 def test_a_folder_with_a_link_to_a_missing_file_is_not_swapped_in(tmp_path):
-    from orchestration.publish.swap import PublicationError, publish_folder
+    from orchestration.publishing.swap import PublicationError, publish_folder
 
     live = tmp_path / "site"
     live.mkdir()

@@ -11,9 +11,9 @@ import duckdb
 import pytest
 import yaml
 
-from orchestration.publish import build_public_outputs
-from orchestration.publish.content import ContentError, load_story
-from orchestration.publish.locale import (
+from orchestration.publishing import build_public_outputs
+from orchestration.publishing.content import ContentError, load_story
+from orchestration.publishing.locale import (
     format_cell,
     format_date,
     format_settings,
@@ -22,7 +22,7 @@ from orchestration.publish.locale import (
     period_label,
     period_short,
 )
-from orchestration.publish.marts import PublicMartsError
+from orchestration.publishing.marts import PublicMartsError
 from orchestration.warehouse.destination import Destination
 
 from .conftest import GENERATED
@@ -284,10 +284,10 @@ def test_hidden_headline_figures_get_words_not_marks(fixture_warehouse, tmp_path
 
 def test_a_fallback_that_needs_a_figure_is_refused():
     """A fallback must be wording without the figure it replaces; the publisher refuses one that is not."""
-    from orchestration.publish.content import Copy
-    from orchestration.publish.figures import Figures
-    from orchestration.publish.marts import PublicMarts
-    from orchestration.publish.questions import answer
+    from orchestration.publishing.content import Copy
+    from orchestration.publishing.figures import Figures
+    from orchestration.publishing.marts import PublicMarts
+    from orchestration.publishing.questions import answer
 
     q1 = dt.date(2024, 1, 1)
     marts = PublicMarts(

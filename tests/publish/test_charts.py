@@ -7,11 +7,11 @@ import json
 import re
 
 from orchestration.cities import load_profile
-from orchestration.publish.charts import HIDDEN_COLOR, bar_list, heat_map, to_svg
-from orchestration.publish.content import load_copy
-from orchestration.publish.figures import Figures
-from orchestration.publish.marts import read_public_marts
-from orchestration.publish.site import question_page
+from orchestration.publishing.charts import HIDDEN_COLOR, bar_list, heat_map, to_svg
+from orchestration.publishing.content import load_copy
+from orchestration.publishing.figures import Figures
+from orchestration.publishing.marts import read_public_marts
+from orchestration.publishing.site import question_page
 from orchestration.warehouse.destination import Destination
 from simulator.beat_map import OUTPUT, geojson_text, read_beats
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.publish.assets import PUBLIC_MART_KEYS, PublishResource, data_cards, public_site
-from orchestration.publish.defs import defs as publish_defs
+from orchestration.publishing.assets import PUBLIC_MART_KEYS, PublishResource, data_cards, public_site
+from orchestration.publishing.defs import defs as publish_defs
 
 
 def _stand_in_public_marts(check_passes: bool):

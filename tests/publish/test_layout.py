@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.publish.charts import BEAT_LABELS_MIN_WIDTH, COLORS, HIDDEN_COLOR
-from orchestration.publish.content import load_copy
+from orchestration.publishing.charts import BEAT_LABELS_MIN_WIDTH, COLORS, HIDDEN_COLOR
+from orchestration.publishing.content import load_copy
 
 from .browser import open_page
 from .layout import LAYOUT_PROBLEMS_JS, TABLE_JS

@@ -10,7 +10,7 @@ import shutil
 import duckdb
 import yaml
 
-from orchestration.publish.build import build_public_outputs
+from orchestration.publishing.build import build_public_outputs
 from orchestration.warehouse.destination import Destination
 
 from .browser import open_page

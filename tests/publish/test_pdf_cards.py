@@ -10,8 +10,8 @@ import shutil
 import duckdb
 import pytest
 
-from orchestration.publish import build_public_outputs
-from orchestration.publish.pdf import OutsideResourceError, write_card_pdf
+from orchestration.publishing import build_public_outputs
+from orchestration.publishing.pdf import OutsideResourceError, write_card_pdf
 from orchestration.warehouse.destination import Destination
 
 from .conftest import GENERATED

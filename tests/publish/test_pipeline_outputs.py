@@ -9,8 +9,8 @@ import datetime as dt
 import duckdb
 import pytest
 
-from orchestration.public.tables import publish_public_tables
-from orchestration.publish import build_public_outputs
+from orchestration.public_tables.tables import publish_public_tables
+from orchestration.publishing import build_public_outputs
 from orchestration.warehouse.destination import Destination
 
 from .browser import check_page_figures, embedded_data, open_page, stray_numbers
@@ -20,7 +20,7 @@ from .pdf_check import check_pdf_card
 # dataset_default / duckdb_default: the shared tiny-city session fixtures of tests/conftest.py.
 
 # Catalog and summaries are built with the rest of the dbt project; the three suppressed tables are
-# dbt models built after the suppression decisions (orchestration.public.tables, as the pipeline).
+# dbt models built after the suppression decisions (orchestration.public_tables.tables, as the pipeline).
 GENERATED = dt.date(2025, 1, 31)
 TABS = ("volume", "response", "backup", "outcomes", "people", "staff", "summaries")
 

@@ -13,8 +13,8 @@ from psycopg2.extras import execute_values
 from transform.dbt_runner import PG_HOST, PG_PORT, PG_USER
 
 from orchestration.access import setup_access
-from orchestration.publish import build_public_outputs
-from orchestration.publish.marts import TABLES
+from orchestration.publishing import build_public_outputs
+from orchestration.publishing.marts import TABLES
 from orchestration.warehouse.destination import Destination
 
 PG = {"host": PG_HOST, "port": PG_PORT, "user": PG_USER}

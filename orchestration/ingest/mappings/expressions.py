@@ -11,7 +11,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from orchestration.ingest.vendor.spec import Mapping, MappingError
+from orchestration.ingest.mappings.spec import Mapping, MappingError
 from orchestration.warehouse.connections import scratch_duckdb
 
 ROW = "__arp_row"

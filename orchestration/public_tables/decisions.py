@@ -20,7 +20,7 @@ from orchestration.warehouse.destination import Destination
 if TYPE_CHECKING:
     import pandas as pd
 
-    from orchestration.public.suppression import SuppressionResult
+    from orchestration.public_tables.suppression import SuppressionResult
 
 # pandas, pyarrow and the solver (scipy) are imported by the functions that decide: the Dagster
 # definitions import this module for its names only.
@@ -47,7 +47,7 @@ DECISION_COLUMNS = (
 )
 DECISIONS_DESCRIPTION = (
     "Which candidate public cells are hidden, and why; written by the suppression step "
-    "(orchestration/public/decisions.py). Never readable by the public tier."
+    "(orchestration/public_tables/decisions.py). Never readable by the public tier."
 )
 CELL_COLUMNS = [
     "cell_id",
@@ -100,7 +100,7 @@ def decide_cell_set(dest: Destination, cell_set: str) -> tuple[pd.DataFrame, Sup
     """The candidate cells of one set with is_suppressed and suppression_reason added."""
     import pandas as pd
 
-    from orchestration.public.suppression import SuppressionResult, suppress
+    from orchestration.public_tables.suppression import SuppressionResult, suppress
 
     cells_model, relations_model = CELL_SETS[cell_set]
     # In a fixed order: the integer program settles ties by the order of its variables and rows, and

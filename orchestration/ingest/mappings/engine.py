@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from orchestration.ingest.vendor.expressions import evaluate
-from orchestration.ingest.vendor.geo import block_address, reproject
-from orchestration.ingest.vendor.readers import Export, read_export
-from orchestration.ingest.vendor.spec import (
+from orchestration.ingest.mappings.expressions import evaluate
+from orchestration.ingest.mappings.geo import block_address, reproject
+from orchestration.ingest.mappings.readers import Export, read_export
+from orchestration.ingest.mappings.spec import (
     EPOCH_FORMATS,
     BadExport,
     ColumnRule,

@@ -18,7 +18,7 @@ from babel import dates as babel_dates
 
 from orchestration.business_rules import business_rules
 from orchestration.cities import load_profile
-from orchestration.publish.charts import (
+from orchestration.publishing.charts import (
     bar_list,
     beat_map,
     d3_locale,
@@ -27,9 +27,9 @@ from orchestration.publish.charts import (
     heat_map,
     period_chart,
 )
-from orchestration.publish.content import Copy, load_copy, load_site_settings
-from orchestration.publish.figures import Figures, answered_share, not_computed_text
-from orchestration.publish.locale import (
+from orchestration.publishing.content import Copy, load_copy, load_site_settings
+from orchestration.publishing.figures import Figures, answered_share, not_computed_text
+from orchestration.publishing.locale import (
     LANGS,
     LOCALES,
     format_date,
@@ -40,8 +40,8 @@ from orchestration.publish.locale import (
     period_short,
     quarter_id,
 )
-from orchestration.publish.markup import copy_html, mailto_html
-from orchestration.publish.questions import QUESTIONS, SPECS, answer, column_label, columns, ordered_values
+from orchestration.publishing.markup import copy_html, mailto_html
+from orchestration.publishing.questions import QUESTIONS, SPECS, answer, column_label, columns, ordered_values
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"

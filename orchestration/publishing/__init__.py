@@ -7,11 +7,11 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from orchestration.publish.build import PublishReport, build_public_outputs
+    from orchestration.publishing.build import PublishReport, build_public_outputs
 
 # Resolved on first use: importing one submodule (the Dagster assets, to load the definitions)
 # must not import the whole publisher, WeasyPrint and pango included.
-_EXPORTS = {"PublishReport": "orchestration.publish.build", "build_public_outputs": "orchestration.publish.build"}
+_EXPORTS = {"PublishReport": "orchestration.publishing.build", "build_public_outputs": "orchestration.publishing.build"}
 __all__ = ["PublishReport", "build_public_outputs"]
 
 

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from orchestration.paths import PROJECT_ROOT
-from orchestration.publish.cards import build_cards
-from orchestration.publish.figures import Figures
-from orchestration.publish.marts import PublicMartsError, read_public_marts
-from orchestration.publish.site import build_site
-from orchestration.publish.swap import publish_folder
+from orchestration.publishing.cards import build_cards
+from orchestration.publishing.figures import Figures
+from orchestration.publishing.marts import PublicMartsError, read_public_marts
+from orchestration.publishing.site import build_site
+from orchestration.publishing.swap import publish_folder
 from orchestration.warehouse.destination import Destination
 
 DEFAULT_OUT = PROJECT_ROOT / "build"

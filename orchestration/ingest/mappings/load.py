@@ -21,10 +21,10 @@ import sqlalchemy as sa
 
 from orchestration.contract import sqlalchemy_table
 from orchestration.ingest.loader import LoadReport, load_system
+from orchestration.ingest.mappings.engine import MappingResult, apply_mapping
+from orchestration.ingest.mappings.readers import read_export
+from orchestration.ingest.mappings.spec import BadExport, Mapping, MappingError, load_mapping
 from orchestration.ingest.source import open_sqlite_file, source_engine
-from orchestration.ingest.vendor.engine import MappingResult, apply_mapping
-from orchestration.ingest.vendor.readers import read_export
-from orchestration.ingest.vendor.spec import BadExport, Mapping, MappingError, load_mapping
 from orchestration.ingest.warehouse import Warehouse, q
 from orchestration.paths import PROJECT_ROOT
 from orchestration.warehouse.destination import Destination

@@ -12,14 +12,19 @@ read them (dbt), built as candidates and swapped in only when their blocking che
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
-from orchestration.public.decisions import (
+from orchestration.public_tables.decisions import (
     CANDIDATE_SCHEMA,
     CELL_SETS,
     DECISIONS_SCHEMA,
     DECISIONS_TABLE,
     decide_and_write,
 )
-from orchestration.public.publication_gate import CANDIDATE_SELECTION, CANDIDATE_VARS, GATED_TABLES, publish_checked
+from orchestration.public_tables.publication_gate import (
+    CANDIDATE_SELECTION,
+    CANDIDATE_VARS,
+    GATED_TABLES,
+    publish_checked,
+)
 from orchestration.quality.suites import load_suites
 from orchestration.run_liveness import record_child, record_worker
 from orchestration.transform.assets import hash_key_for_dbt

@@ -1,4 +1,4 @@
-// Draws the Vega-Lite specs the publisher made (orchestration/publish/charts.py) with the vendored
+// Draws the Vega-Lite specs the publisher made (orchestration/publishing/charts.py) with the vendored
 // vega-embed: SVG at the box's width, so text keeps its size on a phone, and tooltips with the values.
 // Vega's expression interpreter replaces its code generator, so the page's policy needs no eval.
 (function () {

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from orchestration.ingest.vendor.spec import BadExport, Mapping, MappingError
+from orchestration.ingest.mappings.spec import BadExport, Mapping, MappingError
 
 
 @dataclass

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from orchestration.business_rules import business_rules
-from orchestration.publish.charts import bar_list, figure_row, static_figure
-from orchestration.publish.content import Copy, load_copy, load_story
-from orchestration.publish.figures import Figure, Figures, answered_share
-from orchestration.publish.locale import LANGS, period_end, period_label, quarter_id
-from orchestration.publish.pdf import write_card_pdf
-from orchestration.publish.questions import answer
-from orchestration.publish.site import STATIC, _date_text, dates_line, environment, write_csv
+from orchestration.publishing.charts import bar_list, figure_row, static_figure
+from orchestration.publishing.content import Copy, load_copy, load_story
+from orchestration.publishing.figures import Figure, Figures, answered_share
+from orchestration.publishing.locale import LANGS, period_end, period_label, quarter_id
+from orchestration.publishing.pdf import write_card_pdf
+from orchestration.publishing.questions import answer
+from orchestration.publishing.site import STATIC, _date_text, dates_line, environment, write_csv
 
 HIGHLIGHTS = (
     "heart_incidents",

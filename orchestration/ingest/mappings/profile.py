@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import yaml
 
-from orchestration.ingest.vendor.engine import MappingResult
+from orchestration.ingest.mappings.engine import MappingResult
 from orchestration.paths import PROJECT_ROOT
 
 INCIDENT_NUMBER = re.compile(r"^\d{4}-\d{7}$")  # the contract's 'YYYY-NNNNNNN'

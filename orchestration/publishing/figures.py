@@ -13,8 +13,8 @@ import html as html_lib
 from dataclasses import dataclass
 
 from orchestration.business_rules import business_rules
-from orchestration.publish.locale import COUNT_UNITS, csv_value, format_cell
-from orchestration.publish.marts import PublicMarts
+from orchestration.publishing.locale import COUNT_UNITS, csv_value, format_cell
+from orchestration.publishing.marts import PublicMarts
 
 # Small counts are never printed; the marts suppress them, and this guard would hide one they missed.
 MIN_PUBLISHED_COUNT = business_rules().small_cell_max + 1

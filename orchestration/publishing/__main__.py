@@ -1,16 +1,16 @@
-"""`python -m orchestration.publish [--out build] [--duckdb PATH]`: build the site and the cards."""
+"""`python -m orchestration.publishing [--out build] [--duckdb PATH]`: build the site and the cards."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from orchestration.publish.build import DEFAULT_OUT, build_public_outputs
+from orchestration.publishing.build import DEFAULT_OUT, build_public_outputs
 from orchestration.warehouse.destination import Destination
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m orchestration.publish", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m orchestration.publishing", description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(DEFAULT_OUT), help="writes <out>/site and <out>/cards (default build/)")
     parser.add_argument("--duckdb", help="read this DuckDB file instead of ARP_TARGET's warehouse")
     args = parser.parse_args(argv)

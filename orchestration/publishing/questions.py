@@ -8,10 +8,10 @@ import html
 import string
 from dataclasses import dataclass
 
-from orchestration.publish.content import ContentError, Copy
-from orchestration.publish.figures import Figure, Figures
-from orchestration.publish.locale import period_from_to
-from orchestration.publish.markup import copy_html
+from orchestration.publishing.content import ContentError, Copy
+from orchestration.publishing.figures import Figure, Figures
+from orchestration.publishing.locale import period_from_to
+from orchestration.publishing.markup import copy_html
 
 QUESTIONS = ("Q1", "Q2", "Q3", "Q4", "Q5", "L")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.publish.assets import PublishResource, publish_assets
+from orchestration.publishing.assets import PublishResource, publish_assets
 
 
 @dg.definitions

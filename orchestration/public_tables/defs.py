@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.public.assets import build_public_tables_dbt_assets, suppression_decisions
+from orchestration.public_tables.assets import build_public_tables_dbt_assets, suppression_decisions
 
 
 @dg.definitions

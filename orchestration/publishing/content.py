@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from orchestration.paths import PROJECT_ROOT
-from orchestration.publish.locale import LANGS
+from orchestration.publishing.locale import LANGS
 
 CONTENT_DIR = PROJECT_ROOT / "content"
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)

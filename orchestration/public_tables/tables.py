@@ -3,15 +3,15 @@ way the pipeline does: decide (decisions.py writes suppression.cell_decisions), 
 public tables from the candidates and the decisions as `__candidate` tables, and swap them in
 only when their blocking checks pass (publication_gate.py).
 
-    python -m orchestration.public.tables          # the warehouse of ARP_TARGET / ARP_DUCKDB_PATH
+    python -m orchestration.public_tables.tables          # the warehouse of ARP_TARGET / ARP_DUCKDB_PATH
 """
 
 from __future__ import annotations
 
 import sys
 
-from orchestration.public.decisions import decide_and_write
-from orchestration.public.publication_gate import publish_gated_tables
+from orchestration.public_tables.decisions import decide_and_write
+from orchestration.public_tables.publication_gate import publish_gated_tables
 from orchestration.warehouse.destination import Destination
 
 

@@ -16,8 +16,8 @@ import copy as copy_lib
 import html
 import json
 
-from orchestration.publish.figures import Figure
-from orchestration.publish.locale import SHARE_UNIT, format_settings
+from orchestration.publishing.figures import Figure
+from orchestration.publishing.locale import SHARE_UNIT, format_settings
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 VL_VERSION = "6.4"  # the Vega-Lite of vl-convert and of the vendored bundle (static/vendor/README.md)

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 import dagster as dg
 
 from orchestration.paths import BUILD_DIR
-from orchestration.publish.marts import SCHEMA, TABLES
+from orchestration.publishing.marts import SCHEMA, TABLES
 from orchestration.warehouse.resource import WarehouseResource
 
 if TYPE_CHECKING:
-    from orchestration.publish.build import PublishReport
+    from orchestration.publishing.build import PublishReport
 
-# The publisher (orchestration.publish.build: WeasyPrint, pango, vl-convert) is imported when an
+# The publisher (orchestration.publishing.build: WeasyPrint, pango, vl-convert) is imported when an
 # asset runs, not when the definitions load.
 PUBLIC_MART_KEYS = [dg.AssetKey([SCHEMA, table]) for table in TABLES]
 GROUP = "publish"
@@ -57,7 +57,7 @@ def _metadata(report: "PublishReport", files: list[Path], seconds: float, index:
     "English and Spanish, in build/site/.",
 )
 def public_site(context: dg.AssetExecutionContext, publish: PublishResource) -> dg.MaterializeResult:
-    from orchestration.publish.build import build_public_outputs
+    from orchestration.publishing.build import build_public_outputs
 
     report = build_public_outputs(publish.destination(), publish.output_root(), generated=dt.date.today(), cards=False)
     context.log.info(f"wrote {len(report.site_files)} site files to {report.site_dir} in {report.seconds:.2f} s")
@@ -74,7 +74,7 @@ def public_site(context: dg.AssetExecutionContext, publish: PublishResource) -> 
     description="Quarterly data cards in English and Spanish, HTML and PDF, in build/cards/.",
 )
 def data_cards(context: dg.AssetExecutionContext, publish: PublishResource) -> dg.MaterializeResult:
-    from orchestration.publish.build import build_public_outputs
+    from orchestration.publishing.build import build_public_outputs
 
     report = build_public_outputs(publish.destination(), publish.output_root(), generated=dt.date.today(), site=False)
     context.log.info(f"wrote {len(report.card_files)} card files to {report.cards_dir} in {report.seconds:.2f} s")
