@@ -39,8 +39,8 @@ from simulator import GeneratorConfig, generate  # noqa: E402
 
 DBT = Path(sys.executable).with_name("dbt")
 LINKAGE_MODELS = (
-    "int_encounter_links_by_rule int_encounter_link_pairs int_encounter_link_model "
-    "int_encounter_link_scores int_encounter_link_review int_encounters_linked"
+    "int_encounters_linked_by_rule int_link_pairs_compared int_link_model_fitted "
+    "int_link_pairs_scored int_link_pairs_for_review int_encounters_linked"
 )
 
 
@@ -67,7 +67,7 @@ def build(tier: str, defect_rate: float, entry_rate: float, seed: int) -> tuple[
     load_sources(result.cad_url, result.cms_url, Destination.duckdb(warehouse), full_refresh=True)
     timings["load"] = time.perf_counter() - started
     code, seconds, stdout = dbt(
-        ["build", "--select", "+int_encounters_linked", "+int_encounter_link_review", "--exclude", "test_type:data"],
+        ["build", "--select", "+int_encounters_linked", "+int_link_pairs_for_review", "--exclude", "test_type:data"],
         out,
         warehouse,
     )

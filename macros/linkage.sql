@@ -1,5 +1,5 @@
-{#- Tolerances of the CAD <-> case-management linkage: the rules (int_encounter_links_by_rule) and
-    the blocking and time levels of the probabilistic model (int_encounter_link_pairs). One place, so
+{#- Tolerances of the CAD <-> case-management linkage: the rules (int_encounters_linked_by_rule) and
+    the blocking and time levels of the probabilistic model (int_link_pairs_compared). One place, so
     the documented rule and the SQL cannot drift. The model's thresholds are dbt vars
     (linkage_thresholds) because analysts tune them. -#}
 {% macro linkage_settings() -%}

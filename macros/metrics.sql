@@ -9,7 +9,7 @@ select
     'ALL' as program,
     incidents.*
 from {{ ref('int_incidents_enriched') }} as incidents
-inner join {{ ref('int_incident_periods') }} as periods
+inner join {{ ref('int_incidents_periodized') }} as periods
     on incidents.incident_number = periods.incident_number
 {%- if per_heart_program %}
 union all
@@ -19,7 +19,7 @@ select
     incidents.heart_program as program,
     incidents.*
 from {{ ref('int_incidents_enriched') }} as incidents
-inner join {{ ref('int_incident_periods') }} as periods
+inner join {{ ref('int_incidents_periodized') }} as periods
     on incidents.incident_number = periods.incident_number
 where incidents.is_heart_responded
 {%- endif %}

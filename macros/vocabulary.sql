@@ -87,10 +87,10 @@
 {%- endmacro %}
 
 {#- True for a (period_grain, period_start) row that overlaps the days the data covers
-    (int_data_coverage): public periods come from the data's own flow, not from a stray row. -#}
+    (int_days_covered): public periods come from the data's own flow, not from a stray row. -#}
 {% macro period_in_coverage(grain='period_grain', start='period_start') -%}
     exists (
-        select 1 from {{ ref('int_data_coverage') }} as coverage
+        select 1 from {{ ref('int_days_covered') }} as coverage
         where {{ start }} <= coverage.as_of_date
             and case {{ grain }}
                 {%- for g, months in [('month', 1), ('quarter', 3), ('year', 12)] %}

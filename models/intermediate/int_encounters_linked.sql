@@ -1,8 +1,8 @@
 -- One row per staged encounter with the CAD incident it belongs to (docs "Linked encounter"):
 --   1. a reviewer's accepted pair (seed linkage_review_decisions): 'clerical_review';
---   2. a deterministic rule (int_encounter_links_by_rule): exact_number, unit_time_location,
+--   2. a deterministic rule (int_encounters_linked_by_rule): exact_number, unit_time_location,
 --      phone_time_location;
---   3. the probabilistic model (int_encounter_link_scores): the encounter's best candidate not
+--   3. the probabilistic model (int_link_pairs_scored): the encounter's best candidate not
 --      rejected by a reviewer, when its match probability reaches linkage_thresholds.accept:
 --      'fellegi_sunter'.
 -- link_confidence is the rule's fixed confidence or the model's probability; match_probability is
@@ -16,11 +16,11 @@ encounters as (
 ),
 
 by_rule as (
-    select * from {{ ref('int_encounter_links_by_rule') }}
+    select * from {{ ref('int_encounters_linked_by_rule') }}
 ),
 
 review as (
-    select * from {{ ref('int_encounter_link_review') }}
+    select * from {{ ref('int_link_pairs_for_review') }}
 ),
 
 accepted as (
@@ -48,7 +48,7 @@ modelled as (
             partition by scores.encounter_id
             order by scores.candidate_rank
         ) as open_rank
-    from {{ ref('int_encounter_link_scores') }} as scores
+    from {{ ref('int_link_pairs_scored') }} as scores
     left join rejected
         on
             scores.encounter_id = rejected.encounter_id

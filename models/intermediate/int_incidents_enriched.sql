@@ -20,7 +20,7 @@ dispositions as (
 ),
 
 calls as (
-    select * from {{ ref('int_incident_calls') }}
+    select * from {{ ref('int_calls_rolled_up') }}
 ),
 
 arrests as (
@@ -36,7 +36,7 @@ referrals as (
         incident_number,
         count(distinct referral_type) as referral_types,
         sum(referrals) as referrals
-    from {{ ref('int_incident_referral_types') }}
+    from {{ ref('int_referrals_rolled_up') }}
     group by incident_number
 ),
 
@@ -46,7 +46,7 @@ transports as (
         max(case when destination_category = 'hospital' then 1 else 0 end) = 1 as has_hospital_transport,
         max(case when destination_category = 'care_center' then 1 else 0 end) = 1 as has_care_center_transport,
         max(case when destination_category = 'other' then 1 else 0 end) = 1 as has_other_transport
-    from {{ ref('int_incident_transport_categories') }}
+    from {{ ref('int_transports_rolled_up') }}
     group by incident_number
 ),
 
@@ -141,7 +141,7 @@ select
         coalesce(assignments.last_assignment_updated_at, incidents.updated_at)
     ) as last_source_updated_at
 from incidents
-inner join {{ ref('int_incidents_eligibility') }} as eligibility
+inner join {{ ref('int_incidents_screened') }} as eligibility
     on incidents.incident_number = eligibility.incident_number
 inner join {{ ref('int_incidents_responded') }} as responded
     on incidents.incident_number = responded.incident_number
@@ -153,15 +153,15 @@ left join arrests on incidents.incident_number = arrests.incident_number
 left join referrals on incidents.incident_number = referrals.incident_number
 left join transports on incidents.incident_number = transports.incident_number
 left join assignments on incidents.incident_number = assignments.incident_number
-left join {{ ref('int_incidents_familiar_callers') }} as familiar
+left join {{ ref('int_familiar_callers_flagged') }} as familiar
     on incidents.incident_number = familiar.incident_number
 left join {{ ref('int_incidents_forgone') }} as forgone
     on incidents.incident_number = forgone.incident_number
-left join {{ ref('int_incidents_heart_response') }} as heart
+left join {{ ref('int_heart_responses_timed') }} as heart
     on incidents.incident_number = heart.incident_number
-left join {{ ref('int_incidents_police_ems') }} as police_ems
+left join {{ ref('int_police_ems_rolled_up') }} as police_ems
     on incidents.incident_number = police_ems.incident_number
-left join {{ ref('int_incidents_encounter_summary') }} as encounters
+left join {{ ref('int_encounters_summarized') }} as encounters
     on incidents.incident_number = encounters.incident_number
-left join {{ ref('int_incident_follow_ups') }} as follow_ups
+left join {{ ref('int_follow_ups_linked') }} as follow_ups
     on incidents.incident_number = follow_ups.incident_number

@@ -17,7 +17,7 @@ incidents as (
 forgone as (
     select incidents.*
     from incidents
-    inner join {{ ref('int_incidents_eligibility') }} as eligibility
+    inner join {{ ref('int_incidents_screened') }} as eligibility
         on incidents.incident_number = eligibility.incident_number
     inner join {{ ref('int_incidents_responded') }} as responded
         on incidents.incident_number = responded.incident_number
@@ -29,7 +29,7 @@ dispatchable as (
         forgone.*,
         eligible.program
     from forgone
-    inner join {{ ref('int_incident_programs_eligible') }} as eligible
+    inner join {{ ref('int_eligibility_rules_applied') }} as eligible
         on forgone.incident_number = eligible.incident_number
     where
         eligible.judged_on = 'dispatch'

@@ -21,7 +21,7 @@ heart_response as (
         incident_number,
         has_heart_arrival,
         first_arrived_program
-    from {{ ref('int_incidents_heart_response') }}
+    from {{ ref('int_heart_responses_timed') }}
 ),
 
 earliest_linked_encounter as (

@@ -27,7 +27,7 @@ available_metrics as (
 ),
 
 data_current_through as (
-    select as_of_date from {{ ref('int_data_coverage') }}
+    select as_of_date from {{ ref('int_days_covered') }}
 )
 
 select

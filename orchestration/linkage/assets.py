@@ -11,7 +11,7 @@ from orchestration.warehouse.resource import WarehouseResource
 GROUP = "linkage"
 LINKAGE_KEYS = [
     dg.AssetKey(["intermediate", name])
-    for name in ("int_encounters_linked", "int_encounter_link_model", "int_encounter_link_review")
+    for name in ("int_encounters_linked", "int_link_model_fitted", "int_link_pairs_for_review")
 ]
 
 

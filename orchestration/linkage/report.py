@@ -23,11 +23,11 @@ UNLINKED_LISTED = 50
 QUERIES = {
     "links": f"select encounter_id, incident_number, link_method, link_confidence, match_probability, program, "
     f"started_at from {SCHEMA}.int_encounters_linked",
-    "scores": f"select encounter_id, incident_number, match_probability from {SCHEMA}.int_encounter_link_scores "
+    "scores": f"select encounter_id, incident_number, match_probability from {SCHEMA}.int_link_pairs_scored "
     f"where candidate_rank = 1",
     "model": f"select comparison, comparison_level, m_probability, u_probability, match_weight, match_share, "
-    f"em_iterations from {SCHEMA}.int_encounter_link_model order by comparison, match_weight desc",
-    "review": f"select review_status, count(*) as pairs from {SCHEMA}.int_encounter_link_review "
+    f"em_iterations from {SCHEMA}.int_link_model_fitted order by comparison, match_weight desc",
+    "review": f"select review_status, count(*) as pairs from {SCHEMA}.int_link_pairs_for_review "
     f"group by review_status order by review_status",
 }
 

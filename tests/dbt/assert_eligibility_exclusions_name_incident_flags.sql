@@ -1,5 +1,5 @@
 -- Fails with each seed eligibility_exclusions row whose code is not an incidents flag the model
--- int_incident_programs_eligible reads (a new exclusion needs its flag wired into that model).
+-- int_eligibility_rules_applied reads (a new exclusion needs its flag wired into that model).
 select
     exclusion_code,
     effective_from

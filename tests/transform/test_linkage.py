@@ -30,7 +30,7 @@ def test_links_match_the_true_ones(duckdb_default):
         + merged[linked].assign(right=right).groupby("link_method").right.agg(["size", "sum"]).to_string()
     )
     assert precision >= 0.995 and recall >= 0.99
-    model = read_sql(duckdb_default.warehouse, "select * from intermediate.int_encounter_link_model")
+    model = read_sql(duckdb_default.warehouse, "select * from intermediate.int_link_model_fitted")
     weights = model.set_index(["comparison", "comparison_level"]).match_weight.astype(float)
     # the fit must keep agreement as evidence for a match and disagreement against it
     for comparison, agree, disagree in (
@@ -54,7 +54,7 @@ def test_a_reviewers_decision_changes_the_link(duckdb_default, tmp_path):
     rebuild = [
         "run",
         "--select",
-        "int_encounter_link_review",
+        "int_link_pairs_for_review",
         "int_encounters_linked",
         "--vars",
         "{linkage_thresholds: {accept: 0, review_from: 0}}",
@@ -81,7 +81,7 @@ def test_a_reviewers_decision_changes_the_link(duckdb_default, tmp_path):
     assert after.loc[rejected_id, "incident_number"] != rejected_incident
     untouched = before.index.difference([accepted_id, rejected_id])
     pd.testing.assert_frame_equal(before.loc[untouched], after.loc[untouched])
-    review = read_sql(wh, "select encounter_id, review_status from intermediate.int_encounter_link_review")
+    review = read_sql(wh, "select encounter_id, review_status from intermediate.int_link_pairs_for_review")
     assert set(review[review.review_status != "pending"].review_status) == {"accept", "reject"}
 
 
@@ -107,7 +107,7 @@ def test_the_linkage_report_asset_writes_html_and_json(duckdb_default, tmp_path)
     assert figures["against_truth"]["precision"] >= 0.995
     scored = read_sql(
         duckdb_default.warehouse,
-        "select count(*) as n from intermediate.int_encounter_link_scores where candidate_rank = 1",
+        "select count(*) as n from intermediate.int_link_pairs_scored where candidate_rank = 1",
     ).n[0]
     assert sum(h["encounters"] for h in figures["model_best_candidate_histogram"]) == scored
     page = (tmp_path / "linkage" / "linkage_report.html").read_text()

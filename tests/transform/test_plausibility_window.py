@@ -24,7 +24,7 @@ PUBLIC_RELATIONS = [
     "public_candidates.candidate_demographic_relations",
     "public_marts.pub_metric_catalog",
     "public_marts.pub_call_summaries",
-    "intermediate.int_data_coverage",
+    "intermediate.int_days_covered",
 ]
 
 

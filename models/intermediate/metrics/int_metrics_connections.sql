@@ -30,14 +30,14 @@ incident_categories as (
         'referral_type' as dimension,
         incident_number,
         referral_type as category
-    from {{ ref('int_incident_referral_types') }}
+    from {{ ref('int_referrals_rolled_up') }}
     union all
     select
         'transport_destination_share' as metric_id,
         'destination_group' as dimension,
         incident_number,
         destination_group as category
-    from {{ ref('int_incident_transport_categories') }}
+    from {{ ref('int_transports_rolled_up') }}
 ),
 
 category_counts as (

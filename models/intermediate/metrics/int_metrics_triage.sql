@@ -18,8 +18,8 @@ eligible_scoped as (
         periods.period_start,
         'ALL' as program,
         periods.incident_number
-    from {{ ref('int_incident_periods') }} as periods
-    inner join {{ ref('int_incidents_eligibility') }} as eligibility
+    from {{ ref('int_incidents_periodized') }} as periods
+    inner join {{ ref('int_incidents_screened') }} as eligibility
         on periods.incident_number = eligibility.incident_number
     where eligibility.is_eligible
     {%- for program in encounter_programs() %}
@@ -29,8 +29,8 @@ eligible_scoped as (
         periods.period_start,
         '{{ program }}' as program,
         periods.incident_number
-    from {{ ref('int_incident_periods') }} as periods
-    inner join {{ ref('int_incidents_eligibility') }} as eligibility
+    from {{ ref('int_incidents_periodized') }} as periods
+    inner join {{ ref('int_incidents_screened') }} as eligibility
         on periods.incident_number = eligibility.incident_number
     where eligibility.is_eligible_{{ program | lower }}
     {%- endfor %}
@@ -43,8 +43,8 @@ set_apart as (
         periods.period_start,
         'ALL' as program,
         eligibility.eligibility_status
-    from {{ ref('int_incident_periods') }} as periods
-    inner join {{ ref('int_incidents_eligibility') }} as eligibility
+    from {{ ref('int_incidents_periodized') }} as periods
+    inner join {{ ref('int_incidents_screened') }} as eligibility
         on periods.incident_number = eligibility.incident_number
     where eligibility.eligibility_status not in ('eligible', 'not_eligible')
 ),

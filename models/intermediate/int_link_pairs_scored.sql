@@ -1,11 +1,11 @@
 -- Every candidate pair of the encounters the rules left (window pairs that pass blocking) with its
--- match probability under the fitted Fellegi-Sunter model (int_encounter_link_model): prior odds
+-- match probability under the fitted Fellegi-Sunter model (int_link_model_fitted): prior odds
 -- lambda / (1 - lambda) times the Bayes factor m/u of each comparable level. The rank orders an
 -- encounter's candidates, best first.
 with
 
 pairs as (
-    select * from {{ ref('int_encounter_link_pairs') }}
+    select * from {{ ref('int_link_pairs_compared') }}
     where passes_blocking and is_scored
 ),
 
@@ -14,12 +14,12 @@ fitted_model as (
         comparison,
         comparison_level,
         m_probability / u_probability as bayes_factor
-    from {{ ref('int_encounter_link_model') }}
+    from {{ ref('int_link_model_fitted') }}
 ),
 
 priors as (
     select max(match_share) / (1 - max(match_share)) as prior_odds
-    from {{ ref('int_encounter_link_model') }}
+    from {{ ref('int_link_model_fitted') }}
 ),
 
 scored as (

@@ -12,7 +12,7 @@ incidents as (
 ),
 
 eligible_programs as (
-    select * from {{ ref('int_incident_programs_eligible') }}
+    select * from {{ ref('int_eligibility_rules_applied') }}
 ),
 
 per_incident as (

@@ -1,4 +1,4 @@
--- The Fellegi-Sunter model of the pairs the rules leave (int_encounter_link_pairs), fitted in SQL:
+-- The Fellegi-Sunter model of the pairs the rules leave (int_link_pairs_compared), fitted in SQL:
 -- one row per comparison level with its m probability (share of true pairs at the level), u
 -- probability (share of false pairs), match weight log2(m/u), and the share of window pairs that
 -- match (lambda). Comparisons are assumed independent given match status, as Fellegi-Sunter does.
@@ -20,7 +20,7 @@
 with
 
 all_pairs as (
-    select * from {{ ref('int_encounter_link_pairs') }}
+    select * from {{ ref('int_link_pairs_compared') }}
 ),
 
 -- EM fits on the same random pairs: on blocked pairs alone, the non-matches would not follow u

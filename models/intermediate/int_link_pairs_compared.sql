@@ -26,7 +26,7 @@ by_rule as (
         by_rule.encounter_id,
         by_rule.link_method,
         count(*) over () as encounter_count
-    from {{ ref('int_encounter_links_by_rule') }} as by_rule
+    from {{ ref('int_encounters_linked_by_rule') }} as by_rule
 ),
 
 -- the encounters paired: every one the rules left (scored), and an evenly spread sample of those

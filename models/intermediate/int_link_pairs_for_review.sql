@@ -6,7 +6,7 @@
 with
 
 scores as (
-    select * from {{ ref('int_encounter_link_scores') }}
+    select * from {{ ref('int_link_pairs_scored') }}
 ),
 
 decisions as (

@@ -1,6 +1,6 @@
 -- The deterministic half of the CAD <-> case-management linkage (docs "Linked encounter"): one row
 -- per staged encounter with the incident a rule links it to, or 'unlinked' for the Fellegi-Sunter
--- model (int_encounter_link_pairs) to score.
+-- model (int_link_pairs_compared) to score.
 --
 -- Rules, best first:
 --   exact_number (1.00): the normalized typed number is a CAD incident, the encounter starts in
