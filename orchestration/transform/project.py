@@ -1,9 +1,10 @@
 """Where the dbt project lives and how Dagster reaches it.
 
 The target (`duckdb` or `postgres`) comes from ARP_TARGET, like the dbt profile itself. The
-manifest Dagster reads is (re)created with `dbt parse` when it is missing or older than any file of
-the dbt project, and on every load under `dagster dev`, so editing a model never needs a manual step
-(a stale manifest would name dbt tests that no longer exist).
+manifest Dagster reads is (re)created with `dbt parse` when it is missing or older than any file or
+folder of the dbt project (a folder's time changes when a file in it is added, removed or renamed),
+so editing a model never needs a manual step (a stale manifest would name dbt tests that no longer
+exist), and a load with nothing edited, `dagster dev` included, reads the prepared manifest.
 The dbt executable is the one installed beside this Python (the project's virtual environment),
 so nothing depends on the caller's PATH.
 """
@@ -19,7 +20,6 @@ import sys
 from pathlib import Path
 
 from dagster_dbt import DbtProject
-from dagster_dbt.dbt_project import using_dagster_dev
 
 from orchestration.paths import PROJECT_ROOT
 
@@ -56,7 +56,7 @@ PROJECT_INPUTS = (
 
 
 def manifest_is_stale(project: DbtProject) -> bool:
-    """True when the manifest is missing or a dbt project file changed after it was written."""
+    """True when the manifest is missing or a dbt project file or folder changed after it was written."""
     if not project.manifest_path.exists():
         return True
     written = project.manifest_path.stat().st_mtime
@@ -64,8 +64,8 @@ def manifest_is_stale(project: DbtProject) -> bool:
         path = project.project_dir / name
         if not path.exists():
             continue
-        files = [path] if path.is_file() else path.rglob("*")
-        if any(f.is_file() and f.stat().st_mtime > written for f in files):
+        paths = [path] if path.is_file() else [path, *path.rglob("*")]
+        if any(p.stat().st_mtime > written for p in paths):
             return True
     return False
 
@@ -101,8 +101,7 @@ def parse_manifest(project: DbtProject) -> Path:
 
 
 def dbt_project() -> DbtProject:
-    """The dbt project for the target and city profile set now, its manifest parsed when stale
-    (once per process under `dagster dev`, where every load should see edited models)."""
+    """The dbt project for the target and city profile set now, its manifest parsed when stale."""
     return _dbt_project(dbt_target(), dagster_target_path())
 
 
@@ -114,6 +113,6 @@ def _dbt_project(target: str, target_path: Path) -> DbtProject:
         target_path=target_path,
         target=target,
     )
-    if using_dagster_dev() or manifest_is_stale(project):
+    if manifest_is_stale(project):
         parse_manifest(project)
     return project
