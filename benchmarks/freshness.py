@@ -136,6 +136,9 @@ def incidents_per_hour(sources: Path) -> int:
 def bench_tier(tier: str, seed: int) -> dict:
     from dbt_build import sources_for
 
+    from orchestration.public_tables.publication_gate import dbt_environment_for
+    from orchestration.warehouse.destination import Destination
+
     work = BENCH / "freshness" / tier
     shutil.rmtree(work, ignore_errors=True)
     (work / "sources").mkdir(parents=True)
@@ -144,14 +147,7 @@ def bench_tier(tier: str, seed: int) -> dict:
         shutil.copy(generated / name, work / "sources" / name)
     cad, cms = (f"sqlite:///{work / 'sources' / f'{name}.sqlite'}" for name in ("cad_replica", "case_management"))
     warehouse = work / "warehouse.duckdb"
-    env = dict(
-        os.environ,
-        ARP_TARGET="duckdb",
-        ARP_DUCKDB_PATH=str(warehouse),
-        DBT_PROFILES_DIR=str(PROJECT_ROOT),
-        DBT_TARGET_PATH=str(work / "dbt_target"),
-        DBT_LOG_PATH=str(work / "dbt_logs"),
-    )
+    env = dbt_environment_for(Destination.duckdb(warehouse), work / "dbt")
     py = sys.executable
     per_hour = incidents_per_hour(work / "sources")
     print(f"[{tier}] full build, then one hour ({per_hour} new incidents), then the floor", flush=True)

@@ -34,6 +34,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from orchestration.ingest import Destination, load_sources  # noqa: E402
+from orchestration.public_tables.publication_gate import dbt_environment_for  # noqa: E402
 from orchestration.public_tables.tables import publish_public_tables  # noqa: E402
 from orchestration.quality.docs import build_quality_docs  # noqa: E402
 from orchestration.quality.runner import validate_asset  # noqa: E402
@@ -80,23 +81,7 @@ def fresh_destination(tier: str, engine: str) -> Destination:
 
 
 def dbt(dest: Destination, tier: str, args: list[str]) -> float:
-    env = dict(
-        os.environ,
-        ARP_TARGET=dest.kind,
-        DBT_PROFILES_DIR=str(PROJECT_ROOT),
-        DBT_TARGET_PATH=str(BENCH / tier / f"dbt_target_{dest.kind}"),
-        DBT_LOG_PATH=str(BENCH / tier / f"dbt_logs_{dest.kind}"),
-    )
-    if dest.kind == "duckdb":
-        env["ARP_DUCKDB_PATH"] = str(dest.duckdb_path)
-    else:
-        env.update(
-            ARP_PG_HOST=dest.pg_host,
-            ARP_PG_PORT=str(dest.pg_port),
-            ARP_PG_USER=dest.pg_user,
-            ARP_PG_PASSWORD=dest.pg_password,
-            ARP_PG_DATABASE=dest.pg_database,
-        )
+    env = dbt_environment_for(dest, BENCH / tier / f"dbt_{dest.kind}")
     started = time.monotonic()
     proc = subprocess.run([str(DBT), *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     if proc.returncode:
