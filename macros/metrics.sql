@@ -1,28 +1,28 @@
 {#- Building blocks of the metric models (models/intermediate/metrics). -#}
 
-{#- Every incident in each of its periods, scoped to program 'ALL', and (per_heart_program) once
-    more to the program of the HEART incident. -#}
+{#- Every incident once in each period it counts in (its local creation month, quarter and year:
+    the period grains), scoped to program 'ALL' and, with per_heart_program, once more to the
+    program of a HEART incident. -#}
 {% macro scoped_incidents(per_heart_program=false) -%}
+{%- set scopes = [("'ALL'", none)] %}
+{%- if per_heart_program %}{% do scopes.append(('incidents.heart_program', 'incidents.is_heart_responded')) %}{% endif %}
+{%- for grain in period_grains() %}
+{%- set outer_loop = loop %}
+{%- for program, condition in scopes %}
 select
-    periods.period_grain,
-    periods.period_start,
-    'ALL' as program,
+    '{{ grain }}' as period_grain,
+    incidents.created_{{ grain }}_local as period_start,
+    {{ program }} as program,
     incidents.*
 from {{ ref('int_incidents_enriched') }} as incidents
-inner join {{ ref('int_incidents_periodized') }} as periods
-    on incidents.incident_number = periods.incident_number
-{%- if per_heart_program %}
-union all
-select
-    periods.period_grain,
-    periods.period_start,
-    incidents.heart_program as program,
-    incidents.*
-from {{ ref('int_incidents_enriched') }} as incidents
-inner join {{ ref('int_incidents_periodized') }} as periods
-    on incidents.incident_number = periods.incident_number
-where incidents.is_heart_responded
+{%- if condition %}
+where {{ condition }}
 {%- endif %}
+{%- if not (outer_loop.last and loop.last) %}
+union all
+{%- endif %}
+{%- endfor %}
+{%- endfor %}
 {%- endmacro %}
 
 

@@ -120,7 +120,7 @@ follow_up_contacts as (
 ),
 
 care_navigation_contacts as (
-    {%- for grain in ['month', 'quarter', 'year'] %}
+    {%- for grain in period_grains() %}
     select
         {{ metric_columns("'care_navigation_contacts'", "''", "''", 'count(*)', 'count(*)', 'null') }}
     from (

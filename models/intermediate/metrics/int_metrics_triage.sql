@@ -14,39 +14,33 @@ heart as (
 
 eligible_scoped as (
     select
-        periods.period_grain,
-        periods.period_start,
+        period_grain,
+        period_start,
         'ALL' as program,
-        periods.incident_number
-    from {{ ref('int_incidents_periodized') }} as periods
-    inner join {{ ref('int_incidents_screened') }} as eligibility
-        on periods.incident_number = eligibility.incident_number
-    where eligibility.is_eligible
+        incident_number
+    from scoped
+    where program = 'ALL' and is_eligible
     {%- for program in encounter_programs() %}
     union all
     select
-        periods.period_grain,
-        periods.period_start,
+        period_grain,
+        period_start,
         '{{ program }}' as program,
-        periods.incident_number
-    from {{ ref('int_incidents_periodized') }} as periods
-    inner join {{ ref('int_incidents_screened') }} as eligibility
-        on periods.incident_number = eligibility.incident_number
-    where eligibility.is_eligible_{{ program | lower }}
+        incident_number
+    from scoped
+    where program = 'ALL' and is_eligible_{{ program | lower }}
     {%- endfor %}
 ),
 
 -- incidents whose type is eligible but that were never an opportunity for a team, by why
 set_apart as (
     select
-        periods.period_grain,
-        periods.period_start,
+        period_grain,
+        period_start,
         'ALL' as program,
-        eligibility.eligibility_status
-    from {{ ref('int_incidents_periodized') }} as periods
-    inner join {{ ref('int_incidents_screened') }} as eligibility
-        on periods.incident_number = eligibility.incident_number
-    where eligibility.eligibility_status not in ('eligible', 'not_eligible')
+        eligibility_status
+    from scoped
+    where program = 'ALL' and eligibility_status not in ('eligible', 'not_eligible')
 ),
 
 heart_incidents as (
