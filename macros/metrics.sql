@@ -1,5 +1,10 @@
 {#- Building blocks of the metric models (models/intermediate/metrics). -#}
 
+{#- The period grains every metric is computed at (dbt var): local month, quarter and year. -#}
+{% macro period_grains() -%}
+    {{ return(var('period_grains')) }}
+{%- endmacro %}
+
 {#- Every incident once in each period it counts in (its local creation month, quarter and year:
     the period grains), scoped to program 'ALL' and, with per_heart_program, once more to the
     program of a HEART incident. -#}

@@ -20,11 +20,6 @@
     {{ return(var('eligibility_programs')) }}
 {%- endmacro %}
 
-{#- The period grains every metric is computed at (dbt var): local month, quarter and year. -#}
-{% macro period_grains() -%}
-    {{ return(var('period_grains')) }}
-{%- endmacro %}
-
 {#- Programs case-management staff belong to (dbt var). -#}
 {% macro staff_programs() -%}
     {{ return(var('staff_programs')) }}
