@@ -19,7 +19,7 @@ from orchestration.privacy.hash_key import dbt_environment
 from orchestration.retention import prune
 from orchestration.run_liveness import record_child, record_worker
 from orchestration.transform.city_tests import city_skipped_tests, write_skipped_tests
-from orchestration.transform.project import dbt_executable, dbt_project
+from orchestration.transform.project import dbt_executable, dbt_project, reuse_prepared_parse
 from orchestration.transform.translator import AltResponseDbtTranslator
 
 # Everything that reads the suppression decisions is built after them (orchestration/public_tables/assets.py).
@@ -47,6 +47,7 @@ def build_dbt_assets(project: DbtProject | None = None) -> dg.AssetsDefinition:
             )
         record_worker(context)
         context.log.info(prune(context.instance))
+        reuse_prepared_parse(project)
         with hash_key_for_dbt():
             invocation = dbt.cli(["build"], context=context)
         # A killed run leaves dbt running on its own; the tag lets the CAD sensor end it (run_liveness).

@@ -41,6 +41,8 @@ def dbt_executable() -> str:
     return shutil.which("dbt") or "dbt"
 
 
+PARTIAL_PARSE = "partial_parse.msgpack"
+
 PROJECT_INPUTS = (
     "dbt_project.yml",
     "profiles.yml",
@@ -98,6 +100,23 @@ def parse_manifest(project: DbtProject) -> Path:
             f"no manifest at {project.manifest_path}:\n{proc.stdout[-3000:]}{proc.stderr[-2000:]}"
         )
     return project.manifest_path
+
+
+def reuse_prepared_parse(project: DbtProject) -> None:
+    """Let a run's dbt re-parse only what changed since the prepared manifest (about 3 s here)
+    instead of the whole project (about 8 s): dagster-dbt gives each invocation a fresh target folder
+    and seeds it with the partial-parse cache it finds in the dbt target path (DBT_TARGET_PATH), so the
+    cache written by `parse_manifest` is put there. dbt still parses in full when a project file or an
+    environment variable the project reads differs from what the cache recorded."""
+    prepared = project.project_dir / project.target_path / PARTIAL_PARSE
+    root = Path(os.environ.get("DBT_TARGET_PATH") or "target")
+    root = root if root.is_absolute() else project.project_dir / root
+    cached = root / PARTIAL_PARSE
+    if not prepared.exists() or cached == prepared:
+        return
+    if not cached.exists() or cached.stat().st_mtime < prepared.stat().st_mtime:
+        root.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(prepared, cached)
 
 
 def dbt_project() -> DbtProject:
