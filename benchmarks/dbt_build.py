@@ -154,7 +154,7 @@ def run_build(tier: str, engine: str, sources: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tiers", nargs="+", default=["demo"], choices=["tiny", "demo", "city"])
+    parser.add_argument("--tiers", nargs="+", default=["demo"], choices=["tiny", "demo", "city", "city2x"])
     parser.add_argument("--engines", nargs="+", default=["duckdb", "postgres"], choices=["duckdb", "postgres"])
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)

@@ -194,7 +194,7 @@ def bench_tier(tier: str, seed: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tiers", nargs="+", default=["tiny", "demo"], choices=["tiny", "demo", "city"])
+    parser.add_argument("--tiers", nargs="+", default=["tiny", "demo"], choices=["tiny", "demo", "city", "city2x"])
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(Path(__file__).parent))

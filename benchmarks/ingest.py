@@ -245,12 +245,12 @@ def main(argv: list[str] | None = None) -> int:
         "--tiers",
         nargs="*",
         default=["demo"],
-        choices=["tiny", "demo", "city"],
+        choices=["tiny", "demo", "city", "city2x"],
         help="tiers to load (none: latency only)",
     )
     parser.add_argument("--engines", nargs="+", default=["duckdb", "postgres"], choices=["duckdb", "postgres"])
     parser.add_argument("--no-latency", action="store_true")
-    parser.add_argument("--latency-tier", default="demo", choices=["tiny", "demo", "city"])
+    parser.add_argument("--latency-tier", default="demo", choices=["tiny", "demo", "city", "city2x"])
     parser.add_argument("--latency-engine", default="duckdb", choices=["duckdb", "postgres"])
     parser.add_argument("--latency-samples", type=int, default=3)
     parser.add_argument("--sensor-interval", type=int, default=5)

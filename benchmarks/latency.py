@@ -184,7 +184,7 @@ def bench(tier: str, engine: str, samples: int, interval: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tier", default="demo", choices=["tiny", "demo", "city"])
+    parser.add_argument("--tier", default="demo", choices=["tiny", "demo", "city", "city2x"])
     parser.add_argument("--engines", nargs="+", default=["duckdb", "postgres"], choices=["duckdb", "postgres"])
     parser.add_argument("--samples", type=int, default=10)
     parser.add_argument("--sensor-interval", type=int, default=5)

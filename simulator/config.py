@@ -45,6 +45,8 @@ TIERS: dict[str, Tier] = {
         Tier("demo", dt.date(2024, 1, 1), dt.date(2025, 1, 1),  137.0,  2,  1,      1,       90,    18, 24,  40),
         # Five calendar years of a Durham-sized city.
         Tier("city", dt.date(2020, 1, 1), dt.date(2025, 1, 1),  822.0,  7,  3,      3,       320,   60, 80,  220),
+        # The same five years for a city twice that size: how the cost of a build grows with the data.
+        Tier("city2x", dt.date(2020, 1, 1), dt.date(2025, 1, 1), 1644.0, 14, 6,     6,       640,  120, 160, 440),
     )
 }
 # fmt: on
