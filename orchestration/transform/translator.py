@@ -5,7 +5,8 @@
   is the key of the ingestion asset that loads the table, so lineage runs from source to mart;
 * each asset's group is its warehouse layer, so the UI shows staging / intermediate / marts lanes;
 * every dbt test is an asset check, source tests included: a `not_null` on `raw_cad.incidents` is a
-  check of the raw asset the loader writes, not an anonymous observation.
+  check of the raw asset the loader writes, not an anonymous observation. Source checks are not
+  blocking in Dagster's sense (see `get_asset_check_spec`); dbt's build still stops at them.
 
 dagster-dbt adds a check for every test of a source that a selected model reads, whether or not
 the dbt selection runs that test. A CAD-only city excludes the tests of its empty case-management
@@ -21,11 +22,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dagster import AssetCheckSpec
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 from dagster_dbt.utils import select_unique_ids
 
 if TYPE_CHECKING:
-    from dagster import AssetCheckSpec, AssetSpec
+    from dagster import AssetSpec
     from dagster_dbt import DbtProject
 
 LAYER_GROUPS = {"staging", "intermediate", "marts", "public_candidates", "public_marts"}
@@ -58,7 +60,27 @@ class AltResponseDbtTranslator(DagsterDbtTranslator):
     ) -> AssetCheckSpec | None:
         if self.tests_run is not None and unique_id not in self.tests_run:
             return None
-        return super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or not _tests_sources_only(manifest, unique_id):
+            return spec
+        # A blocking check makes every reader of its asset wait for the step that reports it. The
+        # raw assets' blocking Great Expectations checks already make the dbt step wait for them,
+        # so a blocking dbt check on the same raw asset would close a cycle (the graph of a
+        # CAD-only city could not be built). dbt itself still skips every model downstream of a
+        # failed error-severity source test, and the dbt step fails, so nothing is published from it.
+        return AssetCheckSpec(
+            name=spec.name,
+            asset=spec.asset_key,
+            description=spec.description,
+            additional_deps=spec.additional_deps,
+            metadata=spec.metadata,
+            blocking=False,
+        )
+
+
+def _tests_sources_only(manifest: Mapping[str, Any], unique_id: str) -> bool:
+    parents = manifest["nodes"][unique_id]["depends_on"]["nodes"]
+    return bool(parents) and all(parent.startswith("source.") for parent in parents)
 
 
 def tests_selected(project: DbtProject, select: str | None, exclude: str | None) -> frozenset[str]:
