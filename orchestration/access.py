@@ -17,11 +17,11 @@ log in only where the server trusts it, as on a developer machine).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from psycopg2 import sql
 
+from orchestration.settings import settings
 from orchestration.warehouse.connections import open_postgres
 from orchestration.warehouse.destination import Destination
 
@@ -47,7 +47,8 @@ SCHEMA_READERS: dict[str, tuple[str, ...]] = {
     "suppression": ("analyst",),
     "public_marts": ("analyst", "public_reader"),
 }
-LOGIN_ROLES = {"analyst": "ARP_ANALYST_PASSWORD", "public_reader": "ARP_PUBLIC_READER_PASSWORD"}
+# role -> the settings field holding its password (ARP_ANALYST_PASSWORD, ARP_PUBLIC_READER_PASSWORD)
+LOGIN_ROLES = {"analyst": "analyst_password", "public_reader": "public_reader_password"}
 OWNER_ROLE = "data_team"
 
 
@@ -77,8 +78,9 @@ def setup_access(dest: Destination | None = None) -> None:
     try:
         with conn.cursor() as cur:
             _ensure_role(cur, OWNER_ROLE, login=False, password=None)
-            for role, env_var in LOGIN_ROLES.items():
-                _ensure_role(cur, role, login=True, password=os.environ.get(env_var))
+            current = settings()
+            for role, password_field in LOGIN_ROLES.items():
+                _ensure_role(cur, role, login=True, password=getattr(current, password_field))
             cur.execute("select current_user")
             pipeline_user = cur.fetchone()[0]
             if pipeline_user != OWNER_ROLE:

@@ -16,14 +16,13 @@
   (`ARP_PUBLICATION_CRON`), so the public outputs trail the operational marts by an hour at most.
 """
 
-import os
-
 import dagster as dg
 
 from orchestration.contract import ContractError
 from orchestration.ingest.assets import FULL_COMPARE_TAG
 from orchestration.ingest.resources import IngestResource
 from orchestration.run_liveness import end_dead_runs, end_orphaned_children
+from orchestration.settings import settings
 
 _ENDED = [dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED]
 _ACTIVE = [
@@ -35,15 +34,15 @@ _ACTIVE = [
 
 
 def sensor_interval_seconds() -> int:
-    return int(os.environ.get("ARP_CAD_SENSOR_INTERVAL_SECONDS", "30"))
+    return settings().cad_sensor_interval_seconds
 
 
 def daily_cron() -> str:
-    return os.environ.get("ARP_DAILY_CRON", "0 5 * * *")
+    return settings().daily_cron
 
 
 def publication_cron() -> str:
-    return os.environ.get("ARP_PUBLICATION_CRON", "0 * * * *")
+    return settings().publication_cron
 
 
 def city_timezone() -> str:
@@ -85,8 +84,7 @@ full_pipeline_job = dg.define_asset_job(
 
 
 def _sensor_status() -> dg.DefaultSensorStatus:
-    on = os.environ.get("ARP_CAD_SENSOR", "").strip().lower() in ("1", "on", "true", "running")
-    return dg.DefaultSensorStatus.RUNNING if on else dg.DefaultSensorStatus.STOPPED
+    return dg.DefaultSensorStatus.RUNNING if settings().cad_sensor else dg.DefaultSensorStatus.STOPPED
 
 
 def _cad_source_sensor(context: dg.SensorEvaluationContext, ingest: IngestResource):

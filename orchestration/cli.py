@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from orchestration.paths import PROJECT_ROOT
+from orchestration.settings import settings
 
 BUILD = PROJECT_ROOT / "build"
 
@@ -205,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     demo_p = sub.add_parser("demo", help="synthetic city -> full pipeline on DuckDB -> docs and reports")
     demo_p.add_argument(
         "--tier",
-        default=os.environ.get("ARP_DEMO_TIER", "demo"),
+        default=settings().demo_tier,
         help="generator tier (tiny, demo, city); default demo",
     )
     demo_p.add_argument("--seed", type=int, default=7)
@@ -217,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     demo_p.add_argument(
         "--city",
-        default=os.environ.get("ARP_CITY") or "demo",
+        default=settings().city,
         help="city profile under cities/ (default demo, the synthetic city)",
     )
     args = parser.parse_args(argv)
@@ -227,11 +228,12 @@ def main(argv: list[str] | None = None) -> int:
         profile = load_profile(args.city)
     except ProfileError as exc:
         raise SystemExit(str(exc)) from None
-    if profile.is_default and os.environ.get("ARP_CAD_MAPPING"):
+    cad_mapping = settings().cad_mapping
+    if profile.is_default and cad_mapping:
         # The demo city's case management is synthetic: mixing it with another city's CAD would
         # publish figures that belong to neither.
         raise SystemExit(
-            f"ARP_CAD_MAPPING={os.environ['ARP_CAD_MAPPING']} with the synthetic demo city would mix "
+            f"ARP_CAD_MAPPING={cad_mapping} with the synthetic demo city would mix "
             "two cities' data; put the mapping in a city profile and run `make demo CITY=<name>` "
             "(docs/onboarding.md)"
         )

@@ -4,8 +4,9 @@ profile set up after import still counts)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from orchestration.settings import settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BUILD_DIR = PROJECT_ROOT / "build"
@@ -13,9 +14,9 @@ BUILD_DIR = PROJECT_ROOT / "build"
 
 def output_dir() -> Path:
     """Where generated outputs go: build/, or build/<city>/ for a city profile (ARP_OUTPUT_DIR)."""
-    return Path(os.environ.get("ARP_OUTPUT_DIR") or BUILD_DIR)
+    return Path(settings().output_dir or BUILD_DIR)
 
 
 def seeds_dir() -> Path:
     """The reference tables dbt seeds: seeds/, or the city profile's own (ARP_CITY_SEED_PATH)."""
-    return PROJECT_ROOT / os.environ.get("ARP_CITY_SEED_PATH", "seeds")
+    return PROJECT_ROOT / settings().city_seed_path

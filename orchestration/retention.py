@@ -15,7 +15,6 @@ dbt's own log (DBT_LOG_PATH/dbt.log) is rotated by dbt itself (10 MB, 5 files).
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import re
 import shutil
@@ -25,6 +24,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.settings import SettingsError, settings
+
 DEFAULT_KEEP_DBT_TARGETS = 5
 DEFAULT_RUN_HISTORY_DAYS = 30.0
 IN_USE_SECONDS = 600
@@ -33,7 +34,7 @@ INVOCATION_FOLDER = re.compile(r".+-[0-9a-f]{7}-[0-9a-f]{7}")
 FINISHED = [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED]
 
 
-class RetentionSettingError(ValueError):
+class RetentionSettingError(SettingsError):
     """A retention setting is not a number in its allowed range; the message names it."""
 
 
@@ -44,22 +45,12 @@ class Retention:
 
     @classmethod
     def from_env(cls, env=None) -> Retention:
-        env = os.environ if env is None else env
-        keep = env.get("ARP_KEEP_DBT_TARGETS", "").strip()
-        days = env.get("ARP_RUN_HISTORY_DAYS", "").strip()
+        """ARP_KEEP_DBT_TARGETS and ARP_RUN_HISTORY_DAYS of `env` (default: the environment)."""
         try:
-            keep_n = int(keep) if keep else DEFAULT_KEEP_DBT_TARGETS
-        except ValueError:
-            raise RetentionSettingError(f"ARP_KEEP_DBT_TARGETS={keep!r}: expected a whole number >= 1") from None
-        try:
-            days_n = float(days) if days else DEFAULT_RUN_HISTORY_DAYS
-        except ValueError:
-            raise RetentionSettingError(f"ARP_RUN_HISTORY_DAYS={days!r}: expected a number of days > 0") from None
-        if keep_n < 1:
-            raise RetentionSettingError(f"ARP_KEEP_DBT_TARGETS={keep!r}: expected a whole number >= 1")
-        if not math.isfinite(days_n) or days_n <= 0:
-            raise RetentionSettingError(f"ARP_RUN_HISTORY_DAYS={days!r}: expected a number of days > 0")
-        return cls(keep_n, days_n)
+            current = settings(env)
+        except SettingsError as error:
+            raise RetentionSettingError(str(error)) from None
+        return cls(current.keep_dbt_targets, current.run_history_days)
 
 
 def folder_bytes(path: Path) -> int:

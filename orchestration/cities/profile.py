@@ -29,6 +29,7 @@ import yaml
 
 from orchestration.contract import get_system
 from orchestration.paths import PROJECT_ROOT
+from orchestration.settings import settings
 
 CITIES_DIR = PROJECT_ROOT / "cities"
 DEFAULT_CITY = "demo"
@@ -70,7 +71,7 @@ class CityProfile:
         (or ARP_CITY_BUILD_DIR, e.g. a test's scratch folder)."""
         if self.is_default:
             return PROJECT_ROOT / "build"
-        return Path(os.environ.get("ARP_CITY_BUILD_DIR") or PROJECT_ROOT / "build" / self.name)
+        return Path(settings().city_build_dir or PROJECT_ROOT / "build" / self.name)
 
     @property
     def seed_overrides(self) -> list[Path]:
@@ -167,7 +168,7 @@ def available_cities() -> list[str]:
 @cache
 def load_profile(name: str | None = None) -> CityProfile:
     """The profile `cities/<name>/city.yml` (default: ARP_CITY, else the demo city)."""
-    name = name or os.environ.get("ARP_CITY") or DEFAULT_CITY
+    name = name or settings().city or DEFAULT_CITY
     path = city_file(name)
     if not path.exists():
         raise ProfileError(
@@ -235,4 +236,4 @@ def _parse_source(folder: Path, system_name: str, sdoc: dict, where: str) -> Sou
 
 def city_timezone() -> str:
     """The city's IANA zone: ARP_CITY_TIMEZONE (set by CityProfile.apply), else the profile's city.yml."""
-    return os.environ.get("ARP_CITY_TIMEZONE") or load_profile().timezone
+    return settings().city_timezone or load_profile().timezone

@@ -32,6 +32,7 @@ from orchestration.ingest.source import ContractMismatch, check_source, open_sou
 from orchestration.ingest.text_normalization import REJECTS_TABLE, normalize_batch
 from orchestration.ingest.warehouse import Warehouse, connect, q
 from orchestration.paths import PROJECT_ROOT
+from orchestration.settings import settings
 from orchestration.warehouse.destination import Destination
 
 log = logging.getLogger(__name__)
@@ -42,8 +43,9 @@ DEFAULT_LOOKBACK = dt.timedelta(minutes=10)
 
 def default_source_url(system: str) -> str:
     """ARP_CAD_URL / ARP_CMS_URL, else the generator's SQLite file under build/sources/."""
-    env = {"cad_replica": "ARP_CAD_URL", "case_management": "ARP_CMS_URL"}[system]
-    return os.environ.get(env) or f"sqlite:///{PROJECT_ROOT / 'build' / 'sources' / f'{system}.sqlite'}"
+    current = settings()
+    configured = {"cad_replica": current.cad_url, "case_management": current.cms_url}[system]
+    return configured or f"sqlite:///{PROJECT_ROOT / 'build' / 'sources' / f'{system}.sqlite'}"
 
 
 @dataclass

@@ -15,11 +15,11 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from orchestration.contract import get_system
+from orchestration.settings import settings
 from orchestration.warehouse.resource import WarehouseResource
 
 if TYPE_CHECKING:
@@ -42,16 +42,16 @@ class IngestResource(WarehouseResource):
 
     # -- resolution ------------------------------------------------------------------------
     def mapping_path(self) -> str | None:
-        return self.cad_mapping or os.environ.get("ARP_CAD_MAPPING") or None
+        return self.cad_mapping or settings().cad_mapping
 
     def export_path(self) -> str | None:
-        return self.cad_export or os.environ.get("ARP_CAD_EXPORT") or None
+        return self.cad_export or settings().cad_export
 
     def vendor_mapping(self, system: str) -> str | None:
         """The vendor mapping a system is read through, if any (else its database URL is)."""
         if system == "cad_replica":
             return self.mapping_path()
-        return self.cms_mapping or os.environ.get("ARP_CMS_MAPPING") or None
+        return self.cms_mapping or settings().cms_mapping
 
     def source_url(self, system: str) -> str:
         from orchestration.ingest.loader import default_source_url
@@ -67,7 +67,7 @@ class IngestResource(WarehouseResource):
 
     def describe_source(self, system: str) -> str:
         if not self.system_declared(system):
-            return f"none (city profile {os.environ.get('ARP_CITY', 'demo')} declares no {system} source)"
+            return f"none (city profile {settings().city} declares no {system} source)"
         if self.vendor_mapping(system):
             return f"vendor export via {self.vendor_mapping(system)}"
         from orchestration.ingest.source import safe_url

@@ -13,26 +13,19 @@ driver traceback while DuckDB loaded the row. So, on both engines alike:
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-DEFAULT_MAX_KEY_CHARS = 256
+from orchestration.settings import settings
+
 REJECTS_TABLE = "_load_rejects"
 
 
 def max_key_chars() -> int:
-    text = os.environ.get("ARP_MAX_KEY_CHARS", "").strip()
-    if not text:
-        return DEFAULT_MAX_KEY_CHARS
-    if not text.isdigit() or not 16 <= int(text) <= 2000:
-        raise ValueError(
-            f"ARP_MAX_KEY_CHARS={text!r}: expected a whole number from 16 to 2000 "
-            "(PostgreSQL indexes keys up to about 2.7 kB)"
-        )
-    return int(text)
+    """ARP_MAX_KEY_CHARS: from 16 to 2000, since PostgreSQL indexes keys up to about 2.7 kB."""
+    return settings().max_key_chars
 
 
 @dataclass

@@ -1,11 +1,11 @@
 """The linkage report as a Dagster asset, downstream of the linkage models' dbt assets."""
 
-import os
 from pathlib import Path
 
 import dagster as dg
 
 from orchestration.paths import PROJECT_ROOT
+from orchestration.settings import settings
 from orchestration.warehouse.resource import WarehouseResource
 
 GROUP = "linkage"
@@ -23,10 +23,10 @@ class LinkageReportResource(WarehouseResource):
     truth_dir: str | None = None
 
     def output_dir(self) -> Path:
-        return Path(self.out_dir or os.environ.get("ARP_OUTPUT_DIR") or PROJECT_ROOT / "build") / "linkage"
+        return Path(self.out_dir or settings().output_dir or PROJECT_ROOT / "build") / "linkage"
 
     def truth(self) -> Path | None:
-        path = self.truth_dir or os.environ.get("ARP_TRUTH_DIR")
+        path = self.truth_dir or settings().truth_dir
         if path:
             return Path(path)
         default = PROJECT_ROOT / "build" / "truth"

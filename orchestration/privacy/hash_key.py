@@ -28,6 +28,8 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from orchestration.settings import settings
+
 DEMO_KEY = "arp-demo-key-not-secret"
 MIN_KEY_BYTES = 32  # 256 bits
 _HEX = re.compile(r"[0-9a-fA-F]+")
@@ -39,8 +41,7 @@ class HashKeyError(RuntimeError):
 
 
 def demo_mode(env: Mapping[str, str] | None = None) -> bool:
-    env = os.environ if env is None else env
-    return (env.get("ARP_MODE") or "").strip().lower() == "demo"
+    return settings(env).demo
 
 
 def _key_bytes(key: str) -> int:
@@ -56,11 +57,8 @@ def _key_bytes(key: str) -> int:
     return 0
 
 
-def read_secret(name: str, env: Mapping[str, str] | None = None) -> str | None:
-    """A secret from the environment variable `name`, or from the file named by `name`_FILE."""
-    env = os.environ if env is None else env
-    value = env.get(name)
-    path = env.get(f"{name}_FILE")
+def read_secret(name: str, value: str | None, path: str | None) -> str | None:
+    """A secret given directly (the variable `name`), or read from the file named by `name`_FILE."""
     if value and path:
         raise HashKeyError(f"both {name} and {name}_FILE are set; set only one")
     if path:
@@ -75,9 +73,9 @@ def read_secret(name: str, env: Mapping[str, str] | None = None) -> str | None:
 
 def load_hash_key(env: Mapping[str, str] | None = None) -> str:
     """The key to hash with; raises HashKeyError naming the setting at fault."""
-    env = os.environ if env is None else env
-    key = read_secret("ARP_HASH_KEY", env)
-    if demo_mode(env):
+    current = settings(env)
+    key = read_secret("ARP_HASH_KEY", current.hash_key, current.hash_key_file)
+    if current.demo:
         return key or DEMO_KEY
     if key is None:
         raise HashKeyError(

@@ -30,7 +30,7 @@ from orchestration.run_liveness import record_child, record_worker
 from orchestration.transform.assets import hash_key_for_dbt
 from orchestration.transform.city_tests import city_skipped_tests
 from orchestration.transform.project import dbt_project
-from orchestration.transform.translator import AltResponseDbtTranslator
+from orchestration.transform.translator import translator_for
 from orchestration.warehouse.destination import Destination
 
 DECISIONS_KEY = dg.AssetKey([DECISIONS_SCHEMA, DECISIONS_TABLE])
@@ -76,13 +76,14 @@ def suppression_decisions(context: dg.AssetExecutionContext):
 def build_public_tables_dbt_assets(project: DbtProject | None = None) -> dg.AssetsDefinition:
     """dbt step 2 for the project of the target and city profile set now (default `dbt_project()`)."""
     project = project or dbt_project()
+    exclude = " ".join(city_skipped_tests(project.manifest_path)) or None
 
     @dbt_assets(
         manifest=project.manifest_path,
         project=project,
-        dagster_dbt_translator=AltResponseDbtTranslator(),
+        dagster_dbt_translator=translator_for(project, select=CANDIDATE_SELECTION, exclude=exclude),
         select=CANDIDATE_SELECTION,
-        exclude=" ".join(city_skipped_tests(project.manifest_path)) or None,
+        exclude=exclude,
         name="public_tables_dbt_assets",
     )
     def public_tables_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):

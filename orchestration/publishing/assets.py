@@ -7,7 +7,6 @@ blocking check, and nothing stale or unchecked is published.
 """
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +14,7 @@ import dagster as dg
 
 from orchestration.paths import BUILD_DIR
 from orchestration.publishing.marts import SCHEMA, TABLES
+from orchestration.settings import settings
 from orchestration.warehouse.resource import WarehouseResource
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ class PublishResource(WarehouseResource):
 
     def output_root(self) -> Path:
         # ARP_OUTPUT_DIR: a city profile other than the demo city publishes under build/<city>/.
-        return Path(self.out_dir or os.environ.get("ARP_OUTPUT_DIR") or BUILD_DIR)
+        return Path(self.out_dir or settings().output_dir or BUILD_DIR)
 
 
 def _metadata(report: "PublishReport", files: list[Path], seconds: float, index: Path) -> dict:

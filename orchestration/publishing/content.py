@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import html
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ import yaml
 
 from orchestration.paths import PROJECT_ROOT
 from orchestration.publishing.locale import LANGS
+from orchestration.settings import settings
 
 CONTENT_DIR = PROJECT_ROOT / "content"
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
@@ -69,7 +69,7 @@ class Copy:
 def content_root(content_dir: Path | str | None = None) -> Path:
     """The content folder: the one given, else ARP_CONTENT_DIR (a city's own reviewed text, or a
     test's), else the repository's content/."""
-    return Path(content_dir or os.environ.get("ARP_CONTENT_DIR") or CONTENT_DIR)
+    return Path(content_dir or settings().content_dir or CONTENT_DIR)
 
 
 def load_copy(lang: str, content_dir: Path | None = None) -> Copy:

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field, replace
 
+from orchestration.settings import settings
 from orchestration.warehouse.connections import open_duckdb, open_postgres
 from orchestration.warehouse.destination import Destination
 
@@ -98,10 +99,11 @@ def public_destination(dest: Destination) -> Destination:
     """On PostgreSQL, the public tier's login (ARP_PUBLIC_READER_USER/PASSWORD override it)."""
     if dest.kind != "postgres":
         return dest
+    current = settings()
     return replace(
         dest,
-        pg_user=os.environ.get("ARP_PUBLIC_READER_USER") or PUBLIC_READER,
-        pg_password=os.environ.get("ARP_PUBLIC_READER_PASSWORD") or "",
+        pg_user=current.public_reader_user,
+        pg_password=current.public_reader_password or "",
     )
 
 

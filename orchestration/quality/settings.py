@@ -9,7 +9,6 @@ in live mode), so an operator tunes a threshold without editing the committed fi
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,10 +18,11 @@ import yaml
 
 from orchestration.business_rules import business_rules
 from orchestration.paths import PROJECT_ROOT
+from orchestration.settings import QUALITY_PREFIX
+from orchestration.settings import settings as arp_settings
 
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 SETTINGS_FILE = EXPECTATIONS_DIR / "settings.yml"
-ENV_PREFIX = "ARP_QUALITY_"
 
 
 class QualityConfigError(ValueError):
@@ -89,7 +89,7 @@ def _number(where: str, raw: Any, default: Any) -> int | float | None:
 
 
 def load_settings(path: Path = SETTINGS_FILE, environ: Mapping[str, str] | None = None) -> Settings:
-    environ = os.environ if environ is None else environ
+    overrides = arp_settings(environ).quality_overrides()
     try:
         values = yaml.safe_load(path.read_text()) or {}
     except FileNotFoundError:
@@ -99,9 +99,8 @@ def load_settings(path: Path = SETTINGS_FILE, environ: Mapping[str, str] | None 
     for key, value in list(values.items()):
         values[key] = _number(f"{path}: {key}", value, value)
     for key in list(values):
-        env_name = ENV_PREFIX + key.upper()
-        if env_name in environ:
-            values[key] = _number(env_name, environ[env_name], values[key])
+        if key in overrides:
+            values[key] = _number(QUALITY_PREFIX + key.upper(), overrides[key], values[key])
     # The business rules the suites share with dbt have their one home in dbt_project.yml.
     rules = business_rules()
     for key, value in (
@@ -110,9 +109,9 @@ def load_settings(path: Path = SETTINGS_FILE, environ: Mapping[str, str] | None 
     ):
         if key in values:
             raise QualityConfigError(f"{path}: {key} is a business rule; set it in dbt_project.yml vars, not here")
-        if ENV_PREFIX + key.upper() in environ:
+        if key in overrides:
             raise QualityConfigError(
-                f"{ENV_PREFIX + key.upper()}: {key} is a business rule; "
+                f"{QUALITY_PREFIX + key.upper()}: {key} is a business rule; "
                 "set it in dbt_project.yml vars, not in the environment"
             )
         values[key] = value

@@ -20,7 +20,7 @@ from orchestration.retention import prune
 from orchestration.run_liveness import record_child, record_worker
 from orchestration.transform.city_tests import city_skipped_tests, write_skipped_tests
 from orchestration.transform.project import dbt_executable, dbt_project, reuse_prepared_parse
-from orchestration.transform.translator import AltResponseDbtTranslator
+from orchestration.transform.translator import translator_for
 
 # Everything that reads the suppression decisions is built after them (orchestration/public_tables/assets.py).
 AFTER_DECISIONS = "source:suppression+"
@@ -31,12 +31,13 @@ def build_dbt_assets(project: DbtProject | None = None) -> dg.AssetsDefinition:
     project = project or dbt_project()
     # Tests of tables the city profile lacks are left out of this city's build (orchestration/transform/city_tests.py).
     skipped = city_skipped_tests(project.manifest_path)
+    exclude = " ".join([AFTER_DECISIONS, *skipped])
 
     @dbt_assets(
         manifest=project.manifest_path,
         project=project,
-        dagster_dbt_translator=AltResponseDbtTranslator(),
-        exclude=" ".join([AFTER_DECISIONS, *skipped]),
+        dagster_dbt_translator=translator_for(project, exclude=exclude),
+        exclude=exclude,
     )
     def alt_response_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         if skipped:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
 
 from orchestration.paths import PROJECT_ROOT
+from orchestration.settings import settings
 
 PROJECT = "alt_response"
 SYSTEM_SCHEMA = {"cad": "raw_cad", "cms": "raw_cms"}
@@ -24,8 +24,7 @@ LABELS = PROJECT_ROOT / "seeds" / "source_data.csv"
 
 def missing_tables() -> list[str]:
     """The `<system>.<table>` tokens of ARP_CITY_MISSING_DATA (set by the city profile); columns are not tables."""
-    items = [i.strip() for i in os.environ.get("ARP_CITY_MISSING_DATA", "").split(",") if i.strip()]
-    return [i for i in items if i.count(".") == 1]
+    return [i for i in settings().missing_data() if i.count(".") == 1]
 
 
 def _labels() -> dict[str, str]:

@@ -22,16 +22,17 @@ from pathlib import Path
 from dagster_dbt import DbtProject
 
 from orchestration.paths import PROJECT_ROOT
+from orchestration.settings import settings
 
 
 def dagster_target_path() -> Path:
     """Dagster's own parse goes beside the dbt CLI's target so the two never fight over partial
     parsing. A city profile other than the demo city parses into its own build/<city>/ (its seeds differ)."""
-    return Path(os.environ.get("ARP_DAGSTER_DBT_TARGET") or "build/dbt/dagster_target")
+    return Path(settings().dagster_dbt_target)
 
 
 def dbt_target() -> str:
-    return os.environ.get("ARP_TARGET", "duckdb")
+    return settings().target
 
 
 def dbt_executable() -> str:

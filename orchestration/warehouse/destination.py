@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from orchestration.paths import PROJECT_ROOT
+from orchestration.settings import settings
 
 DEFAULT_DUCKDB_PATH = "build/warehouse.duckdb"
 DEFAULT_PG_DATABASE = "alt_response"
@@ -50,15 +51,15 @@ class Destination:
 
     @classmethod
     def from_env(cls, target: str | None = None) -> Destination:
-        env = os.environ
+        current = settings()
         return cls(
-            kind=(target or env.get("ARP_TARGET") or "duckdb").strip().lower(),
-            duckdb_path=_resolve(env.get("ARP_DUCKDB_PATH") or DEFAULT_DUCKDB_PATH),
-            pg_host=env.get("ARP_PG_HOST") or "127.0.0.1",
-            pg_port=int(env.get("ARP_PG_PORT") or 5432),
-            pg_user=env.get("ARP_PG_USER") or "postgres",
-            pg_password=env.get("ARP_PG_PASSWORD") or "",
-            pg_database=env.get("ARP_PG_DATABASE") or DEFAULT_PG_DATABASE,
+            kind=(target or current.target).strip().lower(),
+            duckdb_path=_resolve(current.duckdb_path),
+            pg_host=current.pg_host,
+            pg_port=current.pg_port,
+            pg_user=current.pg_user,
+            pg_password=current.pg_password,
+            pg_database=current.pg_database,
         )
 
     @classmethod

@@ -229,6 +229,11 @@ def test_the_console_is_quiet_and_names_every_failed_check(city_build):
     proc = city_build["proc"]
     printed = proc.stdout + proc.stderr
     assert printed.count("\n") < 80, printed
+    # Every check the run expects is one its dbt selection runs, and every dbt test is a check:
+    # Dagster's warning for an expected check without a result, and dagster-dbt's for a test that
+    # fell back to an observation, would each say otherwise.
+    assert "emitted no result" not in printed, printed[-3000:]
+    assert "instead of an `AssetCheckResult`" not in printed, printed[-3000:]
     instance = dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(city_build["build"].parent / "dagster_home")))
     run = instance.get_runs(limit=1)[0]
     evaluations = [

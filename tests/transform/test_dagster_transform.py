@@ -3,9 +3,11 @@ and a real materialization through Dagster (dbt CLI against a DuckDB warehouse).
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DbtCliResource
 
 from orchestration.contract import load_contracts
@@ -79,3 +81,84 @@ def test_materializing_staging_through_dagster_runs_dbt_and_its_checks(duckdb_de
     assert evaluations, "the dbt tests of the selected models did not report as asset checks"
     failed = [f"{ev.asset_key.to_user_string()}:{ev.check_name}" for ev in evaluations if not ev.passed]
     assert not failed, f"asset checks failed: {failed}"
+
+
+SOURCE_CHECK = dg.AssetCheckKey(dg.AssetKey(["raw_cad", "incidents"]), "source_not_null_raw_cad_incidents_created_at")
+
+
+def test_source_tests_are_checks_of_the_raw_assets_the_loader_writes():
+    graph = _graph()
+    assert SOURCE_CHECK in graph.asset_check_keys
+    raw_checks = {key for key in graph.asset_check_keys if key.asset_key.path[0] in ("raw_cad", "raw_cms")}
+    assert dg.AssetCheckKey(
+        dg.AssetKey(["raw_cms", "encounters"]), "source_not_null_raw_cms_encounters_encounter_id"
+    ) in (raw_checks)
+    # Every dbt test written on a raw_* source (and on nothing else) is one of them.
+    manifest = json.loads(dbt_project().manifest_path.read_text())
+    source_tests = {
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "test"
+        and node["depends_on"]["nodes"]
+        and all(
+            d.startswith(("source.alt_response.raw_cad.", "source.alt_response.raw_cms."))
+            for d in node["depends_on"]["nodes"]
+        )
+    }
+    assert source_tests and source_tests <= {key.name for key in raw_checks}
+    # Dagster does not gate on them (dbt's build does): a blocking dbt check on a raw asset whose
+    # blocking Great Expectations checks the dbt step waits for would make the step graph a cycle.
+    from orchestration.transform.assets import build_dbt_assets
+
+    specs = {spec.key: spec for spec in build_dbt_assets().check_specs}
+    assert specs[SOURCE_CHECK].blocking is False
+    assert specs[
+        dg.AssetCheckKey(dg.AssetKey(["marts", "fct_incidents"]), "unique_fct_incidents_incident_number")
+    ].blocking
+
+
+def test_a_city_without_case_management_expects_no_check_its_build_does_not_run(monkeypatch):
+    # A CAD-only city leaves the tests of its empty case-management tables out of dbt's selection;
+    # a check expected for one of them would never report (and Dagster warns about each).
+    monkeypatch.setenv("ARP_CITY_MISSING_DATA", "cms.encounters,cms.people")
+    from orchestration.transform.assets import build_dbt_assets
+    from orchestration.transform.city_tests import city_skipped_tests
+
+    assets = build_dbt_assets()
+    skipped = set(city_skipped_tests(dbt_project().manifest_path))
+    expected = {key.name for key in assets.check_keys}
+    assert skipped and not (skipped & expected), sorted(skipped & expected)[:5]
+    assert not any(
+        key.asset_key.path in (["raw_cms", "encounters"], ["raw_cms", "people"]) for key in assets.check_keys
+    )
+    assert SOURCE_CHECK in assets.check_keys
+
+
+def test_a_violated_source_test_fails_its_check_on_the_raw_asset(duckdb_default, tmp_path, monkeypatch):
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(duckdb_default.warehouse.duckdb_path, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        (planted,) = con.execute(
+            "update raw_cad.incidents set created_at = null "
+            "where incident_number = (select min(incident_number) from raw_cad.incidents) returning incident_number"
+        ).fetchone()
+    assert planted
+    monkeypatch.setenv("ARP_DUCKDB_PATH", str(warehouse))
+    monkeypatch.setenv("DBT_LOG_PATH", str(tmp_path / "logs"))
+    from orchestration.transform.assets import build_dbt_assets
+
+    result = dg.materialize(
+        [build_dbt_assets()],
+        selection=dg.AssetSelection.assets(dg.AssetKey(["staging", "base_cad__incidents"])),
+        resources={"dbt": DbtCliResource(project_dir=dbt_project(), target="duckdb", dbt_executable=dbt_executable())},
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    outcomes = {
+        dg.AssetCheckKey(ev.asset_key, ev.check_name): ev.passed
+        for ev in (e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION")
+    }
+    assert outcomes.get(SOURCE_CHECK) is False, f"the planted null was not reported on raw_cad/incidents: {outcomes}"
+    # The other not_null of the same table still passes: the failure is the planted row's, not the wiring's.
+    unique_key = dg.AssetCheckKey(SOURCE_CHECK.asset_key, "source_not_null_raw_cad_incidents_incident_number")
+    assert outcomes.get(unique_key) is True, outcomes
