@@ -36,7 +36,8 @@ sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
 os.environ.setdefault("ARP_MODE", "demo")  # synthetic cities only: the published demo key is allowed
 
 import dagster as dg  # noqa: E402
-from ingest import BENCH, _insert_live_incidents, ensure_sources, fresh_destination  # noqa: E402
+from dbt_build import sources_for  # noqa: E402
+from ingest import BENCH, _insert_live_incidents, fresh_destination  # noqa: E402
 
 from orchestration.ingest import load_sources  # noqa: E402
 from orchestration.public_tables.publication_gate import dbt_environment_for  # noqa: E402
@@ -100,7 +101,7 @@ def one_sample(instance, daemon, dest, cfg, cad_url) -> float:
 
 
 def bench(tier: str, engine: str, samples: int, interval: int) -> dict:
-    ensure_sources(tier)
+    sources_for(tier, 7)  # generated once under build/bench/<tier>/sources, shared with the other benchmarks
     work = BENCH / "latency_marts" / f"{tier}_{engine}"
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(BENCH / tier / "sources", work / "sources")
