@@ -122,6 +122,8 @@ def estimate_effect(series: pd.Series, began: dt.date, other_changes=(), name: s
             f"{name or 'series'}: {before} full weeks before and {after} after {began}; "
             f"at least {MIN_WEEKS_EACH_SIDE} each side are needed"
         )
+    if y.sum() == 0:
+        raise ValueError(f"{name or 'series'}: no events in any week; nothing to estimate")
     lags = hac_lags(len(y))
     fit = sm.GLM(y, x, family=sm.families.Poisson()).fit(
         cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}, use_t=True
