@@ -12,6 +12,8 @@ contacts is then evaluated as the learning package evaluates the marts (orchestr
  * placebo: the same series with a change pretended on PLACEBO_DATE, where nothing changed (the
    planted date and the register's changes modeled as known steps); a seed passes when the 95%
    interval holds 0.
+ * placebo, before only (stricter, printed too): only the weeks before the planted date, the same
+   placebo date; fewer weeks and no post-change data to anchor the trend.
 Target: at least 18 of 20 for each. Figures go to build/bench/learning.json.
 """
 
@@ -59,12 +61,15 @@ def trial(seed: int, rules=None) -> dict:
     # The placebo sees the whole series, the real change among the known ones, and asks about a
     # date where nothing changed.
     placebo = estimate_effect(weekly, PLACEBO_DATE, [*dates, began], name="follow_up_contacts")
+    placebo_before = estimate_effect(weekly[weekly.index < began], PLACEBO_DATE, dates, name="follow_up_contacts")
     return {
         "seed": seed,
         "effect": effect.as_record(),
         "recovered": effect.covers(PLANTED_FACTOR - 1),
         "placebo": placebo.as_record(),
         "placebo_quiet": placebo.covers(0.0),
+        "placebo_before": placebo_before.as_record(),
+        "placebo_before_quiet": placebo_before.covers(0.0),
     }
 
 
@@ -83,16 +88,26 @@ def main() -> int:
             f"seed {seed:2d}: level {e['level_change']:+.3f} [{e['level_ci_low']:+.3f}, {e['level_ci_high']:+.3f}]"
             f" {'ok' if result['recovered'] else 'MISSED'};"
             f" placebo {p['level_change']:+.3f} [{p['level_ci_low']:+.3f}, {p['level_ci_high']:+.3f}]"
-            f" {'ok' if result['placebo_quiet'] else 'FALSE ALARM'} ({time.perf_counter() - t0:.0f} s)",
+            f" {'ok' if result['placebo_quiet'] else 'FALSE ALARM'};"
+            f" before only {result['placebo_before']['level_change']:+.3f}"
+            f" {'ok' if result['placebo_before_quiet'] else 'FALSE ALARM'} ({time.perf_counter() - t0:.0f} s)",
             flush=True,
         )
     recovered = sum(t["recovered"] for t in trials)
     quiet = sum(t["placebo_quiet"] for t in trials)
     print(f"planted +{PLANTED_FACTOR - 1:.0%} inside the 95% interval: {recovered} of {len(trials)}")
+    quiet_before = sum(t["placebo_before_quiet"] for t in trials)
     print(f"placebo date with no effect (interval holds 0): {quiet} of {len(trials)}")
+    print(f"placebo date, weeks before the planted date only: {quiet_before} of {len(trials)}")
     out = ROOT / "build" / "bench" / "learning.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"recovered": recovered, "placebo_quiet": quiet, "trials": trials}, indent=2) + "\n")
+    out.write_text(
+        json.dumps(
+            {"recovered": recovered, "placebo_quiet": quiet, "placebo_before_quiet": quiet_before, "trials": trials},
+            indent=2,
+        )
+        + "\n"
+    )
     return 0
 
 
