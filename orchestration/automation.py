@@ -5,7 +5,8 @@
   assets and the operational models and marts downstream of them, with their checks. The public
   side (suppression candidates and decisions, the public tables, the site and cards, the linkage
   report) is left to `publication`, so a new call is not held up by work the public sees at most
-  hourly. It never starts a second run while one is going;
+  hourly; the learning register's estimates (group `learning`) are left to `full_pipeline`.
+  It never starts a second run while one is going;
   the next tick catches up with everything that changed meanwhile. A run whose process died is
   marked failed first (orchestration/run_liveness.py), so it never blocks the sensor.
 * `daily_full_pipeline` runs `full_pipeline` (every asset: ingestion, dbt, checks, publishing)
@@ -60,10 +61,13 @@ ingest_job = dg.define_asset_job(
 # What the public sees, and the linkage report: refreshed by `publication`, not on every new call.
 PUBLICATION_GROUPS = ("dbt_public_candidates", "suppression", "dbt_public_marts", "publish", "linkage")
 publication_selection = dg.AssetSelection.groups(*PUBLICATION_GROUPS)
+# Built only by `full_pipeline`: the learning register's estimates need whole weeks, not each call.
+FULL_PIPELINE_ONLY_GROUPS = ("learning",)
+full_pipeline_only_selection = dg.AssetSelection.groups(*FULL_PIPELINE_ONLY_GROUPS)
 
 cad_incremental_job = dg.define_asset_job(
     "cad_incremental",
-    selection=dg.AssetSelection.groups("raw_cad").downstream() - publication_selection,
+    selection=dg.AssetSelection.groups("raw_cad").downstream() - publication_selection - full_pipeline_only_selection,
     description="New or updated CAD rows: load raw_cad and rebuild the operational models and marts "
     "that depend on it, with their checks (the public outputs wait for `publication`).",
     # Latency matters here: one process instead of one per step saves a Python start-up

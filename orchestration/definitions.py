@@ -18,6 +18,7 @@ from orchestration.console import PROGRESS_LOGGER, progress_logger
 # Modules, not their `defs` loaders: Dagster refuses a module that holds more than one
 # definitions loader at module scope (`dagster dev -m orchestration.definitions`).
 from orchestration.ingest import defs as ingest
+from orchestration.learning import defs as learning
 from orchestration.linkage import defs as linkage
 from orchestration.privacy.hash_key import require_hash_key
 from orchestration.public_tables import defs as public
@@ -51,5 +52,6 @@ def _definitions(settings: tuple[tuple[str, str], ...]) -> dg.Definitions:
         transform.defs(),
         publish.defs(),
         linkage.defs(),
+        learning.defs(),
         automation.definitions(),
     )

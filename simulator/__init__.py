@@ -10,8 +10,9 @@ PII canaries and the true value of every metric of docs/metric_definitions.md.
 
 from .config import TIERS, GeneratorConfig
 from .generate import GenerationResult, generate
+from .planted import PlantedEffect
 
-__all__ = ["GeneratorConfig", "GenerationResult", "generate", "LiveCity", "TIERS"]
+__all__ = ["GeneratorConfig", "GenerationResult", "generate", "LiveCity", "PlantedEffect", "TIERS"]
 
 
 def __getattr__(name):

@@ -16,7 +16,7 @@ import pandas as pd
 
 from orchestration.contract import get_system
 
-from . import canaries, casemgmt, heart, incidents, response
+from . import canaries, casemgmt, heart, incidents, planted, response
 from .config import GeneratorConfig
 from .frames import frame, lookup, text
 from .rules import DISPATCHABLE, ELIGIBILITY_PROGRAMS, Rules, day_number
@@ -707,6 +707,7 @@ def _assemble(
         forgone,
         inc.created.to_numpy()[forgone].astype(float),
     )
+    fu = planted.plant_follow_up_effects(fu, cfg.planted_effects, cfg.seed, cfg.timezone)
     fu = fu[fu.followed_up <= end_utc].sort_values(["followed_up", "encounter_row", "incident"], kind="stable")
     fu_ids = np.arange(1, len(fu) + 1, dtype="int64") + 40_000
     by_number = fu.incident.to_numpy() >= 0

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from orchestration.paths import PROJECT_ROOT
 
+from .planted import PlantedEffect
+
 
 @dataclass(frozen=True)
 class Tier:
@@ -61,6 +63,8 @@ class GeneratorConfig:
     entry kinds (`entry.ENTRY_RATES`: house numbers, long street names, rounded times, call signs
     typed differently ...), which apply at `defect_rate * entry_rate`; 0 keeps CMS entry verbatim. `cad_url`/`cms_url` are SQLAlchemy URLs;
     by default two SQLite files under `out_dir/sources/`. Truth files go to `out_dir/truth/`.
+    `planted_effects` plants known effects (`planted.PlantedEffect`: follow-ups x1.2 from a date) so an
+    evaluation of a change can be checked against the truth; none by default.
     """
 
     tier: str = "demo"
@@ -71,6 +75,7 @@ class GeneratorConfig:
     out_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "build")
     cad_url: str | None = None
     cms_url: str | None = None
+    planted_effects: tuple[PlantedEffect, ...] = ()
 
     def __post_init__(self) -> None:
         if self.tier not in TIERS:
@@ -79,6 +84,9 @@ class GeneratorConfig:
             raise ValueError(f"GeneratorConfig.defect_rate must be >= 0, got {self.defect_rate}")
         if self.entry_rate < 0:
             raise ValueError(f"GeneratorConfig.entry_rate must be >= 0, got {self.entry_rate}")
+        self.planted_effects = tuple(self.planted_effects)
+        if not all(isinstance(e, PlantedEffect) for e in self.planted_effects):
+            raise ValueError("GeneratorConfig.planted_effects must hold simulator.planted.PlantedEffect values")
         self.out_dir = Path(self.out_dir)
         try:
             import zoneinfo

@@ -274,6 +274,7 @@ HEAVY_AT_RUN_TIME = (
     "duckdb",
     "psycopg2",
     "vl_convert",
+    "statsmodels",
 )
 _LOAD_DEFINITIONS = r"""
 import sys

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.automation import (
+    FULL_PIPELINE_ONLY_GROUPS,
     PUBLICATION_GROUPS,
     build_cad_source_sensor,
     build_daily_schedule,
@@ -133,9 +134,13 @@ def test_the_cad_path_stops_at_the_operational_marts_and_publication_takes_the_r
     assert not {k for k in cad_path if groups[k] in PUBLICATION_GROUPS}
     assert {groups[k] for k in published} == set(PUBLICATION_GROUPS)
     assert dg.AssetKey(["public_marts", "pub_metric_values"]) in published
+    # The learning estimates run in neither: only full_pipeline (every asset) builds them.
+    full_only = {k for k in groups if groups[k] in FULL_PIPELINE_ONLY_GROUPS}
+    assert dg.AssetKey(["learning", "change_estimates"]) in full_only
+    assert not full_only & (cad_path | published)
     # together they cover everything downstream of raw_cad
     downstream = dg.AssetSelection.groups("raw_cad").downstream().resolve(graph)
-    assert downstream <= cad_path | published and not cad_path & published
+    assert downstream <= cad_path | published | full_only and not cad_path & published
     schedule = build_publication_schedule()
     assert schedule.job_name == "publication" and schedule.cron_schedule == "0 * * * *"
 
