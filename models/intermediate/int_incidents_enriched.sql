@@ -50,10 +50,18 @@ transports as (
     group by incident_number
 ),
 
+-- per incident: when its assignments last changed, its police units and their minutes (docs
+-- "Police minutes of an incident"), and whether EMS was assigned
 assignments as (
     select
         incident_number,
-        max(updated_at) as last_assignment_updated_at
+        max(updated_at) as last_assignment_updated_at,
+        sum(case when is_police_unit then 1 else 0 end) as police_assignments,
+        count(distinct case when is_police_unit then unit_id end) as police_units,
+        sum(case when is_police_unit and has_valid_dispatch_to_clear then 1 else 0 end) as valid_police_assignments,
+        {{ exact_sum('case when is_police_unit then coalesce(dispatch_to_clear_minutes, 0) else 0 end') }}
+            as police_minutes,
+        sum(case when is_ems_unit then 1 else 0 end) > 0 as has_ems_unit
     from {{ ref('int_unit_assignments_timed') }}
     group by incident_number
 )
@@ -115,11 +123,11 @@ select
     coalesce(heart.response_time_status, 'no_heart_unit') as response_time_status,
     heart.response_minutes,
     heart.heart_time_on_task_minutes,
-    coalesce(police_ems.police_assignments, 0) as police_assignments,
-    coalesce(police_ems.police_units, 0) as police_units,
-    coalesce(police_ems.valid_police_assignments, 0) as valid_police_assignments,
-    coalesce(police_ems.police_minutes, 0) as police_minutes,
-    coalesce(police_ems.has_ems_unit, false) as has_ems_unit,
+    coalesce(assignments.police_assignments, 0) as police_assignments,
+    coalesce(assignments.police_units, 0) as police_units,
+    coalesce(assignments.valid_police_assignments, 0) as valid_police_assignments,
+    coalesce(assignments.police_minutes, 0) as police_minutes,
+    coalesce(assignments.has_ems_unit, false) as has_ems_unit,
     coalesce(encounters.ems_requested, false) as ems_requested,
     coalesce(encounters.police_backup_requested, false) as police_backup_requested,
     coalesce(encounters.safety_reports, 0) as safety_reports,
@@ -159,8 +167,6 @@ left join {{ ref('int_incidents_forgone') }} as forgone
     on incidents.incident_number = forgone.incident_number
 left join {{ ref('int_heart_responses_timed') }} as heart
     on incidents.incident_number = heart.incident_number
-left join {{ ref('int_police_ems_rolled_up') }} as police_ems
-    on incidents.incident_number = police_ems.incident_number
 left join {{ ref('int_encounters_summarized') }} as encounters
     on incidents.incident_number = encounters.incident_number
 left join {{ ref('int_follow_ups_linked') }} as follow_ups
