@@ -22,7 +22,9 @@ $(SYNCED): uv.lock pyproject.toml
 	@test -x .tools/bin/uv || { $(PYTHON) -m venv .tools && .tools/bin/pip install -q "uv==$(UV_VERSION)"; }
 	@# --compile-bytecode: with PYTHONDONTWRITEBYTECODE set (as on CI machines) every dbt, Dagster and
 	@# test process would otherwise compile the libraries it imports again, seconds each time
-	@UV_PROJECT_ENVIRONMENT=$(VENV) .tools/bin/uv sync --frozen --compile-bytecode --python $(PYTHON)
+	@# --quiet: one line for the install instead of one per package (the README's two commands stay readable)
+	@UV_PROJECT_ENVIRONMENT=$(VENV) .tools/bin/uv sync --frozen --compile-bytecode --quiet --python $(PYTHON)
+	@echo "    $(VENV) ready: $$(ls $(VENV)/lib/python*/site-packages | grep -c dist-info) packages"
 	@rm -f $(VENV)/.synced-* && touch $@
 
 # CITY=<name> runs a city profile (cities/<name>/) into build/<name>/; default: the synthetic demo city.
