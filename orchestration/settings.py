@@ -59,11 +59,6 @@ class ArpSettings(BaseSettings):
     # --- warehouse (profiles.yml reads the same variables) ---
     target: Literal["duckdb", "postgres"] = Field("duckdb", description="The warehouse dbt and every step use.")
     duckdb_path: str = Field("build/warehouse.duckdb", description="DuckDB file, relative to the project root.")
-    duckdb_memory_limit: str = Field(
-        "3GB",
-        pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
-        description="DuckDB's memory cap in dbt builds (profiles.yml); bigger models spill to disk.",
-    )
     pg_host: str = Field("127.0.0.1", description="PostgreSQL host.")
     pg_port: int = Field(5432, ge=1, le=65535, description="PostgreSQL port.")
     pg_user: str = Field("postgres", description="PostgreSQL login of the pipeline.")
