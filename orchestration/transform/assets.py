@@ -10,10 +10,12 @@ read them are built, checked and swapped in by their own dbt step there.
 
 import contextlib
 import os
+from collections.abc import Mapping
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
+from orchestration.ingest.assets import FULL_COMPARE_TAG
 from orchestration.paths import output_dir
 from orchestration.privacy.hash_key import dbt_environment
 from orchestration.retention import prune
@@ -50,12 +52,21 @@ def build_dbt_assets(project: DbtProject | None = None) -> dg.AssetsDefinition:
         context.log.info(prune(context.instance))
         reuse_prepared_parse(project)
         with hash_key_for_dbt():
-            invocation = dbt.cli(["build"], context=context)
+            invocation = dbt.cli(dbt_build_args(context.run.tags), context=context)
         # A killed run leaves dbt running on its own; the tag lets the CAD sensor end it (run_liveness).
         record_child(context, invocation.process.pid)
         yield from invocation.stream()
 
     return alt_response_dbt_assets
+
+
+def dbt_build_args(run_tags: Mapping[str, str]) -> list[str]:
+    """`dbt build`, with --full-refresh in the daily run. The incremental CAD models
+    (macros/incremental.sql) only look at rows stamped after what they hold less a look-back; the
+    daily run's full compare loads changes stamped earlier than that, so it rebuilds them whole."""
+    if run_tags.get(FULL_COMPARE_TAG) == "true":
+        return ["build", "--full-refresh"]
+    return ["build"]
 
 
 @contextlib.contextmanager

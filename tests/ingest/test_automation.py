@@ -103,6 +103,15 @@ def test_jobs_and_schedule_select_the_right_assets():
         assert graph.get(key).group_name == key.path[0]
 
 
+def test_daily_run_rebuilds_the_incremental_models_in_full():
+    """The daily run loads changes stamped before the incremental models' look-back, so its dbt step
+    rebuilds them whole; the sensor's runs (no tags) stay incremental."""
+    from orchestration.transform.assets import dbt_build_args
+
+    assert dbt_build_args(build_daily_schedule().tags) == ["build", "--full-refresh"]
+    assert dbt_build_args({}) == ["build"]
+
+
 def test_ingest_and_automation_definitions_load():
     dg.Definitions.validate_loadable(load_ingest_defs())
     automation = automation_definitions()

@@ -1,4 +1,23 @@
 -- Staged CAD calls: the rows of base_cad__calls that passed every rule.
+-- Incremental (macros/incremental.sql): the calls of every incident whose calls or incident row
+-- changed are staged again; a call quarantined since leaves.
+-- depends_on: {{ ref('base_cad__incidents') }}
+{{ config(
+    materialized='incremental', incremental_strategy='delete+insert', unique_key='call_id',
+    post_hook="{{ delete_quarantined_rows('base_cad__calls', 'call_id') }}",
+) }}
+
+{% if is_incremental() -%}
+with
+
+affected_incidents as (
+    {{ affected_incidents(
+        [(ref('base_cad__calls'), 'incident_number'), (ref('base_cad__incidents'), 'incident_number')],
+        moved=(ref('base_cad__calls'), 'call_id'),
+    ) | indent(4) }}
+)
+
+{% endif -%}
 select
     call_id,
     incident_number,
@@ -7,3 +26,6 @@ select
     updated_at
 from {{ ref('base_cad__calls') }}
 where quarantine_reason is null
+{%- if is_incremental() %}
+    and incident_number in (select affected_incidents.incident_number from affected_incidents)
+{%- endif %}

@@ -1,6 +1,22 @@
 -- Staged CAD incidents: the rows of base_cad__incidents that passed every rule, with the local
 -- creation time every period, day-of-week and hour metric uses. `updated_at` is carried so the
 -- model can become incremental on it.
+-- Incremental (macros/incremental.sql): the incidents whose base rows changed are staged again, all
+-- of them when CAD's call types changed (they flag incidents); a number quarantined since leaves.
+-- depends_on: {{ ref('base_cad__call_types') }}
+{{ config(
+    materialized='incremental', incremental_strategy='delete+insert', unique_key='incident_number',
+    post_hook="{{ delete_quarantined_rows('base_cad__incidents', 'incident_number') }}",
+) }}
+
+{% if is_incremental() -%}
+with
+
+affected_incidents as (
+    {{ affected_incidents([(ref('base_cad__incidents'), 'incident_number')]) | indent(4) }}
+)
+
+{% endif -%}
 select
     incident_number,
     created_at,
@@ -32,3 +48,12 @@ select
     updated_at
 from {{ ref('base_cad__incidents') }}
 where quarantine_reason is null
+{%- if is_incremental() %}
+    and (
+        incident_number in (select affected_incidents.incident_number from affected_incidents)
+        or exists (
+            select 1 from {{ ref('base_cad__call_types') }} as call_types
+            where {{ changed_since_cutoff('call_types') }}
+        )
+    )
+{%- endif %}

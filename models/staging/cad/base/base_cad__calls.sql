@@ -1,7 +1,26 @@
-{{ config(materialized='table', pre_hook="{{ set_hash_key() }}") }}
+{{ config(
+    materialized='incremental', incremental_strategy='delete+insert', unique_key='call_id',
+    pre_hook="{{ set_hash_key() }}",
+) }}
 -- Every raw CAD call row with the caller's phone replaced by a keyed hash, and the first rule it
 -- fails (null = staged). The phone number itself never leaves raw.
+-- Incremental (macros/incremental.sql): every call of an incident whose calls or incident row
+-- changed is judged again (a duplicate call is one of the same incident; an orphan is one whose
+-- incident is not staged).
 with
+
+{% if is_incremental() -%}
+affected_incidents as (
+    {{ affected_incidents(
+        [
+            (source('raw_cad', 'calls'), normalize_incident_number('incident_number')),
+            (ref('base_cad__incidents'), 'incident_number'),
+        ],
+        moved=(source('raw_cad', 'calls'), 'call_id'),
+    ) | indent(4) }}
+),
+
+{% endif -%}
 
 normalized as (
     select
@@ -12,6 +31,11 @@ normalized as (
         {{ keyed_hash(normalize_phone('caller_phone')) }} as caller_key,
         updated_at
     from {{ source('raw_cad', 'calls') }}
+    {%- if is_incremental() %}
+    where
+        {{ normalize_incident_number('incident_number') }} in (select incident_number from affected_incidents)
+        or {{ changed_since_cutoff() }}
+    {%- endif %}
 ),
 
 checked as (

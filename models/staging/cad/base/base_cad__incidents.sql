@@ -1,10 +1,19 @@
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_incident_number') }}
 -- Every raw CAD incident row, normalized, with the first rule it fails (null = staged).
 -- Only rules that make the whole incident unusable quarantine it (no readable number, no real
 -- creation time, a second row for the same number). A bad close time or a call type CAD does not
 -- know keeps the incident, flagged: it still counts for everything the bad field does not decide
 -- (HEART still responded to it; its eligibility falls back on the initial call type).
+-- Incremental (macros/incremental.sql): every raw row of a changed incident number is ranked again;
+-- a change to CAD's call types flags incidents anew, so it recomputes them all.
 with
+
+{% if is_incremental() -%}
+affected_incidents as (
+    {{ affected_incidents([(source('raw_cad', 'incidents'), normalize_incident_number('incident_number'))]) | indent(4) }}
+),
+
+{% endif -%}
 
 normalized as (
     select
@@ -25,6 +34,16 @@ normalized as (
         closed_at,
         updated_at
     from {{ source('raw_cad', 'incidents') }}
+    {%- if is_incremental() %}
+    where
+        {{ normalize_incident_number('incident_number') }} in (select incident_number from affected_incidents)
+        -- a number that does not normalize is a key of its own
+        or {{ changed_since_cutoff() }}
+        or exists (
+            select 1 from {{ ref('base_cad__call_types') }} as call_types
+            where {{ changed_since_cutoff('call_types') }}
+        )
+    {%- endif %}
 ),
 
 checked as (
