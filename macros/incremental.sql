@@ -50,11 +50,12 @@ where held.{{ key }} in (
 {%- endmacro %}
 
 
-{#- Post-hook of a staged model: remove the rows whose key has no staged base row any more. A row
+{#- Post-hook of a staged model (stg_<x>, staged from base_<x>): remove the rows whose key has no staged base row any more. A row
     can move to quarantine without a new `updated_at` of its own (its incident was quarantined), and
     delete+insert only replaces the keys the new batch holds. Only quarantined keys are looked at
     (few), and a key quarantined as a duplicate keeps the row that won it. -#}
-{% macro delete_quarantined_rows(base_model, key_column) -%}
+{% macro delete_quarantined_rows(key_column) -%}
+{%- set base_model = this.identifier | replace('stg_', 'base_', 1) %}
 delete from {{ this }}
 where
     {{ key_column }} in (
@@ -67,4 +68,18 @@ where
         from {{ ref(base_model) }} as staged
         where staged.quarantine_reason is null
     )
+{%- endmacro %}
+
+
+{#- The end of a staged incremental model's where clause: on an incremental run, only the rows of
+    the affected incidents (the model's `affected_incidents` CTE), or those `also` (SQL) selects. -#}
+{% macro in_affected_incidents(also=none) -%}
+{%- if is_incremental() %}
+    and (
+        incident_number in (select affected_incidents.incident_number from affected_incidents)
+        {%- if also %}
+        or {{ also }}
+        {%- endif %}
+    )
+{%- endif %}
 {%- endmacro %}

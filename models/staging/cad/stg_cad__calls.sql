@@ -2,10 +2,8 @@
 -- Incremental (macros/incremental.sql): the calls of every incident whose calls or incident row
 -- changed are staged again; a call quarantined since leaves.
 -- depends_on: {{ ref('base_cad__incidents') }}
-{{ config(
-    materialized='incremental', incremental_strategy='delete+insert', unique_key='call_id',
-    post_hook="{{ delete_quarantined_rows('base_cad__calls', 'call_id') }}",
-) }}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='call_id',
+    post_hook="{{ delete_quarantined_rows('call_id') }}") }}
 
 {% if is_incremental() -%}
 with
@@ -25,7 +23,4 @@ select
     caller_key,
     updated_at
 from {{ ref('base_cad__calls') }}
-where quarantine_reason is null
-{%- if is_incremental() %}
-    and incident_number in (select affected_incidents.incident_number from affected_incidents)
-{%- endif %}
+where quarantine_reason is null{{ in_affected_incidents() }}

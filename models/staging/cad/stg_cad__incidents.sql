@@ -4,10 +4,8 @@
 -- Incremental (macros/incremental.sql): the incidents whose base rows changed are staged again, all
 -- of them when CAD's call types changed (they flag incidents); a number quarantined since leaves.
 -- depends_on: {{ ref('base_cad__call_types') }}
-{{ config(
-    materialized='incremental', incremental_strategy='delete+insert', unique_key='incident_number',
-    post_hook="{{ delete_quarantined_rows('base_cad__incidents', 'incident_number') }}",
-) }}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='incident_number',
+    post_hook="{{ delete_quarantined_rows('incident_number') }}") }}
 
 {% if is_incremental() -%}
 with
@@ -47,13 +45,5 @@ select
     has_unknown_final_call_type,
     updated_at
 from {{ ref('base_cad__incidents') }}
-where quarantine_reason is null
-{%- if is_incremental() %}
-    and (
-        incident_number in (select affected_incidents.incident_number from affected_incidents)
-        or exists (
-            select 1 from {{ ref('base_cad__call_types') }} as call_types
-            where {{ changed_since_cutoff('call_types') }}
-        )
-    )
-{%- endif %}
+where quarantine_reason is null{{ in_affected_incidents(also='exists (select 1 from ' ~ ref('base_cad__call_types')
+    ~ ' as call_types where ' ~ changed_since_cutoff('call_types') ~ ')') }}

@@ -3,10 +3,8 @@
 -- incident row changed, and of every unit that changed, are staged again; an assignment
 -- quarantined since leaves.
 -- depends_on: {{ ref('base_cad__incidents') }}, {{ ref('base_cad__units') }}
-{{ config(
-    materialized='incremental', incremental_strategy='delete+insert', unique_key='assignment_id',
-    post_hook="{{ delete_quarantined_rows('base_cad__unit_assignments', 'assignment_id') }}",
-) }}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='assignment_id',
+    post_hook="{{ delete_quarantined_rows('assignment_id') }}") }}
 
 {% if is_incremental() -%}
 with
@@ -37,10 +35,6 @@ select
     transport_destination,
     updated_at
 from {{ ref('base_cad__unit_assignments') }}
-where quarantine_reason is null
-{%- if is_incremental() %}
-    and (
-        incident_number in (select affected_incidents.incident_number from affected_incidents)
-        or unit_id in (select changed_units.unit_id from changed_units)
-    )
-{%- endif %}
+where quarantine_reason is null{{ in_affected_incidents(
+    also='unit_id in (select changed_units.unit_id from changed_units)'
+) }}
