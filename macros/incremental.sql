@@ -83,3 +83,26 @@ where
     )
 {%- endif %}
 {%- endmacro %}
+
+
+{#- A model holding keyed hashes must hash every row again when the key changes (a key rotated, or
+    a demo-mode warehouse first run in production), and its rows carry no new `updated_at` then.
+    Beside the model sits `<model>__key_check`: one row, the keyed hash of a fixed text under the key
+    the model was last built with (a hash of a constant, never a person's value). This is true when
+    that check is missing or was made under another key, so the incremental run takes every row. -#}
+{% macro hash_key_changed() -%}
+{%- set check = adapter.get_relation(this.database, this.schema, this.identifier ~ '__key_check') -%}
+{%- if check is none -%}
+true
+{%- else -%}
+not exists (select 1 from {{ check }} where key_check = {{ keyed_hash("'key check'") }})
+{%- endif -%}
+{%- endmacro %}
+
+
+{#- Post-hooks of a model that uses hash_key_changed(): record the key it was built with. -#}
+{% macro record_hash_key() -%}
+{%- set check = this.incorporate(path={'identifier': this.identifier ~ '__key_check'}) -%}
+drop table if exists {{ check }};
+create table {{ check }} as select {{ keyed_hash("'key check'") }} as key_check
+{%- endmacro %}

@@ -1,9 +1,10 @@
 -- Staged CAD calls: the rows of base_cad__calls that passed every rule.
 -- Incremental (macros/incremental.sql): the calls of every incident whose calls or incident row
--- changed are staged again; a call quarantined since leaves.
+-- changed are staged again, all of them when the hash key changed; a call quarantined since leaves.
 -- depends_on: {{ ref('base_cad__incidents') }}
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='call_id',
-    post_hook="{{ delete_quarantined_rows('call_id') }}") }}
+    pre_hook="{{ set_hash_key() }}",
+    post_hook=["{{ delete_quarantined_rows('call_id') }}", "{{ record_hash_key() }}"]) }}
 
 {% if is_incremental() -%}
 with
@@ -23,4 +24,4 @@ select
     caller_key,
     updated_at
 from {{ ref('base_cad__calls') }}
-where quarantine_reason is null{{ in_affected_incidents() }}
+where quarantine_reason is null{{ in_affected_incidents(also=hash_key_changed()) }}
