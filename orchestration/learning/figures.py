@@ -122,11 +122,19 @@ class QuarterFigures:
     last_day: dt.date
     rows: list[Row]
 
+    @property
+    def provisional(self) -> bool:
+        return any(r.figures.get("current", Figure()).provisional for r in self.rows)
+
+
+class NoCompleteQuarter(ValueError):
+    """The incidents cover no calendar quarter wholly (a city's first months of data)."""
+
 
 def latest_complete_quarter(first_day: dt.date, last_day: dt.date) -> Quarter:
     quarter = Quarter.containing(last_day + dt.timedelta(days=1)).shift(-1)
     if quarter.start < first_day:
-        raise ValueError(
+        raise NoCompleteQuarter(
             f"marts.fct_incidents covers {first_day} to {last_day}: no calendar quarter lies wholly inside"
         )
     return quarter
@@ -211,10 +219,11 @@ def _build_rows(catalog, unavailable, values, samples, quarters, first_day, last
             "definition": definition or "",
             "question": question,
         }
-
         if metric_id in unavailable:
             r = Row(dimension_value="", **about)
-            reason = f"not available: {unavailable[metric_id] or 'the city lacks a source this metric needs'}"
+            # dim_metric_availability words its reason for the public: "not available: needs ..."
+            reason = unavailable[metric_id] or "the city lacks a source this metric needs"
+            reason = reason if reason.startswith("not available") else f"not available: {reason}"
             r.figures = {k: Figure(missing=reason) for k in quarters}
             r.changes = {k: Change(missing=reason) for k in ("previous", "year_ago")}
             rows.append(r)
@@ -231,10 +240,8 @@ def _build_rows(catalog, unavailable, values, samples, quarters, first_day, last
         for dimension_value in dimension_values:
             r = Row(dimension_value=dimension_value, **about)
             for name, q in quarters.items():
-                r.figures[name] = _figure(
-                    by_key.get((metric_id, q.start, dimension_value)), q, unit, first_day, last_day
-                )
-                r.figures[name] = _with_provisional(r.figures[name], q.start in provisional)
+                found = by_key.get((metric_id, q.start, dimension_value))
+                r.figures[name] = _figure(found, q, unit, first_day, last_day, q.start in provisional)
             kind = noise_kind(metric_id, unit)
             for name in ("previous", "year_ago"):
                 r.changes[name] = _change(
@@ -248,22 +255,16 @@ def _build_rows(catalog, unavailable, values, samples, quarters, first_day, last
     return rows
 
 
-def _with_provisional(figure: Figure, provisional: bool) -> Figure:
-    if figure.missing or figure.provisional == provisional:
-        return figure
-    return Figure(figure.value, figure.numerator, figure.denominator, provisional, figure.note)
-
-
-def _figure(found, quarter: Quarter, unit: str, first_day: dt.date, last_day: dt.date) -> Figure:
+def _figure(found, quarter: Quarter, unit: str, first_day: dt.date, last_day: dt.date, provisional: bool) -> Figure:
     if quarter.start < first_day:
         return Figure(missing=f"not available: the data begins {first_day.isoformat()}, after {quarter.label} began")
     if quarter.end > last_day:
         return Figure(missing=f"not available: the data ends {last_day.isoformat()}, before {quarter.label} ended")
     if found is not None:
-        value, numerator, denominator, provisional = found
-        return Figure(value, numerator, denominator, bool(provisional))
+        value, numerator, denominator, _ = found
+        return Figure(value, numerator, denominator, provisional)
     if unit in COUNT_UNITS:
-        return Figure(0.0, 0.0, None, note="none counted (the mart writes no row for a count of 0)")
+        return Figure(0.0, 0.0, None, provisional, note="none counted (the mart writes no row for a count of 0)")
     return Figure(missing="not available: no row in fct_metric_values (nothing to measure in the quarter)")
 
 

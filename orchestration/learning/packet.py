@@ -19,7 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from orchestration.learning.figures import COUNT_UNITS, Quarter, QuarterFigures, read_quarter_figures
+from orchestration.learning.figures import (
+    COUNT_UNITS,
+    NoCompleteQuarter,
+    Quarter,
+    QuarterFigures,
+    read_quarter_figures,
+)
 from orchestration.learning.series import WEEKLY_SERIES
 from orchestration.paths import output_dir
 
@@ -140,7 +146,9 @@ def register_entries(records: list[dict]) -> list[RegisterEntry]:
 # --- the packet ----------------------------------------------------------------------------------
 
 
-def render_html(figures: QuarterFigures, records: list[dict], generated: dt.date) -> str:
+def render_html(
+    figures: QuarterFigures | None, records: list[dict], generated: dt.date, no_quarter_reason: str = ""
+) -> str:
     import jinja2
 
     env = jinja2.Environment(
@@ -158,7 +166,7 @@ def render_html(figures: QuarterFigures, records: list[dict], generated: dt.date
     )
     flagged = [
         (row, name)
-        for row in figures.rows
+        for row in (figures.rows if figures else [])
         for name, change in row.changes.items()
         if change.verdict is not None and change.verdict.flagged
     ]
@@ -167,6 +175,7 @@ def render_html(figures: QuarterFigures, records: list[dict], generated: dt.date
         register=register_entries(records),
         flagged=flagged,
         generated=generated.isoformat(),
+        no_quarter_reason=no_quarter_reason,
         css=(TEMPLATES / "packet.css").read_text(encoding="utf-8"),
     )
 
@@ -178,16 +187,21 @@ def write_packet(
     quarter: Quarter | None = None,
     generated: dt.date | None = None,
 ) -> tuple[Path, Path]:
-    """Write `<quarter>.html` and `<quarter>.pdf`; return both paths."""
+    """Write `<quarter>.html` and `<quarter>.pdf` (`no-complete-quarter.*` while the data covers no
+    whole quarter: the register's estimates are still worth reading); return both paths."""
     from orchestration.publishing.pdf import write_card_pdf
 
-    figures = read_quarter_figures(dest, quarter)
+    try:
+        figures, reason = read_quarter_figures(dest, quarter), ""
+    except NoCompleteQuarter as exc:
+        figures, reason = None, str(exc)
+    name = figures.quarter.label if figures else "no-complete-quarter"
     out = Path(out_dir or packet_dir())
     out.mkdir(parents=True, exist_ok=True)
-    html = render_html(figures, records, generated or dt.date.today())
-    html_path = out / f"{figures.quarter.label}.html"
+    html = render_html(figures, records, generated or dt.date.today(), reason)
+    html_path = out / f"{name}.html"
     html_path.write_text(html, encoding="utf-8")
-    return html_path, write_card_pdf(html, out / f"{figures.quarter.label}.pdf")
+    return html_path, write_card_pdf(html, out / f"{name}.pdf")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 from html.parser import HTMLParser
 
 import dagster as dg
@@ -281,3 +282,40 @@ def test_the_dagster_asset_writes_the_packet_from_change_estimates(built, tmp_pa
     assert (tmp_path / "packet" / "2024-Q4.pdf").stat().st_size > 0
     shown = [r for r in written if r["status"] != "not_estimable"]
     assert shown and all(f"{100 * r['level_change']:+.1f}%" in html for r in shown)
+
+
+def test_without_a_whole_quarter_the_packet_says_so_and_still_shows_the_register(tmp_path):
+    """A city's first months (the tiny city: 2024-09-01 to 2024-11-08) hold no whole quarter: the
+    packet says so rather than failing the daily run, and still lists the register's estimates."""
+    dest = Destination.duckdb(tmp_path / "w.duckdb")
+    with connect(dest) as con:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.fct_incidents as select * from (values (date '2024-09-01'), (date '2024-11-08')) "
+            "as t(created_date_local)"
+        )
+    record = {"change": "A change", "began": "2024-10-01", "file": "x.yml", "series": "ccd_incidents"}
+    record |= {"expected": "up", "status": "not_estimable", "reason": "ccd_incidents: too few weeks"}
+    html_path, pdf_path = write_packet(dest, [record], tmp_path / "out", generated=GENERATED)
+    text = " ".join(re.sub(r"<[^>]+>", "", html_path.read_text(encoding="utf-8")).split())
+    assert html_path.name == "no-complete-quarter.html" and pdf_path.stat().st_size > 0
+    assert "not available: marts.fct_incidents covers 2024-09-01 to 2024-11-08: no calendar quarter" in text
+    assert "A change" in text and "not estimable: ccd_incidents: too few weeks" in text
+
+
+def test_a_metric_the_city_cannot_compute_says_why_in_every_column(built, tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copyfile(built["dest"].duckdb_path, warehouse)
+    reason = "not available: needs CAD unit assignments (dispatch to clear times)"
+    with connect(Destination.duckdb(warehouse)) as con:
+        con.execute(
+            "update marts.dim_metric_availability set is_available = false, unavailable_reason = ? "
+            "where metric_id = 'police_hours_saved'",
+            [reason],
+        )
+        con.execute("delete from marts.fct_metric_values where metric_id = 'police_hours_saved'")
+    html_path, _ = write_packet(Destination.duckdb(warehouse), [], tmp_path / "out", generated=GENERATED)
+    tables = _Tables()
+    tables.feed(html_path.read_text(encoding="utf-8"))
+    cells = tables.metric_rows[("police_hours_saved", "")][3:]
+    assert [c["text"] for c in cells] == [reason] * 5  # three quarters, two changes
