@@ -3,7 +3,9 @@
 
 * `duckdb_default`   - default defects, DuckDB;
 * `postgres_default` - default defects, PostgreSQL (database `arp_dbt_<pid>_default`, dropped after);
-* `duckdb_clean`     - no defects, DuckDB (the exact-match comparison with the truth).
+* `duckdb_clean`     - no defects, DuckDB (the exact-match comparison with the truth);
+* `duckdb_demo`      - the demo tier (a calendar year, whole quarters), default defects, DuckDB:
+                       for the tests that need complete quarters, which the tiny tier has none of.
 """
 
 from __future__ import annotations
@@ -56,9 +58,9 @@ class BuiltWarehouse:
     build_seconds: float
 
 
-def _generate(tmp_path_factory, name: str, defect_rate: float) -> Dataset:
+def _generate(tmp_path_factory, name: str, defect_rate: float, tier: str = TIER) -> Dataset:
     out = tmp_path_factory.mktemp(name)
-    result = generate(GeneratorConfig(tier=TIER, seed=SEED, defect_rate=defect_rate, out_dir=out), progress=False)
+    result = generate(GeneratorConfig(tier=tier, seed=SEED, defect_rate=defect_rate, out_dir=out), progress=False)
     return Dataset(out, result.cad_url, result.cms_url, defect_rate)
 
 
@@ -91,6 +93,14 @@ def duckdb_clean(dataset_clean, tmp_path_factory) -> BuiltWarehouse:
     work = tmp_path_factory.mktemp("dbt_duckdb_clean")
     wh = Warehouse("duckdb", work, duckdb_path=work / "warehouse.duckdb")
     return _load_and_build(dataset_clean, wh, Destination.duckdb(wh.duckdb_path))
+
+
+@pytest.fixture(scope="session")
+def duckdb_demo(tmp_path_factory) -> BuiltWarehouse:
+    dataset = _generate(tmp_path_factory, "city_demo", 1.0, tier="demo")
+    work = tmp_path_factory.mktemp("dbt_duckdb_demo")
+    wh = Warehouse("duckdb", work, duckdb_path=work / "warehouse.duckdb")
+    return _load_and_build(dataset, wh, Destination.duckdb(wh.duckdb_path))
 
 
 @pytest.fixture(scope="session")

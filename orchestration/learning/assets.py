@@ -20,9 +20,13 @@ class LearningResource(WarehouseResource):
     estimates go (default: <output dir>/learning/)."""
 
     out_dir: str | None = None
+    packet_dir: str | None = None  # default: <output dir>/internal/learning_packet/
 
     def estimates_path(self) -> Path:
         return Path(self.out_dir or output_dir() / "learning") / "change_estimates.json"
+
+    def packet_path(self) -> Path:
+        return Path(self.packet_dir or output_dir() / "internal" / "learning_packet")
 
 
 @dg.asset(
@@ -49,4 +53,27 @@ def change_estimates(context: dg.AssetExecutionContext, learning: LearningResour
     )
 
 
-learning_assets = [change_estimates]
+@dg.asset(
+    key=[GROUP, "learning_packet"],
+    group_name=GROUP,
+    deps=[change_estimates, dg.AssetKey(["marts", "fct_metric_values"]), *MART_KEYS],
+    kinds={"html", "pdf"},
+    description="The internal quarterly learning packet (HTML and PDF): every catalog metric of the latest complete "
+    "quarter against the quarter before and a year before, flagged where a change exceeds noise, and the learning "
+    "register's estimates from change_estimates (docs/learning.md). Not suppressed; never published.",
+)
+def learning_packet(context: dg.AssetExecutionContext, learning: LearningResource) -> dg.MaterializeResult:
+    import json
+
+    from orchestration.learning.packet import write_packet
+
+    # The estimates change_estimates wrote, as they are: the packet never re-estimates.
+    records = json.loads(learning.estimates_path().read_text(encoding="utf-8"))
+    html_path, pdf_path = write_packet(learning.destination(), records, learning.packet_path())
+    context.log.info(f"learning packet: {html_path} and {pdf_path}")
+    return dg.MaterializeResult(
+        metadata={"html": dg.MetadataValue.path(str(html_path)), "pdf": dg.MetadataValue.path(str(pdf_path))}
+    )
+
+
+learning_assets = [change_estimates, learning_packet]

@@ -27,6 +27,10 @@ class WeeklySeries:
     select_days: str  # SQL over the marts: one row `day` (local date) per event counted
     warmup_weeks: int = 0
     metric_id: str | None = None  # the catalog metric this series is the weekly form of, if any
+    # A series that counts the same thing under another definition names the series it varies and
+    # its definition, so reports can set the definitions side by side.
+    variant_of: str | None = None
+    definition: str = "current"
 
 
 _INCIDENT_DAYS = "select created_date_local as day from marts.fct_incidents where {condition}"
@@ -87,6 +91,8 @@ WEEKLY_SERIES: dict[str, WeeklySeries] = {
             "on eligible calls no team reached, by week made",
             _CONTACT_DAYS.format(condition=f"({_CARE_NAVIGATION}) or ({_CCD_CALL_BACK})"),
             warmup_weeks=FOLLOW_UP_WARMUP_WEEKS,
+            variant_of="follow_up_contacts",
+            definition="expanded",
         ),
     )
 }

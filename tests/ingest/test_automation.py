@@ -137,6 +137,7 @@ def test_the_cad_path_stops_at_the_operational_marts_and_publication_takes_the_r
     # The learning estimates run in neither: only full_pipeline (every asset) builds them.
     full_only = {k for k in groups if groups[k] in FULL_PIPELINE_ONLY_GROUPS}
     assert dg.AssetKey(["learning", "change_estimates"]) in full_only
+    assert dg.AssetKey(["learning", "learning_packet"]) in full_only
     assert not full_only & (cad_path | published)
     # together they cover everything downstream of raw_cad
     downstream = dg.AssetSelection.groups("raw_cad").downstream().resolve(graph)
