@@ -27,7 +27,14 @@ ENV_PREFIX = "ARP_"
 QUALITY_PREFIX = "ARP_QUALITY_"
 # Values never echoed back in an error message.
 SECRET_FIELDS = frozenset(
-    {"pg_password", "hash_key", "analyst_password", "public_reader_password", "superset_admin_password", "superset_secret_key"}
+    {
+        "pg_password",
+        "hash_key",
+        "analyst_password",
+        "public_reader_password",
+        "superset_admin_password",
+        "superset_secret_key",
+    }
 )
 
 # The environment one `settings(env)` call reads; None means os.environ (the usual case).
