@@ -16,12 +16,30 @@ SECRET_KEY = os.environ["SUPERSET_SECRET_KEY"]
 SQLALCHEMY_DATABASE_URI = f"sqlite:///{_home / 'superset.db'}"
 DATA_DIR = str(_home)
 
-# Nothing is fetched from the internet at run time: no map tiles, no telemetry, no example data.
+# No map tiles (no Mapbox key): the beat charts are heat maps and tables.
 MAPBOX_API_KEY = ""
-SCARF_ANALYTICS = False
 FEATURE_FLAGS = {"DASHBOARD_RBAC": True}
-# The server listens on 127.0.0.1 only; behind a proxy in production, the proxy adds TLS and CSP.
-TALISMAN_ENABLED = False
+# Superset's default content security policy, minus every outside host: its pages embed a
+# telemetry pixel and would fetch map tiles and theme fonts from the internet. Here the browser
+# may load nothing but this server's own files (the test records every request a dashboard makes).
+TALISMAN_ENABLED = True
+TALISMAN_CONFIG = {
+    "content_security_policy": {
+        "base-uri": ["'self'"],
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "blob:", "data:"],
+        "worker-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "object-src": "'none'",
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "font-src": ["'self'", "data:"],
+        "script-src": ["'self'", "'strict-dynamic'"],
+    },
+    "content_security_policy_nonce_in": ["script-src"],
+    # served on 127.0.0.1 over plain HTTP; a proxy in front adds TLS in production
+    "force_https": False,
+    "session_cookie_secure": False,
+}
 WTF_CSRF_ENABLED = True
 # The admin alone may add databases; nobody uploads files into the warehouse through Superset.
 PREVENT_UNSAFE_DB_CONNECTIONS = True

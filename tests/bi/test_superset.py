@@ -101,9 +101,9 @@ def superset(warehouse, tmp_path_factory):
     try:
         for _ in range(120):
             try:
-                if requests.get(f"{base}/health", timeout=2).ok:
+                if requests.get(f"{base}/health", timeout=10).ok:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or still loading the app
                 pass
             assert server.poll() is None, f"Superset stopped; see {config.home / 'server.log'}"
             time.sleep(1)
@@ -172,6 +172,11 @@ def _marts_value(database: str, query: str) -> float:
 @pytest.mark.parametrize("slug", DASHBOARDS)
 def test_dashboard_renders_every_chart_and_its_figures_equal_the_marts(superset, browser, warehouse, slug):
     page = _login(browser, superset, "analyst")
+    # Nothing may be fetched from elsewhere at run time. Superset's pages embed a telemetry pixel;
+    # the content security policy (bi/superset/superset_config.py) must stop it in the browser.
+    outside, blocked = [], []
+    page.on("request", lambda r: None if r.url.startswith((superset, "data:", "blob:")) else outside.append(r.url))
+    page.on("requestfailed", lambda r: blocked.append(r.url) if r.failure == "csp" else None)
     try:
         page.goto(f"{superset}/superset/dashboard/{slug}/")
         expected_charts = _charts_of(slug)
@@ -200,6 +205,8 @@ def test_dashboard_renders_every_chart_and_its_figures_equal_the_marts(superset,
             .count()
         ]
         assert not empty, f"{slug}: charts drew nothing: {empty}"
+        sent = sorted(set(outside) - set(blocked))
+        assert not sent, f"{slug}: requests left the machine: {sent[:5]}"
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{slug}.png"), full_page=True)
 
