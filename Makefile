@@ -13,7 +13,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_TARGET_PATH := $(CURDIR)/build/dbt/target
 export DBT_LOG_PATH := $(CURDIR)/build/dbt/logs
 
-.PHONY: demo test ui lint env clean pr-check
+.PHONY: demo test ui bi lint env clean pr-check
 
 env: $(SYNCED)
 
@@ -49,6 +49,12 @@ ui: $(SYNCED)
 	@mkdir -p $(DAGSTER_HOME)
 	ARP_MODE=$${ARP_MODE:-$$( [ "$${ARP_TARGET:-duckdb}" = duckdb ] && echo demo || echo production)} \
 	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000 -m orchestration.definitions
+
+# Internal dashboards: Apache Superset on http://127.0.0.1:8088 (ARP_SUPERSET_PORT) over the PostgreSQL
+# marts, read as the analyst login, in its own environment (bi/superset/.venv, created on first use).
+# Outside demo mode it needs ARP_SUPERSET_ADMIN_PASSWORD and ARP_SUPERSET_SECRET_KEY (docs/connect_bi.md).
+bi: $(SYNCED)
+	$(PY) -m orchestration.bi.superset serve
 
 # Python lint and format (settings in pyproject.toml) and the SQL lint (.sqlfluff, dbt templater).
 lint: $(SYNCED)

@@ -26,7 +26,16 @@ from pydantic_settings.sources.utils import parse_env_vars
 ENV_PREFIX = "ARP_"
 QUALITY_PREFIX = "ARP_QUALITY_"
 # Values never echoed back in an error message.
-SECRET_FIELDS = frozenset({"pg_password", "hash_key", "analyst_password", "public_reader_password"})
+SECRET_FIELDS = frozenset(
+    {
+        "pg_password",
+        "hash_key",
+        "analyst_password",
+        "public_reader_password",
+        "superset_admin_password",
+        "superset_secret_key",
+    }
+)
 
 # The environment one `settings(env)` call reads; None means os.environ (the usual case).
 _ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar("arp_settings_environ", default=None)
@@ -74,6 +83,15 @@ class ArpSettings(BaseSettings):
     analyst_password: str | None = Field(None, repr=False, description="PostgreSQL login of the analyst role.")
     public_reader_password: str | None = Field(None, repr=False, description="Login of the public_reader role.")
     public_reader_user: str = Field("public_reader", description="The login the public site and cards read with.")
+
+    # --- internal dashboards (Apache Superset, make bi) ---
+    superset_admin_password: str | None = Field(
+        None, repr=False, description="Password of Superset's admin login (demo mode has a published one)."
+    )
+    superset_secret_key: str | None = Field(
+        None, repr=False, description="Key Superset signs sessions and encrypts saved passwords with."
+    )
+    superset_port: int = Field(8088, ge=1, le=65535, description="Port Superset listens on, on 127.0.0.1.")
 
     # --- sources ---
     city: str = Field("demo", description="City profile under cities/.")

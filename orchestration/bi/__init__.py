@@ -1,0 +1,1 @@
+"""Internal dashboards: Apache Superset over the PostgreSQL marts (`make bi`)."""
