@@ -17,7 +17,7 @@ import numpy as np
 
 from orchestration.planning import simulate
 from orchestration.planning.model import CCD, plan_calls
-from orchestration.planning.scenario import Scenario
+from orchestration.planning.scenario import ProgramChange, Scenario
 
 DEFAULT_SEEDS = 5
 FORGONE_REASONS = ("outside_service_area", "outside_hours", "no_unit_available", "other")
@@ -47,6 +47,8 @@ def _figures(result: simulate.RunResult, inputs) -> dict[str, float]:
     }
     out |= {f"responded_{p}": n for p, n in responded.items()}
     out |= {f"forgone_{r}": n for r, n in forgone.items()}
+    # `other` also holds the calls no dispatchable program was eligible for (they never reach a team).
+    out["not_dispatchable"] = int(result.not_dispatchable)
     for p, staffed in result.on_duty_seconds.items():
         out[f"utilization_{p}"] = result.busy_seconds[p] / staffed if staffed else float("nan")
     return out
@@ -88,13 +90,18 @@ def plan(
     }
 
 
-def meets_target(report: dict, share: float = TARGET_ANSWERED_SHARE, median: float = TARGET_MEDIAN_MINUTES) -> bool:
-    """Answered share of the calls that reach the teams, and median response, both on the mean."""
+def answered_share(report: dict) -> float:
+    """Share of the calls that reach the teams (eligible, in the service area and hours, not taken by
+    Crisis Call Diversion) that found a free team: what more teams change."""
     f = report["figures"]
-    reached = f["responded"]["mean"] - f["responded_CCD"]["mean"] + f["forgone_no_unit_available"]["mean"]
-    reached += f["forgone_other"]["mean"]
-    answered = (f["responded"]["mean"] - f["responded_CCD"]["mean"]) / reached if reached else 1.0
-    return answered >= share and f["response_median_minutes"]["mean"] < median
+    reached = f["responded"]["mean"] - f["responded_CCD"]["mean"]
+    reached += f["forgone_no_unit_available"]["mean"] + f["forgone_other"]["mean"] - f["not_dispatchable"]["mean"]
+    return 1.0 - f["forgone_no_unit_available"]["mean"] / reached if reached else 1.0
+
+
+def meets_target(report: dict, share: float = TARGET_ANSWERED_SHARE, median: float = TARGET_MEDIAN_MINUTES) -> bool:
+    """Both on the mean across seeds: answered share at least `share`, median response under `median`."""
+    return answered_share(report) >= share and report["figures"]["response_median_minutes"]["mean"] < median
 
 
 def fewest_teams(
@@ -107,16 +114,15 @@ def fewest_teams(
 ) -> dict:
     """Fewest `program` teams per shift (the whole period) at which the scenario meets the target.
 
-    The answered share is of the calls that reach the teams (in the service area and hours): more
-    teams cannot answer a call outside them, only more hours and beats can."""
-    change = scenario.programs.get(program)
+    The answered share is of the calls that reach the teams (`answered_share`): more teams cannot
+    answer a call outside the service area or hours, only more hours and beats can."""
     for n in range(1, max_teams + 1):
         changed = scenario.model_copy(deep=True)
-        base = (
-            changed.programs.get(program) or type(change or next(iter(changed.programs.values()), None) or _empty())()
-        )
-        base = base.model_copy(update={"teams_per_shift": n, "added_teams": None})
-        changed.programs = {**changed.programs, program: base}
+        current = changed.programs.get(program) or ProgramChange()
+        changed.programs = {
+            **changed.programs,
+            program: current.model_copy(update={"teams_per_shift": n, "added_teams": None}),
+        }
         report = plan(changed, inputs, seeds)
         progress(
             f"{scenario.name}: {n} {program} teams per shift -> target {'met' if meets_target(report) else 'not met'}"
@@ -124,9 +130,3 @@ def fewest_teams(
         if meets_target(report):
             return {"program": program, "teams_per_shift": n, "report": report}
     return {"program": program, "teams_per_shift": None, "report": None}
-
-
-def _empty():
-    from orchestration.planning.scenario import ProgramChange
-
-    return ProgramChange()

@@ -30,6 +30,7 @@ class RunResult:
     response_seconds: np.ndarray  # per call responded by a team (NaN otherwise)
     busy_seconds: dict[str, float]  # program -> team-seconds committed
     on_duty_seconds: dict[str, float]  # program -> staffed team-seconds
+    not_dispatchable: int  # calls routed `other` before the loop (no dispatchable program eligible)
 
 
 class _TeamState:
@@ -164,7 +165,7 @@ def run(planned: PlannedCalls, inputs, seed: int, demand_growth: float = 1.0) ->
         t_rel.max() if n else 0, max((s.shifts[-1, 1] - origin for s in planned.teams if len(s.shifts)), default=0)
     )
     env.run(until=horizon + 1)
-    return RunResult(outcome, response, busy, on_duty)
+    return RunResult(outcome, response, busy, on_duty, int((calls.route == "other").sum()))
 
 
 def _with_growth(calls: pd.DataFrame, growth: float, rng: np.random.Generator) -> pd.DataFrame:
