@@ -87,6 +87,7 @@ def truth_figures(truth_dir: Path) -> dict[str, float]:
     responded = eligible.heart_responded.astype(bool)
     return {
         "responded": int(responded.sum()),
+        "forgone": int((~responded).sum()),
         "forgone_share": float(1 - responded.mean()),
         "response_median_minutes": float(eligible.response_minutes.median()),
     }
@@ -95,10 +96,10 @@ def truth_figures(truth_dir: Path) -> dict[str, float]:
 def marts_figures(warehouse: Path) -> dict[str, float]:
     con = duckdb.connect(str(warehouse), read_only=True)
     row = con.execute(
-        "select count(*) filter (where is_heart_responded), avg(case when is_heart_responded then 0 else 1 end), "
+        "select count(*) filter (where is_heart_responded), count(*) filter (where is_forgone), avg(case when is_heart_responded then 0 else 1 end), "
         "median(response_minutes) from marts.fct_incidents where is_eligible"
     ).fetchone()
-    return {"responded": row[0], "forgone_share": row[1], "response_median_minutes": row[2]}
+    return {"responded": row[0], "forgone": row[1], "forgone_share": row[2], "response_median_minutes": row[3]}
 
 
 def main() -> None:
@@ -130,7 +131,7 @@ def main() -> None:
     for name in ("baseline", *CHANGED):
         report = plan(load_scenario(SCENARIO_DIR / f"{name}.yml"), inputs, seeds=args.seeds)
         reports[name] = report
-        for key in ("responded", "forgone_share", "response_median_minutes"):
+        for key in ("responded", "forgone", "forgone_share", "response_median_minutes"):
             f = report["figures"][key]
             actual = known[name][key]
             rows.append(

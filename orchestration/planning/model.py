@@ -40,23 +40,28 @@ class PlannedCalls:
     teams: list[Team]
 
 
-def _in_force(frame: pd.DataFrame, day: dt.date) -> pd.DataFrame:
-    frm = frame.effective_from.map(lambda d: d is None or pd.isna(d) or d <= day)
-    to = frame.effective_to.map(lambda d: d is None or pd.isna(d) or day < d)
-    return frame[frm & to]
+def _open(value) -> bool:
+    return value is None or pd.isna(value)
 
 
-def hours_on(seed_hours: pd.DataFrame, program: str, day: dt.date, scenario: Scenario | None = None):
-    """(start_hour, end_hour) of the program on local date `day`, or None when it is closed."""
+def hours_by_date(seed_hours: pd.DataFrame, program: str, days: list[dt.date], scenario: Scenario | None = None):
+    """Local date -> (start_hour, end_hour) of the program, or None when it is closed that day."""
     change = scenario.programs.get(program) if scenario else None
     by_day = change.hours_by_day() if change else None
     if by_day is not None:
-        return by_day[DAYS[day.weekday()]]
-    rows = _in_force(seed_hours[seed_hours.program == program], day)
-    rows = rows[rows.day_of_week == DAYS[day.weekday()]]
-    if rows.empty:
-        return None
-    return int(rows.start_hour.iloc[0]), int(rows.end_hour.iloc[0])
+        return {day: by_day[DAYS[day.weekday()]] for day in days}
+    rows = [
+        (DAYS.index(r.day_of_week), r.effective_from, r.effective_to, (int(r.start_hour), int(r.end_hour)))
+        for r in seed_hours[seed_hours.program == program].itertuples()
+    ]
+    out = {}
+    for day in days:
+        dow = day.weekday()
+        out[day] = next(
+            (span for d, frm, to, span in rows if d == dow and (_open(frm) or frm <= day) and (_open(to) or day < to)),
+            None,
+        )
+    return out
 
 
 def _utc(day: dt.date, hour: int, tz: ZoneInfo) -> int:
@@ -69,41 +74,41 @@ def _days(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days)]
 
 
-def teams_on(roster: pd.DataFrame, program: str, day: dt.date) -> int:
+def teams_by_date(roster: pd.DataFrame, program: str, days: list[dt.date]) -> list[int]:
+    """In-service units of the program on each local date (in_service_to is the last day in service)."""
     units = roster[roster.program == program]
-    frm = units.in_service_from.map(lambda d: d is None or pd.isna(d) or d <= day)
-    to = units.in_service_to.map(lambda d: d is None or pd.isna(d) or day <= d)
-    return int((frm & to).sum())
+    spans = list(zip(units.in_service_from, units.in_service_to))
+    return [sum(1 for frm, to in spans if (_open(frm) or frm <= day) and (_open(to) or day <= to)) for day in days]
 
 
 def scheduled_team_hours(
     seed_hours: pd.DataFrame, roster: pd.DataFrame, start: dt.date, end: dt.date, tz: str
 ) -> float:
     """Team-hours the roster was scheduled for over the period (what the status history is held to)."""
-    zone, total = ZoneInfo(tz), 0.0
+    zone, total, days = ZoneInfo(tz), 0.0, _days(start, end)
     for program in roster.program.unique():
-        for day in _days(start, end):
-            hours = hours_on(seed_hours, program, day)
-            if hours:
-                span = (_utc(day, hours[1], zone) - _utc(day, hours[0], zone)) / 3600.0
-                total += span * teams_on(roster, program, day)
+        spans = hours_by_date(seed_hours, program, days)
+        for day, n in zip(days, teams_by_date(roster, program, days)):
+            if spans[day] and n:
+                total += n * (_utc(day, spans[day][1], zone) - _utc(day, spans[day][0], zone)) / 3600.0
     return total
 
 
 def build_teams(inputs, scenario: Scenario) -> list[Team]:
     zone, teams = ZoneInfo(inputs.timezone), []
     hours = inputs.seeds["program_operating_hours"]
+    days = _days(inputs.start, inputs.end)
     for program in inputs.dispatchable:
         change = scenario.programs.get(program)
-        days = _days(inputs.start, inputs.end)
-        counts = [teams_on(inputs.roster, program, day) for day in days]
+        counts = teams_by_date(inputs.roster, program, days)
         if change and change.teams_per_shift is not None:
             counts = [change.teams_per_shift] * len(days)
         elif change and change.added_teams:
             counts = [c + change.added_teams for c in counts]
+        spans = hours_by_date(hours, program, days, scenario)
         windows = []
         for day, n in zip(days, counts):
-            span = hours_on(hours, program, day, scenario)
+            span = spans[day]
             windows.append((n, None if span is None else (_utc(day, span[0], zone), _utc(day, span[1], zone))))
         for k in range(max(counts, default=0)):
             shifts = [w for n, w in windows if w is not None and n > k]
@@ -141,9 +146,12 @@ def _serves(inputs, scenario: Scenario, program: str) -> np.ndarray:
 def _operates(inputs, scenario: Scenario, program: str) -> np.ndarray:
     calls = inputs.calls
     hours = inputs.seeds["program_operating_hours"]
-    spans = {day: hours_on(hours, program, day, scenario) for day in _days(inputs.start, inputs.end)}
-    start = calls.date.map(lambda d: spans[d][0] if spans.get(d) else 99).to_numpy()
-    end = calls.date.map(lambda d: spans[d][1] if spans.get(d) else -1).to_numpy()
+    spans = hours_by_date(hours, program, _days(inputs.start, inputs.end), scenario)
+    dates = pd.Series(list(spans))
+    start = dates.map(lambda d: spans[d][0] if spans[d] else 99)
+    end = dates.map(lambda d: spans[d][1] if spans[d] else -1)
+    position = pd.Index(dates).get_indexer(calls.date)
+    start, end = start.to_numpy()[position], end.to_numpy()[position]
     hour = calls.created_hour.to_numpy()
     return (hour >= start) & (hour < end)
 
