@@ -68,7 +68,7 @@ class PlanningInputs:
     seeds: dict[str, pd.DataFrame]  # program_operating_hours, program_service_beats, call_type_eligibility
     dispatchable: tuple[str, ...]
     police_free_programs: tuple[str, ...]
-    unstaffed_share: float  # of scheduled team-hours with the team off duty (status history)
+    unstaffed_share: float  # of scheduled team shifts never staffed (status history)
     break_minutes: float  # median out-of-service spell
     outreach_per_free_hour: float  # CRT self-initiated incidents per free team hour
     outreach_busy: np.ndarray  # their dispatch to clear, seconds
@@ -132,18 +132,23 @@ def _timings(calls: pd.DataFrame) -> Timings:
     return Timings(frame, busy[busy > 0] if len(busy) else np.array([600.0]))
 
 
-def _status_figures(status: pd.DataFrame, roster: pd.DataFrame, hours_scheduled: float) -> tuple[float, float, float]:
-    """Unstaffed share of scheduled hours, median break minutes, CRT free hours, from the status history."""
+def _status_figures(
+    status: pd.DataFrame, roster: pd.DataFrame, shifts_scheduled: int, tz: str
+) -> tuple[float, float, float]:
+    """Unstaffed share of scheduled shifts, median break minutes and CRT free hours, from the status
+    history. A staffed shift starts with the team AVAILABLE, so a scheduled shift without an AVAILABLE
+    change on its local date was not staffed."""
     if status.empty:
         return 0.0, 30.0, float("nan")
     status = status.assign(t=_epoch(status.changed_at)).sort_values(["unit_id", "t"], kind="stable")
     status["until"] = status.groupby("unit_id").t.shift(-1)
+    local_date = pd.to_datetime(status.t, unit="s").dt.tz_localize("UTC").dt.tz_convert(tz).dt.date
+    available = status.status == "AVAILABLE"
+    staffed = len(set(zip(status.unit_id[available], local_date[available])))
+    unstaffed = max(0.0, 1.0 - staffed / shifts_scheduled) if shifts_scheduled > 0 else 0.0
     status = status.dropna(subset=["until"])
     status["hours"] = (status.until - status.t) / 3600.0
-    program = dict(zip(roster.unit_id, roster.program))
-    status["program"] = status.unit_id.map(program)
-    on_duty = status[status.status != "OFF_DUTY"].hours.sum()
-    unstaffed = max(0.0, 1.0 - on_duty / hours_scheduled) if hours_scheduled > 0 else 0.0
+    status["program"] = status.unit_id.map(dict(zip(roster.unit_id, roster.program)))
     breaks = status[status.status == "OUT_OF_SERVICE"].hours * 60.0
     free_crt = status[(status.status == "AVAILABLE") & (status.program == "CRT")].hours.sum()
     return unstaffed, float(breaks.median()) if len(breaks) else 30.0, float(free_crt)
@@ -180,10 +185,10 @@ def read_inputs(dest: Destination, seeds: Path | None = None) -> PlanningInputs:
         for name in ("program_operating_hours", "program_service_beats", "call_type_eligibility")
     }
     # Imported here: the model module needs the seed frames above, not the other way round.
-    from orchestration.planning.model import scheduled_team_hours
+    from orchestration.planning.model import scheduled_shifts
 
-    scheduled = scheduled_team_hours(seed_frames["program_operating_hours"], roster, start, end, rules.city_timezone)
-    unstaffed, break_minutes, free_crt_hours = _status_figures(status, roster, scheduled)
+    scheduled = scheduled_shifts(seed_frames["program_operating_hours"], roster, start, end)
+    unstaffed, break_minutes, free_crt_hours = _status_figures(status, roster, scheduled, rules.city_timezone)
 
     outreach = other[(other.origin == "self_initiated") & (other.heart_program == "CRT")]
     outreach_busy = (_epoch(outreach.last_heart_cleared_at) - _epoch(outreach.first_heart_dispatched_at)).astype(float)

@@ -81,16 +81,12 @@ def teams_by_date(roster: pd.DataFrame, program: str, days: list[dt.date]) -> li
     return [sum(1 for frm, to in spans if (_open(frm) or frm <= day) and (_open(to) or day <= to)) for day in days]
 
 
-def scheduled_team_hours(
-    seed_hours: pd.DataFrame, roster: pd.DataFrame, start: dt.date, end: dt.date, tz: str
-) -> float:
-    """Team-hours the roster was scheduled for over the period (what the status history is held to)."""
-    zone, total, days = ZoneInfo(tz), 0.0, _days(start, end)
+def scheduled_shifts(seed_hours: pd.DataFrame, roster: pd.DataFrame, start: dt.date, end: dt.date) -> int:
+    """Team shifts the roster was scheduled for over the period (what the status history is held to)."""
+    days, total = _days(start, end), 0
     for program in roster.program.unique():
         spans = hours_by_date(seed_hours, program, days)
-        for day, n in zip(days, teams_by_date(roster, program, days)):
-            if spans[day] and n:
-                total += n * (_utc(day, spans[day][1], zone) - _utc(day, spans[day][0], zone)) / 3600.0
+        total += sum(n for day, n in zip(days, teams_by_date(roster, program, days)) if spans[day])
     return total
 
 
