@@ -125,7 +125,9 @@ def fewest_teams(
         }
         report = plan(changed, inputs, seeds)
         progress(
-            f"{scenario.name}: {n} {program} teams per shift -> target {'met' if meets_target(report) else 'not met'}"
+            f"{scenario.name}: {n} {program} teams per shift: {answered_share(report):.1%} found a free team, "
+            f"median response {report['figures']['response_median_minutes']['mean']:.1f} min -> target "
+            f"{'met' if meets_target(report) else 'not met'}"
         )
         if meets_target(report):
             return {"program": program, "teams_per_shift": n, "report": report}

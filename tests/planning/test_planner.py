@@ -13,8 +13,8 @@ import pytest
 
 from orchestration.planning.assets import PlanningResource, scenario_results
 from orchestration.planning.inputs import read_inputs
-from orchestration.planning.report import plan
-from orchestration.planning.scenario import SCENARIO_DIR, load_scenario
+from orchestration.planning.report import answered_share, fewest_teams, meets_target, plan
+from orchestration.planning.scenario import SCENARIO_DIR, ProgramChange, load_scenario
 from orchestration.warehouse.destination import Destination
 from simulator import GeneratorConfig, generate
 from simulator.service_model import ServiceModel
@@ -117,3 +117,15 @@ def test_the_asset_writes_every_scenario(warehouse, tmp_path):
     with duckdb.connect(str(copy), read_only=True) as con:
         table = con.execute("select scenario, figure, mean_value from planning.planning_scenario_results").df()
     assert len(table) == len(rows) and set(table.scenario) == {"baseline", "longer-hours"}
+
+
+def test_fewest_teams_is_the_first_count_meeting_the_target(inputs):
+    scenario = load_scenario(SCENARIO_DIR / "baseline.yml")
+    answer = fewest_teams(scenario, inputs, "CRT", seeds=2)
+    n = answer["teams_per_shift"]
+    assert n is not None and meets_target(answer["report"])
+    assert answered_share(answer["report"]) >= 0.9
+    if n > 1:
+        fewer = scenario.model_copy(deep=True)
+        fewer.programs = {"CRT": ProgramChange(teams_per_shift=n - 1)}
+        assert not meets_target(plan(fewer, inputs, seeds=2))
