@@ -201,6 +201,8 @@ def read_inputs(dest: Destination, seeds: Path | None = None) -> PlanningInputs:
             "busy": _epoch(corequests.last_heart_cleared_at) - _epoch(corequests.first_heart_dispatched_at),
         }
     ).dropna()
+    # A request whose clear is not after its dispatch has invalid times (a CAD defect): its load is unknown.
+    other_work = other_work[other_work.busy > 0]
 
     eligible = calls[calls.is_eligible]
     team_responded = eligible.heart_program.isin(list(PROGRAM_OF_UNIT_TYPE))
