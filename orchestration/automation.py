@@ -5,7 +5,8 @@
   assets and the operational models and marts downstream of them, with their checks. The public
   side (suppression candidates and decisions, the public tables, the site and cards, the linkage
   report) is left to `publication`, so a new call is not held up by work the public sees at most
-  hourly; the learning register's estimates (group `learning`) are left to `full_pipeline`.
+  hourly; the learning register's estimates (group `learning`) and the scenario plans (group
+  `planning`) are left to `full_pipeline`.
   It never starts a second run while one is going;
   the next tick catches up with everything that changed meanwhile. A run whose process died is
   marked failed first (orchestration/run_liveness.py), so it never blocks the sensor.
@@ -61,8 +62,9 @@ ingest_job = dg.define_asset_job(
 # What the public sees, and the linkage report: refreshed by `publication`, not on every new call.
 PUBLICATION_GROUPS = ("dbt_public_candidates", "suppression", "dbt_public_marts", "publish", "linkage")
 publication_selection = dg.AssetSelection.groups(*PUBLICATION_GROUPS)
-# Built only by `full_pipeline`: the learning register's estimates need whole weeks, not each call.
-FULL_PIPELINE_ONLY_GROUPS = ("learning",)
+# Built only by `full_pipeline`: the learning register's estimates need whole weeks, not each call,
+# and a scenario plan replays the whole observed period.
+FULL_PIPELINE_ONLY_GROUPS = ("learning", "planning")
 full_pipeline_only_selection = dg.AssetSelection.groups(*FULL_PIPELINE_ONLY_GROUPS)
 
 cad_incremental_job = dg.define_asset_job(

@@ -20,6 +20,7 @@ from orchestration.console import PROGRESS_LOGGER, progress_logger
 from orchestration.ingest import defs as ingest
 from orchestration.learning import defs as learning
 from orchestration.linkage import defs as linkage
+from orchestration.planning import defs as planning
 from orchestration.privacy.hash_key import require_hash_key
 from orchestration.public_tables import defs as public
 from orchestration.publishing import defs as publish
@@ -53,5 +54,6 @@ def _definitions(settings: tuple[tuple[str, str], ...]) -> dg.Definitions:
         publish.defs(),
         linkage.defs(),
         learning.defs(),
+        planning.defs(),
         automation.definitions(),
     )

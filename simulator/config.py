@@ -11,10 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from orchestration.paths import PROJECT_ROOT
 
 from .planted import PlantedEffect
+
+if TYPE_CHECKING:
+    from .service_model import ServiceModel
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,8 @@ class GeneratorConfig:
     by default two SQLite files under `out_dir/sources/`. Truth files go to `out_dir/truth/`.
     `planted_effects` plants known effects (`planted.PlantedEffect`: follow-ups x1.2 from a date) so an
     evaluation of a change can be checked against the truth; none by default.
+    `service_model` (`service_model.ServiceModel`) changes operating hours and team counts for the
+    whole period, the call stream staying the same; None keeps the seeds' hours and the tier's teams.
     """
 
     tier: str = "demo"
@@ -76,6 +82,7 @@ class GeneratorConfig:
     cad_url: str | None = None
     cms_url: str | None = None
     planted_effects: tuple[PlantedEffect, ...] = ()
+    service_model: ServiceModel | None = None
 
     def __post_init__(self) -> None:
         if self.tier not in TIERS:
@@ -97,7 +104,8 @@ class GeneratorConfig:
 
     @property
     def tier_spec(self) -> Tier:
-        return TIERS[self.tier]
+        tier = TIERS[self.tier]
+        return self.service_model.apply_to_tier(tier) if self.service_model is not None else tier
 
     @property
     def sources_dir(self) -> Path:

@@ -33,6 +33,8 @@ def generate(cfg: GeneratorConfig, progress: bool = True) -> GenerationResult:
     t0 = time.perf_counter()
     stages: dict[str, float] = {}
     rules = load_rules()
+    if cfg.service_model is not None:
+        rules = cfg.service_model.apply_to_rules(rules)
     cfg.sources_dir.mkdir(parents=True, exist_ok=True)
     cfg.truth_dir.mkdir(parents=True, exist_ok=True)
 
