@@ -2,8 +2,8 @@
 
 Three tiers, least privilege:
 * `data_team`     - owns and reads everything (the pipeline's own login is made a member);
-* `analyst`       - reads `staging`, `intermediate`, `marts`, `public_candidates`, `suppression` and
-                    `public_marts`; nothing in `raw_*`;
+* `analyst`       - reads `staging`, `intermediate`, `marts`, `public_candidates`, `suppression`,
+                    `public_marts` and `planning`; nothing in `raw_*`;
 * `public_reader` - reads `public_marts` only (what BI-public dashboards and the publisher use).
 
 `python -m orchestration.access setup` is idempotent: run it once per database before the first
@@ -34,6 +34,7 @@ WAREHOUSE_SCHEMAS = (
     "public_candidates",
     "suppression",
     "public_marts",
+    "planning",
 )
 # Which tier reads which schema; data_team reads all of them.
 SCHEMA_READERS: dict[str, tuple[str, ...]] = {
@@ -46,6 +47,8 @@ SCHEMA_READERS: dict[str, tuple[str, ...]] = {
     "public_candidates": ("analyst",),
     "suppression": ("analyst",),
     "public_marts": ("analyst", "public_reader"),
+    # the expansion planner's scenario results (internal dashboards read them)
+    "planning": ("analyst",),
 }
 # role -> the settings field holding its password (ARP_ANALYST_PASSWORD, ARP_PUBLIC_READER_PASSWORD)
 LOGIN_ROLES = {"analyst": "analyst_password", "public_reader": "public_reader_password"}

@@ -6,19 +6,32 @@ import psycopg2
 import pytest
 
 from orchestration.access import SCHEMA_READERS, WAREHOUSE_SCHEMAS, setup_access
+from orchestration.planning.outputs import write_table
 from orchestration.warehouse.destination import Destination
 
 pytestmark = pytest.mark.postgres
 
 # What each tier may read; everything else must be denied.
 ALLOWED = {
-    "analyst": {"staging", "intermediate", "marts", "public_candidates", "suppression", "public_marts"},
+    "analyst": {"staging", "intermediate", "marts", "public_candidates", "suppression", "public_marts", "planning"},
     "public_reader": {"public_marts"},
 }
 
 
 @pytest.fixture(scope="module")
 def pg_with_tiers(postgres_public_tables):
+    # The planner's scenario table is written by full_pipeline only; one planned figure puts it here.
+    write_table(
+        [
+            {
+                "scenario": "baseline",
+                "figures": {"responded": {"mean": 1.0, "low": 1.0, "high": 1.0}},
+                "seeds": 1,
+                "period": ["2024-09-01", "2024-11-09"],
+            }
+        ],
+        postgres_public_tables,
+    )
     setup_access(postgres_public_tables)
     return postgres_public_tables
 
