@@ -37,13 +37,23 @@ class PlanningResource(WarehouseResource):
 )
 def scenario_results(context: dg.AssetExecutionContext, planning: PlanningResource) -> dg.MaterializeResult:
     # Imported when the asset runs: SimPy and pandas stay out of loading the definitions.
-    from orchestration.planning.inputs import read_inputs
+    from orchestration.planning.inputs import NothingToPlanWith, read_inputs
     from orchestration.planning.outputs import write_files, write_table
     from orchestration.planning.report import plan
     from orchestration.planning.scenario import SCENARIO_DIR, load_scenario, scenario_files
 
     dest = planning.destination()
-    inputs = read_inputs(dest)
+    try:
+        inputs = read_inputs(dest)
+    except NothingToPlanWith as exc:
+        # Written down, not left blank: the folder says why there is no plan.
+        reason = f"not available: {exc}"
+        planning.folder().mkdir(parents=True, exist_ok=True)
+        (planning.folder() / "not_available.txt").write_text(reason + "\n")
+        context.log.warning(f"no scenario planned: {reason}")
+        return dg.MaterializeResult(
+            metadata={"folder": dg.MetadataValue.path(str(planning.folder())), "not_available": reason}
+        )
     reports = []
     for path in scenario_files(Path(planning.scenario_dir or SCENARIO_DIR)):
         reports.append(plan(load_scenario(path), inputs, seeds=planning.seeds, progress=context.log.info))

@@ -48,6 +48,11 @@ STATUS_SQL = "select unit_id, status, changed_at from staging.stg_cad__unit_stat
 PROGRAM_OF_UNIT_TYPE = {"CRT": "CRT", "CORESPONSE": "CORESPONSE"}
 
 
+class NothingToPlanWith(ValueError):
+    """The warehouse holds no program to learn from (e.g. a city whose data is CAD only): planning
+    is not available there, which is a fact to report, not a failure of the run."""
+
+
 @dataclass
 class Timings:
     """Observed HEART responses, seconds: call to dispatch, dispatch to on scene, dispatch to clear."""
@@ -126,7 +131,7 @@ def _timings(calls: pd.DataFrame) -> Timings:
     )
     frame = frame[(frame.delay >= 0) & (frame.busy > 0)].dropna().reset_index(drop=True)
     if frame.empty:
-        raise ValueError("marts.fct_incidents: no HEART team response with valid times to learn timings from")
+        raise NothingToPlanWith("marts.fct_incidents: no HEART team response with valid times to learn timings from")
     cancelled = calls[calls.is_eligible & calls.is_forgone_with_unit]
     busy = (cancelled.cleared_t - cancelled.dispatched_t).dropna().to_numpy()
     return Timings(frame, busy[busy > 0] if len(busy) else np.array([600.0]))
@@ -163,7 +168,7 @@ def read_inputs(dest: Destination, seeds: Path | None = None) -> PlanningInputs:
         roster = _frame(con, UNITS_SQL)
         status = _frame(con, STATUS_SQL)
     if calls.empty:
-        raise ValueError("marts.fct_incidents has no calls from the public to plan with")
+        raise NothingToPlanWith("marts.fct_incidents has no calls from the public to plan with")
     for col in ("is_eligible", "is_eligible_crt", "is_eligible_coresponse", "is_eligible_ccd", "is_heart_responded"):
         calls[col] = calls[col].fillna(False).astype(bool)
     calls["beat"] = calls.beat.astype(object)
