@@ -2,7 +2,8 @@
 
 * `cad_source_sensor` polls the CAD source (a cheap count + max(updated_at) per table, or the
   export file's size and mtime) and, when it changed, starts `cad_incremental`: the raw_cad
-  assets and the operational models and marts downstream of them, with their checks. The public
+  assets with their checks, and the operational models and marts downstream of them without their
+  dbt tests (those run hourly in `publication`, before the public tables read the marts). The public
   side (suppression candidates and decisions, the public tables, the site and cards, the linkage
   report) is left to `publication`, so a new call is not held up by work the public sees at most
   hourly; the learning register's estimates (group `learning`) and the scenario plans (group
@@ -67,20 +68,33 @@ publication_selection = dg.AssetSelection.groups(*PUBLICATION_GROUPS)
 FULL_PIPELINE_ONLY_GROUPS = ("learning", "planning")
 full_pipeline_only_selection = dg.AssetSelection.groups(*FULL_PIPELINE_ONLY_GROUPS)
 
+def _checks_only(selection: dg.AssetSelection) -> dg.AssetSelection:
+    """The checks of `selection`'s assets, without the assets."""
+    return selection - selection.without_checks()
+
+
+# The operational models and marts a new CAD row reaches.
+operational_selection = (
+    dg.AssetSelection.groups("raw_cad").downstream() - publication_selection - full_pipeline_only_selection
+)
+# A new call waits for the raw data's own checks (the Great Expectations suites and the source tests
+# that block bad rows from the models), not for the dbt tests of every model on its way: those run
+# hourly with `publication`, before anything public is built from the marts, and in the daily run.
 cad_incremental_job = dg.define_asset_job(
     "cad_incremental",
-    selection=dg.AssetSelection.groups("raw_cad").downstream() - publication_selection - full_pipeline_only_selection,
-    description="New or updated CAD rows: load raw_cad and rebuild the operational models and marts "
-    "that depend on it, with their checks (the public outputs wait for `publication`).",
+    selection=operational_selection.without_checks() | dg.AssetSelection.groups("raw_cad"),
+    description="New or updated CAD rows: load raw_cad, check it, and rebuild the operational models and "
+    "marts that depend on it (their tests run with `publication`; the public outputs wait for it too).",
     # Latency matters here: one process instead of one per step saves a Python start-up
     # (seconds on a busy machine), and steps share the single DuckDB writer anyway.
     executor_def=dg.in_process_executor,
 )
 publication_job = dg.define_asset_job(
     "publication",
-    selection=publication_selection,
-    description="The public side from the current marts: suppression candidates and decisions, the public "
-    "tables behind their blocking checks, the site and data cards, the linkage report.",
+    selection=publication_selection | _checks_only(operational_selection - dg.AssetSelection.groups("raw_cad")),
+    description="The public side from the current marts: first the tests of the operational models and "
+    "marts, then suppression candidates and decisions, the public tables behind their blocking checks, "
+    "the site and data cards, the linkage report.",
 )
 full_pipeline_job = dg.define_asset_job(
     "full_pipeline",

@@ -144,6 +144,14 @@ def test_the_cad_path_stops_at_the_operational_marts_and_publication_takes_the_r
     assert downstream <= cad_path | published | full_only and not cad_path & published
     schedule = build_publication_schedule()
     assert schedule.job_name == "publication" and schedule.cron_schedule == "0 * * * *"
+    # A new call waits for the raw data's checks only; every other check on its path runs hourly,
+    # in the run that builds the public tables from those marts.
+    cad_checks = cad_incremental_job.selection.resolve_checks(graph)
+    path_checks = dg.AssetSelection.assets(*cad_path).resolve_checks(graph)
+    raw_checks = {c for c in path_checks if c.asset_key.path[0] == "raw_cad"}
+    assert raw_checks and cad_checks == raw_checks
+    assert path_checks - raw_checks <= publication_job.selection.resolve_checks(graph)
+    assert dg.AssetKey(["marts", "fct_incidents"]) in {c.asset_key for c in path_checks - raw_checks}
 
 
 def test_sensor_and_schedule_take_their_settings_when_built(monkeypatch):
