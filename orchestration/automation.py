@@ -68,6 +68,7 @@ publication_selection = dg.AssetSelection.groups(*PUBLICATION_GROUPS)
 FULL_PIPELINE_ONLY_GROUPS = ("learning", "planning")
 full_pipeline_only_selection = dg.AssetSelection.groups(*FULL_PIPELINE_ONLY_GROUPS)
 
+
 def _checks_only(selection: dg.AssetSelection) -> dg.AssetSelection:
     """The checks of `selection`'s assets, without the assets."""
     return selection - selection.without_checks()

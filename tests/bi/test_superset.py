@@ -32,6 +32,10 @@ from orchestration.bi.superset import (
     prepare,
     server_command,
 )
+from orchestration.planning.inputs import read_inputs
+from orchestration.planning.outputs import write_table
+from orchestration.planning.report import plan
+from orchestration.planning.scenario import SCENARIO_DIR, load_scenario
 from orchestration.settings import settings
 from orchestration.warehouse.destination import Destination
 
@@ -41,6 +45,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ASSETS = SUPERSET_DIR / "assets"
 SCREENSHOTS = PROJECT_ROOT / "build" / "bi" / "screenshots"
 DASHBOARDS = ("operations", "expansion", "impact", "learning")
+SCENARIOS = ("baseline", "two-more-teams")
 
 # Three figures per dashboard (big-number charts, by title), each with the SQL that computes it from
 # the marts themselves, not through bi/views.
@@ -79,9 +84,13 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def warehouse(postgres_default) -> str:
-    """The tiny PostgreSQL warehouse with its access tiers granted (analyst reads the marts)."""
+    """The tiny PostgreSQL warehouse with its access tiers granted (analyst reads the marts), and the
+    expansion planner's scenario table as the daily run leaves it (the Expansion dashboard reads it)."""
     name = postgres_default.warehouse.pg_database
-    setup_access(Destination.postgres(database=name, pg_host=PG_HOST, pg_port=PG_PORT, pg_user=PG_USER, pg_password=""))
+    dest = Destination.postgres(database=name, pg_host=PG_HOST, pg_port=PG_PORT, pg_user=PG_USER, pg_password="")
+    inputs = read_inputs(dest)
+    write_table([plan(load_scenario(SCENARIO_DIR / f"{s}.yml"), inputs, seeds=2) for s in SCENARIOS], dest)
+    setup_access(dest)
     return name
 
 
