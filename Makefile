@@ -41,7 +41,7 @@ test: $(SYNCED)
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m orchestration.contract check
 	@command -v chromium >/dev/null 2>&1 || test -x "$${ARP_CHROMIUM:-/nonexistent}" || echo -e "\n*** NO BROWSER FOUND: tests/publish needs Debian's chromium (apt-get install -y chromium), Playwright's own (.venv/bin/playwright install chromium) or ARP_CHROMIUM=<path>; its browser tests are SKIPPED here and FAIL under CI=true ***\n" >&2
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The embedded DuckDB holds the synthetic city, so it runs in demo mode (the published demo hash
 # key); PostgreSQL is production unless ARP_MODE=demo is set (docs/privacy.md).

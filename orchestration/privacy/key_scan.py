@@ -50,6 +50,12 @@ def _file_holds(path: Path, needle: bytes) -> bool:
     return False
 
 
+def files_under(root: Path) -> list[Path]:
+    """Every file below `root`, sorted. os.walk, not rglob: a running job may remove a folder while it
+    is walked, and os.walk passes over it where rglob stops with an error."""
+    return sorted(Path(folder) / name for folder, _, names in os.walk(root) for name in names)
+
+
 def scan_for_key(roots: list[Path], key: str) -> tuple[list[KeyFinding], int]:
     """Files under `roots` that hold the key, and the number of files scanned."""
     if len(key) < 8:
@@ -58,7 +64,7 @@ def scan_for_key(roots: list[Path], key: str) -> tuple[list[KeyFinding], int]:
     for root in roots:
         if not root.exists():
             continue
-        paths = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        paths = [root] if root.is_file() else files_under(root)
         for path in paths:
             scanned += 1
             for form, needle in _forms(key).items():

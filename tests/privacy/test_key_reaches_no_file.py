@@ -34,6 +34,7 @@ from transform.dbt_runner import (
     run_dbt,
 )
 
+from orchestration.privacy.key_scan import files_under
 from orchestration.transform.project import dbt_executable, dbt_project
 
 HASHING_MODELS = ["base_cad__calls", "base_cms__people", "base_cms__staff"]
@@ -44,9 +45,13 @@ def files_holding(roots: list[Path], key: str) -> tuple[list[Path], int]:
     """Every file under `roots` whose bytes contain the key, and the number of files read."""
     needle, holding, read = key.encode(), [], 0
     for root in roots:
-        for path in sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []:
+        for path in files_under(root) if root.exists() else []:
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:  # removed meanwhile by a run of another test worker
+                continue
             read += 1
-            if needle in path.read_bytes():
+            if needle in data:
                 holding.append(path)
     return holding, read
 
