@@ -149,6 +149,8 @@ _throwaway_pg: pg_server.ThrowawayServer | None = None
 def pytest_configure(config):
     """PostgreSQL for the suite: the server at ARP_PG_HOST:ARP_PG_PORT, else a throwaway one there."""
     global _throwaway_pg
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # under make test's workers, the controller started it (before any worker) and stops it
     _throwaway_pg = pg_server.ensure_server(Path(__file__).resolve().parents[1] / "build")
     if _throwaway_pg is not None:
         print(
