@@ -15,6 +15,10 @@ export DBT_LOG_PATH := $(CURDIR)/build/dbt/logs
 
 .PHONY: demo test ui bi lint env clean pr-check
 
+# make test runs the suite on this many pytest-xdist workers (one test file per worker at a time,
+# so a file's module fixtures are built once); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
+
 env: $(SYNCED)
 
 $(SYNCED): uv.lock pyproject.toml
