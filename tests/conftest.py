@@ -162,3 +162,27 @@ def pytest_configure(config):
 def pytest_unconfigure(config):
     if _throwaway_pg is not None:
         _throwaway_pg.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium per test process, shared by every browser test: Playwright's sync API
+    cannot start a second instance while one is open in the same process."""
+    from publish.conftest import CHROMIUM_ARGS, chromium_path
+
+    path = chromium_path()
+    if path is None:
+        message = (
+            "NO BROWSER FOUND: the public-output browser tests need Debian's chromium at /usr/bin/chromium "
+            "(apt-get install -y chromium; .ci/run installs it), Playwright's own (`.venv/bin/playwright install "
+            "chromium`) or ARP_CHROMIUM=<path>"
+        )
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -19,7 +19,6 @@ import psycopg2
 import pytest
 import requests
 import yaml
-from publish.conftest import CHROMIUM_ARGS, chromium_path
 from transform.dbt_runner import PG_HOST, PG_PORT, PG_USER
 
 from orchestration.access import setup_access
@@ -124,19 +123,6 @@ def superset(warehouse, tmp_path_factory):
         server.terminate()
         server.wait(timeout=30)
         log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path = chromium_path()
-    if path is None:
-        pytest.fail("no Chromium for the Superset dashboards (apt-get install -y chromium, or ARP_CHROMIUM)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _login(browser, base: str, username: str):

@@ -179,20 +179,11 @@ def test_hours_of_day_agree_with_the_files_own_hour_column(city_build):
     assert metric.astype(int).to_dict() == file_hours.sort_index().to_dict()
 
 
-def test_the_dashboard_says_what_a_metric_needs_instead_of_a_zero(city_build):
+def test_the_dashboard_says_what_a_metric_needs_instead_of_a_zero(city_build, browser):
     """The dashboard's tables fill in on the page: a metric the city cannot compute prints its
     "not available: needs ..." in every cell, never 0 (a count with no row) or n/a."""
-    from playwright.sync_api import sync_playwright
-
     from tests.publish.browser import open_page
-    from tests.publish.conftest import CHROMIUM_ARGS, chromium_path
 
-    path = chromium_path()
-    if path is None:
-        message = "no chromium: apt-get install -y chromium (.ci/run installs it) or ARP_CHROMIUM=<path>"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(message)
-        pytest.skip(message)
     catalog = _query(
         city_build,
         "select metric_id, unavailable_reason from public_marts.pub_metric_catalog "
@@ -200,18 +191,15 @@ def test_the_dashboard_says_what_a_metric_needs_instead_of_a_zero(city_build):
     )
     needs = dict(zip(catalog.metric_id, catalog.unavailable_reason))
     assert "heart_incidents" in needs
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        opened = open_page(browser, city_build["build"] / "site" / "index.html")
-        try:
-            opened.click_tab("volume")
-            cells = opened.page.eval_on_selector_all(
-                "#panel-volume span.num[data-src='mv']",
-                "els => els.map(e => [e.dataset.key, e.dataset.state, e.textContent])",
-            )
-        finally:
-            opened.close()
-            browser.close()
+    opened = open_page(browser, city_build["build"] / "site" / "index.html")
+    try:
+        opened.click_tab("volume")
+        cells = opened.page.eval_on_selector_all(
+            "#panel-volume span.num[data-src='mv']",
+            "els => els.map(e => [e.dataset.key, e.dataset.state, e.textContent])",
+        )
+    finally:
+        opened.close()
     blocked = [(key, state, text) for key, state, text in cells if key.split("|")[0] in needs]
     assert blocked, "the Call volume tab shows no cell of a metric Burlington cannot compute"
     wrong = [

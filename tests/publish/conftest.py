@@ -53,26 +53,6 @@ def _playwright_chromium() -> str | None:
     return path if path and Path(path).exists() else None
 
 
-@pytest.fixture(scope="session")
-def browser():
-    path = chromium_path()
-    if path is None:
-        message = (
-            "NO BROWSER FOUND: the public-output browser tests need Debian's chromium at /usr/bin/chromium "
-            "(apt-get install -y chromium; .ci/run installs it), Playwright's own (`.venv/bin/playwright install "
-            "chromium`) or ARP_CHROMIUM=<path>"
-        )
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 @dataclass
 class Published:
     warehouse: Path

@@ -1,9 +1,12 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='call_id', pre_hook="{{ set_hash_key() }}", post_hook="{{ record_hash_key() }}") }}
 -- Every raw CAD call row with the caller's phone replaced by a keyed hash, and the first rule it
 -- fails (null = staged). The phone number itself never leaves raw.
 -- Incremental (macros/incremental.sql): every call of an incident whose calls or incident row
 -- changed is judged again (a duplicate call is one of the same incident; an orphan is one whose
 -- incident is not staged). All of them when the hash key changed.
+{{ config(
+    materialized='incremental', incremental_strategy='delete+insert', unique_key='call_id',
+    pre_hook="{{ set_hash_key() }}", post_hook="{{ record_hash_key() }}",
+) }}
 with
 
 {% if is_incremental() -%}
