@@ -41,7 +41,7 @@ def blocking_violations(axe: Axe, page) -> list[str]:
                 continue
             nodes = v["nodes"]
             if kind == "undecided" and v["id"] == "color-contrast":
-                nodes = [n for n in nodes if not _measured_contrast_passes(page, n["target"])]
+                nodes = _contrast_failures(page, nodes)
                 if not nodes:
                     continue
             targets = [" ".join(map(str, n["target"])) for n in nodes[:4]]
@@ -50,10 +50,12 @@ def blocking_violations(axe: Axe, page) -> list[str]:
     return lines
 
 
-# The text's own colour (its fill, for SVG text; opacity included) and size; the element is scrolled
-# into view and hidden, so a screenshot of its box shows what lies behind it: the page, a gradient, a
-# table cell or the shapes of a chart.
-_TEXT_JS = """(selector) => {
+# The text's own colour (its fill, for SVG text; opacity included), size and box in page coordinates,
+# and whether a scrolling or clipping ancestor hides part of that box (then the page as a whole does
+# not show what lies behind the text, and it is measured alone, scrolled into view). `hide` hides the
+# text, so a screenshot of its box shows what lies behind it: the page, a gradient, a table cell or
+# the shapes of a chart.
+_TEXT_JS = """([selectors, scroll, hide]) => selectors.map((selector) => {
   const el = document.querySelector(selector);
   if (!el) return {error: 'not found: ' + selector};
   const parse = (c) => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
@@ -64,15 +66,23 @@ _TEXT_JS = """(selector) => {
   if (!fg) return {error: 'no colour for ' + selector + ': ' + style.fill + ' / ' + style.color};
   let alpha = fg[3] * (isSvg ? Number(style.fillOpacity || 1) : 1);
   for (let e = el; e; e = e.parentElement) alpha *= Number(getComputedStyle(e).opacity || 1);
-  el.scrollIntoView({block: 'center', inline: 'center'});
+  if (scroll) el.scrollIntoView({block: 'center', inline: 'center'});
   const r = el.getBoundingClientRect();
-  el.dataset.axeVisibility = el.style.visibility;
-  el.style.visibility = 'hidden';
-  return {fg: fg.slice(0, 3), alpha, size: parseFloat(style.fontSize), weight: Number(style.fontWeight),
-          box: {x: r.x, y: r.y, width: r.width, height: r.height}};
-}"""
-_RESTORE_JS = """(selector) => { const el = document.querySelector(selector);
-  el.style.visibility = el.dataset.axeVisibility; delete el.dataset.axeVisibility; }"""
+  let clipped = false;
+  for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+    const s = getComputedStyle(a);
+    if (s.overflowX === 'visible' && s.overflowY === 'visible' && s.position !== 'sticky') continue;
+    const c = a.getBoundingClientRect();
+    if (r.left < c.left || r.top < c.top || r.right > c.right || r.bottom > c.bottom) clipped = true;
+  }
+  if (hide) { el.dataset.axeVisibility = el.style.visibility; el.style.visibility = 'hidden'; }
+  return {fg: fg.slice(0, 3), alpha, size: parseFloat(style.fontSize), weight: Number(style.fontWeight), clipped,
+          view: {x: r.x, y: r.y, width: r.width, height: r.height},
+          box: {x: r.x + window.scrollX, y: r.y + window.scrollY, width: r.width, height: r.height}};
+})"""
+_RESTORE_JS = """(selectors) => selectors.forEach((selector) => { const el = document.querySelector(selector);
+  if (el && 'axeVisibility' in el.dataset) { el.style.visibility = el.dataset.axeVisibility;
+    delete el.dataset.axeVisibility; } })"""
 
 
 def _luminance(rgb) -> float:
@@ -84,26 +94,55 @@ def _luminance(rgb) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
-def _measured_contrast_passes(page, target: list) -> bool:
-    """WCAG 2 contrast of text axe could not measure, against the colour most of its box shows once the
-    text is hidden (as rendered: gradients and chart shapes included). Large text needs 3:1, other 4.5:1."""
-    if len(target) != 1:
-        return False  # inside a frame or shadow tree: not measured here, so it stays a problem
-    text = page.evaluate(_TEXT_JS, target[0])
-    assert "error" not in text, text["error"]
-    try:
-        box = text["box"]
-        if box["width"] < 1 or box["height"] < 1:
-            return False
-        shot = Image.open(io.BytesIO(page.screenshot(clip=box, animations="disabled"))).convert("RGB")
-    finally:
-        page.evaluate(_RESTORE_JS, target[0])
-    background = max(shot.getcolors(shot.width * shot.height))[1]  # (count, colour) of the commonest
+def _contrast_passes(text: dict, behind: Image.Image) -> bool:
+    """WCAG 2 contrast of the text against the colour most of its box shows once the text is hidden
+    (as rendered: gradients and chart shapes included). Large text needs 3:1, other 4.5:1."""
+    background = max(behind.getcolors(behind.width * behind.height))[1]  # (count, colour) of the commonest
     a = text["alpha"]
     fg = [c * a + b * (1 - a) for c, b in zip(text["fg"], background)]
     high, low = sorted((_luminance(fg), _luminance(background)), reverse=True)
     large = text["size"] >= 24 or (text["weight"] >= 700 and text["size"] >= 18.66)
     return (high + 0.05) / (low + 0.05) >= (3 if large else 4.5)
+
+
+def _screenshot(page, **kwargs) -> Image.Image:
+    return Image.open(io.BytesIO(page.screenshot(animations="disabled", **kwargs))).convert("RGB")
+
+
+def _contrast_failures(page, nodes: list[dict]) -> list[dict]:
+    """The nodes whose text axe could not measure and that fail the contrast measured here.
+
+    Every such text is hidden at once and the whole page shot once, so each box shows the page behind
+    it, not a neighbouring label; text a scrolling ancestor clips is scrolled into view and shot alone.
+    Text inside a frame or shadow tree is not measured here, so it stays a problem."""
+    failures = [n for n in nodes if len(n["target"]) != 1]
+    selectors = [n["target"][0] for n in nodes if len(n["target"]) == 1]
+    page.evaluate("() => window.scrollTo(0, 0)")
+    try:
+        texts = page.evaluate(_TEXT_JS, [selectors, False, True])
+        for text in texts:
+            assert "error" not in text, text["error"]
+        whole = _screenshot(page, full_page=True)
+    finally:
+        page.evaluate(_RESTORE_JS, selectors)
+    for node, selector, text in zip([n for n in nodes if len(n["target"]) == 1], selectors, texts):
+        box = text["box"]
+        if box["width"] < 1 or box["height"] < 1:
+            failures.append(node)
+            continue
+        if text["clipped"]:
+            (text,) = page.evaluate(_TEXT_JS, [[selector], True, True])
+            try:
+                behind = _screenshot(page, clip=text["view"])
+            finally:
+                page.evaluate(_RESTORE_JS, [selector])
+        else:
+            left, top = round(box["x"]), round(box["y"])
+            right, bottom = round(box["x"] + box["width"]), round(box["y"] + box["height"])
+            behind = whole.crop((left, top, max(right, left + 1), max(bottom, top + 1)))
+        if not _contrast_passes(text, behind):
+            failures.append(node)
+    return failures
 
 
 def test_the_check_can_fail(browser, axe, tmp_path):
