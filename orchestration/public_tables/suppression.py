@@ -35,10 +35,12 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import highspy
 import numpy as np
 import pandas as pd
 from scipy import sparse
@@ -81,6 +83,8 @@ class _Problem:
     def __init__(self, cells: pd.DataFrame, relations: pd.DataFrame, ratios: pd.DataFrame | None):
         self.ids = list(cells.cell_id)
         self.index = {c: i for i, c in enumerate(self.ids)}
+        # Benders cuts by (component, cell, direction): their LP depends on nothing the rounds change
+        self.cuts: dict[tuple[bytes, int, int], tuple[np.ndarray, np.ndarray]] = {}
         n = len(self.ids)
         self.x = cells.disclosed_count.fillna(0).astype(float).to_numpy()
         self.primary = cells.is_primary.fillna(False).astype(bool).to_numpy()
@@ -176,6 +180,71 @@ def _components(problem: _Problem, hidden: np.ndarray) -> list[np.ndarray]:
     return [np.array(sorted(g)) for g in groups.values()]
 
 
+_BANNER_SHOWN = False
+
+
+def _highs() -> highspy.Highs:
+    """A silent HiGHS instance. HiGHS prints its banner to the process's stdout when the first one is
+    made, which would land in the middle of a pipeline's one-line-per-step output: that one is
+    made with stdout pointed at /dev/null."""
+    global _BANNER_SHOWN
+    if _BANNER_SHOWN:
+        highs = highspy.Highs()
+    else:
+        saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 1)
+            highs = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(null)
+        _BANNER_SHOWN = True
+    highs.setOptionValue("output_flag", False)
+    return highs
+
+
+class _LoadedLP:
+    """The reader's LP, min c.f over {A_eq f = 0, A_ub f <= b_ub, lower <= f <= upper}, kept loaded
+    in HiGHS.
+
+    The audit asks the same polytope for the extremes of one cell after another: only the objective
+    changes, so each solve starts from the last optimal basis (a few simplex pivots) instead of
+    building and presolving the LP again, as a scipy `linprog` call per question did. The optimal
+    value does not depend on the basis it starts from, so neither does any verdict of the audit."""
+
+    def __init__(self, a_eq: sparse.csc_matrix, lower, upper, a_ub=None, b_ub=None):
+        self.n = a_eq.shape[1]
+        matrix = a_eq if a_ub is None else sparse.vstack([a_eq, sparse.csr_matrix(a_ub)])
+        matrix = sparse.csc_matrix(matrix)
+        rows_eq = a_eq.shape[0]
+        rows_ub = 0 if a_ub is None else len(b_ub)
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = self.n, rows_eq + rows_ub
+        lp.col_cost_ = np.zeros(self.n)
+        lp.col_lower_, lp.col_upper_ = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+        lp.row_lower_ = np.r_[np.zeros(rows_eq), np.full(rows_ub, -highspy.kHighsInf)]
+        lp.row_upper_ = np.r_[np.zeros(rows_eq), np.asarray(b_ub if rows_ub else [], dtype=float)]
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+        lp.a_matrix_.value_ = matrix.data.astype(float)
+        self.highs = _highs()
+        self.highs.passModel(lp)
+        self.columns = np.arange(self.n, dtype=np.int32)
+
+    def solve(self, cost: np.ndarray):
+        """(optimal value, solution) for the objective `cost`."""
+        self.highs.changeColsCost(self.n, self.columns, np.asarray(cost, dtype=float))
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise SuppressionError(
+                f"attacker LP failed ({self.highs.modelStatusToString(status)}); the true counts should be feasible"
+            )
+        return self.highs.getInfo().objective_function_value, np.array(self.highs.getSolution().col_value)
+
+
 class _Attacker:
     """The reader's LP/ILP over one component: variables are the deviations f_j of the hidden
     cells from their true values; published cells are fixed (f = 0)."""
@@ -210,36 +279,26 @@ class _Attacker:
         self.a_ub = np.array(ub_rows) if ub_rows else None
         self.b_ub = np.array(ub_rhs) if ub_rhs else None
         self.position = position
+        self.reader = _LoadedLP(self.a_eq, lower, upper, self.a_ub, self.b_ub)
 
     def extreme(self, cell: int, direction: int):
-        """max of direction * f_cell: (value, solution, LP result)."""
+        """max of direction * f_cell: (value, solution)."""
         c = np.zeros(len(self.cells))
         c[self.position[cell]] = -direction
-        kwargs = dict(A_eq=self.a_eq, b_eq=np.zeros(self.a_eq.shape[0]), bounds=self.bounds, method="highs")
-        if self.a_ub is not None:
-            kwargs.update(A_ub=self.a_ub, b_ub=self.b_ub)
-        res = linprog(c, **kwargs)
-        if res.status != 0:
-            raise SuppressionError(f"attacker LP failed ({res.message}); the true counts should be feasible")
-        solution = res.x
-        value = -res.fun
+        fun, solution = self.reader.solve(c)
+        value = -fun
         if np.abs(solution - np.round(solution)).max(initial=0.0) > 1e-6:
             value, solution = self._integer_extreme(c)
-        return value, solution, res
+        return value, solution
 
     def extreme_all(self, cells: list[int], direction: int) -> np.ndarray:
         """A feasible integral deviation moving the given cells as far as possible together."""
         c = np.zeros(len(self.cells))
         c[[self.position[cell] for cell in cells]] = -direction
-        kwargs = dict(A_eq=self.a_eq, b_eq=np.zeros(self.a_eq.shape[0]), bounds=self.bounds, method="highs")
-        if self.a_ub is not None:
-            kwargs.update(A_ub=self.a_ub, b_ub=self.b_ub)
-        res = linprog(c, **kwargs)
-        if res.status != 0:
-            raise SuppressionError(f"attacker LP failed ({res.message}); the true counts should be feasible")
-        if np.abs(res.x - np.round(res.x)).max(initial=0.0) > 1e-6:
+        _, solution = self.reader.solve(c)
+        if np.abs(solution - np.round(solution)).max(initial=0.0) > 1e-6:
             return np.zeros(len(self.cells))  # only integral points are witnesses
-        return res.x
+        return solution
 
     def _integer_extreme(self, c: np.ndarray):
         constraints = [LinearConstraint(self.a_eq, 0, 0)]
@@ -258,7 +317,9 @@ class _Attacker:
 
     def _capacity_lp(self, cell: int, direction: int):
         """The reader's LP with every hidden cell free within its capacity (cap_down, cap_up):
-        the bounds a Benders cut multiplies its reduced costs by, so the cut matches its LP."""
+        the bounds a Benders cut multiplies its reduced costs by, so the cut matches its LP. Solved
+        from scratch each time: the cut is built from its duals, and a warm-started solve returns
+        other (equally valid) duals whose cuts led the selection to hide more."""
         c = np.zeros(len(self.cells))
         c[self.position[cell]] = -direction
         bounds = list(zip(-self.p.cap_down[self.cells], self.p.cap_up[self.cells]))
@@ -270,6 +331,12 @@ class _Attacker:
     def benders_cut(self, cell: int, direction: int):
         """A constraint on y every protecting solution satisfies: the LP's dual bounds how far the
         cell can move by the capacities of the cells in its relations, hidden or not."""
+        key = (self.cells.tobytes(), cell, direction)
+        if key not in self.p.cuts:
+            self.p.cuts[key] = self._benders_cut(cell, direction)
+        return self.p.cuts[key]
+
+    def _benders_cut(self, cell: int, direction: int):
         res = self._capacity_lp(cell, direction)
         multipliers = res.eqlin.marginals
         members = self.p.members(self.rows)
@@ -380,7 +447,7 @@ def _audit(problem: _Problem, hidden: np.ndarray, passed: set, protected: set):
             for direction in (1, -1):
                 if reach[1] + reach[-1] >= need - 1e-9:
                     break
-                value, solution, _ = attacker.extreme(int(cell), direction)
+                value, solution = attacker.extreme(int(cell), direction)
                 witnesses.append(solution)
                 reach[direction] = value
             width = reach[1] + reach[-1]
