@@ -16,8 +16,7 @@ export DBT_LOG_PATH := $(CURDIR)/build/dbt/logs
 .PHONY: demo test ui bi lint env clean pr-check
 
 # make test runs the suite on this many pytest-xdist workers (one test file per worker at a time,
-# so a file's module fixtures are built once; the slowest files first, as tests/conftest.py orders
-# them); TEST_WORKERS=0 runs it in one process.
+# so a file's module fixtures are built once); TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= 2
 
 env: $(SYNCED)
@@ -46,7 +45,7 @@ test: $(SYNCED)
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m orchestration.contract check
 	@command -v chromium >/dev/null 2>&1 || test -x "$${ARP_CHROMIUM:-/nonexistent}" || echo -e "\n*** NO BROWSER FOUND: tests/publish needs Debian's chromium (apt-get install -y chromium), Playwright's own (.venv/bin/playwright install chromium) or ARP_CHROMIUM=<path>; its browser tests are SKIPPED here and FAIL under CI=true ***\n" >&2
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The embedded DuckDB holds the synthetic city, so it runs in demo mode (the published demo hash
 # key); PostgreSQL is production unless ARP_MODE=demo is set (docs/privacy.md).

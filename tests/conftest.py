@@ -143,31 +143,6 @@ def postgres_public_tables(postgres_default) -> Destination:
     return dest
 
 
-# The files that take minutes, heaviest first (worker seconds in a CI run). make test's workers take
-# whole files in collection order (`--dist loadfile --no-loadscope-reorder`): started first, these
-# cannot leave one worker finishing a five-minute file alone while the other is idle. Every other
-# file keeps its place after them.
-SLOW_FILES_FIRST = (
-    "tests/transform/test_incremental_equivalence.py",
-    "tests/dev/test_pr_check.py",
-    "tests/bi/test_superset.py",
-    "tests/privacy/test_key_reaches_no_file.py",
-    "tests/transform/test_retention.py",
-    "tests/cities/test_burlington_cad_only.py",
-    "tests/transform/test_deterministic_marts.py",
-    "tests/public/test_public_table_gate.py",
-    "tests/transform/test_sql_lint.py",
-    "tests/ingest/test_killed_run.py",
-    "tests/public/test_access_tiers.py",
-    "tests/public/test_suppression_attack.py",
-)
-
-
-def pytest_collection_modifyitems(config, items):
-    rank = {path: i for i, path in enumerate(SLOW_FILES_FIRST)}
-    items.sort(key=lambda item: rank.get(item.nodeid.partition("::")[0], len(rank)))
-
-
 _throwaway_pg: pg_server.ThrowawayServer | None = None
 
 
