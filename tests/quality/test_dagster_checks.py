@@ -109,7 +109,15 @@ def test_failing_warning_reports_but_downstream_still_runs(crafted):
 
 def test_check_that_cannot_run_fails_as_declared_naming_the_table(crafted):
     # The staged table the reconciliation reads was never built: the check fails (blocking, so
-    # with ERROR severity) instead of crashing the step, and says which table is missing.
+    # with ERROR severity) instead of crashing the step, and says which table is missing. The
+    # PostgreSQL database is the session's, where another test may have built the table: drop it.
+    if crafted.warehouse.destination.kind == "postgres":
+        engine = sa.create_engine(crafted.url)
+        try:
+            with engine.begin() as con:
+                con.exec_driver_sql("drop table if exists staging.stg_cad__incidents cascade")
+        finally:
+            engine.dispose()
     result = _materialize(crafted, good_rows(days=7), labels=("staging.stg_cad__incidents",))
     evaluation = _evaluations(result)["gx_reconciliation"]
     assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR
