@@ -116,7 +116,8 @@ def _contrast_failures(page, nodes: list[dict]) -> list[dict]:
     it, not a neighbouring label; text a scrolling ancestor clips is scrolled into view and shot alone.
     Text inside a frame or shadow tree is not measured here, so it stays a problem."""
     failures = [n for n in nodes if len(n["target"]) != 1]
-    selectors = [n["target"][0] for n in nodes if len(n["target"]) == 1]
+    measured = [n for n in nodes if len(n["target"]) == 1]
+    selectors = [n["target"][0] for n in measured]
     page.evaluate("() => window.scrollTo(0, 0)")
     try:
         texts = page.evaluate(_TEXT_JS, [selectors, False, True])
@@ -125,7 +126,7 @@ def _contrast_failures(page, nodes: list[dict]) -> list[dict]:
         whole = _screenshot(page, full_page=True)
     finally:
         page.evaluate(_RESTORE_JS, selectors)
-    for node, selector, text in zip([n for n in nodes if len(n["target"]) == 1], selectors, texts):
+    for node, selector, text in zip(measured, selectors, texts):
         box = text["box"]
         if box["width"] < 1 or box["height"] < 1:
             failures.append(node)
@@ -147,8 +148,8 @@ def _contrast_failures(page, nodes: list[dict]) -> list[dict]:
 
 def test_the_check_can_fail(browser, axe, tmp_path):
     """The check itself works here: an unlabelled field and faint text fail it, and so does faint text
-    that axe cannot measure (over a gradient, in an SVG) but this test does; white text on a dark
-    chart shape passes."""
+    that axe cannot measure (over a gradient, in an SVG, scrolled out of a narrow table's view) but
+    this test does; white text on a dark chart shape, or on a dark gradient out of view, passes."""
     bad = tmp_path / "bad.html"
     bad.write_text(
         '<!doctype html><html lang="en"><head><title>t</title></head><body><main>'
@@ -158,6 +159,11 @@ def test_the_check_can_fail(browser, axe, tmp_path):
         '<svg width="200" height="40"><text id="s" x="4" y="20" fill="#d0d0d0">faint chart label</text>'
         '</svg><svg width="200" height="40"><rect width="200" height="40" fill="#1b3a5c"/>'
         '<text id="ok" x="4" y="24" fill="#ffffff">white on a dark shape</text></svg>'
+        '<div style="width:200px;overflow-x:auto"><div style="width:900px;white-space:nowrap;'
+        'background:linear-gradient(#fff, #eee) #fff"><span style="margin-left:600px" id="c">.</span>'
+        '<span id="cf" style="color:#c8c8c8">faint out of view</span></div>'
+        '<div style="width:900px;white-space:nowrap;background:linear-gradient(#1b3a5c, #1b3a5c) #1b3a5c">'
+        '<span style="margin-left:600px;color:#ffffff" id="cok">white out of view</span></div></div>'
         "</main></body></html>",
         encoding="utf-8",
     )
@@ -169,6 +175,7 @@ def test_the_check_can_fail(browser, axe, tmp_path):
     assert "violation color-contrast" in found and "violation label" in found, found
     undecided = [line for line in found.splitlines() if line.startswith("serious undecided color-contrast")]
     assert undecided and "#g" in undecided[0] and "#ok" not in found, found
+    assert "#cf" in undecided[0] and "#cok" not in found, found
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -2,8 +2,8 @@
 instance with a retention of two dbt targets, writes a dbt target folder (manifest, run results,
 compiled SQL) per run and Dagster keeps every run's event log; the dbt step prunes both to the
 configured retention before dbt starts. Without the pruning the targets alone would grow by one
-folder a run, past the bound asserted here. (Three times the retention shows the bound as well as
-twenty runs did, in a third of the time.)"""
+folder a run, past the bound asserted here: six runs are three times the retention, so from the
+third run on every run must remove as much as it adds."""
 
 from __future__ import annotations
 
