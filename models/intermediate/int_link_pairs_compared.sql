@@ -78,17 +78,6 @@ encounter_days as (
     cross join (values (-2), (-1), (0), (1), (2)) as day_offsets (day_offset)
 ),
 
-incidents as (
-    select
-        incident_number,
-        block_address,
-        {{ address_parts('block_address') }},
-        {{ epoch_seconds('created_at') }} as created_s,
-        {{ epoch_seconds('coalesce(closed_at, created_at)') }} as closed_s,
-        cast(floor({{ epoch_seconds('created_at') }} / 86400) as bigint) as day_bucket
-    from {{ ref('stg_cad__incidents') }}
-),
-
 assigned_units as (
     select distinct
         incident_number,
@@ -97,9 +86,28 @@ assigned_units as (
     where is_heart_unit
 ),
 
-heart_incidents as (
-    select distinct incident_number
+-- an incident's HEART units as one text, each key bracketed ('<K1><K2>'; '' when none has a key),
+-- carried on the incident before the window join: joining the units to the millions of windowed
+-- pairs instead made the engine hash the pairs (gigabytes at city scale)
+heart_units as (
+    select
+        incident_number,
+        coalesce(string_agg('<' || unit_key || '>', '' order by unit_key), '') as unit_keys
     from assigned_units
+    group by incident_number
+),
+
+incidents as (
+    select
+        stg.incident_number,
+        stg.block_address,
+        {{ address_parts('stg.block_address') }},
+        {{ epoch_seconds('stg.created_at') }} as created_s,
+        {{ epoch_seconds('coalesce(stg.closed_at, stg.created_at)') }} as closed_s,
+        cast(floor({{ epoch_seconds('stg.created_at') }} / 86400) as bigint) as day_bucket,
+        heart_units.unit_keys as heart_unit_keys
+    from {{ ref('stg_cad__incidents') }} as stg
+    left join heart_units on stg.incident_number = heart_units.incident_number
 ),
 
 windowed as (
@@ -123,7 +131,8 @@ windowed as (
         incidents.street_type as incident_street_type,
         incidents.street_length as incident_street_length,
         incidents.created_s,
-        incidents.closed_s
+        incidents.closed_s,
+        incidents.heart_unit_keys
     from encounter_days
     inner join incidents
         on
@@ -150,8 +159,10 @@ compared as (
         end as incident_number_level,
         case
             when windowed.unit_key is null then null
-            when assigned_units.unit_key is not null then 'assigned'
-            when heart_incidents.incident_number is not null then 'other_heart_unit'
+            when
+                position('<' || windowed.unit_key || '>' in windowed.heart_unit_keys) > 0
+                then 'assigned'
+            when windowed.heart_unit_keys is not null then 'other_heart_unit'
             else 'no_heart_unit'
         end as unit_level,
         case
@@ -192,11 +203,6 @@ compared as (
         end as time_level,
         abs(windowed.started_s - windowed.created_s) as seconds_from_creation
     from windowed
-    left join assigned_units
-        on
-            windowed.incident_number = assigned_units.incident_number
-            and windowed.unit_key = assigned_units.unit_key
-    left join heart_incidents on windowed.incident_number = heart_incidents.incident_number
 ),
 
 -- a close number alone is no agreement: in a busy city a day's numbers differ in a digit or two
