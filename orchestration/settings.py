@@ -68,6 +68,11 @@ class ArpSettings(BaseSettings):
     # --- warehouse (profiles.yml reads the same variables) ---
     target: Literal["duckdb", "postgres"] = Field("duckdb", description="The warehouse dbt and every step use.")
     duckdb_path: str = Field("build/warehouse.duckdb", description="DuckDB file, relative to the project root.")
+    duckdb_memory_limit: str = Field(
+        "3GB",
+        pattern=r"^[0-9]+(\.[0-9]+)?\s*([KMGT]i?B)$",
+        description="DuckDB's memory cap for dbt's queries (it spills to disk above it), e.g. 3GB or 6GiB.",
+    )
     pg_host: str = Field("127.0.0.1", description="PostgreSQL host.")
     pg_port: int = Field(5432, ge=1, le=65535, description="PostgreSQL port.")
     pg_user: str = Field("postgres", description="PostgreSQL login of the pipeline.")

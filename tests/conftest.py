@@ -168,7 +168,7 @@ def pytest_unconfigure(config):
 def browser():
     """One headless Chromium per test process, shared by every browser test: Playwright's sync API
     cannot start a second instance while one is open in the same process."""
-    from publish.conftest import CHROMIUM_ARGS, chromium_path
+    from headless_chromium import CHROMIUM_ARGS, chromium_path
 
     path = chromium_path()
     if path is None:

@@ -7,8 +7,6 @@ Without a browser these tests fail under CI (CI=true) and are skipped, loudly, e
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,38 +17,8 @@ from orchestration.warehouse.destination import Destination
 
 from .fixtures import PROJECT_ROOT, build_public_marts
 
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-extensions",
-    "--disable-default-apps",
-]
 SCREENSHOTS = PROJECT_ROOT / "build" / "screenshots" / "publish"
 GENERATED = dt.date(2025, 1, 31)
-
-
-def chromium_path() -> str | None:
-    """ARP_CHROMIUM, else Debian's chromium, else the browser `playwright install chromium` put in
-    Playwright's own folder (on a machine that can download it); None when there is none."""
-    explicit = os.environ.get("ARP_CHROMIUM")
-    for candidate in ([explicit] if explicit else []) + list(CHROMIUM_CANDIDATES):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return shutil.which("chromium") or _playwright_chromium()
-
-
-def _playwright_chromium() -> str | None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        path = pw.chromium.executable_path
-    return path if path and Path(path).exists() else None
 
 
 @dataclass

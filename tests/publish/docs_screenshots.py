@@ -15,8 +15,9 @@ from playwright.sync_api import sync_playwright
 from orchestration.publishing import build_public_outputs
 from orchestration.warehouse.destination import Destination
 
+from ..headless_chromium import CHROMIUM_ARGS, chromium_path
 from .browser import open_page
-from .conftest import CHROMIUM_ARGS, GENERATED, chromium_path
+from .conftest import GENERATED
 from .fixtures import PROJECT_ROOT, build_public_marts
 
 OUT = PROJECT_ROOT / "docs" / "screenshots"
