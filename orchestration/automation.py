@@ -26,6 +26,7 @@ from orchestration.ingest.assets import FULL_COMPARE_TAG
 from orchestration.ingest.resources import IngestResource
 from orchestration.run_liveness import end_dead_runs, end_orphaned_children
 from orchestration.settings import settings
+from orchestration.transform.assets import CAD_PATH_TAG
 
 _ENDED = [dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED]
 _ACTIVE = [
@@ -89,6 +90,7 @@ cad_incremental_job = dg.define_asset_job(
     # Latency matters here: one process instead of one per step saves a Python start-up
     # (seconds on a busy machine), and steps share the single DuckDB writer anyway.
     executor_def=dg.in_process_executor,
+    tags={CAD_PATH_TAG: "true"},
 )
 publication_job = dg.define_asset_job(
     "publication",

@@ -105,10 +105,12 @@ def test_jobs_and_schedule_select_the_right_assets():
 
 def test_daily_run_rebuilds_the_incremental_models_in_full():
     """The daily run loads changes stamped before the incremental models' look-back, so its dbt step
-    rebuilds them whole; the sensor's runs (no tags) stay incremental."""
+    rebuilds them whole, with the unit tests; the sensor's runs stay incremental and leave the unit
+    tests (fixed rows, not data) out."""
     from orchestration.transform.assets import dbt_build_args
 
     assert dbt_build_args(build_daily_schedule().tags) == ["build", "--full-refresh"]
+    assert dbt_build_args(cad_incremental_job.tags) == ["build", "--exclude-resource-type", "unit_test"]
     assert dbt_build_args({}) == ["build"]
 
 
