@@ -19,7 +19,12 @@
     indexes, so a nested loop only wins on tiny inputs, but the planner picks one whenever it
     under-estimates a CTE or an aggregate (it assumes 200 groups), which turned a 1-second join
     into 10 minutes at city scale. `set local` lasts only for the model's own transaction.
-    Joins with no equality condition still run as nested loops (there is no other plan). -#}
+    Joins with no equality condition still run as nested loops (there is no other plan).
+    The incremental models (macros/incremental.sql) also get a larger work_mem: their filter
+    `key in (<changed keys>) or ...` is planned before the cutoff is known, so the planner expects
+    a third of the raw table among the changed keys; a hash of that many keys does not fit the
+    default 4 MB, and without it PostgreSQL re-scans the changed keys for every raw row (minutes per
+    run at city scale instead of seconds). -#}
 {% macro planner_settings() -%}
     {{ return(adapter.dispatch('planner_settings', 'alt_response')()) }}
 {%- endmacro %}
@@ -30,5 +35,8 @@
 {% macro postgres__planner_settings() -%}
     {%- if model.config.materialized == 'table' -%}
         set local enable_nestloop = off
+    {%- elif model.config.materialized == 'incremental' -%}
+        set local enable_nestloop = off;
+        set local work_mem = '256MB'
     {%- endif -%}
 {%- endmacro %}
