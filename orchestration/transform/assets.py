@@ -10,7 +10,6 @@ read them are built, checked and swapped in by their own dbt step there.
 
 import contextlib
 import os
-import sys
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
@@ -24,7 +23,7 @@ from orchestration.privacy.hash_key import dbt_environment
 from orchestration.retention import prune
 from orchestration.run_liveness import record_child, record_worker
 from orchestration.transform.city_tests import city_skipped_tests, write_skipped_tests
-from orchestration.transform.project import dbt_executable, dbt_project, reuse_prepared_parse
+from orchestration.transform.project import dbt_beside_python, dbt_executable, dbt_project, reuse_prepared_parse
 from orchestration.transform.translator import translator_for
 
 # Everything that reads the suppression decisions is built after them (orchestration/public_tables/assets.py).
@@ -105,7 +104,7 @@ class ProjectDbtCliResource(DbtCliResource):
     def _cli_version(self):
         from dagster_dbt.compat import DBT_PYTHON_VERSION  # the imported dbt-core's, parsed by dagster-dbt
 
-        if DBT_PYTHON_VERSION is None or Path(self.dbt_executable) != Path(sys.executable).with_name("dbt"):
+        if DBT_PYTHON_VERSION is None or Path(self.dbt_executable) != dbt_beside_python():
             return super()._cli_version
         return DBT_PYTHON_VERSION
 

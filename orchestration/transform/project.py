@@ -35,8 +35,13 @@ def dbt_target() -> str:
     return settings().target
 
 
+def dbt_beside_python() -> Path:
+    """The dbt of this Python's environment: the dbt-core this process imports."""
+    return Path(sys.executable).with_name("dbt")
+
+
 def dbt_executable() -> str:
-    beside_python = Path(sys.executable).with_name("dbt")
+    beside_python = dbt_beside_python()
     if beside_python.exists():
         return str(beside_python)
     return shutil.which("dbt") or "dbt"

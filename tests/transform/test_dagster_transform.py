@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource
 
 from orchestration.contract import load_contracts
+from orchestration.transform.assets import dbt_resource
 from orchestration.transform.defs import defs
-from orchestration.transform.project import dbt_executable, dbt_project
+from orchestration.transform.project import dbt_beside_python, dbt_executable, dbt_project
 
 
 def _graph():
@@ -162,3 +164,12 @@ def test_a_violated_source_test_fails_its_check_on_the_raw_asset(duckdb_default,
     # The other not_null of the same table still passes: the failure is the planted row's, not the wiring's.
     unique_key = dg.AssetCheckKey(SOURCE_CHECK.asset_key, "source_not_null_raw_cad_incidents_incident_number")
     assert outcomes.get(unique_key) is True, outcomes
+
+
+def test_the_dbt_version_read_in_process_is_what_dbt_version_prints():
+    """The run's resource skips dagster-dbt's `dbt --version` process; the version it reads instead
+    must be the one that process would have printed (dagster-dbt picks its event handling by it)."""
+    assert Path(dbt_executable()) == dbt_beside_python(), "the project's dbt is the one beside this Python"
+    in_process = dbt_resource()._cli_version
+    from_the_cli = DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable())._cli_version
+    assert str(in_process) == str(from_the_cli)
