@@ -3,7 +3,23 @@
 -- judged_on = 'dispatch' reads the call type the dispatcher knew (eligibility_call_type, see
 -- stg_cad__incidents): that decides eligibility. judged_on = 'close' reads the final call type,
 -- so incidents reclassified into an eligible type at close can be reported apart.
+-- Incremental (macros/incremental_incidents.sql): the incidents whose CAD rows changed are judged
+-- again; all of them when the eligibility rules, the exclusions or CAD's call types change (the
+-- call type judged at dispatch falls back on the final one when CAD does not know the first).
+-- depends_on: {{ ref('base_cad__incidents') }}, {{ ref('base_cad__calls') }}, {{ ref('base_cad__unit_assignments') }}, {{ ref('stg_cad__incidents') }}, {{ ref('base_cad__call_types') }}
+{{ config(
+    materialized='incremental', incremental_strategy='replace_incidents', unique_key='incident_number',
+    pre_hook="{{ create_incidents_state() }}",
+    post_hook="{{ record_incidents_state(inputs=[ref('call_type_eligibility'), ref('eligibility_exclusions'), ref('base_cad__call_types')]) }}",
+) }}
 with
+
+{% if is_incremental() -%}
+affected_incidents as (
+    {{ incidents_to_recompute(inputs=[ref('call_type_eligibility'), ref('eligibility_exclusions'), ref('base_cad__call_types')]) | indent(4) }}
+),
+
+{% endif -%}
 
 incidents as (
     select
@@ -14,6 +30,7 @@ incidents as (
         weapon_involved,
         violence_toward_others
     from {{ ref('stg_cad__incidents') }}
+    {{- where_recomputed() | indent(4) }}
 ),
 
 call_types_judged as (
@@ -52,21 +69,25 @@ excluded_incidents as (
     where
         (exclusions.exclusion_code = 'weapon_involved' and incidents.weapon_involved)
         or (exclusions.exclusion_code = 'violence_toward_others' and incidents.violence_toward_others)
+),
+
+rules_applied as (
+    select
+        call_types_judged.incident_number,
+        eligibility_rules.program,
+        call_types_judged.judged_on
+    from call_types_judged
+    inner join eligibility_rules
+        on
+            call_types_judged.call_type = eligibility_rules.call_type_code
+            and call_types_judged.created_date_local >= eligibility_rules.effective_from
+            and (
+                eligibility_rules.effective_to is null
+                or call_types_judged.created_date_local < eligibility_rules.effective_to
+            )
+    left join excluded_incidents on call_types_judged.incident_number = excluded_incidents.incident_number
+    where excluded_incidents.incident_number is null
+    group by call_types_judged.incident_number, eligibility_rules.program, call_types_judged.judged_on
 )
 
-select
-    call_types_judged.incident_number,
-    eligibility_rules.program,
-    call_types_judged.judged_on
-from call_types_judged
-inner join eligibility_rules
-    on
-        call_types_judged.call_type = eligibility_rules.call_type_code
-        and call_types_judged.created_date_local >= eligibility_rules.effective_from
-        and (
-            eligibility_rules.effective_to is null
-            or call_types_judged.created_date_local < eligibility_rules.effective_to
-        )
-left join excluded_incidents on call_types_judged.incident_number = excluded_incidents.incident_number
-where excluded_incidents.incident_number is null
-group by call_types_judged.incident_number, eligibility_rules.program, call_types_judged.judged_on
+{{ with_removal_markers('rules_applied') }}

@@ -1,7 +1,22 @@
 -- One row per staged incident: whether it is eligible (docs "Eligible incident"), for which
 -- programs, and, for an incident whose type is eligible but that was never an opportunity for a
 -- team, why it is reported apart (eligibility_status).
+-- Incremental (macros/incremental_incidents.sql): the incidents whose CAD rows changed are screened
+-- again; all of them when a reference table its eligibility or status reads changes.
+-- depends_on: {{ ref('base_cad__incidents') }}, {{ ref('base_cad__calls') }}, {{ ref('base_cad__unit_assignments') }}, {{ ref('stg_cad__incidents') }}, {{ ref('base_cad__call_types') }}, {{ ref('call_type_eligibility') }}, {{ ref('eligibility_exclusions') }}
+{{ config(
+    materialized='incremental', incremental_strategy='replace_incidents', unique_key='incident_number',
+    pre_hook="{{ create_incidents_state() }}",
+    post_hook="{{ record_incidents_state(inputs=screening_inputs(), settings=encounter_programs()) }}",
+) }}
 with
+
+{% if is_incremental() -%}
+affected_incidents as (
+    {{ incidents_to_recompute(inputs=screening_inputs(), settings=encounter_programs()) | indent(4) }}
+),
+
+{% endif -%}
 
 incidents as (
     select
@@ -9,10 +24,12 @@ incidents as (
         call_origin,
         disposition
     from {{ ref('stg_cad__incidents') }}
+    {{- where_recomputed() | indent(4) }}
 ),
 
 eligible_programs as (
     select * from {{ ref('int_eligibility_rules_applied') }}
+    {{- where_recomputed() | indent(4) }}
 ),
 
 per_incident as (
@@ -57,17 +74,21 @@ statused as (
             else 'reclassified_at_close'
         end as eligibility_status
     from judged
+),
+
+screened as (
+    select
+        incident_number,
+        eligibility_status,
+        eligibility_status = 'eligible' as is_eligible,
+        {% for program in encounter_programs() %}
+        eligibility_status = 'eligible' and is_type_eligible_{{ program | lower }} as is_eligible_{{ program | lower }},
+        {% endfor %}
+        begins_as_call,
+        closes_without_need,
+        is_type_eligible_at_dispatch,
+        is_type_eligible_at_close
+    from statused
 )
 
-select
-    incident_number,
-    eligibility_status,
-    eligibility_status = 'eligible' as is_eligible,
-    {% for program in encounter_programs() %}
-    eligibility_status = 'eligible' and is_type_eligible_{{ program | lower }} as is_eligible_{{ program | lower }},
-    {% endfor %}
-    begins_as_call,
-    closes_without_need,
-    is_type_eligible_at_dispatch,
-    is_type_eligible_at_close
-from statused
+{{ with_removal_markers('screened') }}

@@ -4,9 +4,10 @@ One tiny city is built once in full, then moved on in steps the way CAD moves: l
 new and closed incidents (the last across the city's local midnight), an incident with neither call
 nor unit, an old incident reclassified and closed late, a unit assigned to an old incident late, a
 unit's clear time corrected, a call moved to another incident, a second spelling of an existing
-incident number, an incident quarantined and later restored, and a row committed late (stamped
-before the newest one dbt has already seen). After each step: the loader's incremental load and an
-incremental `dbt run` of the CAD path. Then every relation of the staging, intermediate and marts
+incident number, an incident quarantined and later restored, a row committed late (stamped before
+the newest one dbt has already seen), and case management entered late (an outcome corrected, a
+referral and a follow-up added, an encounter moved to another incident). After each step: the
+loader's incremental load and an incremental `dbt run` of the CAD path. Then every relation of the staging, intermediate and marts
 schemas is compared row for row with a second warehouse built in full from the same final sources.
 """
 
@@ -72,6 +73,38 @@ def _warehouse(engine: str, work: Path, name: str) -> tuple[Warehouse, Destinati
 
 def _cad(city_dir: Path) -> sqlite3.Connection:
     return sqlite3.connect(city_dir / "sources" / "cad_replica.sqlite")
+
+
+def _late_case_management(city_dir: Path, now: str) -> None:
+    """Case management entered late, with no CAD row changing: an encounter's outcome and safety
+    flags corrected, a referral and a follow-up added to another one, and a third moved to another
+    incident (what the incident-level models compare rather than follow)."""
+    with sqlite3.connect(city_dir / "sources" / "case_management.sqlite") as cms:
+        first, second, third = (
+            encounter_id
+            for (encounter_id,) in cms.execute(
+                "select encounter_id from encounters where cad_incident_number is not null"
+                " order by encounter_id limit 3"
+            )
+        )
+        cms.execute(
+            "update encounters set outcome = 'TRANSPORT_HOSPITAL', police_backup_requested = 1, ems_requested = 1,"
+            " updated_at = ? where encounter_id = ?",
+            [now, first],
+        )
+        cms.execute(
+            "insert into referrals values (9000001, ?, 'HOUSING', 'Housing for New Hope', ?, ?)", [second, now, now]
+        )
+        cms.execute(
+            "insert into follow_ups select 9000001, person_id, encounter_id, cad_incident_number, ?, 'PHONE',"
+            " 'CONNECTED', 'CARE_NAVIGATION', ? from encounters where encounter_id = ?",
+            [now, now, second],
+        )
+        cms.execute(
+            "update encounters set cad_incident_number = (select cad_incident_number from encounters"
+            " where encounter_id = ?), updated_at = ? where encounter_id = ?",
+            [first, now, third],
+        )
 
 
 def _old_incidents(cad: sqlite3.Connection, count: int) -> list[str]:
@@ -219,6 +252,8 @@ def test_incremental_build_equals_full_refresh(engine, tmp_path):
                 live.close()
             with _cad(city) as cad:
                 change(cad, now)
+            if change.__name__ == "late_corrections":
+                _late_case_management(city, now)
             load_sources(generated.cad_url, generated.cms_url, incremental_dest)
             seconds.append(run_dbt(incremental, ["run", *SELECTION, *INCREMENTAL], echo=False).seconds)
 
