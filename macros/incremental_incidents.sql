@@ -25,7 +25,10 @@
 {%- set columns = arg_dict['dest_columns'] | map(attribute='name') | list -%}
 {%- set quoted = arg_dict['dest_columns'] | map(attribute='quoted') | join(', ') -%}
 delete from {{ arg_dict['target_relation'] }}
-where {{ key }} in (select batch.{{ key }} from {{ arg_dict['temp_relation'] }} as batch);
+where
+    {{ key }} in (select batch.{{ key }} from {{ arg_dict['temp_relation'] }} as batch)
+    -- no state recorded: the batch is every incident (incidents_incremental), and nothing held stays
+    or not exists (select 1 from {{ incidents_state_relation() }});
 insert into {{ arg_dict['target_relation'] }} ({{ quoted }})
 select {{ quoted }} from {{ arg_dict['temp_relation'] }}
 where not (
@@ -33,6 +36,19 @@ where not (
     {{ adapter.quote(column) }} is null{% if not loop.last %} and{% endif %}
     {%- endfor %}
 )
+{%- endmacro %}
+
+
+{#- Whether this run of the model recomputes only the affected incidents: an incremental run of a
+    model whose state is recorded. A table built before the model was incremental (no state, maybe
+    missing a column the comparisons read) is rebuilt whole, through the strategy: its new columns
+    are added (on_schema_change='append_new_columns') and, the state being empty, every held row is
+    replaced. -#}
+{% macro incidents_incremental() -%}
+{%- if not is_incremental() -%}
+{{ return(false) }}
+{%- endif -%}
+{{ return(adapter.get_relation(this.database, this.schema, this.identifier ~ '__state') is not none) }}
 {%- endmacro %}
 
 
@@ -114,11 +130,11 @@ not exists (
 {%- endmacro %}
 
 
-{#- The model's rows (`relation`, a CTE holding every column of the model) and, on an incremental
-    run, a removal marker for each affected incident (`affected`, a CTE of incident_number) that
+{#- The model's rows (`relation`, a CTE holding every column of the model) and, when only the
+    affected incidents are recomputed, a removal marker for each affected incident (`affected`, a CTE of incident_number) that
     yields no row: its key, and null in every other column. -#}
 {% macro with_removal_markers(relation, affected='affected_incidents', key='incident_number') -%}
-{%- if is_incremental() -%}
+{%- if incidents_incremental() -%}
 {%- set columns = adapter.get_columns_in_relation(this) -%}
 select {% for column in columns %}{{ relation }}.{{ adapter.quote(column.name) }}{% if not loop.last %}, {% endif %}{% endfor %}
 from {{ relation }}
@@ -171,10 +187,10 @@ union all
 {%- endmacro %}
 
 
-{#- A where clause: on an incremental run, only the rows of the incidents to recompute (the model's
+{#- A where clause: when only the affected incidents are recomputed, only their rows (the model's
     `affected_incidents` CTE). -#}
 {% macro where_recomputed(column='incident_number') -%}
-{%- if is_incremental() %}
+{%- if incidents_incremental() %}
 where {{ column }} in (select affected_incidents.incident_number from affected_incidents)
 {%- endif %}
 {%- endmacro %}

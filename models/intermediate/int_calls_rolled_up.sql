@@ -7,12 +7,13 @@
 -- depends_on: {{ ref('base_cad__incidents') }}, {{ ref('base_cad__calls') }}, {{ ref('base_cad__unit_assignments') }}, {{ ref('stg_cad__incidents') }}
 {{ config(
     materialized='incremental', incremental_strategy='replace_incidents', unique_key='incident_number',
+    on_schema_change='append_new_columns',
     pre_hook="{{ create_incidents_state() }}",
     post_hook="{{ record_incidents_state() }}",
 ) }}
 with
 
-{% if is_incremental() -%}
+{% if incidents_incremental() -%}
 affected_incidents as (
     {%- set counts_differ -%}
     select coalesce(held.incident_number, staged.incident_number) as incident_number

@@ -9,12 +9,13 @@
 -- depends_on: {{ ref('base_cad__incidents') }}, {{ ref('base_cad__calls') }}, {{ ref('base_cad__unit_assignments') }}, {{ ref('stg_cad__incidents') }}, {{ ref('base_cad__call_types') }}
 {{ config(
     materialized='incremental', incremental_strategy='replace_incidents', unique_key='incident_number',
+    on_schema_change='append_new_columns',
     pre_hook="{{ create_incidents_state() }}",
     post_hook="{{ record_incidents_state(inputs=[ref('call_type_eligibility'), ref('eligibility_exclusions'), ref('base_cad__call_types')]) }}",
 ) }}
 with
 
-{% if is_incremental() -%}
+{% if incidents_incremental() -%}
 affected_incidents as (
     {{ incidents_to_recompute(inputs=[ref('call_type_eligibility'), ref('eligibility_exclusions'), ref('base_cad__call_types')]) | indent(4) }}
 ),

@@ -10,6 +10,7 @@
 -- depends_on: {{ ref('base_cad__incidents') }}, {{ ref('base_cad__calls') }}, {{ ref('base_cad__unit_assignments') }}, {{ ref('base_cad__call_types') }}, {{ ref('call_type_eligibility') }}, {{ ref('eligibility_exclusions') }}
 {{ config(
     materialized='incremental', incremental_strategy='replace_incidents', unique_key='incident_number',
+    on_schema_change='append_new_columns',
     pre_hook="{{ create_incidents_state() }}",
     post_hook="{{ record_incidents_state(inputs=enrichment_inputs(), settings=encounter_programs()) }}",
 ) }}
@@ -25,10 +26,6 @@ call_types as (
 
 dispositions as (
     select * from {{ ref('dispositions') }}
-),
-
-calls as (
-    select * from {{ ref('int_calls_rolled_up') }}
 ),
 
 arrests as (
@@ -58,32 +55,26 @@ transports as (
     group by incident_number
 ),
 
--- per incident: when its assignments last changed, its police units and their minutes (docs
--- "Police minutes of an incident"), and whether EMS was assigned
-assignments as (
+{% if incidents_incremental() -%}
+-- which assignments each incident has: what its assignment columns are computed from, besides
+-- their own rows and the incident's (a change there is a CAD change)
+assignment_sets as (
     select
         incident_number,
-        max(updated_at) as last_assignment_updated_at,
-        sum(case when is_police_unit then 1 else 0 end) as police_assignments,
-        count(distinct case when is_police_unit then unit_id end) as police_units,
-        sum(case when is_police_unit and has_valid_dispatch_to_clear then 1 else 0 end) as valid_police_assignments,
-        {{ exact_sum('case when is_police_unit then coalesce(dispatch_to_clear_minutes, 0) else 0 end') }}
-            as police_minutes,
-        sum(case when is_ems_unit then 1 else 0 end) > 0 as has_ems_unit
+        {{ set_checksum('assignment_id') }} as assignments_checksum
     from {{ ref('int_unit_assignments_timed') }}
     group by incident_number
 ),
 
-{% if is_incremental() -%}
 -- the held incidents for which a parent now says something else than what is held
 differing as (
     select held.incident_number
     from {{ this }} as held
-    left join calls on held.incident_number = calls.incident_number
+    left join {{ ref('int_calls_rolled_up') }} as calls on held.incident_number = calls.incident_number
     left join arrests on held.incident_number = arrests.incident_number
     left join referrals on held.incident_number = referrals.incident_number
     left join transports on held.incident_number = transports.incident_number
-    left join assignments on held.incident_number = assignments.incident_number
+    left join assignment_sets on held.incident_number = assignment_sets.incident_number
     left join {{ ref('int_incidents_responded') }} as responded
         on held.incident_number = responded.incident_number
     left join {{ ref('int_familiar_callers_flagged') }} as familiar
@@ -106,12 +97,7 @@ differing as (
         or held.has_hospital_transport is distinct from coalesce(transports.has_hospital_transport, false)
         or held.has_care_center_transport is distinct from coalesce(transports.has_care_center_transport, false)
         or held.has_other_transport is distinct from coalesce(transports.has_other_transport, false)
-        or held.last_assignment_updated_at is distinct from assignments.last_assignment_updated_at
-        or held.police_assignments is distinct from coalesce(assignments.police_assignments, 0)
-        or held.police_units is distinct from coalesce(assignments.police_units, 0)
-        or held.valid_police_assignments is distinct from coalesce(assignments.valid_police_assignments, 0)
-        or held.police_minutes is distinct from coalesce(assignments.police_minutes, 0)
-        or held.has_ems_unit is distinct from coalesce(assignments.has_ems_unit, false)
+        or held.assignments_checksum is distinct from assignment_sets.assignments_checksum
         or responded.incident_number is null
         or held.is_heart_responded is distinct from responded.is_heart_responded
         or held.heart_response_basis is distinct from responded.heart_response_basis
@@ -160,6 +146,29 @@ affected_incidents as (
 incidents as (
     select * from {{ ref('stg_cad__incidents') }}
     {{- where_recomputed() | indent(4) }}
+),
+
+calls as (
+    select * from {{ ref('int_calls_rolled_up') }}
+    {{- where_recomputed() | indent(4) }}
+),
+
+-- per incident: when its assignments last changed, which they are (a checksum of their ids), its
+-- police units and their minutes (docs "Police minutes of an incident"), and whether EMS was assigned
+assignments as (
+    select
+        incident_number,
+        max(updated_at) as last_assignment_updated_at,
+        {{ set_checksum('assignment_id') }} as assignments_checksum,
+        sum(case when is_police_unit then 1 else 0 end) as police_assignments,
+        count(distinct case when is_police_unit then unit_id end) as police_units,
+        sum(case when is_police_unit and has_valid_dispatch_to_clear then 1 else 0 end) as valid_police_assignments,
+        {{ exact_sum('case when is_police_unit then coalesce(dispatch_to_clear_minutes, 0) else 0 end') }}
+            as police_minutes,
+        sum(case when is_ems_unit then 1 else 0 end) > 0 as has_ems_unit
+    from {{ ref('int_unit_assignments_timed') }}
+    {{- where_recomputed() | indent(4) }}
+    group by incident_number
 ),
 
 enriched as (
@@ -241,7 +250,7 @@ enriched as (
         coalesce(arrests.arrests, 0) as arrests,
         incidents.updated_at,
         calls.last_call_updated_at,
-        assignments.last_assignment_updated_at,
+        assignments.assignments_checksum,
         greatest(
             incidents.updated_at,
             coalesce(calls.last_call_updated_at, incidents.updated_at),

@@ -6,12 +6,13 @@
 -- depends_on: {{ ref('base_cad__incidents') }}, {{ ref('base_cad__calls') }}, {{ ref('base_cad__unit_assignments') }}, {{ ref('stg_cad__incidents') }}, {{ ref('base_cad__call_types') }}, {{ ref('call_type_eligibility') }}, {{ ref('eligibility_exclusions') }}
 {{ config(
     materialized='incremental', incremental_strategy='replace_incidents', unique_key='incident_number',
+    on_schema_change='append_new_columns',
     pre_hook="{{ create_incidents_state() }}",
     post_hook="{{ record_incidents_state(inputs=screening_inputs(), settings=encounter_programs()) }}",
 ) }}
 with
 
-{% if is_incremental() -%}
+{% if incidents_incremental() -%}
 affected_incidents as (
     {{ incidents_to_recompute(inputs=screening_inputs(), settings=encounter_programs()) | indent(4) }}
 ),

@@ -7,12 +7,13 @@
 -- depends_on: {{ ref('base_cad__incidents') }}, {{ ref('base_cad__calls') }}, {{ ref('base_cad__unit_assignments') }}, {{ ref('stg_cad__incidents') }}, {{ ref('base_cad__units') }}
 {{ config(
     materialized='incremental', incremental_strategy='replace_incidents', unique_key='incident_number',
+    on_schema_change='append_new_columns',
     pre_hook="{{ create_incidents_state() }}",
     post_hook="{{ record_incidents_state(settings=heart_unit_types(), extra=[(ref('base_cad__units'), '')]) }}",
 ) }}
 with
 
-{% if is_incremental() -%}
+{% if incidents_incremental() -%}
 affected_incidents as (
     {%- set changed_units -%}
     select units.unit_id from {{ ref('base_cad__units') }} as units where units.updated_at > {{ incidents_cutoff(ref('base_cad__units')) }}

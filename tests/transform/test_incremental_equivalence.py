@@ -3,18 +3,21 @@
 One tiny city is built once in full, then moved on in steps the way CAD moves: live-mode hours of
 new and closed incidents (the last across the city's local midnight), an incident with neither call
 nor unit, an old incident reclassified and closed late, a unit assigned to an old incident late, a
-unit's clear time corrected, a call moved to another incident, a second spelling of an existing
-incident number, an incident quarantined and later restored, a row committed late (stamped before
-the newest one dbt has already seen), and case management entered late (an outcome corrected, a
-referral and a follow-up added, an encounter moved to another incident). After each step: the
-loader's incremental load and an incremental `dbt run` of the CAD path. Then every relation of the staging, intermediate and marts
-schemas is compared row for row with a second warehouse built in full from the same final sources.
+unit's clear time corrected, a call and a unit assignment moved to other incidents, a second
+spelling of an existing incident number, an incident quarantined and later restored, a row
+committed late (stamped before the newest one dbt has already seen), case management entered late
+(an outcome corrected, a referral and a follow-up added, an encounter moved to another incident)
+and an eligibility rule retired (a seed edited, no CAD row changed). After each step: the loader's
+incremental load and an incremental `dbt run` of the CAD path. Then every relation of the staging,
+intermediate and marts schemas is compared row for row with a second warehouse built in full from
+the same final sources.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable
@@ -30,6 +33,7 @@ from transform.dbt_runner import (
     PG_HOST,
     PG_PORT,
     PG_USER,
+    PROJECT_ROOT,
     Warehouse,
     create_pg_database,
     drop_pg_database,
@@ -58,14 +62,15 @@ STEP_TIMES = [
 ]
 
 
-def _warehouse(engine: str, work: Path, name: str) -> tuple[Warehouse, Destination]:
+def _warehouse(engine: str, work: Path, name: str, seeds: Path) -> tuple[Warehouse, Destination]:
     work.mkdir(parents=True, exist_ok=True)
+    env = {"ARP_CITY_SEED_PATH": str(seeds.relative_to(PROJECT_ROOT))}
     if engine == "duckdb":
-        wh = Warehouse("duckdb", work, duckdb_path=work / "warehouse.duckdb")
+        wh = Warehouse("duckdb", work, duckdb_path=work / "warehouse.duckdb", extra_env=env)
         return wh, Destination.duckdb(wh.duckdb_path)
     database = f"arp_dbt_{os.getpid()}_incr_{name}"
     create_pg_database(database)
-    wh = Warehouse("postgres", work, pg_database=database)
+    wh = Warehouse("postgres", work, pg_database=database, extra_env=env)
     return wh, Destination.postgres(
         database=database, pg_host=PG_HOST, pg_port=PG_PORT, pg_user=PG_USER, pg_password=""
     )
@@ -123,12 +128,27 @@ def _old_incidents(cad: sqlite3.Connection, count: int) -> list[str]:
     return [number for (number,) in rows]
 
 
+def _incident_with_police_unit(cad: sqlite3.Connection, besides: list[str]) -> str:
+    """An incident of the generated period with a police unit and no HEART unit: what moving its
+    police assignment changes shows only in its police columns."""
+    return cad.execute(
+        "select incident_number from incidents where incident_number like '2024-0000%'"
+        " and exists (select 1 from unit_assignments as ua where ua.incident_number = incidents.incident_number"
+        " and ua.unit_type = 'POLICE')"
+        " and not exists (select 1 from unit_assignments as ua where ua.incident_number = incidents.incident_number"
+        " and ua.unit_type in ('CRT', 'CORESPONSE'))"
+        f" and incident_number not in ({', '.join('?' for _ in besides)})"
+        " order by incident_number limit 1",
+        besides,
+    ).fetchone()[0]
+
+
 def _changes(city_dir: Path) -> list[Callable[[sqlite3.Connection, str], None]]:
     """Per step, what is changed in the CAD source besides the live hour (`now` as CAD writes it)."""
     with _cad(city_dir) as cad:
-        (reclassified, late_unit, cleared, quarantined, kept_out, moved_from, moved_to, respelled) = _old_incidents(
-            cad, 8
-        )
+        old = _old_incidents(cad, 8)
+        (reclassified, late_unit, cleared, quarantined, kept_out, moved_from, moved_to, respelled) = old
+        unit_moved_from = _incident_with_police_unit(cad, besides=old)
         # the first call of moved_from, which a new call from the same phone 10 s later repeats
         first_call, phone, received = cad.execute(
             "select call_id, caller_phone, received_at from calls where incident_number = ? and caller_phone is not null"
@@ -189,6 +209,12 @@ def _changes(city_dir: Path) -> list[Callable[[sqlite3.Connection, str], None]]:
         cad.execute(
             "update calls set incident_number = ?, updated_at = ? where call_id = ?", [moved_to, now, first_call]
         )
+        # a unit assignment attached to another incident: its old incident has no row changed
+        cad.execute(
+            "update unit_assignments set incident_number = ?, updated_at = ? where assignment_id ="
+            " (select min(assignment_id) from unit_assignments where incident_number = ? and unit_type = 'POLICE')",
+            [moved_to, now, unit_moved_from],
+        )
         # the same incident written a second way ('24-...'): ranked against the first
         cad.execute(
             "insert into incidents select '24-' || substr(incident_number, 6), created_at, initial_call_type,"
@@ -220,6 +246,14 @@ def _changes(city_dir: Path) -> list[Callable[[sqlite3.Connection, str], None]]:
     return [no_unit_incident, late_corrections, late_commit, restore]
 
 
+def _retire_eligibility_rule(seeds: Path, call_type: str, program: str) -> None:
+    rules = seeds / "call_type_eligibility.csv"
+    lines = rules.read_text().splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith(f"{call_type},{program},")]
+    assert len(kept) == len(lines) - 1, f"no single {call_type} {program} rule in {rules}"
+    rules.write_text("".join(kept))
+
+
 def _relations(warehouse: Warehouse) -> dict[str, object]:
     return {
         f"{schema}.{table}": read_sql(warehouse, f"select * from {schema}.{table}")
@@ -234,8 +268,13 @@ def test_incremental_build_equals_full_refresh(engine, tmp_path):
     city = tmp_path / "city"
     generated = generate(GeneratorConfig(tier="tiny", seed=SEED, out_dir=city), progress=False)
     changes = _changes(city)
-    incremental, incremental_dest = _warehouse(engine, tmp_path / "incremental", "incremental")
-    full, full_dest = _warehouse(engine, tmp_path / "full", "full")
+    # the city's reference tables, of which the last step edits one (both warehouses read this copy;
+    # dbt wants it inside the project, as a city profile's seeds are)
+    seeds = PROJECT_ROOT / "build" / "equivalence_seeds" / f"{engine}-{os.getpid()}"
+    shutil.rmtree(seeds, ignore_errors=True)
+    shutil.copytree(PROJECT_ROOT / "seeds", seeds)
+    incremental, incremental_dest = _warehouse(engine, tmp_path / "incremental", "incremental", seeds)
+    full, full_dest = _warehouse(engine, tmp_path / "full", "full", seeds)
     try:
         load_sources(generated.cad_url, generated.cms_url, incremental_dest, full_refresh=True)
         run_dbt(incremental, ["seed"], echo=False)
@@ -254,6 +293,12 @@ def test_incremental_build_equals_full_refresh(engine, tmp_path):
                 change(cad, now)
             if change.__name__ == "late_corrections":
                 _late_case_management(city, now)
+            if change.__name__ == "no_unit_incident":
+                # an eligibility rule retired: every incident's eligibility is judged again, though
+                # no CAD row changed (in the first step, so that the incidents the later steps change
+                # are recomputed alone)
+                _retire_eligibility_rule(seeds, "MENTAL", "CRT")
+                run_dbt(incremental, ["seed"], echo=False)
             load_sources(generated.cad_url, generated.cms_url, incremental_dest)
             seconds.append(run_dbt(incremental, ["run", *SELECTION, *INCREMENTAL], echo=False).seconds)
 
@@ -273,6 +318,7 @@ def test_incremental_build_equals_full_refresh(engine, tmp_path):
         )
         assert not differences, "\n".join(differences[:40])
     finally:
+        shutil.rmtree(seeds, ignore_errors=True)
         if engine == "postgres":
             drop_pg_database(incremental.pg_database)
             drop_pg_database(full.pg_database)
