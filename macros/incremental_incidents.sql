@@ -1,15 +1,17 @@
-{#- Incremental incident-level intermediate models (docs/architecture.md "Incremental CAD models").
+{#- Incremental incident-level intermediate models (docs/architecture.md "Incremental incident-level
+    models").
 
     Such a model recomputes only the incidents its CAD rows changed and replaces every row it held
     for them (strategy `replace_incidents` below). Which incidents changed is read from the base
     models, which keep every row they were given, quarantined or not, with the source's
     `updated_at`: an incident quarantined since leaves no staged row to find it by.
 
-    Beside each model sits `<model>__state`, one row written after every build: the newest
-    `updated_at` of the CAD base models the model was built from (the watermark) and a fingerprint
-    of its reference inputs (seeds, CAD's call types, the dbt vars its rules read). A run recomputes
-    the incidents with a base row stamped after the watermark less `incremental_lookback_hours`, or
-    every incident when the fingerprint differs (a seed edited, a call type renamed, no state yet).
+    Beside each model sits `<model>__state`, written after every build: a row per CAD base model
+    the model follows, with the newest `updated_at` it held then (its watermark), and a fingerprint
+    of the model's reference inputs (seeds, CAD's call types, the dbt vars its rules read). A run
+    recomputes the incidents with a base row stamped after that base model's watermark less
+    `incremental_lookback_hours`, or every incident when the fingerprint differs (a seed edited, a
+    call type renamed). A model with no state yet is rebuilt whole (incidents_incremental).
 
     An affected incident that now yields no row (no longer eligible, its calls moved away, its
     incident quarantined) must still lose the rows it had: the batch carries one marker row for it,
