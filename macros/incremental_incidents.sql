@@ -133,8 +133,8 @@ not exists (
 
 
 {#- The model's rows (`relation`, a CTE holding every column of the model) and, when only the
-    affected incidents are recomputed, a removal marker for each affected incident (`affected`, a CTE of incident_number) that
-    yields no row: its key, and null in every other column. -#}
+    affected incidents are recomputed, a removal marker for each affected incident (`affected`, a
+    CTE of incident_number) that yields no row: its key, and null in every other column. -#}
 {% macro with_removal_markers(relation, affected='affected_incidents', key='incident_number') -%}
 {%- if incidents_incremental() -%}
 {%- set columns = adapter.get_columns_in_relation(this) -%}
@@ -199,8 +199,9 @@ where {{ column }} in (select affected_incidents.incident_number from affected_i
 
 
 {#- A checksum of a set of values (an aggregate): the sum of a 64-bit hash of each, as a 38-digit
-    decimal (no group of any size overflows it). Two different sets of ids practically never sum alike, so an incremental run sees a member join or leave a
-    group even when the member's own row did not change (a duplicate call no longer a duplicate). -#}
+    decimal (no group of any size overflows it). Two different sets of ids practically never sum
+    alike, so an incremental run sees a member join or leave a group even when the member's own row
+    did not change (a duplicate call no longer a duplicate). -#}
 {% macro set_checksum(column) -%}
     {{ return(adapter.dispatch('set_checksum', 'alt_response')(column)) }}
 {%- endmacro %}
@@ -211,6 +212,13 @@ cast(sum(hash({{ column }})) as decimal(38, 0))
 
 {% macro postgres__set_checksum(column) -%}
 cast(sum(hashtextextended(cast({{ column }} as text), 0)) as decimal(38, 0))
+{%- endmacro %}
+
+
+{#- The dbt vars the timing of a unit assignment reads: which units are HEART's, and the day before
+    which a time is a placeholder (is_valid_ts). int_incidents_enriched's police minutes follow them. -#}
+{% macro assignment_timing_settings() -%}
+{{ return(heart_unit_types() + [placeholder_before()]) }}
 {%- endmacro %}
 
 

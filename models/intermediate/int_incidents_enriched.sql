@@ -6,13 +6,13 @@
 -- when what a parent says of it differs from what this model holds. The parents the case-management
 -- side, the linkage and other incidents move (encounters, follow-ups, referrals, transports, HEART
 -- response, forgone reason, familiar caller) are rebuilt whole, and comparing them with the held
--- columns costs a fraction of writing 1.5 M rows again.
+-- columns costs less than writing 1.5 M rows again.
 -- depends_on: {{ ref('base_cad__incidents') }}, {{ ref('base_cad__calls') }}, {{ ref('base_cad__unit_assignments') }}, {{ ref('base_cad__call_types') }}, {{ ref('call_type_eligibility') }}, {{ ref('eligibility_exclusions') }}
 {{ config(
     materialized='incremental', incremental_strategy='replace_incidents', unique_key='incident_number',
     on_schema_change='append_new_columns',
     pre_hook="{{ create_incidents_state() }}",
-    post_hook="{{ record_incidents_state(inputs=enrichment_inputs(), settings=encounter_programs()) }}",
+    post_hook="{{ record_incidents_state(inputs=enrichment_inputs(), settings=encounter_programs() + assignment_timing_settings()) }}",
 ) }}
 with
 
@@ -137,7 +137,7 @@ affected_incidents as (
         select 1 from {{ ref('stg_cad__incidents') }} as staged where staged.incident_number = held.incident_number
     )
     {%- endset %}
-    {{ incidents_to_recompute(inputs=enrichment_inputs(), settings=encounter_programs(), also=[
+    {{ incidents_to_recompute(inputs=enrichment_inputs(), settings=encounter_programs() + assignment_timing_settings(), also=[
         'select incident_number from differing', entered_staging, left_staging,
     ]) | indent(4) }}
 ),

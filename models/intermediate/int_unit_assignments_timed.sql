@@ -3,13 +3,13 @@
 -- Incremental (macros/incremental_incidents.sql): the assignments of every incident whose CAD rows
 -- changed, of an incident an assignment moved away from, and of the incidents of a unit that
 -- changed (a unit can quarantine or restore its assignments) are judged again; all of them when
--- the HEART unit types change.
+-- the HEART unit types or the placeholder day change.
 -- depends_on: {{ ref('base_cad__incidents') }}, {{ ref('base_cad__calls') }}, {{ ref('base_cad__unit_assignments') }}, {{ ref('stg_cad__incidents') }}, {{ ref('base_cad__units') }}
 {{ config(
     materialized='incremental', incremental_strategy='replace_incidents', unique_key='incident_number',
     on_schema_change='append_new_columns',
     pre_hook="{{ create_incidents_state() }}",
-    post_hook="{{ record_incidents_state(settings=heart_unit_types(), extra=[(ref('base_cad__units'), '')]) }}",
+    post_hook="{{ record_incidents_state(settings=assignment_timing_settings(), extra=[(ref('base_cad__units'), '')]) }}",
 ) }}
 with
 
@@ -18,7 +18,7 @@ affected_incidents as (
     {%- set changed_units -%}
     select units.unit_id from {{ ref('base_cad__units') }} as units where units.updated_at > {{ incidents_cutoff(ref('base_cad__units')) }}
     {%- endset %}
-    {{ incidents_to_recompute(settings=heart_unit_types(), also=[
+    {{ incidents_to_recompute(settings=assignment_timing_settings(), also=[
         incidents_held_for_changed('assignment_id', ref('base_cad__unit_assignments')),
         'select incident_number from ' ~ ref('base_cad__unit_assignments') ~ ' where unit_id in (' ~ changed_units ~ ')',
         'select incident_number from ' ~ this ~ ' where unit_id in (' ~ changed_units ~ ')',
