@@ -13,7 +13,8 @@ it waits for the next one. The clock stops at the materialization event, which D
 after dbt has committed the model, so the warehouse is never opened while dbt writes it.
 
 Printed and written to build/bench/latency.json: every sample, the median and the 95th percentile
-(inclusive method), and the first run (the sensor's first tick, before any sample).
+(inclusive method), the first run (the sensor's first tick, before any sample), and where each
+sample's seconds went (the sensor's tick, the run's start, each step of the run).
 """
 
 from __future__ import annotations
@@ -80,8 +81,33 @@ def in_mart(dest, number: str) -> bool:
         return cur.fetchone()[0] == 1
 
 
-def one_sample(instance, daemon, dest, cfg, cad_url) -> float:
-    """Seconds from the insert to the materialization of fct_incidents that carries the incident."""
+def phases(instance: dg.DagsterInstance, run_id: str, inserted: float, arrived: float) -> dict[str, float]:
+    """Where one sample's seconds went, from the run's own event log: the sensor's tick until the run
+    was created, the run's process start, then each step in the order it ran, the one that
+    materialized fct_incidents counted only up to that moment."""
+    record = instance.get_run_record_by_id(run_id)
+    events = [e for e in instance.all_logs(run_id) if e.dagster_event is not None]
+    started = next(e.timestamp for e in events if e.dagster_event.event_type == dg.DagsterEventType.RUN_START)
+    out = {
+        "sensor tick": record.create_timestamp.timestamp() - inserted,
+        "run start": started - record.create_timestamp.timestamp(),
+    }
+    step_started: dict[str, float] = {}
+    for e in events:
+        kind = e.dagster_event.event_type
+        if kind == dg.DagsterEventType.STEP_START:
+            step_started[e.step_key] = e.timestamp
+        elif kind == dg.DagsterEventType.STEP_SUCCESS and e.timestamp <= arrived:
+            out[e.step_key] = e.timestamp - step_started[e.step_key]
+    for step, began in step_started.items():
+        if step not in out and began <= arrived:
+            out[f"{step} to fct_incidents"] = arrived - began
+    return {name: round(seconds, 1) for name, seconds in out.items()}
+
+
+def one_sample(instance, daemon, dest, cfg, cad_url) -> tuple[float, dict[str, float]]:
+    """Seconds from the insert to the materialization of fct_incidents that carries the incident, and
+    where they went."""
     (number,) = _insert_live_incidents(cfg, cad_url, 1)
     inserted = time.time()
     seen: set[str] = set()
@@ -94,7 +120,7 @@ def one_sample(instance, daemon, dest, cfg, cad_url) -> float:
             seen.add(event.run_id)
             wait_idle(instance, daemon, 600, "the run that materialized fct_incidents")
             if in_mart(dest, number):
-                return event.timestamp - inserted
+                return event.timestamp - inserted, phases(instance, event.run_id, inserted, event.timestamp)
             log(f"  run {event.run_id[:8]} did not carry incident {number} (it loaded before the insert)")
         time.sleep(0.25)
     raise RuntimeError(f"incident {number} was not in marts.fct_incidents 600 s after its insert")
@@ -152,6 +178,7 @@ def bench(tier: str, engine: str, samples: int, interval: int) -> dict:
     )
     log(f"[{tier}/{engine}] dagster-daemon started (sensor every {interval} s), log in {work / 'daemon.log'}")
     results: list[float] = []
+    breakdowns: list[dict[str, float]] = []
     try:
         with dg.DagsterInstance.from_config(str(home)) as instance:
             # The sensor's first tick (no cursor yet) always starts a run: let it finish first.
@@ -165,9 +192,11 @@ def bench(tier: str, engine: str, samples: int, interval: int) -> dict:
             log(f"[{tier}/{engine}] first run (the sensor's first tick) done after {first_run:.0f} s")
             for i in range(samples):
                 wait_idle(instance, daemon, 1800, "the previous sample's run")
-                seconds = one_sample(instance, daemon, dest, cfg, cad_url)
+                seconds, spent = one_sample(instance, daemon, dest, cfg, cad_url)
                 results.append(seconds)
+                breakdowns.append(spent)
                 log(f"[{tier}/{engine}] sample {i + 1}/{samples}: in marts.fct_incidents after {seconds:.1f} s")
+                log("    " + ", ".join(f"{name} {s:.1f}" for name, s in spent.items()))
     finally:
         os.killpg(daemon.pid, signal.SIGTERM)  # the daemon, its code server and any run it launched
         try:
@@ -184,6 +213,11 @@ def bench(tier: str, engine: str, samples: int, interval: int) -> dict:
         "samples_s": [round(s, 1) for s in results],
         "median_s": round(statistics.median(results), 1),
         "p95_s": round(p95, 1),
+        "median_phases_s": {
+            name: round(statistics.median(b.get(name, 0.0) for b in breakdowns), 1)
+            for name in dict.fromkeys(n for b in breakdowns for n in b)
+        },
+        "phases_s": breakdowns,
     }
 
 
@@ -207,6 +241,10 @@ def main(argv: list[str] | None = None) -> int:
             f"  {r['tier']:<6} {r['engine']:<9} {r['median_s']:>7.1f}s {r['p95_s']:>7.1f}s "
             f"{r['first_run_s']:>9.0f}s  {r['samples_s']}"
         )
+    for r in previous.values():
+        if "median_phases_s" in r:
+            spent = ", ".join(f"{name} {s:.1f}" for name, s in r["median_phases_s"].items())
+            print(f"  {r['tier']}/{r['engine']}, median of each phase (s): {spent}")
     print(f"\nwritten to {out.relative_to(PROJECT_ROOT)}")
     return 0
 

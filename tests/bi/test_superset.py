@@ -19,6 +19,7 @@ import psycopg2
 import pytest
 import requests
 import yaml
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from transform.dbt_runner import PG_HOST, PG_PORT, PG_USER
 
 from orchestration.access import setup_access
@@ -45,6 +46,8 @@ ASSETS = SUPERSET_DIR / "assets"
 SCREENSHOTS = PROJECT_ROOT / "build" / "bi" / "screenshots"
 DASHBOARDS = ("operations", "expansion", "impact", "learning")
 SCENARIOS = ("baseline", "two-more-teams")
+# The running server's log, named in a login failure.
+_SERVER_LOG: list[Path] = []
 
 # Three figures per dashboard (big-number charts, by title), each with the SQL that computes it from
 # the marts themselves, not through bi/views.
@@ -104,6 +107,7 @@ def superset(warehouse, tmp_path_factory):
     started = time.monotonic()
     prepare(config)
     log = (config.home / "server.log").open("w")
+    _SERVER_LOG[:] = [config.home / "server.log"]
     server = subprocess.Popen(server_command(config), env=config.environment(), stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{config.port}"
     try:
@@ -126,13 +130,25 @@ def superset(warehouse, tmp_path_factory):
 
 
 def _login(browser, base: str, username: str):
+    """A page logged in as `username`. The login form is drawn by scripts, so it is filled once the
+    page has settled. A submission that lands back on the login page is tried again, twice at most:
+    CI saw one once on a loaded machine, with no server log kept to say why; a failure now shows it."""
     page = browser.new_page(viewport={"width": 1600, "height": 1200})
-    page.goto(f"{base}/login/")
-    page.fill("#username", username)
-    page.fill("#password", DEMO_USERS_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: "/login" not in url, timeout=30000)
-    return page
+    landed = []
+    for _attempt in range(3):
+        page.goto(f"{base}/login/")
+        page.wait_for_load_state("networkidle")
+        page.fill("#username", username)
+        page.fill("#password", DEMO_USERS_PASSWORD)
+        page.keyboard.press("Enter")
+        try:
+            page.wait_for_url(lambda url: "/login" not in url, timeout=30000)
+            return page
+        except PlaywrightTimeoutError:
+            landed.append(page.url)
+    page.close()
+    tail = "".join(_SERVER_LOG[0].read_text(errors="replace").splitlines(keepends=True)[-40:]) if _SERVER_LOG else ""
+    pytest.fail(f"{username} could not log in to {base}; each try landed on {landed}. Server log's end:\n{tail}")
 
 
 def _api(base: str, username: str, password: str = DEMO_USERS_PASSWORD) -> requests.Session:
