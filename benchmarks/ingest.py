@@ -115,8 +115,10 @@ def bench_load(tier: str, engine: str, cad_url: str, cms_url: str) -> dict:
 # ---- live latency -------------------------------------------------------------------------------
 
 
-def _insert_live_incidents(cfg: GeneratorConfig, cad_url: str, n: int) -> set[str]:
-    """Append n incidents at the CAD source with the generator's live mode; returns their numbers."""
+def _insert_live_incidents(cfg: GeneratorConfig, cad_url: str, n: int) -> tuple[set[str], float]:
+    """Append n incidents at the CAD source with the generator's live mode; returns their numbers and
+    the moment (time.time()) the insert was committed. Finding the numbers afterwards reads every
+    incident number again (seconds at city scale), which a clock started on return would miss."""
     engine = sa.create_engine(cad_url)
     try:
         with engine.connect() as conn:
@@ -124,11 +126,12 @@ def _insert_live_incidents(cfg: GeneratorConfig, cad_url: str, n: int) -> set[st
         city = LiveCity(cfg)
         try:
             city.step(new_incidents=n, updates=0)
+            committed = time.time()
         finally:
             city.close()
         with engine.connect() as conn:
             after = {r[0] for r in conn.exec_driver_sql("SELECT incident_number FROM incidents")}
-        return after - before
+        return after - before, committed
     finally:
         engine.dispose()
 
@@ -209,8 +212,8 @@ def bench_latency(tier: str, engine: str, samples: int, interval: int, per_sampl
         # The first tick always starts a run (no cursor yet); let it finish before measuring.
         time.sleep(interval * 2 + 20)
         for i in range(samples):
-            numbers = _insert_live_incidents(cfg, cad_url, per_sample)
-            started = time.perf_counter()
+            numbers, committed = _insert_live_incidents(cfg, cad_url, per_sample)
+            started = time.perf_counter() - (time.time() - committed)
             deadline = started + 300
             while not _visible(dest, numbers):
                 if daemon.poll() is not None:

@@ -108,8 +108,7 @@ def phases(instance: dg.DagsterInstance, run_id: str, inserted: float, arrived: 
 def one_sample(instance, daemon, dest, cfg, cad_url) -> tuple[float, dict[str, float]]:
     """Seconds from the insert to the materialization of fct_incidents that carries the incident, and
     where they went."""
-    (number,) = _insert_live_incidents(cfg, cad_url, 1)
-    inserted = time.time()
+    (number,), inserted = _insert_live_incidents(cfg, cad_url, 1)
     seen: set[str] = set()
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:

@@ -22,19 +22,57 @@ caller_incidents as (
     where calls.caller_key is not null
 ),
 
+-- A sweep over each caller's timeline instead of joining the caller's incidents with each other
+-- (quadratic for a frequent caller): an incident enters the window at its creation (+1) and leaves
+-- it window_days later (-1); the count asked at an incident's creation, after the events of the
+-- same instant, is how many of the caller's incidents fall in (created_at - window, created_at].
+caller_events as (
+    select
+        caller_key,
+        created_epoch as event_at,
+        0 as event_order,
+        1 as window_delta,
+        cast(null as {{ dbt.type_string() }}) as incident_number
+    from caller_incidents
+    union all
+    select
+        caller_incidents.caller_key,
+        caller_incidents.created_epoch + rule.window_days * 86400 as event_at,
+        0 as event_order,
+        -1 as window_delta,
+        cast(null as {{ dbt.type_string() }}) as incident_number
+    from caller_incidents
+    cross join rule
+    union all
+    select
+        caller_key,
+        created_epoch as event_at,
+        1 as event_order,
+        0 as window_delta,
+        incident_number
+    from caller_incidents
+),
+
+caller_timeline as (
+    select
+        incident_number,
+        caller_key,
+        event_order,
+        cast(sum(window_delta) over (
+            partition by caller_key
+            order by event_at, event_order
+            rows between unbounded preceding and current row
+        ) as bigint) as incidents_in_window
+    from caller_events
+),
+
 window_counts as (
     select
-        this_incident.incident_number,
-        this_incident.caller_key,
-        count(distinct other_incident.incident_number) as incidents_in_window
-    from caller_incidents as this_incident
-    cross join rule
-    inner join caller_incidents as other_incident
-        on
-            this_incident.caller_key = other_incident.caller_key
-            and this_incident.created_epoch - rule.window_days * 86400 < other_incident.created_epoch
-            and this_incident.created_epoch >= other_incident.created_epoch
-    group by this_incident.incident_number, this_incident.caller_key
+        incident_number,
+        caller_key,
+        incidents_in_window
+    from caller_timeline
+    where event_order = 1
 )
 
 select

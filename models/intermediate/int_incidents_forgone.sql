@@ -134,7 +134,8 @@ free_units_by_status as (
 -- assignments: a unit is busy at t when one of its assignments has dispatched_at <= t < cleared_at
 -- (valid times). A team off shift or on a break then looks free, so the reason is marked estimated.
 -- A sweep over each unit's timeline (+1 at dispatch, -1 at clear, the question asked after the
--- events of the same instant) answers it without a range join.
+-- events of the same instant) answers it without a range join. Where the history exists this
+-- estimate is never read, so its sweep is given no rows: it would sort every assignment twice.
 unit_events as (
     select
         unit_id,
@@ -143,7 +144,7 @@ unit_events as (
         1 as busy_delta,
         cast(null as {{ dbt.type_string() }}) as incident_number
     from {{ ref('int_unit_assignments_timed') }}
-    where has_valid_dispatch_to_clear
+    where has_valid_dispatch_to_clear and not (select status_history.has_status_history from status_history)
     union all
     select
         unit_id,
@@ -152,7 +153,7 @@ unit_events as (
         -1 as busy_delta,
         cast(null as {{ dbt.type_string() }}) as incident_number
     from {{ ref('int_unit_assignments_timed') }}
-    where has_valid_dispatch_to_clear
+    where has_valid_dispatch_to_clear and not (select status_history.has_status_history from status_history)
     union all
     select
         unit_id,
@@ -161,6 +162,7 @@ unit_events as (
         0 as busy_delta,
         incident_number
     from candidate_units
+    where not (select status_history.has_status_history from status_history)
 ),
 
 unit_timeline as (

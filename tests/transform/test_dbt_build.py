@@ -30,6 +30,9 @@ REQUIRED_UNIT_TESTS = {
     "ems_support_counts_what_the_team_asked_for",
     "eligible_response_time_uses_valid_times_of_eligible_calls",
     "follow_ups_transports_and_contacts_count_what_durham_counts",
+    "forgone_availability_from_the_status_history",
+    "forgone_availability_estimated_from_assignments",
+    "familiar_caller_rule_three_incidents_in_ninety_days",
 }
 
 
