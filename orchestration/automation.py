@@ -8,7 +8,7 @@
   report) is left to `publication`, so a new call is not held up by work the public sees at most
   hourly; the learning register's estimates (group `learning`) and the scenario plans (group
   `planning`) are left to `full_pipeline`.
-  It never starts a second run while one is going;
+  It never starts a second run while one is going, and does not read the source meanwhile;
   the next tick catches up with everything that changed meanwhile. A run whose process died is
   marked failed first (orchestration/run_liveness.py), so it never blocks the sensor.
 * `daily_full_pipeline` runs `full_pipeline` (every asset: ingestion, dbt, checks, publishing)
@@ -113,10 +113,6 @@ def _sensor_status() -> dg.DefaultSensorStatus:
 def _cad_source_sensor(context: dg.SensorEvaluationContext, ingest: IngestResource):
     from orchestration.ingest.source import SourceUnreachable  # pyarrow, SQLAlchemy: at tick time only
 
-    try:
-        fingerprint = ingest.cad_fingerprint()
-    except (SourceUnreachable, ContractError, OSError) as exc:
-        return dg.SkipReason(f"cannot read the CAD source: {exc}")
     active = context.instance.get_run_records(
         dg.RunsFilter(job_name=cad_incremental_job.name, statuses=_ACTIVE), limit=5
     )
@@ -132,11 +128,16 @@ def _cad_source_sensor(context: dg.SensorEvaluationContext, ingest: IngestResour
         context.log.warning(f"run {run_id} had failed but its dbt process was still running: ended it")
     ended += [run_id for run_id in orphaned if run_id not in ended]
     active = [r for r in active if r.dagster_run.run_id not in ended]
+    if active:
+        # The source is not read while a run goes: counting a city's CAD tables takes a second of the
+        # CPU the run's dbt needs. The cursor stays, so the next tick after this run sees any change.
+        return dg.SkipReason(f"waiting for run {active[0].dagster_run.run_id} to finish before reading CAD")
+    try:
+        fingerprint = ingest.cad_fingerprint()
+    except (SourceUnreachable, ContractError, OSError) as exc:
+        return dg.SkipReason(f"cannot read the CAD source: {exc}")
     if fingerprint == context.cursor and not ended:
         return dg.SkipReason("no new or updated CAD rows")
-    if active:
-        # Leave the cursor alone: the next tick after this run sees the change and starts another.
-        return dg.SkipReason(f"CAD changed; waiting for run {active[0].dagster_run.run_id} to finish")
     context.update_cursor(fingerprint)
     # A new key after a dead run: the same rows must run again, and Dagster drops a repeated key.
     run_key = f"cad-{fingerprint}" + (f"-after-{ended[0]}" if ended else "")

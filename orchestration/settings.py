@@ -111,7 +111,13 @@ class ArpSettings(BaseSettings):
 
     # --- automation ---
     cad_sensor: bool = Field(False, description="The CAD sensor starts running when the daemon starts.")
-    cad_sensor_interval_seconds: int = Field(30, ge=1, description="Seconds between CAD sensor ticks.")
+    cad_sensor_interval_seconds: int = Field(
+        30,
+        ge=1,
+        description="Seconds between CAD sensor ticks. Dagster's daemon looks at its sensors every 5 s, "
+        "so a tick comes at the first look this long after the last one: 5 itself often waits for a "
+        "second look (10 s); below 5 means every look.",
+    )
     daily_cron: str = Field("0 5 * * *", description="Cron of the daily full pipeline.")
     publication_cron: str = Field("0 * * * *", description="Cron of the hourly publication.")
 
