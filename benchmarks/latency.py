@@ -215,7 +215,8 @@ def bench(tier: str, engine: str, samples: int, interval: int) -> dict:
         "median_s": round(statistics.median(results), 1),
         "p95_s": round(p95, 1),
         "median_phases_s": {
-            name: round(statistics.median(b.get(name, 0.0) for b in breakdowns), 1)
+            # over the samples whose run had the phase (a missing step is not a zero)
+            name: round(statistics.median(b[name] for b in breakdowns if name in b), 1)
             for name in dict.fromkeys(n for b in breakdowns for n in b)
         },
         "phases_s": breakdowns,

@@ -115,24 +115,27 @@ unit_time_candidates as (
     inner join incidents on assignment_buckets.incident_number = incidents.incident_number
 ),
 
-phone_encounters as (
-    select
-        encounter_id,
-        started_at,
-        block_address,
-        {{ address_parts('block_address') }},
-        cast(floor({{ epoch_seconds('started_at') }} / 86400) as bigint) as day_bucket
-    from encounters
-    where program = 'CCD' and unit_id is null
-),
-
--- phone work: the incident was created shortly before the encounter, at the same block or at its
--- block number on a street misspelled by a letter. The call was created within minutes of the start
--- (phone_candidates), so on its day or a neighbouring one: a busy block has thousands of incidents
--- over the years, and joining them all before the time test made 21 M pairs at city scale.
+-- Phone work: the incident was created shortly before the encounter (phone_candidates), so on its
+-- day or a neighbouring one. Each phone encounter is here once per such day (call_day_bucket), so
+-- its incidents are looked for on those days only: a busy block has thousands of incidents over the
+-- years, and joining them all before the time test made 21 M pairs at city scale.
 {%- if s.phone_before_minutes > 1440 or s.typed_early_minutes > 1440 %}
 {{ exceptions.raise_compiler_error("linkage settings: phone_before_minutes and typed_early_minutes must be at most a day (1440), for phone candidates are looked for on the encounter's day and its neighbours") }}
 {%- endif %}
+phone_encounters as (
+    select
+        encounters.encounter_id,
+        encounters.started_at,
+        encounters.block_address,
+        {{ address_parts('encounters.block_address') }},
+        cast(floor({{ epoch_seconds('encounters.started_at') }} / 86400) as bigint) + day_offsets.day_offset
+            as call_day_bucket
+    from encounters
+    cross join (values (-1), (0), (1)) as day_offsets (day_offset)
+    where encounters.program = 'CCD' and encounters.unit_id is null
+),
+
+-- the call at the same block, or at its block number on a street misspelled by a letter
 phone_places as (
     select
         phone_encounters.encounter_id,
@@ -142,10 +145,9 @@ phone_places as (
         incidents.is_ccd_resolution,
         true as is_same_block
     from phone_encounters
-    cross join (values (-1), (0), (1)) as day_offsets (day_offset)
     inner join incidents
         on
-            phone_encounters.day_bucket + day_offsets.day_offset = incidents.day_bucket
+            phone_encounters.call_day_bucket = incidents.day_bucket
             and phone_encounters.block_address = incidents.block_address
     union all
     select
@@ -156,10 +158,9 @@ phone_places as (
         incidents.is_ccd_resolution,
         false as is_same_block
     from phone_encounters
-    cross join (values (-1), (0), (1)) as day_offsets (day_offset)
     inner join incidents
         on
-            phone_encounters.day_bucket + day_offsets.day_offset = incidents.day_bucket
+            phone_encounters.call_day_bucket = incidents.day_bucket
             and phone_encounters.block_number = incidents.block_number
             and phone_encounters.street_initial = incidents.street_initial
             and phone_encounters.street_type = incidents.street_type

@@ -144,7 +144,7 @@ unit_events as (
         1 as busy_delta,
         cast(null as {{ dbt.type_string() }}) as incident_number
     from {{ ref('int_unit_assignments_timed') }}
-    where has_valid_dispatch_to_clear and not (select status_history.has_status_history from status_history)
+    where has_valid_dispatch_to_clear
     union all
     select
         unit_id,
@@ -153,7 +153,7 @@ unit_events as (
         -1 as busy_delta,
         cast(null as {{ dbt.type_string() }}) as incident_number
     from {{ ref('int_unit_assignments_timed') }}
-    where has_valid_dispatch_to_clear and not (select status_history.has_status_history from status_history)
+    where has_valid_dispatch_to_clear
     union all
     select
         unit_id,
@@ -162,7 +162,6 @@ unit_events as (
         0 as busy_delta,
         incident_number
     from candidate_units
-    where not (select status_history.has_status_history from status_history)
 ),
 
 unit_timeline as (
@@ -176,6 +175,7 @@ unit_timeline as (
         ) as open_assignments,
         event_order
     from unit_events
+    where not (select status_history.has_status_history from status_history)
 ),
 
 free_units_by_assignments as (

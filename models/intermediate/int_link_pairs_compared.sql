@@ -141,99 +141,88 @@ windowed as (
             and incidents.created_s <= encounter_days.started_s + {{ s.fs_day_window_hours * 3600 }}
 ),
 
--- A pair is kept when a comparison agrees (passes_blocking: the number exact, the unit assigned, the
--- block or its number; a close number alone is no agreement, in a busy city a day's numbers differ
--- in a digit or two) or when it gives u. That is decided first, from the same tests the levels
--- below make, so the levels (a dozen character comparisons a pair) are computed only for the pairs
--- kept: about a quarter of the window's at city scale.
-blocked as (
+-- The unit and address levels are equalities, cheap for every pair in the window; they and an exact
+-- number decide whether a comparison agrees (passes_blocking below).
+compared as (
     select
         windowed.*,
-        coalesce(
-            windowed.typed_incident_number = windowed.incident_number
-            or position('<' || windowed.unit_key || '>' in windowed.heart_unit_keys) > 0
-            or (
-                windowed.encounter_block_address is not null
-                and windowed.incident_block_address is not null
-                and (
-                    windowed.encounter_block_address = windowed.incident_block_address
-                    or windowed.encounter_block_number = windowed.incident_block_number
-                )
-            ),
-            false
-        ) as passes_blocking
+        case
+            when windowed.unit_key is null then null
+            when
+                position('<' || windowed.unit_key || '>' in windowed.heart_unit_keys) > 0
+                then 'assigned'
+            when windowed.heart_unit_keys is not null then 'other_heart_unit'
+            else 'no_heart_unit'
+        end as unit_level,
+        case
+            when windowed.encounter_block_address is null or windowed.incident_block_address is null then null
+            when windowed.encounter_block_address = windowed.incident_block_address then 'exact'
+            when
+                windowed.encounter_block_number = windowed.incident_block_number
+                and windowed.encounter_street_initial = windowed.incident_street_initial
+                and windowed.encounter_street_type = windowed.incident_street_type
+                and abs(windowed.encounter_street_length - windowed.incident_street_length) <= 1
+                then 'similar_street'
+            when
+                windowed.encounter_block_number = windowed.incident_block_number
+                then 'same_block_number'
+            else 'different'
+        end as address_level
     from windowed
 ),
 
-kept as (
-    select *
-    from blocked
-    where passes_blocking or gives_u
+-- a close number alone is no agreement: in a busy city a day's numbers differ in a digit or two
+blocked as (
+    select
+        *,
+        coalesce(
+            typed_incident_number = incident_number  -- incident_number_level 'exact'
+            or unit_level = 'assigned'
+            or address_level in ('exact', 'similar_street', 'same_block_number'),
+            false
+        ) as passes_blocking
+    from compared
 ),
 
-compared as (
+-- The pairs kept (a comparison agrees, or the pair gives u) are about a quarter of the window's at
+-- city scale; only they get the number and time levels, a dozen character comparisons a pair.
+kept as (
     select
-        kept.encounter_id,
-        kept.incident_number,
-        kept.is_scored,
-        kept.gives_u,
-        kept.passes_blocking,
-        kept.program,
+        blocked.*,
         case
-            when kept.typed_incident_number is null then null
-            when kept.typed_incident_number = kept.incident_number then 'exact'
+            when blocked.typed_incident_number is null then null
+            when blocked.typed_incident_number = blocked.incident_number then 'exact'
             when
-                length(kept.typed_incident_number) = 12
-                and {{ digit_mismatches('kept.typed_incident_number', 'kept.incident_number') }} <= 2
+                length(blocked.typed_incident_number) = 12
+                and {{ digit_mismatches('blocked.typed_incident_number', 'blocked.incident_number') }} <= 2
                 then 'close'
             else 'different'
         end as incident_number_level,
         case
-            when kept.unit_key is null then null
             when
-                position('<' || kept.unit_key || '>' in kept.heart_unit_keys) > 0
-                then 'assigned'
-            when kept.heart_unit_keys is not null then 'other_heart_unit'
-            else 'no_heart_unit'
-        end as unit_level,
-        case
-            when kept.encounter_block_address is null or kept.incident_block_address is null then null
-            when kept.encounter_block_address = kept.incident_block_address then 'exact'
-            when
-                kept.encounter_block_number = kept.incident_block_number
-                and kept.encounter_street_initial = kept.incident_street_initial
-                and kept.encounter_street_type = kept.incident_street_type
-                and abs(kept.encounter_street_length - kept.incident_street_length) <= 1
-                then 'similar_street'
-            when
-                kept.encounter_block_number = kept.incident_block_number
-                then 'same_block_number'
-            else 'different'
-        end as address_level,
-        case
-            when
-                kept.started_s >= kept.created_s - {{ s.typed_early_minutes * 60 }}
-                and kept.started_s <= kept.created_s + {{ s.fs_prompt_minutes * 60 }}
+                blocked.started_s >= blocked.created_s - {{ s.typed_early_minutes * 60 }}
+                and blocked.started_s <= blocked.created_s + {{ s.fs_prompt_minutes * 60 }}
                 then 'prompt'
             when
-                kept.started_s >= kept.created_s - {{ s.fs_before_minutes * 60 }}
-                and kept.started_s <= kept.closed_s + {{ s.fs_after_hours * 3600 }}
+                blocked.started_s >= blocked.created_s - {{ s.fs_before_minutes * 60 }}
+                and blocked.started_s <= blocked.closed_s + {{ s.fs_after_hours * 3600 }}
                 then 'in_window'
             when
                 (
-                    kept.started_s + 86400 >= kept.created_s - {{ s.fs_before_minutes * 60 }}
-                    and kept.started_s + 86400 <= kept.closed_s + {{ s.fs_after_hours * 3600 }}
+                    blocked.started_s + 86400 >= blocked.created_s - {{ s.fs_before_minutes * 60 }}
+                    and blocked.started_s + 86400 <= blocked.closed_s + {{ s.fs_after_hours * 3600 }}
                 )
                 or (
-                    kept.started_s - 86400 >= kept.created_s - {{ s.fs_before_minutes * 60 }}
-                    and kept.started_s - 86400 <= kept.closed_s + {{ s.fs_after_hours * 3600 }}
+                    blocked.started_s - 86400 >= blocked.created_s - {{ s.fs_before_minutes * 60 }}
+                    and blocked.started_s - 86400 <= blocked.closed_s + {{ s.fs_after_hours * 3600 }}
                 )
                 then 'day_shifted'
-            when abs(kept.started_s - kept.created_s) <= {{ s.fs_near_hours * 3600 }} then 'near'
+            when abs(blocked.started_s - blocked.created_s) <= {{ s.fs_near_hours * 3600 }} then 'near'
             else 'far'
         end as time_level,
-        abs(kept.started_s - kept.created_s) as seconds_from_creation
-    from kept
+        abs(blocked.started_s - blocked.created_s) as seconds_from_creation
+    from blocked
+    where blocked.passes_blocking or blocked.gives_u
 )
 
 select
@@ -248,4 +237,4 @@ select
     time_level,
     seconds_from_creation,
     passes_blocking
-from compared
+from kept
