@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import dagster as dg
 
 from orchestration.automation import (
@@ -112,6 +114,31 @@ def test_daily_run_rebuilds_the_incremental_models_in_full():
     assert dbt_build_args(build_daily_schedule().tags) == ["build", "--full-refresh"]
     assert dbt_build_args(cad_incremental_job.tags) == ["build", "--exclude-resource-type", "unit_test"]
     assert dbt_build_args({}) == ["build"]
+
+
+def test_the_cad_path_builds_the_way_to_fct_incidents_before_the_rest():
+    """In a sensor run the first dbt invocation builds exactly the selected models fct_incidents
+    reads, directly or not, and the raw tests; the second builds every other selected model and no
+    test. Every other run is one invocation of everything selected."""
+    from orchestration.definitions import defs
+    from orchestration.transform.assets import invocation_exclusions
+    from orchestration.transform.project import dbt_project
+
+    graph = defs().resolve_asset_graph()
+    selected = cad_incremental_job.selection.resolve(graph)
+    manifest = dbt_project().manifest_path
+    first_leaves_out, second_leaves_out = invocation_exclusions(cad_incremental_job.tags, selected, manifest)
+    nodes = json.loads(manifest.read_text())["nodes"].values()
+    dbt_models = {node["name"] for node in nodes if node["resource_type"] == "model"}
+    models = {key.path[-1] for key in selected if key.path[0] != "raw_cad" and key.path[-1] in dbt_models}
+    fct_incidents = dg.AssetKey(["marts", "fct_incidents"])
+    upstream = {key.path[-1] for key in dg.AssetSelection.assets(fct_incidents).upstream().resolve(graph)}
+    assert set(first_leaves_out) == models - upstream
+    assert {"fct_metric_values", "fct_encounters", "int_days_covered"} <= set(first_leaves_out)
+    assert set(second_leaves_out) == (models & upstream) | {"resource_type:test"}
+    assert {"int_incidents_enriched", "int_link_pairs_compared", "fct_incidents"} <= set(second_leaves_out)
+    assert invocation_exclusions(build_daily_schedule().tags, selected, manifest) == [[]]
+    assert invocation_exclusions(cad_incremental_job.tags, selected - {fct_incidents}, manifest) == [[]]
 
 
 def test_ingest_and_automation_definitions_load():

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-from dagster_dbt import DbtCliResource
 from transform.dbt_runner import (
     PG_HOST,
     PG_PORT,
@@ -35,7 +34,6 @@ from transform.dbt_runner import (
 )
 
 from orchestration.privacy.key_scan import files_under
-from orchestration.transform.project import dbt_executable, dbt_project
 
 HASHING_MODELS = ["base_cad__calls", "base_cms__people", "base_cms__staff"]
 RUN_FULL_PIPELINE = "from orchestration.cli import run_pipeline; run_pipeline()"
@@ -100,7 +98,7 @@ def test_the_key_hashes_through_dagster_and_reaches_no_file_on_duckdb(duckdb_def
         "DBT_LOG_PATH": str(tmp_path / "dbt_logs"),
     }.items():
         monkeypatch.setenv(name, value)
-    from orchestration.transform.assets import build_dbt_assets
+    from orchestration.transform.assets import build_dbt_assets, dbt_resource
 
     dagster_home = tmp_path / "dagster_home"
     dagster_home.mkdir()
@@ -108,9 +106,7 @@ def test_the_key_hashes_through_dagster_and_reaches_no_file_on_duckdb(duckdb_def
         result = dg.materialize(
             [build_dbt_assets()],
             selection=dg.AssetSelection.assets(*[dg.AssetKey(["staging", m]) for m in HASHING_MODELS]),
-            resources={
-                "dbt": DbtCliResource(project_dir=dbt_project(), target="duckdb", dbt_executable=dbt_executable())
-            },
+            resources={"dbt": dbt_resource()},
             instance=instance,
         )
         assert result.success

@@ -8,10 +8,9 @@ import shutil
 
 import dagster as dg
 import duckdb
-from dagster_dbt import DbtCliResource
 
 from orchestration.public_tables.assets import build_public_tables_dbt_assets, suppression_decisions
-from orchestration.transform.project import dbt_executable, dbt_project
+from orchestration.transform.assets import dbt_resource
 
 
 def test_decisions_then_dbt_publish_the_public_tables(duckdb_default, tmp_path, monkeypatch):
@@ -23,7 +22,7 @@ def test_decisions_then_dbt_publish_the_public_tables(duckdb_default, tmp_path, 
     monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
     result = dg.materialize(
         [suppression_decisions, build_public_tables_dbt_assets()],
-        resources={"dbt": DbtCliResource(project_dir=dbt_project(), target="duckdb", dbt_executable=dbt_executable())},
+        resources={"dbt": dbt_resource()},
         instance=dg.DagsterInstance.ephemeral(),
     )
     assert result.success

@@ -73,7 +73,7 @@ def test_materializing_staging_through_dagster_runs_dbt_and_its_checks(duckdb_de
     result = dg.materialize(
         [build_dbt_assets()],
         selection=selection,
-        resources={"dbt": DbtCliResource(project_dir=dbt_project(), target="duckdb", dbt_executable=dbt_executable())},
+        resources={"dbt": dbt_resource()},
         instance=dg.DagsterInstance.ephemeral(),
     )
     assert result.success
@@ -152,7 +152,7 @@ def test_a_violated_source_test_fails_its_check_on_the_raw_asset(duckdb_default,
     result = dg.materialize(
         [build_dbt_assets()],
         selection=dg.AssetSelection.assets(dg.AssetKey(["staging", "base_cad__incidents"])),
-        resources={"dbt": DbtCliResource(project_dir=dbt_project(), target="duckdb", dbt_executable=dbt_executable())},
+        resources={"dbt": dbt_resource()},
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
     )

@@ -12,10 +12,8 @@ import time
 
 import dagster as dg
 import pytest
-from dagster_dbt import DbtCliResource
 
 from orchestration.retention import Retention, RetentionSettingError, folder_bytes
-from orchestration.transform.project import dbt_executable, dbt_project
 
 RUNS = 6
 KEEP_TARGETS = 2
@@ -24,7 +22,7 @@ MODEL = dg.AssetKey(["staging", "base_cad__calls"])
 
 @pytest.mark.slow
 def test_disk_use_is_bounded_over_repeated_runs(duckdb_default, tmp_path, monkeypatch):
-    from orchestration.transform.assets import build_dbt_assets
+    from orchestration.transform.assets import build_dbt_assets, dbt_resource
 
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copy(duckdb_default.warehouse.duckdb_path, warehouse)
@@ -42,7 +40,7 @@ def test_disk_use_is_bounded_over_repeated_runs(duckdb_default, tmp_path, monkey
     import orchestration.retention as retention
 
     monkeypatch.setattr(retention, "IN_USE_SECONDS", 0)  # the test's folders are all seconds old
-    resource = DbtCliResource(project_dir=dbt_project(), target="duckdb", dbt_executable=dbt_executable())
+    resource = dbt_resource()
 
     sizes, runs_kept, per_run = [], [], []
     with dg.instance_for_test(temp_dir=str(home)) as instance:
