@@ -38,6 +38,7 @@ sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
 os.environ.setdefault("ARP_MODE", "demo")  # synthetic cities only: the published demo key is allowed
 
 import dagster as dg  # noqa: E402
+import yaml  # noqa: E402
 from dbt_build import sources_for  # noqa: E402
 from ingest import BENCH, _insert_live_incidents, fresh_destination  # noqa: E402
 
@@ -188,9 +189,8 @@ def bench(tier: str, engine: str, samples: int, interval: int) -> dict:
             raise RuntimeError(f"the code server did not start; see {work / 'code_server.log'}")
         time.sleep(1)
     workspace = work / "workspace.yaml"
-    workspace.write_text(
-        f"load_from:\n  - grpc_server:\n      socket: {socket}\n      location_name: orchestration.definitions\n"
-    )
+    location = {"socket": str(socket), "location_name": "orchestration.definitions"}
+    workspace.write_text(yaml.safe_dump({"load_from": [{"grpc_server": location}]}))
     daemon_log = open(work / "daemon.log", "w")  # noqa: SIM115 (held by the daemon until it is stopped)
     daemon = subprocess.Popen(
         [str(Path(sys.executable).with_name("dagster-daemon")), "run", "-w", str(workspace)],

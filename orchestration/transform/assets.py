@@ -18,6 +18,7 @@ from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt.utils import select_unique_ids
 
 from orchestration.ingest.assets import FULL_COMPARE_TAG
 from orchestration.paths import output_dir
@@ -60,7 +61,7 @@ def build_dbt_assets(project: DbtProject | None = None) -> dg.AssetsDefinition:
         context.log.info(prune(context.instance))
         reuse_prepared_parse(project)
         args = dbt_build_args(context.run.tags)
-        for excluded in invocation_exclusions(context.run.tags, context.selected_asset_keys, project.manifest_path):
+        for excluded in invocation_exclusions(context.run.tags, context.selected_asset_keys, project):
             with hash_key_for_dbt():
                 # one value: dagster-dbt takes the word after --exclude as the whole exclusion
                 invocation = dbt.cli([*args, *(["--exclude", " ".join(excluded)] if excluded else [])], context=context)
@@ -86,7 +87,7 @@ def dbt_build_args(run_tags: Mapping[str, str]) -> list[str]:
 
 
 def invocation_exclusions(
-    run_tags: Mapping[str, str], selected: AbstractSet[dg.AssetKey], manifest_path: Path
+    run_tags: Mapping[str, str], selected: AbstractSet[dg.AssetKey], project: DbtProject
 ) -> list[list[str]]:
     """What each dbt invocation of the step leaves out: one invocation, leaving nothing out, except
     in the CAD sensor's runs, where the models on the way to `marts.fct_incidents` are built first
@@ -97,17 +98,13 @@ def invocation_exclusions(
     (about 5 s) after `fct_incidents`, not before it."""
     if run_tags.get(CAD_PATH_TAG) != "true" or FCT_INCIDENTS not in selected:
         return [[]]
-    manifest = json.loads(Path(manifest_path).read_text())
-    nodes = manifest["nodes"]
-    models = {node["name"]: uid for uid, node in nodes.items() if node["resource_type"] == "model"}
+    manifest = json.loads(Path(project.manifest_path).read_text())
+    # dbt's own `+fct_incidents`: the mart and everything it reads, directly or not
+    way = select_unique_ids(
+        select=f"+{FCT_INCIDENTS.path[-1]}", exclude="", selector="", project=project, manifest_json=manifest
+    )
+    models = {node["name"]: uid for uid, node in manifest["nodes"].items() if node["resource_type"] == "model"}
     selected_models = {key.path[-1] for key in selected if key.path[-1] in models}
-    way = {models[FCT_INCIDENTS.path[-1]]}
-    todo = list(way)
-    while todo:
-        for parent in nodes.get(todo.pop(), {}).get("depends_on", {}).get("nodes", []):
-            if parent in nodes and parent not in way:
-                way.add(parent)
-                todo.append(parent)
     on_the_way = sorted(name for name in selected_models if models[name] in way)
     others = sorted(selected_models - set(on_the_way))
     if not others:

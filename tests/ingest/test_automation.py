@@ -126,9 +126,9 @@ def test_the_cad_path_builds_the_way_to_fct_incidents_before_the_rest():
 
     graph = defs().resolve_asset_graph()
     selected = cad_incremental_job.selection.resolve(graph)
-    manifest = dbt_project().manifest_path
-    first_leaves_out, second_leaves_out = invocation_exclusions(cad_incremental_job.tags, selected, manifest)
-    nodes = json.loads(manifest.read_text())["nodes"].values()
+    project = dbt_project()
+    first_leaves_out, second_leaves_out = invocation_exclusions(cad_incremental_job.tags, selected, project)
+    nodes = json.loads(project.manifest_path.read_text())["nodes"].values()
     dbt_models = {node["name"] for node in nodes if node["resource_type"] == "model"}
     models = {key.path[-1] for key in selected if key.path[0] != "raw_cad" and key.path[-1] in dbt_models}
     fct_incidents = dg.AssetKey(["marts", "fct_incidents"])
@@ -137,8 +137,8 @@ def test_the_cad_path_builds_the_way_to_fct_incidents_before_the_rest():
     assert {"fct_metric_values", "fct_encounters", "int_days_covered"} <= set(first_leaves_out)
     assert set(second_leaves_out) == (models & upstream) | {"resource_type:test"}
     assert {"int_incidents_enriched", "int_link_pairs_compared", "fct_incidents"} <= set(second_leaves_out)
-    assert invocation_exclusions(build_daily_schedule().tags, selected, manifest) == [[]]
-    assert invocation_exclusions(cad_incremental_job.tags, selected - {fct_incidents}, manifest) == [[]]
+    assert invocation_exclusions(build_daily_schedule().tags, selected, project) == [[]]
+    assert invocation_exclusions(cad_incremental_job.tags, selected - {fct_incidents}, project) == [[]]
 
 
 def test_ingest_and_automation_definitions_load():
