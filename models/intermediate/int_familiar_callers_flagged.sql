@@ -1,7 +1,23 @@
--- One row per staged incident with at least one identified caller: whether one of its callers
--- called about at least `min_incidents` distinct incidents created in the trailing window
--- (created_at - window_days, created_at], counting this one (docs "Familiar-caller incident").
--- Callers are compared by their keyed phone hash; the window is elapsed time (epoch seconds).
+-- One row per staged incident and identified caller: how many distinct incidents created in the
+-- trailing window (created_at - window_days, created_at] that caller called about, counting this
+-- one, and whether that reaches `min_incidents` (docs "Familiar-caller incident"; an incident is one
+-- when any of its callers is). Callers are compared by their keyed phone hash; the window is
+-- elapsed time (epoch seconds).
+-- Incremental (macros/incremental_incidents.sql): a change to one incident moves the counts of its
+-- callers' other incidents, so the callers an affected incident has now or had at the last build
+-- (the caller keys held here) have their every incident recomputed, each over the whole timeline of
+-- every one of its callers. The callers held are compared with the staged calls' whole, which
+-- finds a call moved, quarantined or re-keyed without a new `updated_at` of its own. Everything is
+-- recomputed when the rule changed.
+-- Its columns are synced (on_schema_change): a table built when it had one row per incident loses
+-- the column it no longer has.
+-- depends_on: {{ ref('base_cad__incidents') }}, {{ ref('base_cad__calls') }}, {{ ref('base_cad__unit_assignments') }}
+{{ config(
+    materialized='incremental', incremental_strategy='replace_incidents', unique_key='incident_number',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ create_incidents_state() }}",
+    post_hook="{{ record_incidents_state(inputs=[ref('familiar_caller_rule')]) }}",
+) }}
 with
 
 rule as (
@@ -11,6 +27,66 @@ rule as (
     from {{ ref('familiar_caller_rule') }}
 ),
 
+{% if incidents_incremental() -%}
+-- the incidents whose own callers or creation time may differ from what is held: those with a
+-- changed CAD row, and those whose callers (staged calls with a caller key) are not the ones held
+-- (a call moved, quarantined or restored, its incident with it; a new hash key changes them all)
+changed_incidents as (
+    {%- set callers_differ -%}
+    select coalesce(current_callers.incident_number, held.incident_number) as incident_number
+    from (
+        select
+            incident_number,
+            caller_key
+        from {{ ref('stg_cad__calls') }}
+        where caller_key is not null
+    ) as current_callers
+    full outer join {{ this }} as held
+        on
+            current_callers.incident_number = held.incident_number
+            and current_callers.caller_key = held.caller_key
+    where current_callers.incident_number is null or held.incident_number is null
+    {%- endset %}
+    {{ incidents_to_recompute(inputs=[ref('familiar_caller_rule')], also=[callers_differ]) | indent(4) }}
+),
+
+-- the callers whose timeline may have changed: those of a changed incident, held or now
+affected_callers as (
+    select held.caller_key
+    from {{ this }} as held
+    where held.incident_number in (select changed_incidents.incident_number from changed_incidents)
+    union
+    select calls.caller_key
+    from {{ ref('stg_cad__calls') }} as calls
+    where
+        calls.caller_key is not null
+        and calls.incident_number in (select changed_incidents.incident_number from changed_incidents)
+),
+
+-- an incident added to (or taken from) a caller's timeline moves the count of the caller's later
+-- incidents in the window: every incident of an affected caller, held or now, is recomputed
+affected_incidents as (
+    select changed_incidents.incident_number from changed_incidents
+    union
+    select held.incident_number
+    from {{ this }} as held
+    where held.caller_key in (select affected_callers.caller_key from affected_callers)
+    union
+    select calls.incident_number
+    from {{ ref('stg_cad__calls') }} as calls
+    where calls.caller_key in (select affected_callers.caller_key from affected_callers)
+),
+
+-- the callers of a recomputed incident, affected or not: the whole timeline of each is swept
+timeline_callers as (
+    select distinct calls.caller_key
+    from {{ ref('stg_cad__calls') }} as calls
+    where
+        calls.caller_key is not null
+        and calls.incident_number in (select affected_incidents.incident_number from affected_incidents)
+),
+
+{% endif -%}
 caller_incidents as (
     select distinct
         calls.caller_key,
@@ -19,6 +95,9 @@ caller_incidents as (
     from {{ ref('stg_cad__calls') }} as calls
     inner join {{ ref('stg_cad__incidents') }} as incidents
         on calls.incident_number = incidents.incident_number
+    {%- if incidents_incremental() %}
+    inner join timeline_callers on calls.caller_key = timeline_callers.caller_key
+    {%- endif %}
     where calls.caller_key is not null
 ),
 
@@ -66,20 +145,26 @@ caller_timeline as (
     from caller_events
 ),
 
-window_counts as (
+-- in an incremental run, the recomputed incidents' counts only
+recomputed_counts as (
     select
         incident_number,
         caller_key,
+        event_order,
         incidents_in_window
     from caller_timeline
-    where event_order = 1
+    {{- where_recomputed() | indent(4) }}
+),
+
+flagged as (
+    select
+        recomputed_counts.incident_number,
+        recomputed_counts.caller_key,
+        recomputed_counts.incidents_in_window as caller_incidents_in_window,
+        recomputed_counts.incidents_in_window >= rule.min_incidents as is_familiar_caller
+    from recomputed_counts
+    cross join rule
+    where recomputed_counts.event_order = 1
 )
 
-select
-    window_counts.incident_number,
-    max(window_counts.incidents_in_window) as max_caller_incidents_in_window,
-    max(case when window_counts.incidents_in_window >= rule.min_incidents then 1 else 0 end) = 1
-        as is_familiar_caller
-from window_counts
-cross join rule
-group by window_counts.incident_number
+{{ with_removal_markers('flagged') }}

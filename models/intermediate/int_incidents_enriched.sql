@@ -5,8 +5,8 @@
 -- changed, when it entered or left staging, when a reference table changed (all of them), or
 -- when what a parent says of it differs from what this model holds. The parents the case-management
 -- side, the linkage and other incidents move (encounters, follow-ups, referrals, transports, HEART
--- response, forgone reason, familiar caller) are rebuilt whole, and comparing them with the held
--- columns costs less than writing 1.5 M rows again.
+-- response, forgone reason, familiar caller) are rebuilt whole or follow those other incidents
+-- themselves, and comparing them with the held columns costs less than writing 1.5 M rows again.
 -- depends_on: {{ ref('base_cad__incidents') }}, {{ ref('base_cad__calls') }}, {{ ref('base_cad__unit_assignments') }}, {{ ref('base_cad__call_types') }}, {{ ref('call_type_eligibility') }}, {{ ref('eligibility_exclusions') }}
 {{ config(
     materialized='incremental', incremental_strategy='replace_incidents', unique_key='incident_number',
@@ -45,6 +45,15 @@ referrals as (
     group by incident_number
 ),
 
+-- an incident is a familiar-caller incident when any of its callers is familiar at it
+familiar as (
+    select
+        incident_number,
+        max(case when is_familiar_caller then 1 else 0 end) = 1 as is_familiar_caller
+    from {{ ref('int_familiar_callers_flagged') }}
+    group by incident_number
+),
+
 transports as (
     select
         incident_number,
@@ -77,8 +86,7 @@ differing as (
     left join assignment_sets on held.incident_number = assignment_sets.incident_number
     left join {{ ref('int_incidents_responded') }} as responded
         on held.incident_number = responded.incident_number
-    left join {{ ref('int_familiar_callers_flagged') }} as familiar
-        on held.incident_number = familiar.incident_number
+    left join familiar on held.incident_number = familiar.incident_number
     left join {{ ref('int_incidents_forgone') }} as forgone
         on held.incident_number = forgone.incident_number
     left join {{ ref('int_heart_responses_timed') }} as heart
@@ -137,9 +145,10 @@ affected_incidents as (
         select 1 from {{ ref('stg_cad__incidents') }} as staged where staged.incident_number = held.incident_number
     )
     {%- endset %}
-    {{ incidents_to_recompute(inputs=enrichment_inputs(), settings=encounter_programs() + assignment_timing_settings(), also=[
-        'select incident_number from differing', entered_staging, left_staging,
-    ]) | indent(4) }}
+    {{ incidents_to_recompute(
+        inputs=enrichment_inputs(), settings=encounter_programs() + assignment_timing_settings(),
+        also=['select incident_number from differing', entered_staging, left_staging],
+    ) | indent(4) }}
 ),
 
 {% endif -%}
@@ -269,8 +278,7 @@ enriched as (
     left join referrals on incidents.incident_number = referrals.incident_number
     left join transports on incidents.incident_number = transports.incident_number
     left join assignments on incidents.incident_number = assignments.incident_number
-    left join {{ ref('int_familiar_callers_flagged') }} as familiar
-        on incidents.incident_number = familiar.incident_number
+    left join familiar on incidents.incident_number = familiar.incident_number
     left join {{ ref('int_incidents_forgone') }} as forgone
         on incidents.incident_number = forgone.incident_number
     left join {{ ref('int_heart_responses_timed') }} as heart
