@@ -79,9 +79,11 @@ def _checks_only(selection: dg.AssetSelection) -> dg.AssetSelection:
 operational_selection = (
     dg.AssetSelection.groups("raw_cad").downstream() - publication_selection - full_pipeline_only_selection
 )
-# A new call waits for the raw data's own checks (the Great Expectations suites and the source tests
-# that block bad rows from the models), not for the dbt tests of every model on its way: those run
-# hourly with `publication`, before anything public is built from the marts, and in the daily run.
+# A new call waits for no check on its way to fct_incidents. The raw CAD data's Great Expectations
+# suites only warn, so they run after the dbt step; its dbt source tests run in that step right after
+# fct_incidents is built and before the metrics and other marts, which a failed one holds back
+# (invocation_exclusions in orchestration/transform/assets.py); the dbt tests of the models run hourly
+# with `publication`, before anything public is built from the marts, and in the daily run.
 cad_incremental_job = dg.define_asset_job(
     "cad_incremental",
     selection=operational_selection.without_checks() | dg.AssetSelection.groups("raw_cad"),

@@ -6,7 +6,8 @@
 * each asset's group is its warehouse layer, so the UI shows staging / intermediate / marts lanes;
 * every dbt test is an asset check, source tests included: a `not_null` on `raw_cad.incidents` is a
   check of the raw asset the loader writes, not an anonymous observation. Source checks are not
-  blocking in Dagster's sense (see `get_asset_check_spec`); dbt's build still stops at them.
+  blocking in Dagster's sense (see `get_asset_check_spec`); dbt's build still stops at them (in a
+  CAD sensor run, the invocation after `fct_incidents` runs them: `invocation_exclusions`).
 
 dagster-dbt adds a check for every test of a source that a selected model reads, whether or not
 the dbt selection runs that test. A CAD-only city excludes the tests of its empty case-management
