@@ -112,7 +112,12 @@ def test_daily_run_rebuilds_the_incremental_models_in_full():
     from orchestration.transform.assets import dbt_build_args
 
     assert dbt_build_args(build_daily_schedule().tags) == ["build", "--full-refresh"]
-    assert dbt_build_args(cad_incremental_job.tags) == ["build", "--exclude-resource-type", "unit_test"]
+    assert dbt_build_args(cad_incremental_job.tags) == [
+        "build",
+        "--exclude-resource-type",
+        "unit_test",
+        "--no-write-json",
+    ]
     assert dbt_build_args({}) == ["build"]
 
 
