@@ -101,6 +101,9 @@ caller_incidents as (
     where calls.caller_key is not null
 ),
 
+-- The rule's two numbers are read as scalars, not cross-joined: PostgreSQL never analyzes a
+-- one-row seed (autovacuum waits for 50 changed rows), guesses it holds thousands of rows, and
+-- sized the removal markers' hash join for billions of rows (minutes at city scale).
 -- A sweep over each caller's timeline instead of joining the caller's incidents with each other
 -- (quadratic for a frequent caller): an incident enters the window at its creation (+1) and leaves
 -- it window_days later (-1); the count asked at an incident's creation, after the events of the
@@ -115,13 +118,12 @@ caller_events as (
     from caller_incidents
     union all
     select
-        caller_incidents.caller_key,
-        caller_incidents.created_epoch + rule.window_days * 86400 as event_at,
+        caller_key,
+        created_epoch + (select rule.window_days from rule) * 86400 as event_at,
         0 as event_order,
         -1 as window_delta,
         cast(null as {{ dbt.type_string() }}) as incident_number
     from caller_incidents
-    cross join rule
     union all
     select
         caller_key,
@@ -161,9 +163,8 @@ flagged as (
         recomputed_counts.incident_number,
         recomputed_counts.caller_key,
         recomputed_counts.incidents_in_window as caller_incidents_in_window,
-        recomputed_counts.incidents_in_window >= rule.min_incidents as is_familiar_caller
+        recomputed_counts.incidents_in_window >= (select rule.min_incidents from rule) as is_familiar_caller
     from recomputed_counts
-    cross join rule
     where recomputed_counts.event_order = 1
 )
 
