@@ -20,6 +20,9 @@
 ) }}
 with
 
+-- The rule's two numbers are read below as scalars, not cross-joined: PostgreSQL never analyzes a
+-- one-row seed (autovacuum waits for 50 changed rows), guesses it holds thousands of rows, and
+-- sized the removal markers' hash join for billions of rows (minutes at city scale).
 rule as (
     select
         min_incidents,
@@ -101,9 +104,6 @@ caller_incidents as (
     where calls.caller_key is not null
 ),
 
--- The rule's two numbers are read as scalars, not cross-joined: PostgreSQL never analyzes a
--- one-row seed (autovacuum waits for 50 changed rows), guesses it holds thousands of rows, and
--- sized the removal markers' hash join for billions of rows (minutes at city scale).
 -- A sweep over each caller's timeline instead of joining the caller's incidents with each other
 -- (quadratic for a frequent caller): an incident enters the window at its creation (+1) and leaves
 -- it window_days later (-1); the count asked at an incident's creation, after the events of the
